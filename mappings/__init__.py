@@ -1,0 +1,1 @@
+"""Per-site and per-platform mapping files (TOML); shipped with the package so profiles load anywhere."""
