@@ -1,0 +1,107 @@
+"""Run one crawl of the old site in this process and summarize it.
+
+Scrapy's reactor starts once per process, so one process runs one crawl; the CLI and the tests
+start a process per crawl.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from migrator.mapping import Config
+from migrator.store import Store
+
+logger = logging.getLogger(__name__)
+
+#: Finish reasons of a crawl that ran to its end (anything else failed or was interrupted).
+_FINISHED = {"finished", "closespider_pagecount", "closespider_itemcount"}
+
+
+@dataclass
+class CrawlSummary:
+    """What a crawl did, as the end-of-run table and the runs ledger show it."""
+
+    run_id: int
+    status: str
+    pages: int = 0
+    articles: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "finished"
+
+    @property
+    def error_count(self) -> int:
+        return sum(self.errors.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"run_id": self.run_id, "status": self.status, "pages": self.pages, "articles": self.articles,
+                "outcomes": self.outcomes, "skipped": self.skipped, "errors": self.error_count,
+                "errors_by_reason": self.errors, "seconds": round(self.seconds, 2), "message": self.message}
+
+
+def scrapy_settings(db_path: str, run_id: int, overrides: dict[str, Any] | None = None) -> Settings:
+    """The project's Scrapy settings plus this run's database and id."""
+    settings = Settings()
+    settings.setmodule("spiders.settings", priority="project")
+    settings.set("MIGRATOR_DB", str(db_path), priority="cmdline")
+    settings.set("MIGRATOR_RUN_ID", run_id, priority="cmdline")
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def _by_prefix(stats: dict[str, Any], prefix: str) -> dict[str, int]:
+    return {k[len(prefix):]: int(v) for k, v in sorted(stats.items()) if k.startswith(prefix) and v}
+
+
+def summarize(run_id: int, stats: dict[str, Any], seconds: float, max_errors: int | None = None) -> CrawlSummary:
+    """Turn Scrapy's stats into the run summary and decide whether the run failed."""
+    summary = CrawlSummary(
+        run_id=run_id, status="finished", pages=int(stats.get("migrator/pages", 0)),
+        articles=int(stats.get("migrator/articles", 0)), outcomes=_by_prefix(stats, "migrator/articles/"),
+        skipped=_by_prefix(stats, "migrator/skipped/"), errors=_by_prefix(stats, "migrator/errors/"),
+        seconds=seconds,
+    )
+    reason = stats.get("finish_reason", "unknown")
+    if reason not in _FINISHED:
+        summary.status, summary.message = "interrupted", f"crawl ended early: {reason}"
+    elif summary.pages == 0:
+        first = ", ".join(f"{k}" for k in summary.errors) or "no page answered"
+        summary.status, summary.message = "failed", f"no page could be fetched ({first})"
+    elif max_errors is not None and summary.error_count > max_errors:
+        summary.status = "failed"
+        summary.message = f"{summary.error_count} errors, more than the allowed {max_errors}"
+    return summary
+
+
+def run_crawl(config: Config, db_path: str, *, command: str = "crawl", max_errors: int | None = None,
+              settings: dict[str, Any] | None = None) -> CrawlSummary:
+    """Crawl the site ``config`` describes into ``db_path``; blocks until the crawl ends."""
+    from spiders.site import SiteSpider  # Scrapy's reactor choice happens at import time of the process
+
+    store = Store(db_path)
+    options = {"timezone": config.timezone, "max_pages": config.max_pages, "mapping": getattr(config, "source", None)}
+    run_id = store.begin_run(command, ",".join(config.start_urls), options)
+    store.close()
+    process = CrawlerProcess(scrapy_settings(db_path, run_id, settings), install_root_handler=True)
+    crawler = process.create_crawler(SiteSpider)
+    started = time.monotonic()
+    process.crawl(crawler, config=config)
+    process.start()
+    stats = dict(crawler.stats.get_stats())
+    summary = summarize(run_id, stats, time.monotonic() - started, max_errors)
+    store = Store(db_path)
+    store.finish_run(run_id, summary.status, summary.as_dict())
+    store.close()
+    return summary

@@ -1,0 +1,123 @@
+"""Which discovered URLs get fetched: scope, URL rules, budgets and trap detection.
+
+The spider asks ``admit(url, from_shape)`` for every link it finds; the answer is the
+normalized URL to request, or None with the reason counted in ``skipped``.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import Iterable
+from urllib.parse import parse_qsl, urlsplit
+
+from migrator.urls import host_allowed, node_id, normalize, path_and_query
+
+ASSET = re.compile(
+    r"\.(?:jpe?g|png|gif|bmp|svg|webp|ico|css|js|pdf|docx?|xlsx?|pptx?|rtf|zip|rar|7z|gz|tar|"
+    r"mp[34]|avi|mov|wmv|flv|swf|exe|msi|iso|txt|woff2?|ttf)$", re.I)
+_DIGITS = re.compile(r"\d+")
+_MAX_URL = 1000
+
+#: A URL shape whose last ``BARREN_STREAK`` pages found nothing new elsewhere is a trap
+#: (a calendar's "next month", a session id loop): stop following it.
+BARREN_STREAK = 20
+
+
+def shape(url: str) -> str:
+    """The template a URL follows: digits folded, query values dropped.
+
+    >>> shape("http://d.test/calendar/2031-07?mini=1")
+    '/calendar/#-#?mini'
+    """
+    parts = urlsplit(url)
+    keys = "&".join(k for k, _ in parse_qsl(parts.query, keep_blank_values=True))
+    return _DIGITS.sub("#", parts.path) + (f"?{keys}" if keys else "")
+
+
+def _repeats_segments(path: str) -> bool:
+    """``/a/b/a/b/a/b`` style paths, a classic relative-link trap."""
+    segments = [s for s in path.split("/") if s]
+    return len(segments) > 6 and len(set(segments)) <= len(segments) // 3
+
+
+@dataclass
+class Frontier:
+    """Scope and trap rules for one crawl; keeps the seen-set of normalized URLs."""
+
+    allowed_hosts: tuple[str, ...]
+    deny: tuple[re.Pattern[str], ...] = ()
+    budgets: tuple[tuple[re.Pattern[str], int], ...] = ()
+    strip_query: tuple[str, ...] = ()
+    alias_rules: tuple[re.Pattern[str], ...] = ()
+    max_pages: int | None = None
+    seen: set[str] = field(default_factory=set)
+    skipped: Counter[str] = field(default_factory=Counter)
+    admitted: int = 0
+    _spent: Counter[str] = field(default_factory=Counter)
+    _streak: dict[str, deque[bool]] = field(default_factory=dict)
+    _closed: set[str] = field(default_factory=set)
+    denied_aliases: list[tuple[str, str]] = field(default_factory=list)
+
+    def admit(self, url: str, force: bool = False) -> str | None:
+        """The normalized URL if it should be fetched, else None (reason counted in ``skipped``).
+
+        ``force`` admits seeds (start URL, robots, sitemaps) past budgets and max_pages.
+        """
+        if not url.startswith(("http://", "https://")):
+            return self._skip("scheme")
+        norm = normalize(url, self.strip_query)
+        if norm in self.seen:
+            return None
+        self.seen.add(norm)
+        reason = self._rejection(norm, force)
+        if reason:
+            return self._skip(reason)
+        self.admitted += 1
+        return norm
+
+    def _rejection(self, url: str, force: bool) -> str | None:
+        if not host_allowed(url, self.allowed_hosts):
+            return "offsite"
+        parts = urlsplit(url)
+        if ASSET.search(parts.path):
+            return "asset"
+        target = path_and_query(url)
+        if any(rule.search(target) for rule in self.deny):
+            nid = node_id(url, self.alias_rules)
+            if nid:
+                self.denied_aliases.append((url, nid))
+            return "url-rule"
+        if force:
+            return None
+        if len(url) > _MAX_URL or _repeats_segments(parts.path):
+            return "trap"
+        if shape(url) in self._closed:
+            return "trap"
+        for rule, limit in self.budgets:
+            if rule.search(target):
+                self._spent[rule.pattern] += 1
+                if self._spent[rule.pattern] > limit:
+                    return "budget"
+        if self.max_pages is not None and self.admitted >= self.max_pages:
+            return "max-pages"
+        return None
+
+    def _skip(self, reason: str) -> None:
+        self.skipped[reason] += 1
+        return None
+
+    def report(self, url: str, found_elsewhere: int) -> None:
+        """After parsing ``url``: how many new URLs of other shapes it found (0 means barren)."""
+        key = shape(url)
+        streak = self._streak.setdefault(key, deque(maxlen=BARREN_STREAK))
+        streak.append(found_elsewhere == 0)
+        if len(streak) == BARREN_STREAK and all(streak):
+            self._closed.add(key)
+
+    def admit_all(self, urls: Iterable[str], from_url: str) -> list[str]:
+        """Admit links found on ``from_url`` and report whether that page led anywhere new."""
+        admitted = [u for u in map(self.admit, urls) if u]
+        here = shape(from_url)
+        self.report(from_url, sum(1 for u in admitted if shape(u) != here))
+        return admitted

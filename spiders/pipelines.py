@@ -1,0 +1,119 @@
+"""The thin pipeline: hands each fetched page to ``migrator.extract`` and stores the outcome.
+
+One page is one transaction: a run killed at any moment leaves whole pages or none.
+Every page that does not become a record is counted by reason in the crawl stats.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from migrator.extract import extract
+from migrator.store import RawPage, Store
+from migrator.urls import derived_source_id, host_allowed, node_id, normalize
+from spiders.items import AliasItem, ErrorItem, PageItem
+
+logger = logging.getLogger(__name__)
+
+
+class StorePipeline:
+    """Extract, clean and load; ``MIGRATOR_DB`` names the SQLite file, ``MIGRATOR_RUN_ID`` the run."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.db_path = crawler.settings.get("MIGRATOR_DB")
+        self.run_id = crawler.settings.get("MIGRATOR_RUN_ID")
+        self.own_run = self.run_id is None
+        self.store: Store | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(crawler)
+
+    def open_spider(self, spider: Spider | None = None) -> None:
+        spider = spider or self.crawler.spider
+        self.config = spider.config
+        self.alias_rules = tuple(re.compile(p) if isinstance(p, str) else p for p in self.config.alias_rules)
+        self.store = Store(self.db_path)
+        if self.own_run:
+            self.run_id = self.store.begin_run("scrapy crawl", ",".join(self.config.start_urls), {})
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        if self.store is None:
+            return
+        if self.own_run:
+            stats = self.stats.get_stats()
+            summary = {"pages": stats.get("migrator/pages", 0), "articles": stats.get("migrator/articles", 0),
+                       "errors": stats.get("migrator/errors", 0)}
+            self.store.finish_run(self.run_id, "finished", summary)
+        self.store.close()
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        assert self.store is not None
+        with self.store.batch():
+            if isinstance(item, PageItem):
+                return self._page(item)
+            if isinstance(item, AliasItem):
+                self.store.add_aliases(item.source_id, [item.url], "url-rule", self.run_id)
+                raise DropItem("alias recorded", log_level="DEBUG")
+            if isinstance(item, ErrorItem):
+                self._error(item.url, item.reason, item.detail)
+                raise DropItem(f"error: {item.reason}", log_level="DEBUG")
+        return item
+
+    def _error(self, url: str, reason: str, detail: str = "") -> None:
+        self.store.record_error(self.run_id, url, reason, detail)
+        self.stats.inc_value("migrator/errors")
+        self.stats.inc_value(f"migrator/errors/{reason}")
+
+    def _skip(self, reason: str) -> DropItem:
+        self.stats.inc_value(f"migrator/skipped/{reason}")
+        return DropItem(f"skipped: {reason}", log_level="DEBUG")
+
+    def _page(self, item: PageItem) -> PageItem:
+        self.stats.inc_value("migrator/pages")
+        raw = RawPage(url=item.url, status=item.status, headers=item.headers, body=item.body,
+                      fetched_at=item.fetched_at, encoding=item.encoding, encoding_source=item.encoding_source,
+                      encoding_evidence=item.encoding_evidence,
+                      request_url=item.redirect_urls[0] if item.redirect_urls else item.url)
+        if item.status >= 400 or item.text is None:
+            self.store.save_page(raw, self.run_id)
+            self._error(item.url, f"http-{item.status}")
+            raise DropItem(f"http {item.status}", log_level="DEBUG")
+        try:
+            result = extract(item.url, item.text, self.config)
+        except Exception as exc:  # one broken page never ends a run
+            logger.warning("extraction failed on %s: %s", item.url, exc, exc_info=True)
+            self.store.save_page(raw, self.run_id)
+            self._error(item.url, "extract-error", f"{type(exc).__name__}: {exc}")
+            raise DropItem("extract-error", log_level="DEBUG") from exc
+        for rule, count in result.removed.items():
+            self.stats.inc_value(f"migrator/removed/{rule}", count)
+        raw.kind, raw.source_id = result.kind, result.source_id
+        self.store.save_page(raw, self.run_id)
+        if result.kind != "article" or result.article is None:
+            if result.source_id:  # a print page or the like: the URL still names the article
+                self.store.add_aliases(result.source_id, [item.url], result.kind, self.run_id)
+            raise self._skip(result.kind)
+        self._save_article(item, result)
+        return item
+
+    def _save_article(self, item: PageItem, result: Any) -> None:
+        article = result.article
+        article.source_id = result.source_id or node_id(item.url, self.alias_rules) or derived_source_id(item.url)
+        article.url = item.url
+        article.fetched_at = item.fetched_at
+        others = {normalize(u, self.config.strip_query) for u in item.redirect_urls}
+        if result.canonical and host_allowed(result.canonical, self.config.allowed_hosts):
+            others.add(result.canonical)
+        article.aliases = sorted(others - {item.url})
+        outcome = self.store.save_article(article, self.run_id, self.alias_rules)
+        self.stats.inc_value(f"migrator/articles/{outcome}")
+        if outcome != "merged":
+            self.stats.inc_value("migrator/articles")

@@ -1,0 +1,205 @@
+"""The generic site spider: discovers and fetches every page of one site; it does not clean.
+
+Discovery: the start URL, robots.txt (its Sitemap lines), sitemaps, RSS/Atom feeds, and every
+link on every HTML page (listings, pagers, taxonomy pages, links inside articles). What is
+followed is decided by :class:`spiders.frontier.Frontier` from the mapping's URL rules.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, AsyncIterator, Iterator
+from urllib.parse import urljoin, urlsplit
+
+import lxml.etree
+import lxml.html
+from scrapy import Request, Spider
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from migrator.encoding import decode_html
+from migrator.mapping import Config, load_config
+from migrator.store import utcnow
+from spiders.frontier import Frontier
+from spiders.items import AliasItem, ErrorItem, PageItem
+
+_LINK_XPATH = lxml.etree.XPath(
+    "//a/@href | //area/@href | //frame/@src | //iframe/@src"
+    " | //link[@rel='alternate' or @rel='canonical' or @rel='next']/@href"
+)
+_BASE_XPATH = lxml.etree.XPath("//base/@href")
+_XML_TYPES = ("xml", "rss", "atom")
+
+
+def _compile(patterns: Any) -> tuple[re.Pattern[str], ...]:
+    return tuple(p if isinstance(p, re.Pattern) else re.compile(p) for p in patterns or ())
+
+
+def failure_reason(failure: Failure) -> str:
+    """A short, countable name for why a request failed."""
+    names = {
+        "DNSLookupError": "dns", "TimeoutError": "timeout", "TCPTimedOutError": "timeout",
+        "ConnectionRefusedError": "connection-refused", "ConnectionLost": "connection-lost",
+        "ResponseNeverReceived": "connection-lost", "RedirectLoop": "redirect-loop",
+        "IgnoreRequest": "ignored",
+    }
+    name = type(failure.value).__name__
+    if name == "IgnoreRequest" and "robots.txt" in str(failure.value):
+        return "robots"
+    return names.get(name, name)
+
+
+class SiteSpider(Spider):
+    """``scrapy crawl site -a target=URL|MAPPING.toml [-a timezone=TZ] [-a max_pages=N]``."""
+
+    name = "site"
+
+    def __init__(self, target: str | None = None, mapping: str | None = None, timezone: str | None = None,
+                 max_pages: int | str | None = None, config: Config | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if config is None:
+            is_mapping = bool(target and target.endswith(".toml"))
+            config = load_config(mapping or (target if is_mapping else None),
+                                 start_url=None if is_mapping else target, timezone=timezone)
+            if max_pages:
+                config = config.with_overrides(max_pages=int(max_pages))
+        self.config = config
+        self.alias_rules = _compile(config.alias_rules)
+        self.frontier = Frontier(
+            allowed_hosts=tuple(config.allowed_hosts), deny=_compile(config.deny),
+            budgets=tuple((re.compile(p), int(n)) for p, n in dict(config.budgets).items()),
+            strip_query=tuple(config.strip_query), alias_rules=self.alias_rules,
+            max_pages=config.max_pages,
+        )
+
+    # -- seeds ----------------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Request]:
+        for request in self._seeds():
+            yield request
+
+    def _seeds(self) -> Iterator[Request]:
+        roots = []
+        for url in self.config.start_urls:
+            admitted = self.frontier.admit(url, force=True)
+            if admitted:
+                yield self._request(admitted, role="start", priority=10)
+            parts = urlsplit(url)
+            roots.append(f"{parts.scheme}://{parts.netloc}")
+        for root in dict.fromkeys(roots):
+            for path, role in (("/robots.txt", "robots"), ("/sitemap.xml", "sitemap"), ("/rss.xml", "feed")):
+                admitted = self.frontier.admit(root + path, force=True)
+                if admitted:
+                    yield self._request(admitted, role=role, priority=5)
+
+    def _request(self, url: str, role: str = "page", priority: int = 0) -> Request:
+        return Request(url, callback=self.parse, errback=self.failed, priority=priority,
+                       meta={"role": role}, dont_filter=True)
+
+    # -- parsing --------------------------------------------------------------------------------
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        role = response.meta.get("role", "page")
+        if response.status >= 400:
+            if role in ("page", "start"):
+                yield self._page_item(response, role, text=None, decoded=None)
+            else:
+                self.crawler.stats.inc_value(f"migrator/discovery/missing-{role}")
+            return
+        if role == "robots":
+            yield from self._follow_sitemaps(response.text.splitlines())
+            return
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        if role in ("sitemap", "feed") or any(t in content_type for t in _XML_TYPES):
+            yield from self._parse_xml(response)
+            return
+        if "html" not in content_type and not response.body.lstrip()[:1] == b"<":
+            self.crawler.stats.inc_value("migrator/skipped/not-html")
+            return
+        decoded = decode_html(response.body, content_type)
+        yield from self._follow_links(response.url, decoded.text)
+        yield self._page_item(response, role, decoded.text, decoded)
+
+    def _page_item(self, response: Response, role: str, text: str | None, decoded: Any) -> PageItem:
+        headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
+        return PageItem(
+            url=response.url, status=response.status, headers=headers, body=response.body, text=text,
+            encoding=decoded.encoding if decoded else None,
+            encoding_source=decoded.source if decoded else None,
+            encoding_evidence=decoded.evidence if decoded else {},
+            fetched_at=utcnow(), redirect_urls=list(response.meta.get("redirect_urls", [])), role=role,
+        )
+
+    def _follow_links(self, url: str, text: str) -> Iterator[Request | AliasItem]:
+        try:
+            doc = lxml.html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
+        except (lxml.etree.ParserError, ValueError):
+            return
+        base = url
+        for href in _BASE_XPATH(doc):
+            base = urljoin(url, href.strip())
+        links = []
+        for href in _LINK_XPATH(doc):
+            href = href.strip()
+            if href and not href.startswith(("#", "mailto:", "javascript:", "tel:")):
+                links.append(urljoin(base, href))
+        for admitted in self.frontier.admit_all(dict.fromkeys(links), url):
+            yield self._request(admitted)
+        yield from self._aliases()
+
+    def _aliases(self) -> Iterator[AliasItem]:
+        while self.frontier.denied_aliases:
+            url, nid = self.frontier.denied_aliases.pop()
+            yield AliasItem(url=url, source_id=nid)
+
+    def _follow_sitemaps(self, lines: list[str]) -> Iterator[Request]:
+        for line in lines:
+            key, _, value = line.partition(":")
+            if key.strip().lower() == "sitemap" and value.strip():
+                admitted = self.frontier.admit(value.strip(), force=True)
+                if admitted:
+                    yield self._request(admitted, role="sitemap", priority=5)
+
+    def _parse_xml(self, response: Response) -> Iterator[Request]:
+        """Sitemaps (urlset, sitemapindex) and RSS/Atom feeds: every URL they list."""
+        try:
+            root = lxml.etree.fromstring(response.body, parser=_XML_PARSER)
+        except lxml.etree.XMLSyntaxError:
+            self.crawler.stats.inc_value("migrator/discovery/bad-xml")
+            return
+        if root is None:
+            return
+        tag = lxml.etree.QName(root).localname
+        if tag == "sitemapindex":
+            for loc in root.iter("{*}loc"):
+                admitted = self.frontier.admit((loc.text or "").strip(), force=True)
+                if admitted:
+                    yield self._request(admitted, role="sitemap", priority=5)
+            return
+        urls = [(e.text or "").strip() for e in root.iter("{*}loc", "link", "{*}link", "guid")]
+        urls += [e.get("href", "") for e in root.iter("{http://www.w3.org/2005/Atom}link")]
+        found = [urljoin(response.url, u) for u in urls if u]
+        for admitted in self.frontier.admit_all(dict.fromkeys(found), response.url):
+            yield self._request(admitted, priority=1)
+
+    def closed(self, reason: str) -> None:
+        for name, count in self.frontier.skipped.items():
+            self.crawler.stats.inc_value(f"migrator/skipped/{name}", count)
+
+    # -- failures -------------------------------------------------------------------------------
+
+    def failed(self, failure: Failure) -> Iterator[ErrorItem]:
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else ""
+        role = request.meta.get("role", "page") if request is not None else "page"
+        reason = failure_reason(failure)
+        if reason == "robots":
+            self.crawler.stats.inc_value("migrator/skipped/robots")
+            return
+        if role in ("robots", "sitemap", "feed"):
+            self.crawler.stats.inc_value(f"migrator/discovery/missing-{role}")
+            return
+        yield ErrorItem(url=url, reason=reason, detail=str(failure.value)[:500])
+
+
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", recover=True, remove_comments=True)
+_XML_PARSER = lxml.etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=True)
