@@ -59,9 +59,8 @@ def crawl_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def _configure_logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s: %(message)s",
                         datefmt="%H:%M:%S", stream=sys.stderr)
-    if not verbose:
-        for name in ("scrapy", "py.warnings", "asyncio", "twisted", "trafilatura", "htmldate"):
-            logging.getLogger(name).setLevel(logging.WARNING)
+    for handler in logging.root.handlers:
+        handler.setLevel(logging.DEBUG if verbose else logging.INFO)
 
 
 def load(target: str | None, mapping: str | None, timezone: str | None, max_pages: int | None) -> Any:
@@ -119,7 +118,7 @@ def crawl(target: str, db: str, timezone: str | None, mapping: str | None, max_p
 
     config = load(target, mapping, timezone, max_pages)
     _configure_logging(verbose)
-    summary = run_crawl(config, db, command="crawl", max_errors=max_errors)
+    summary = run_crawl(config, db, command="crawl", max_errors=max_errors, verbose=verbose)
     print_summary(summary, db)
     if not summary.ok:
         sys.exit(1)

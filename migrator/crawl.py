@@ -86,7 +86,7 @@ def summarize(run_id: int, stats: dict[str, Any], seconds: float, max_errors: in
 
 
 def run_crawl(config: Config, db_path: str, *, command: str = "crawl", max_errors: int | None = None,
-              settings: dict[str, Any] | None = None) -> CrawlSummary:
+              settings: dict[str, Any] | None = None, verbose: bool = False) -> CrawlSummary:
     """Crawl the site ``config`` describes into ``db_path``; blocks until the crawl ends."""
     from spiders.site import SiteSpider  # Scrapy's reactor choice happens at import time of the process
 
@@ -94,7 +94,10 @@ def run_crawl(config: Config, db_path: str, *, command: str = "crawl", max_error
     options = {"timezone": config.timezone, "max_pages": config.max_pages, "mapping": getattr(config, "source", None)}
     run_id = store.begin_run(command, ",".join(config.start_urls), options)
     store.close()
-    process = CrawlerProcess(scrapy_settings(db_path, run_id, settings), install_root_handler=True)
+    process = CrawlerProcess(scrapy_settings(db_path, run_id, settings), install_root_handler=False)
+    if not verbose:  # Scrapy's own INFO lines (enabled middlewares...) only with --verbose
+        for name in ("scrapy", "py.warnings", "asyncio", "twisted", "trafilatura", "htmldate"):
+            logging.getLogger(name).setLevel(logging.WARNING)
     crawler = process.create_crawler(SiteSpider)
     started = time.monotonic()
     process.crawl(crawler, config=config)

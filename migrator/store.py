@@ -99,6 +99,10 @@ class Store:
             db["errors"].create({
                 "run_id": int, "url": str, "reason": str, "detail": str, "at": str, "count": int,
             }, pk=("run_id", "url", "reason"))
+        if "boilerplate" not in db.table_names():
+            db["boilerplate"].create({
+                "text": str, "pages": int, "share": float, "sample_url": str, "learned_run": int,
+            }, pk="text")
         if "meta" not in db.table_names():
             db["meta"].insert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
 
@@ -218,6 +222,31 @@ class Store:
             "ON CONFLICT (run_id, url, reason) DO UPDATE SET count = count + 1, detail = excluded.detail",
             [run_id, url, reason, detail[:2000], utcnow()],
         )
+
+    def save_boilerplate(self, learned: dict[str, int], total: int, run_id: int) -> None:
+        """Record repeated blocks found this run (with page counts); earlier findings stay, since bodies
+        already cleaned of a block no longer show it."""
+        for text, pages in learned.items():
+            row = self.db.execute("SELECT url FROM articles WHERE state = 'live' AND instr(body_text, ?) LIMIT 1",
+                                  [text[:200]]).fetchone()
+            self.db["boilerplate"].upsert({"text": text, "pages": pages, "share": round(pages / max(total, 1), 4),
+                                           "sample_url": row[0] if row else None, "learned_run": run_id}, pk="text")
+
+    def boilerplate(self) -> dict[str, int]:
+        return {r["text"]: r["pages"] for r in self.db["boilerplate"].rows}
+
+    def bodies(self) -> Iterator[tuple[str, str]]:
+        """(source_id, body_html) of every live article, streamed."""
+        yield from self.db.conn.execute("SELECT source_id, body_html FROM articles WHERE state = 'live'")
+
+    def rewrite_body(self, source_id: str, body_html: str, body_text: str) -> None:
+        """Replace an article's body after an offline cleaning pass; the content hash follows."""
+        row = self._get(self.db["articles"], source_id)
+        if row is None:
+            return
+        record = _record({**row, "alias_list": "[]", "body_html": body_html, "body_text": body_text})
+        self.db["articles"].update(source_id, {"body_html": body_html, "body_text": body_text,
+                                               "content_hash": content_hash(record)})
 
     # -- reads --------------------------------------------------------------------------------
 

@@ -38,9 +38,8 @@ class Progress:
 
     def log(self) -> None:
         stats = self.crawler.stats
-        engine = self.crawler.engine
         pages = stats.get_value("migrator/pages", 0)
-        queued = len(engine.slot.scheduler) if engine and engine.slot and engine.slot.scheduler else 0
+        queued = stats.get_value("scheduler/enqueued", 0) - stats.get_value("scheduler/dequeued", 0)
         rate = pages / max(time.monotonic() - self.started, 1e-9)
         logger.info("%d pages (%.0f/s), %d queued, %d articles, %d errors", pages, rate, queued,
                     stats.get_value("migrator/articles", 0), stats.get_value("migrator/errors", 0))

@@ -5,6 +5,7 @@ normalized URL to request, or None with the reason counted in ``skipped``.
 """
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter, deque
 from dataclasses import dataclass, field
@@ -12,6 +13,8 @@ from typing import Iterable
 from urllib.parse import parse_qsl, urlsplit
 
 from migrator.urls import host_allowed, node_id, normalize, path_and_query
+
+logger = logging.getLogger(__name__)
 
 ASSET = re.compile(
     r"\.(?:jpe?g|png|gif|bmp|svg|webp|ico|css|js|pdf|docx?|xlsx?|pptx?|rtf|zip|rar|7z|gz|tar|"
@@ -22,6 +25,8 @@ _MAX_URL = 1000
 #: A URL shape whose last ``BARREN_STREAK`` pages found nothing new elsewhere is a trap
 #: (a calendar's "next month", a session id loop): stop following it.
 BARREN_STREAK = 20
+#: Pages whose links decide what the site template (menus, sidebars, footers) links to.
+TEMPLATE_SAMPLE = 200
 
 
 def shape(url: str) -> str:
@@ -58,6 +63,9 @@ class Frontier:
     _streak: dict[str, deque[bool]] = field(default_factory=dict)
     _closed: set[str] = field(default_factory=set)
     denied_aliases: list[tuple[str, str]] = field(default_factory=list)
+    _pages: int = 0
+    _link_pages: Counter[str] = field(default_factory=Counter)
+    _template: set[str] = field(default_factory=set)
 
     def admit(self, url: str, force: bool = False) -> str | None:
         """The normalized URL if it should be fetched, else None (reason counted in ``skipped``).
@@ -107,17 +115,32 @@ class Frontier:
         self.skipped[reason] += 1
         return None
 
-    def report(self, url: str, found_elsewhere: int) -> None:
-        """After parsing ``url``: how many new URLs of other shapes it found (0 means barren)."""
+    def report(self, url: str, leads_elsewhere: bool) -> None:
+        """After parsing ``url``: whether it linked anywhere but its own shape and the site template."""
         key = shape(url)
         streak = self._streak.setdefault(key, deque(maxlen=BARREN_STREAK))
-        streak.append(found_elsewhere == 0)
-        if len(streak) == BARREN_STREAK and all(streak):
+        streak.append(not leads_elsewhere)
+        if len(streak) == BARREN_STREAK and all(streak) and key not in self._closed:
             self._closed.add(key)
+            logger.info("URL shape %s looks like a trap (%d pages led nowhere else): not followed further",
+                        key, BARREN_STREAK)
+
+    def _template_links(self, links: set[str]) -> set[str]:
+        """Links on most pages (menus, sidebars, footers), learned from the first pages parsed."""
+        self._pages += 1
+        if self._pages <= TEMPLATE_SAMPLE:
+            self._link_pages.update(links)
+            if self._pages >= 20:
+                floor = self._pages / 2
+                self._template = {u for u, n in self._link_pages.items() if n >= floor}
+        return self._template
 
     def admit_all(self, urls: Iterable[str], from_url: str) -> list[str]:
-        """Admit links found on ``from_url`` and report whether that page led anywhere new."""
-        admitted = [u for u in map(self.admit, urls) if u]
+        """Admit links found on ``from_url``; a page leading only to pages of its own shape (beyond the
+        site template) counts toward closing that shape as a trap."""
+        links = {normalize(u, self.strip_query) for u in urls if u.startswith(("http://", "https://"))}
+        template = self._template_links(links)
         here = shape(from_url)
-        self.report(from_url, sum(1 for u in admitted if shape(u) != here))
-        return admitted
+        elsewhere = self._pages <= 20 or any(u not in template and shape(u) != here for u in links)
+        self.report(from_url, elsewhere)
+        return [u for u in map(self.admit, sorted(links)) if u]

@@ -11,8 +11,8 @@ class PageItem:
     url: str
     status: int
     headers: dict[str, str]
-    body: bytes
-    text: str | None
+    body: bytes = field(repr=False)
+    text: str | None = field(repr=False)
     encoding: str | None
     encoding_source: str | None
     encoding_evidence: dict[str, str | None]

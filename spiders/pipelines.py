@@ -13,6 +13,8 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from migrator.clean.repeated import drop_blocks, learn
+from migrator.clean.text import html_to_text
 from migrator.extract import extract
 from migrator.store import RawPage, Store
 from migrator.urls import derived_source_id, host_allowed, node_id, normalize
@@ -41,12 +43,14 @@ class StorePipeline:
         self.config = spider.config
         self.alias_rules = tuple(re.compile(p) if isinstance(p, str) else p for p in self.config.alias_rules)
         self.store = Store(self.db_path)
+        self.repeated = self.store.boilerplate()
         if self.own_run:
             self.run_id = self.store.begin_run("scrapy crawl", ",".join(self.config.start_urls), {})
 
     def close_spider(self, spider: Spider | None = None) -> None:
         if self.store is None:
             return
+        self.remove_repeated_blocks()
         if self.own_run:
             stats = self.stats.get_stats()
             summary = {"pages": stats.get("migrator/pages", 0), "articles": stats.get("migrator/articles", 0),
@@ -66,6 +70,30 @@ class StorePipeline:
                 self._error(item.url, item.reason, item.detail)
                 raise DropItem(f"error: {item.reason}", log_level="DEBUG")
         return item
+
+    def remove_repeated_blocks(self) -> None:
+        """Learn the blocks that repeat across this site's bodies and strip them from every record.
+
+        Runs when a crawl ends, over the whole corpus; what it learns is kept in the database and
+        applied to each page as it is loaded in later runs, so content hashes stay stable.
+        """
+        total = self.store.article_count()
+        learned = learn(html for _, html in self.store.bodies())
+        new = {text: n for text, n in learned.items() if text not in self.repeated}
+        if not learned:
+            return
+        with self.store.batch():
+            self.store.save_boilerplate(learned, total, self.run_id)
+            self.repeated.update(learned)
+            changed = 0
+            for source_id, html in list(self.store.bodies()):
+                cleaned, removed = drop_blocks(html, self.repeated)
+                if removed:
+                    changed += 1
+                    self.store.rewrite_body(source_id, cleaned, html_to_text(cleaned))
+        self.stats.set_value("migrator/repeated/blocks", len(learned))
+        self.stats.set_value("migrator/repeated/records", changed)
+        logger.info("repeated blocks: %d learned (%d new), removed from %d records", len(learned), len(new), changed)
 
     def _error(self, url: str, reason: str, detail: str = "") -> None:
         self.store.record_error(self.run_id, url, reason, detail)
@@ -113,6 +141,11 @@ class StorePipeline:
         if result.canonical and host_allowed(result.canonical, self.config.allowed_hosts):
             others.add(result.canonical)
         article.aliases = sorted(others - {item.url})
+        if self.repeated:
+            article.body_html, removed = drop_blocks(article.body_html, self.repeated)
+            if removed:
+                article.body_text = html_to_text(article.body_html)
+                self.stats.inc_value("migrator/removed/repeated-block", removed)
         outcome = self.store.save_article(article, self.run_id, self.alias_rules)
         self.stats.inc_value(f"migrator/articles/{outcome}")
         if outcome != "merged":

@@ -83,25 +83,33 @@ def test_max_pages_stops_scheduling_but_not_seeds() -> None:
     assert frontier.admit("http://d.test/sitemap.xml", force=True)
 
 
+TEMPLATE = ["http://d.test/", "http://d.test/news/latest-1", "http://d.test/news/latest-2"]
+
+
 def test_barren_shape_is_closed_as_a_trap() -> None:
-    """A calendar whose pages only lead to more calendar pages is cut after BARREN_STREAK pages."""
+    """A calendar whose pages lead only to more calendar pages and the site template is cut."""
     frontier = _frontier()
     url = "http://d.test/calendar/3000-01"
     fetched = 0
     for month in range(1, 500):
         nxt = f"http://d.test/calendar/{3000 + month // 12}-{month % 12 + 1:02d}"
-        admitted = frontier.admit_all([nxt, "http://d.test/"], url)
+        admitted = frontier.admit_all([nxt, *TEMPLATE], url)
         if not any("calendar" in a for a in admitted):
             break
         fetched += 1
         url = nxt
-    assert fetched <= BARREN_STREAK + 1
+    assert fetched <= 20 + BARREN_STREAK + 1
     assert frontier.skipped["trap"] >= 1
 
 
-def test_productive_listing_shape_stays_open() -> None:
+def test_listing_of_already_known_articles_stays_open() -> None:
+    """A pager whose articles all came from the sitemap first still leads somewhere: not a trap."""
     frontier = _frontier()
+    for i in range(100):
+        frontier.admit(f"http://d.test/news/article-{i}")  # the sitemap listed them all
     for page in range(1, 60):
-        frontier.admit_all([f"http://d.test/news?page={page + 1}", f"http://d.test/news/article-{page}"],
-                           f"http://d.test/news?page={page}")
+        links = [f"http://d.test/news?page={page + 1}", *TEMPLATE,
+                 *(f"http://d.test/news/article-{(page * 3 + k) % 100}" for k in range(3))]
+        frontier.admit_all(links, f"http://d.test/news?page={page}")
     assert shape("http://d.test/news?page=3") not in frontier._closed
+    assert frontier.skipped["trap"] == 0

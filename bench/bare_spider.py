@@ -1,0 +1,55 @@
+"""The baseline: a bare Scrapy spider that only follows links (no extraction, cleaning or storing).
+
+Same site, same scope (allowed host, the mapping's deny rules), Scrapy's own duplicate filter.
+Run by bench/crawl_bench.py as ``python bench/bare_spider.py URL`` in its own process.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.crawler import CrawlerProcess
+
+
+class BareSpider(scrapy.Spider):
+    name = "bare"
+
+    def __init__(self, start: str, deny: list[str], **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.start_urls = [start]
+        self.host = urlsplit(start).netloc
+        self.deny = [re.compile(p) for p in deny]
+
+    def parse(self, response: scrapy.http.Response):  # type: ignore[override]
+        if not isinstance(response, scrapy.http.TextResponse):
+            return
+        for href in response.xpath("//a/@href").getall():
+            url = response.urljoin(href)
+            parts = urlsplit(url)
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            if parts.netloc == self.host and not any(r.search(target) for r in self.deny):
+                yield scrapy.Request(url.split("#")[0], callback=self.parse)
+
+
+def main() -> None:
+    start, deny = sys.argv[1], json.loads(sys.argv[2]) if len(sys.argv) > 2 else []
+    process = CrawlerProcess({
+        "LOG_LEVEL": "WARNING", "ROBOTSTXT_OBEY": False, "CONCURRENT_REQUESTS": 16,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "CONCURRENT_ITEMS": 10, "TELNETCONSOLE_ENABLED": False,
+        "RETRY_TIMES": 3, "COOKIES_ENABLED": False,
+    })
+    crawler = process.create_crawler(BareSpider)
+    started = time.monotonic()
+    process.crawl(crawler, start=start, deny=deny)
+    process.start()
+    seconds = time.monotonic() - started
+    pages = crawler.stats.get_value("response_received_count", 0)
+    print(json.dumps({"pages": pages, "seconds": round(seconds, 3)}))
+
+
+if __name__ == "__main__":
+    main()

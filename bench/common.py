@@ -1,0 +1,66 @@
+"""Helpers shared by the benchmarks: a demo server in its own process, peak-RSS sampling."""
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from contextlib import contextmanager
+from typing import Iterator
+
+import psutil
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def demo_server(articles: int, seed: int = 7) -> Iterator[str]:
+    """Serve a generated demo site from another process (so it does not share the crawler's core)."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "migrator.demo.server", "--port", str(port),
+                             "--articles", str(articles), "--seed", str(seed)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(url + "/robots.txt", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def run_measured(cmd: list[str]) -> tuple[subprocess.CompletedProcess[str], float, int]:
+    """Run a command; return it, its wall seconds and the peak RSS (bytes) of it and its children."""
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        ps = psutil.Process(proc.pid)
+        while not done.is_set():
+            try:
+                rss = ps.memory_info().rss + sum(c.memory_info().rss for c in ps.children(recursive=True))
+                peak = max(peak, rss)
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    out, errs = proc.communicate()
+    done.set()
+    thread.join()
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, errs), time.monotonic() - started, peak

@@ -1,0 +1,105 @@
+"""Blocks that repeat across many bodies of one site are boilerplate, whatever their markup.
+
+A migration banner pasted inside every article, a "Читайте также" widget, a subscription blurb:
+no class marks them, but their text stands in a large share of the bodies of one template.
+Decided by document frequency over whole blocks (paragraphs, list items, headings), never by
+cutting sentences, so text that merely recurs on a few pages stays.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Iterable
+
+import lxml.html
+from lxml import etree
+
+BLOCK_TAGS = ("p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "td", "dd", "dt", "pre", "div")
+_BLOCK_XPATH = etree.XPath("|".join(f"descendant-or-self::{t}" for t in BLOCK_TAGS))
+_SPACE = re.compile(r"\s+")
+
+#: A block is boilerplate when it stands in at least this many bodies...
+MIN_PAGES = 5
+#: ...and in at least this share of the bodies compared.
+MIN_SHARE = 0.3
+#: Blocks shorter than this (characters) are too generic to judge ("Фото:", "***").
+MIN_CHARS = 20
+
+
+def norm(text: str) -> str:
+    """Whitespace-folded text used as a block's identity.
+
+    >>> norm("  Спасибо,\\n ждём   вас ")
+    'Спасибо, ждём вас'
+    """
+    return _SPACE.sub(" ", text).strip()
+
+
+def _fragment(html: str) -> lxml.html.HtmlElement:
+    return lxml.html.fragment_fromstring(html or "<div></div>", create_parent="div")
+
+
+def _leaf_blocks(root: lxml.html.HtmlElement) -> Iterable[lxml.html.HtmlElement]:
+    """Blocks that hold no other block: the unit a repeat is judged on."""
+    for element in _BLOCK_XPATH(root):
+        if element is root:
+            continue
+        if not any(child.tag in BLOCK_TAGS for child in element.iterdescendants()):
+            yield element
+
+
+def block_texts(html: str) -> set[str]:
+    """The distinct texts of a body's leaf blocks (each long enough to judge).
+
+    >>> sorted(block_texts("<p>Первый абзац статьи здесь.</p><div><p>Подписывайтесь на наш канал!</p></div>"))
+    ['Первый абзац статьи здесь.', 'Подписывайтесь на наш канал!']
+    """
+    texts = set()
+    for block in _leaf_blocks(_fragment(html)):
+        text = norm(block.text_content())
+        if len(text) >= MIN_CHARS:
+            texts.add(text)
+    return texts
+
+
+def learn(bodies: Iterable[str], min_pages: int = MIN_PAGES, min_share: float = MIN_SHARE) -> dict[str, int]:
+    """Block texts that repeat across bodies, with the number of bodies each stands in.
+
+    >>> bodies = [f"<p>Спасибо, ждём вас на N-N-N.ru</p><p>Статья номер {i} о науке.</p>" for i in range(6)]
+    >>> learn(bodies)
+    {'Спасибо, ждём вас на N-N-N.ru': 6}
+    """
+    counts: Counter[str] = Counter()
+    total = 0
+    for html in bodies:
+        total += 1
+        counts.update(block_texts(html))
+    floor = max(min_pages, min_share * total)
+    return {text: n for text, n in counts.most_common() if n >= floor}
+
+
+def drop_blocks(html: str, texts: set[str] | dict[str, int]) -> tuple[str, int]:
+    """Remove the leaf blocks whose text is one of ``texts``, then containers left empty.
+
+    >>> drop_blocks("<div><p>Спасибо, ждём вас на N-N-N.ru</p></div><p>Текст статьи о науке.</p>",
+    ...             {"Спасибо, ждём вас на N-N-N.ru"})
+    ('<p>Текст статьи о науке.</p>', 1)
+    """
+    if not texts:
+        return html, 0
+    root = _fragment(html)
+    removed = 0
+    for block in list(_leaf_blocks(root)):
+        if norm(block.text_content()) in texts:
+            parent = block.getparent()
+            block.drop_tree()
+            removed += 1
+            while parent is not None and parent is not root and not norm(parent.text_content()) \
+                    and not parent.xpath(".//img"):
+                grand = parent.getparent()
+                parent.drop_tree()
+                parent = grand
+    if not removed:
+        return html, 0
+    inner = (root.text or "") + "".join(etree.tostring(child, encoding="unicode", method="html") for child in root)
+    return inner, removed

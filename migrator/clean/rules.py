@@ -1,0 +1,345 @@
+"""The built-in cleaners: small pure functions over an lxml element, each returning how many
+nodes it removed. They find Drupal's boilerplate wherever it sits, inside the body included.
+
+Every function takes the root of a body (an ``HtmlElement``), edits it in place and returns a
+count; :data:`migrator.clean.CLEANERS` holds their order.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+_SPACE = re.compile(r"\s+")
+
+_LEAF_XPATH = etree.XPath(
+    "descendant::*[self::p or self::li or self::div or self::blockquote or self::h2 or self::h3 or self::h4"
+    " or self::h5 or self::h6 or self::td or self::dd or self::dt or self::pre or self::center]"
+)
+_INNER_BLOCKS = frozenset(("p", "li", "div", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "td", "dd",
+                           "dt", "pre", "table", "ul", "ol", "center"))
+
+
+def norm(text: str) -> str:
+    """Whitespace-folded text (``&nbsp;`` counts as a space).
+
+    >>> norm(" Источник(и):\\xa0 ")
+    'Источник(и):'
+    """
+    return _SPACE.sub(" ", text.replace("\xa0", " ")).strip()
+
+
+def text_of(element: HtmlElement) -> str:
+    """An element's folded text content."""
+    return norm(element.text_content())
+
+
+def remove(element: HtmlElement) -> None:
+    """Remove an element but keep its tail text (the words after it belong to the parent)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def remove_all(elements: Iterable[HtmlElement]) -> int:
+    """Remove each element (skipping those already gone with an ancestor); the count removed."""
+    gone: set[HtmlElement] = set()
+    for element in list(elements):
+        if element.getparent() is None or any(a in gone for a in element.iterancestors()):
+            continue
+        remove(element)
+        gone.add(element)
+    return len(gone)
+
+
+def leaf_blocks(root: HtmlElement) -> list[HtmlElement]:
+    """Blocks that hold no other block: the unit text rules judge (``<p>``, ``<li>``, bare ``<div>``)."""
+    return [el for el in _LEAF_XPATH(root)
+            if not any(child.tag in _INNER_BLOCKS for child in el.iterdescendants())]
+
+
+def _drop_leaves_matching(root: HtmlElement, test: "re.Pattern[str]") -> int:
+    """Remove the leaf blocks whose text matches, and bare text runs that sit between blocks."""
+    count = 0
+    for block in leaf_blocks(root):
+        if block.getparent() is not None and test.search(text_of(block)):
+            remove(block)
+            count += 1
+    return count + _drop_text_runs(root, test)
+
+
+def _drop_text_runs(root: HtmlElement, test: "re.Pattern[str]") -> int:
+    """Text written straight into a container beside its blocks (``<td>Баннер<p>…</p></td>``)."""
+    count = 0
+    for element in root.iter(etree.Element):
+        if element.tag not in _INNER_BLOCKS or not any(child.tag in _INNER_BLOCKS for child in element):
+            continue
+        if element.text and test.search(norm(element.text)):
+            element.text = None
+            count += 1
+        for child in element:
+            if child.tag in _INNER_BLOCKS and child.tail and test.search(norm(child.tail)):
+                child.tail = None
+                count += 1
+    return count
+
+
+def _class_xpath(*classes: str) -> etree.XPath:
+    tests = " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {c} ')" for c in classes)
+    return etree.XPath(f"descendant::*[{tests}]")
+
+
+# -- 1. scripts, styles, forms ------------------------------------------------------------------
+
+_SCRIPTS = etree.XPath("descendant::*[self::script or self::style or self::noscript or self::form"
+                       " or self::iframe or self::object or self::embed or self::input or self::button"
+                       " or self::select or self::textarea or self::link or self::meta]")
+
+
+def scripts(root: HtmlElement) -> int:
+    """Scripts, styles, noscript, forms and form controls, embedded frames.
+
+    >>> from lxml.html import fragment_fromstring as f
+    >>> scripts(f('<div><p>a</p><script>counter.hit(1)</script><noscript>x</noscript></div>'))
+    2
+    """
+    return remove_all(_SCRIPTS(root))
+
+
+# -- 2. MS Word junk ------------------------------------------------------------------------------
+
+_WORD_TAGS = etree.XPath("descendant::*[starts-with(name(), 'o:') or starts-with(name(), 'w:')"
+                         " or starts-with(name(), 'v:') or starts-with(name(), 'st1:') or name()='xml']")
+_COMMENTS = etree.XPath("descendant::comment()")
+_MSO_STYLE = re.compile(r"(?:^|;)\s*mso-[^;]*", re.I)
+
+
+def ms_word(root: HtmlElement) -> int:
+    """Word's ``<o:p>`` tags, conditional comments; strips ``Mso*`` classes and ``mso-`` styles.
+
+    Only the removed tags and comments are counted; attribute clean-up is free.
+
+    >>> from lxml.html import fragment_fromstring as f
+    >>> el = f('<div><p class="MsoNormal" style="mso-bidi:x">a<o:p></o:p></p><!--[if gte mso 9]>x<![endif]--></div>')
+    >>> ms_word(el), el[0].get('class'), el[0].get('style')
+    (2, None, None)
+    """
+    count = 0
+    for element in list(_WORD_TAGS(root)):
+        element.drop_tag()  # keep any text Word wrapped in them
+        count += 1
+    count += remove_all(_COMMENTS(root))
+    for element in root.iter(etree.Element):
+        cls = element.get("class")
+        if cls and "mso" in cls.lower():
+            kept = " ".join(c for c in cls.split() if not c.lower().startswith("mso"))
+            _set(element, "class", kept)
+        style = element.get("style")
+        if style and "mso-" in style.lower():
+            _set(element, "style", _MSO_STYLE.sub("", style).strip("; "))
+    return count
+
+
+def _set(element: HtmlElement, name: str, value: str) -> None:
+    if value:
+        element.set(name, value)
+    else:
+        del element.attrib[name]
+
+
+# -- 3. "log in to post comments" ---------------------------------------------------------------
+
+_LOGIN_CLASSES = _class_xpath("comment_forbidden", "comment_add", "comment-add")
+LOGIN_TEXT = re.compile(
+    r"^(?:Войдите на сайт|Зарегистрируйтесь)(?: или (?:зарегистрируйтесь|войдите на сайт))?,? "
+    r"(?:для отправки|чтобы (?:отправлять|оставлять|оставить)) комментари\w*\.?$"
+    r"|^(?:Login|Log in)(?: or register)? to post comments\.?$",
+    re.I,
+)
+
+
+def login_to_comment(root: HtmlElement) -> int:
+    """Drupal's "Войдите на сайт для отправки комментариев" / "Login or register to post comments".
+
+    >>> from lxml.html import fragment_fromstring as f
+    >>> login_to_comment(f('<div><p>Текст</p><p><a href="/user/login">Войдите на сайт</a> для отправки комментариев</p></div>'))
+    1
+    """
+    return remove_all(_LOGIN_CLASSES(root)) + _drop_leaves_matching(root, LOGIN_TEXT)
+
+
+# -- 4. print / forward links -------------------------------------------------------------------
+
+_PRINT_CLASSES = _class_xpath("print_html", "print-page", "print_mail", "print-mail", "print_pdf", "print-pdf",
+                              "forward_links", "forward-page", "print-link", "book_printer")
+_PRINT_LINKS = etree.XPath("descendant::a[starts-with(@href, '/print/') or contains(@href, '/forward?')"
+                           " or starts-with(@href, '/forward') or contains(@href, 'q=forward')"
+                           " or contains(@href, 'q=print/')]")
+PRINT_TEXT = re.compile(r"^(?:Версия для печати|Отправить другу|Распечатать|Печать|Printer-friendly version"
+                        r"|Send to friend|Send to a friend|Email this page|PDF-версия)\.?$", re.I)
+
+
+def print_forward(root: HtmlElement) -> int:
+    """Print-version and send-to-a-friend links ("Версия для печати", "Отправить другу").
+
+    >>> from lxml.html import fragment_fromstring as f
+    >>> print_forward(f('<div><p>Текст</p><p><a href="/print/8">Версия для печати</a></p></div>'))
+    1
+    """
+    count = remove_all(_PRINT_CLASSES(root))
+    for link in _PRINT_LINKS(root):
+        if link.getparent() is not None and PRINT_TEXT.search(text_of(link)):
+            count += remove_all([_smallest_holder(link)])
+    return count + _drop_leaves_matching(root, PRINT_TEXT)
+
+
+def _smallest_holder(element: HtmlElement) -> HtmlElement:
+    """The element itself, or its block parent when the element is all the block holds."""
+    parent = element.getparent()
+    while parent is not None and parent.tag in ("p", "li", "span", "div", "strong", "b") \
+            and text_of(parent) == text_of(element) and parent.getparent() is not None:
+        element, parent = parent, parent.getparent()
+    return element
+
+
+# -- 5. view counters ---------------------------------------------------------------------------
+
+_COUNTER_CLASSES = _class_xpath("statistics_counter", "statistics-counter", "node-views", "views-count")
+COUNTER_TEXT = re.compile(r"^(?:\d[\d\s]*\s+просмотр(?:а|ов)?|Просмотр(?:ов|ы)?:?\s*\d[\d\s]*"
+                          r"|\d[\d,\s]*\s+(?:reads|views)|(?:Reads|Views):?\s*\d[\d,]*)\.?$", re.I)
+
+
+def view_counter(root: HtmlElement) -> int:
+    """View counters: ``li.statistics_counter``, "1234 просмотра", "Просмотров: 12".
+
+    >>> from lxml.html import fragment_fromstring as f
+    >>> view_counter(f('<div><p>Текст</p><p>Просмотров: 1 234</p><span>5 просмотров</span></div>'))
+    2
+    """
+    count = remove_all(_COUNTER_CLASSES(root))
+    count += _drop_leaves_matching(root, COUNTER_TEXT)
+    for span in root.iter("span", "em", "small"):
+        if span.getparent() is not None and COUNTER_TEXT.search(text_of(span)):
+            count += remove_all([span])
+    return count
+
+
+# -- 6. share widgets ---------------------------------------------------------------------------
+
+_SHARE_CLASSES = _class_xpath("service-links", "service_links", "share", "sharethis", "addthis_toolbox",
+                              "yashare-auto-init", "ya-share2", "social-share", "pluso")
+_SHARE_LINKS = etree.XPath(
+    "descendant::a[contains(@href, 'share.php') or contains(@href, '/share?') or contains(@href, 'sharer')"
+    " or contains(@href, 'addthis.com') or contains(@href, 'connect.mail.ru/share')"
+    " or contains(@href, 'twitter.com/share') or contains(@href, 'twitter.com/intent')"
+    " or contains(@href, 'plus.google.com/share') or contains(@href, 'odnoklassniki.ru/dk?st.cmd=addShare')]"
+)
+
+
+def share_widget(root: HtmlElement) -> int:
+    """Share widgets (``.service-links``, AddThis, Яндекс.Поделиться) and bare share links.
+
+    >>> from lxml.html import fragment_fromstring as f
+    >>> share_widget(f('<div><p>Т</p><p><a href="http://vkontakte.ru/share.php?url=x">ВКонтакте</a></p></div>'))
+    1
+    """
+    count = remove_all(_SHARE_CLASSES(root))
+    return count + remove_all(_smallest_holder(a) for a in _SHARE_LINKS(root))
+
+
+# -- 7. back / home navigation links ----------------------------------------------------------
+
+NAV_TEXT = re.compile(r"^(?:<<|«|←|<)?\s*(?:Назад(?: к списку| к новостям| в архив)?|Вернуться(?: назад| к списку| на главную)?"
+                      r"|На главную|К списку новостей|Back(?: to (?:list|top))?|Home)\s*(?:>>|»)?$", re.I)
+
+
+def nav_links(root: HtmlElement) -> int:
+    """Legacy pages' "<< Назад к списку" / "На главную" links left at the end of the text.
+
+    >>> from lxml.html import fragment_fromstring as f
+    >>> nav_links(f('<div><p>Текст.<br><a href="./">&lt;&lt; Назад к списку</a></p></div>'))
+    1
+    """
+    return remove_all(_smallest_holder(a) for a in root.iter("a") if NAV_TEXT.match(text_of(a)))
+
+
+# -- 8. source field and its label ------------------------------------------------------------
+
+SOURCE_LABEL = re.compile(r"^(?:Источник(?:\(и\)|и)?|Sources?)\s*:?$", re.I)
+_FIELDS = _class_xpath("field")
+_LABELS = _class_xpath("field-label", "field-label-inline", "field-label-inline-first")
+
+
+def source_field(root: HtmlElement) -> int:
+    """The "Источник(и):" field (its links go to ``sources``) and any bare source label.
+
+    >>> from lxml.html import fragment_fromstring as f
+    >>> source_field(f('<div><p>Текст</p><p>Источник(и):&nbsp;</p></div>'))
+    1
+    """
+    count = 0
+    for fld in _FIELDS(root):
+        if fld.getparent() is None:
+            continue
+        labels = _LABELS(fld)
+        if "field-field-source" in (fld.get("class") or "") or (labels and SOURCE_LABEL.search(text_of(labels[0]))):
+            count += remove_all([fld])
+    return count + _drop_leaves_matching(root, SOURCE_LABEL)
+
+
+# -- 9. fields left empty -----------------------------------------------------------------------
+
+_ITEMS = _class_xpath("field-items", "field-item")
+
+
+def empty_field(root: HtmlElement) -> int:
+    """CCK fields whose items hold no text and no image: only their label would survive.
+
+    >>> from lxml.html import fragment_fromstring as f
+    >>> empty_field(f('<div><div class="field"><div class="field-label">Автор фото:</div>'
+    ...               '<div class="field-items"><div class="field-item"> </div></div></div></div>'))
+    1
+    """
+    count = 0
+    for fld in _FIELDS(root):
+        items = _ITEMS(fld)
+        if fld.getparent() is None or not items:
+            continue
+        if not any(text_of(i) or i.find(".//img") is not None for i in items):
+            count += remove_all([fld])
+    return count
+
+
+# -- 10. empty paragraphs ------------------------------------------------------------------------
+
+_EMPTY_CANDIDATES = etree.XPath("descendant::*[self::p or self::div or self::span or self::li or self::ul"
+                                " or self::ol or self::blockquote or self::h2 or self::h3 or self::h4 or self::h5"
+                                " or self::h6 or self::strong or self::b or self::em or self::i or self::font"
+                                " or self::center or self::table or self::tr or self::td or self::tbody]")
+
+
+def empty_blocks(root: HtmlElement) -> int:
+    """Paragraphs and containers with no text and no image (``<p>&nbsp;</p>``, emptied wrappers).
+
+    >>> from lxml.html import fragment_fromstring as f
+    >>> empty_blocks(f('<div><p>&nbsp;</p><div><p> </p></div><p>Текст</p><p><img src="a.jpg"></p></div>'))
+    3
+    """
+    count = 0
+    for element in reversed(_EMPTY_CANDIDATES(root)):  # innermost first: emptied parents go too
+        if element.getparent() is None or text_of(element):
+            continue
+        if element.find(".//img") is None and element.find(".//hr") is None:
+            remove(element)
+            count += 1
+    return count

@@ -1,0 +1,137 @@
+"""Serve a ``DemoSite`` over real HTTP from a background thread (tests, ``migrator demo``, benchmarks).
+
+    python -m migrator.demo.server --port 8000 --articles 300 --seed 7 --theme garland
+"""
+from __future__ import annotations
+
+import argparse
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+
+from migrator.demo.site import DemoSite, SiteSpec
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """HTTP/1.1 with keep-alive; every request goes to the site's ``respond``."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes; Nagle would stall keep-alive
+    server_version = "Apache/2.2.16"
+    sys_version = ""
+    server: _Server
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+        self._answer(send_body=True)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._answer(send_body=False)
+
+    def _answer(self, send_body: bool) -> None:
+        site = self.server.site
+        pause = site.delay(self.path)
+        if pause:
+            time.sleep(pause)
+        status, headers, body = site.respond(self.command, self.path, dict(self.headers.items()))
+        self.server.record(self.path, status)
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if send_body and body:
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (signature of the base class)
+        """Silence: a benchmark must not pay for a log line per request."""
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], site: DemoSite) -> None:
+        super().__init__(address, _Handler)
+        self.site = site
+        self.hits: Counter[tuple[str, int]] = Counter()
+        self._lock = threading.Lock()
+
+    def record(self, path: str, status: int) -> None:
+        with self._lock:
+            self.hits[(path, status)] += 1
+
+
+class DemoServer:
+    """A running demo site: ``with DemoServer(site) as server: fetch(server.url + "/")``."""
+
+    def __init__(self, site: DemoSite | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.site = site or DemoSite()
+        self._address = (host, port)
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """Base URL without a trailing slash, e.g. ``http://127.0.0.1:40123``."""
+        if self._server is None:
+            raise RuntimeError("the demo server is not started")
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def hits(self) -> Counter[tuple[str, int]]:
+        """Requests answered so far, by (path and query, status)."""
+        return self._server.hits if self._server else Counter()
+
+    def count_304(self) -> int:
+        return sum(n for (_, status), n in self.hits.items() if status == 304)
+
+    def start(self) -> DemoServer:
+        if self._server is None:
+            self._server = _Server(self._address, self.site)
+            self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                            name="demo-server", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            if self._thread is not None:
+                self._thread.join(5)
+            self._server = self._thread = None
+
+    def __enter__(self) -> DemoServer:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve the demo site in the foreground until interrupted."""
+    parser = argparse.ArgumentParser(description="Serve the bundled demo old site.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--articles", type=int, default=SiteSpec.articles)
+    parser.add_argument("--seed", type=int, default=SiteSpec.seed)
+    parser.add_argument("--theme", default=SiteSpec.theme, choices=["garland", "zen"])
+    parser.add_argument("--version", type=int, default=0, help="site version: changes sidebars and counters")
+    args = parser.parse_args(argv)
+    site = DemoSite(SiteSpec(seed=args.seed, articles=args.articles, theme=args.theme, version=args.version))
+    server = _Server((args.host, args.port), site)
+    print(f"serving the demo site on http://{args.host}:{server.server_address[1]}/ (Ctrl-C stops)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""Helpers every extractor shares: parsing, canonical URL, titles, links, authors, selectors."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterable
+from urllib.parse import urljoin
+
+import lxml.html
+from lxml import etree
+from lxml.cssselect import CSSSelector
+from lxml.html import HtmlElement
+
+from migrator.clean.rules import norm
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_CANONICAL = etree.XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
+_TITLE = etree.XPath("//title")
+_TITLE_SEPARATORS = (" | ", " :: ", " — ", " - ", " « ", " » ")
+
+#: Names that mean "no registered author" on Russian and English Drupal sites.
+GUESTS = frozenset(("гость", "аноним", "anonymous", "guest", "анонимный пользователь"))
+_UNVERIFIED = re.compile(r"\((?:не проверено|not verified)\)", re.I)
+
+
+def parse(html: str) -> HtmlElement | None:
+    """The page's document tree, or None for an empty page. Never raises on malformed markup."""
+    if not html or not html.strip():
+        return None
+    html = _XML_DECLARATION.sub("", html, count=1)
+    try:
+        return lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+@lru_cache(maxsize=512)
+def css(selector: str) -> CSSSelector:
+    """A compiled CSS selector (compiled once per process)."""
+    return CSSSelector(selector)
+
+
+def first(root: HtmlElement, selector: str | None) -> HtmlElement | None:
+    """The first element ``selector`` finds under ``root``."""
+    if not selector:
+        return None
+    found = css(selector)(root)
+    return found[0] if found else None
+
+
+def absolute(base: str, href: str | None) -> str | None:
+    """``href`` resolved against ``base``; None for empty, fragment-only, javascript: or data: links."""
+    if not href:
+        return None
+    href = href.strip()
+    if not href or href.startswith(("#", "javascript:", "data:", "mailto:")):
+        return None
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return None
+
+
+def unique(items: Iterable[str | None]) -> list[str]:
+    """Non-empty items, first occurrence kept, page order.
+
+    >>> unique(["a", "", "b", "a", None])
+    ['a', 'b']
+    """
+    return list(dict.fromkeys(i for i in items if i))
+
+
+def canonical_url(doc: HtmlElement, url: str) -> str | None:
+    """rel=canonical or og:url, absolute."""
+    for href in _CANONICAL(doc):
+        found = absolute(url, str(href))
+        if found:
+            return found
+    return None
+
+
+def page_title(doc: HtmlElement) -> str:
+    """``<title>`` without the site name: its longest part between separators.
+
+    >>> page_title(lxml.html.fromstring("<html><head><title>Статья о науке | Наука</title></head></html>"))
+    'Статья о науке'
+    >>> page_title(lxml.html.fromstring("<html><head><title>Наука :: Архив :: Статья о науке</title></head></html>"))
+    'Статья о науке'
+    """
+    found = _TITLE(doc)
+    text = norm(found[0].text_content()) if found else ""
+    parts = [text]
+    for separator in _TITLE_SEPARATORS:
+        parts = [piece.strip() for part in parts for piece in part.split(separator)]
+    return max(parts, key=len) if text else ""
+
+
+def best_title(candidates: Iterable[HtmlElement], doc: HtmlElement) -> str:
+    """The longest heading that the ``<title>`` repeats, else the ``<title>`` itself, else the first heading."""
+    full = norm(_TITLE(doc)[0].text_content()) if _TITLE(doc) else ""
+    texts = [t for t in (norm(c.text_content()) for c in candidates) if t]
+    confirmed = [t for t in texts if full and t in full and len(t) >= 0.5 * len(page_title(doc))]
+    if confirmed:
+        return max(confirmed, key=len)
+    return page_title(doc) or (texts[0] if texts else "")
+
+
+def clean_author(name: str | None) -> str | None:
+    """A user name, or None for guests and unverified anonymous posters.
+
+    >>> clean_author("Гость (не проверено)"), clean_author(" nanonewsru ")
+    (None, 'nanonewsru')
+    """
+    if not name:
+        return None
+    name = norm(name).strip(" ,.:—-")
+    if not name or _UNVERIFIED.search(name) or name.lower() in GUESTS:
+        return None
+    return name

@@ -1,0 +1,139 @@
+"""Dates as legacy sites write them -> ISO 8601 with the offset in force on that date.
+
+Fast regexes first (Russian genitive month names, numeric, ISO, English month names);
+dateparser only as the last resort, because it costs milliseconds per call.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+RU_MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+             "сентября", "октября", "ноября", "декабря")
+EN_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+             "september", "october", "november", "december")
+_MONTH = {name: i + 1 for i, name in enumerate(RU_MONTHS)}
+_MONTH.update({name: i + 1 for i, name in enumerate(EN_MONTHS)})
+_MONTH.update({name[:3]: i + 1 for i, name in enumerate(EN_MONTHS)})
+
+_TIME = r"(?:\s*(?:[,\-–—]|\bв\b|\bat\b|\s)\s*(?P<H>\d{1,2})[:.](?P<M>\d{2})(?::\d{2})?)?"
+_PATTERNS = (
+    re.compile(r"(?P<d>\d{1,2})\s+(?P<mon>" + "|".join(RU_MONTHS) + r")\s+(?P<y>\d{4})(?:\s*г(?:ода|\.)?)?"
+               + _TIME, re.I),
+    re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T\s]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::\d{2}(?:\.\d+)?)?"
+               r"(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"),
+    re.compile(r"(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})" + _TIME),
+    re.compile(r"(?P<d>\d{1,2})\s+(?P<mon>" + "|".join(EN_MONTHS) + r"|[a-z]{3})\.?,?\s+(?P<y>\d{4})" + _TIME, re.I),
+    re.compile(r"(?P<mon>" + "|".join(EN_MONTHS) + r"|[a-z]{3})\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})" + _TIME,
+               re.I),
+)
+_EN_WEEKDAY = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", re.I)
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def _fields(match: re.Match[str], text: str) -> tuple[int, int, int, int, int] | None:
+    g = match.groupdict()
+    if g.get("tz"):  # an explicit offset: the wall-clock time in the site's zone is computed later
+        return None
+    year = int(g["y"])
+    if g.get("mon"):
+        month = _MONTH.get(g["mon"].lower())
+        day = int(g["d"])
+    elif g.get("a"):
+        a, b = int(g["a"]), int(g["b"])
+        # d.m.Y and d/m/Y on a Russian site; m/d/Y (Drupal's English default) when
+        # the day cannot be first or the weekday is English.
+        us = g["sep"] == "/" and (a <= 12 < b or (b <= 12 and a <= 12 and bool(_EN_WEEKDAY.search(text))))
+        day, month = (b, a) if us else (a, b)
+    else:
+        month, day = int(g["m"]), int(g["d"])
+    if not month or not 1900 <= year <= 2100:
+        return None
+    return year, month, day, int(g.get("H") or 0), int(g.get("M") or 0)
+
+
+def find_date(text: str) -> tuple[int, int, int, int, int] | None:
+    """The first date (and time, if written) in ``text``, as (Y, m, d, H, M).
+
+    >>> find_date("Опубликовано 25 ноября 2014, 10:15 пользователем X")
+    (2014, 11, 25, 10, 15)
+    >>> find_date("Submitted by X on 25.11.2014 - 10:15")
+    (2014, 11, 25, 10, 15)
+    """
+    best: tuple[int, tuple[int, int, int, int, int]] | None = None
+    for pattern in _PATTERNS:
+        match = pattern.search(text)
+        if match and (best is None or match.start() < best[0]):
+            fields = _fields(match, text)
+            if fields:
+                best = (match.start(), fields)
+    return best[1] if best else None
+
+
+def to_iso(fields: tuple[int, int, int, int, int], timezone: str) -> str | None:
+    """Wall-clock fields in ``timezone`` -> ISO 8601 with that zone's offset on that date.
+
+    >>> to_iso((2012, 6, 1, 12, 0), "Europe/Moscow")
+    '2012-06-01T12:00:00+04:00'
+    """
+    try:
+        return datetime(*fields, tzinfo=_zone(timezone)).isoformat()
+    except ValueError:  # 31 February and the like
+        return None
+
+
+_ISO_AWARE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})")
+
+
+def _aware(text: str, timezone: str) -> str | None:
+    """An ISO timestamp with its own offset, shown in the site's zone.
+
+    >>> _aware("2019-03-14T08:30:00+00:00", "Europe/Moscow")
+    '2019-03-14T11:30:00+03:00'
+    """
+    match = _ISO_AWARE.search(text)
+    if not match:
+        return None
+    try:
+        moment = datetime.fromisoformat(match.group(0).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.astimezone(_zone(timezone)).isoformat()
+
+
+def _dateparser(text: str, timezone: str) -> str | None:
+    import dateparser  # slow to import and to run: the last resort only
+
+    parsed = dateparser.parse(text, languages=["ru", "en"],
+                              settings={"TIMEZONE": timezone, "RETURN_AS_TIMEZONE_AWARE": False,
+                                        "PREFER_DAY_OF_MONTH": "first"})
+    if parsed is None:
+        return None
+    return to_iso((parsed.year, parsed.month, parsed.day, parsed.hour, parsed.minute), timezone)
+
+
+def parse_date(text: str | None, timezone: str, *, fallback: bool = True) -> str | None:
+    """A date written on a page -> ISO 8601 in ``timezone``; None when there is no date.
+
+    >>> parse_date("вс, 25/11/2014 - 10:15", "Europe/Moscow")
+    '2014-11-25T10:15:00+03:00'
+    >>> parse_date("Автор: X, 10 января 2008 - 09:00", "Europe/Moscow")
+    '2008-01-10T09:00:00+03:00'
+    """
+    if not text or not re.search(r"\d", text):
+        return None
+    aware = _aware(text, timezone)
+    if aware:
+        return aware
+    fields = find_date(text)
+    if fields:
+        return to_iso(fields, timezone)
+    if fallback and len(text) < 200:
+        return _dateparser(text, timezone)
+    return None

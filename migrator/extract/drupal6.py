@@ -1,0 +1,199 @@
+"""The Drupal 6 extractor: classify the page by its nodes, then read the one full node's fields.
+
+Selectors come from ``config.selectors`` (``mappings/drupal6.toml``, overridable per site);
+what no selector can say (teaser or full node, the author inside "submitted") is decided here.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from migrator.clean import clean
+from migrator.clean.rules import SOURCE_LABEL, norm
+from migrator.clean.sanitize import body_html
+from migrator.clean.text import element_to_text
+from migrator.extract.common import absolute, best_title, clean_author, css, first, unique
+from migrator.extract.dates import parse_date
+from migrator.record import Article, Comment
+
+if TYPE_CHECKING:
+    from migrator.mapping import Config
+
+_CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
+_NODES = etree.XPath(
+    "//div[starts-with(@id, 'node-') and " + _CLASS.format("node") + "]"
+    "[not(ancestor::*[" + _CLASS.format("sidebar") + " or " + _CLASS.format("block") + "])]"
+)
+_TITLE_LINK = etree.XPath(
+    ".//*[self::h1 or self::h2 or self::h3][a[@href]][not(ancestor::*[" + _CLASS.format("content") + "])]"
+)
+_READ_MORE = etree.XPath(".//li[contains(@class, 'node_read_more')] | .//a[contains(@class, 'read-more')]")
+_READ_MORE_TEXT = re.compile(r"^(?:Подробнее|Читать далее|Читать полностью|Read more)\b", re.I)
+_PAGER = etree.XPath("//ul[" + _CLASS.format("pager") + "] | //div[" + _CLASS.format("pager") + "]")
+_LINK_TEXTS = etree.XPath("//a")
+_PRINT_PAGE = etree.XPath("//*[" + _CLASS.format("print-content") + " or " + _CLASS.format("print-source_url")
+                          + " or " + _CLASS.format("print-title") + "]")
+_LOGIN_FORM = etree.XPath("//form[@id='user-login' or @id='user-register' or @id='user-pass']")
+_CALENDAR = etree.XPath("//*[" + _CLASS.format("calendar-calendar") + "][not(ancestor::*["
+                        + _CLASS.format("block") + "])]")
+_HREFS = etree.XPath(".//a/@href")
+_FIELDS = etree.XPath(".//div[" + _CLASS.format("field") + "]")
+_FIELD_LABEL = etree.XPath("./div[contains(@class, 'field-label')]")
+_IMG_SRC = etree.XPath(".//img/@src")
+_DATE_FALLBACK = ("meta[property='article:published_time']", ".date-display-single", ".field-field-date")
+
+#: How a page reveals its node id: the node's own id, then links that carry the id.
+_ID_ATTR = re.compile(r"^node-(\d+)$")
+_ID_LINKS = (re.compile(r"/print/(\d+)"), re.compile(r"comment/reply/(\d+)"), re.compile(r"[?&]q=node/(\d+)"),
+             re.compile(r"[?&]path=node(?:/|%2F)(\d+)"), re.compile(r"^/node/(\d+)(?:$|[/?#])"))
+_USER_PATH = re.compile(r"^/(?:user|users|blog|profile)(?:/|$)|[?&]q=user(?:/|$)")
+_AUTHOR_TEXT = re.compile(r"(?:пользователем|Автор:?|Submitted by|Posted by|by)\s+(.+?)"
+                          r"(?:\s+(?:on|в)\s+\S*\d|\s*,\s*[^,]*\d|\s+\d{1,2}\s|\s*$)", re.I)
+
+
+# -- classification -----------------------------------------------------------------------------
+
+def is_teaser(node: HtmlElement) -> bool:
+    """A node rendered as a teaser: Drupal 6 themes link the title only when not on its own page."""
+    classes = node.get("class") or ""
+    if "teaser" in classes or _READ_MORE(node) or _TITLE_LINK(node):
+        return True
+    return any(_READ_MORE_TEXT.match(norm(a.text_content())) for a in node.iter("a"))
+
+
+def is_print_page(doc: HtmlElement, url: str) -> bool:
+    """The print module's page (``/print/N``): a copy of an article, carrying no Drupal theme markup."""
+    return urlsplit(url).path.startswith("/print/") or bool(_PRINT_PAGE(doc))
+
+
+def classify(doc: HtmlElement, url: str) -> tuple[str, str, list[HtmlElement]]:
+    """(kind, reason, full nodes): one full node is an article; teasers or a pager are a listing."""
+    path = urlsplit(url).path
+    if is_print_page(doc, url):
+        return "other", "print page", []
+    nodes = _NODES(doc)
+    teasers = [n for n in nodes if is_teaser(n)]
+    full = [n for n in nodes if n not in teasers]
+    if len(full) == 1 and not teasers:
+        return "article", "", full
+    if teasers or len(full) > 1:
+        return "listing", f"listing: {len(teasers) or len(full)} teasers", []
+    if _LOGIN_FORM(doc) or _USER_PATH.search(path + "?" + urlsplit(url).query):
+        return "other", "user or login page", []
+    if _CALENDAR(doc):
+        return "listing", "listing: calendar", []
+    more = sum(1 for a in _LINK_TEXTS(doc) if _READ_MORE_TEXT.match(norm(a.text_content())))
+    if _PAGER(doc) or more >= 2:
+        return "listing", f"listing: pager, {more} read-more links", []
+    return "other", "no node", []
+
+
+def source_id(doc: HtmlElement, node: HtmlElement | None, url: str, alias_rules: tuple[str, ...]) -> str | None:
+    """"node/N" from the node's id, links that carry it (print, reply, forward), or the URL."""
+    if node is not None:
+        match = _ID_ATTR.match(node.get("id") or "")
+        if match:
+            return f"node/{match.group(1)}"
+    target = urlsplit(url)
+    target_text = target.path + (f"?{target.query}" if target.query else "")
+    for rule in alias_rules:
+        match = re.search(rule, target_text)
+        if match and match.groups():
+            return f"node/{match.group(1)}"
+    scope = node if node is not None else doc
+    for href in _HREFS(scope):
+        for pattern in _ID_LINKS[:4]:
+            match = pattern.search(str(href))
+            if match:
+                return f"node/{match.group(1)}"
+    return None
+
+
+# -- fields ---------------------------------------------------------------------------------------
+
+def author_of(submitted: HtmlElement | None, selector: str | None) -> str | None:
+    """The user linked in "submitted", else the name its text gives; None for guests."""
+    if submitted is None:
+        return None
+    link = first(submitted, selector) if selector else None
+    if link is not None:
+        return clean_author(link.text_content())
+    match = _AUTHOR_TEXT.search(norm(submitted.text_content()))
+    return clean_author(match.group(1)) if match else None
+
+
+def _submitted(scope: HtmlElement, config: Config) -> HtmlElement | None:
+    found = first(scope, config.selectors.get("date"))
+    if found is not None:
+        return found
+    for selector in _DATE_FALLBACK:
+        found = first(scope, selector)
+        if found is not None:
+            return found
+    return None
+
+
+def _date_text(element: HtmlElement | None) -> str | None:
+    if element is None:
+        return None
+    return element.get("content") or norm(element.text_content()) or None
+
+
+def tags_of(node: HtmlElement, config: Config) -> list[str]:
+    selector = config.selectors.get("tags")
+    return unique(norm(a.text_content()) for a in css(selector)(node)) if selector else []
+
+
+def sources_of(node: HtmlElement, url: str, config: Config) -> list[str]:
+    """Links of the source field: by class (selector) or by its label "Источник(и):"."""
+    links = list(css(config.selectors["sources"])(node)) if config.selectors.get("sources") else []
+    for fld in _FIELDS(node):
+        label = _FIELD_LABEL(fld)
+        if label and SOURCE_LABEL.match(norm(label[0].text_content())):
+            links.extend(fld.iter("a"))
+    return unique(absolute(url, a.get("href")) for a in links)
+
+
+def comments_of(doc: HtmlElement, config: Config, removed: Counter[str]) -> list[Comment]:
+    selector = config.selectors.get("comments")
+    comments = []
+    for element in css(selector)(doc) if selector else []:
+        submitted = first(element, config.selectors.get("comment_date") or ".submitted")
+        body = first(element, config.selectors.get("comment_body") or "div.content")
+        text = ""
+        if body is not None:
+            removed.update(clean(body, config))
+            text = element_to_text(body)
+        comments.append(Comment(author=author_of(submitted, config.selectors.get("comment_author")),
+                                published_at=parse_date(_date_text(submitted), config.timezone),
+                                body_text=text))
+    return comments
+
+
+def article_of(doc: HtmlElement, node: HtmlElement, url: str, config: Config,
+               removed: Counter[str]) -> Article:
+    """Every field of the one full node; the body is cleaned in place, after the fields are read."""
+    sel = config.selectors
+    submitted = _submitted(node, config)
+    raw_date = _date_text(submitted)
+    title_candidates = css(sel["title"])(doc) if sel.get("title") else []
+    article = Article(
+        url=url, source_id="", title=best_title(title_candidates, doc),
+        published_at=parse_date(raw_date, config.timezone), published_raw=raw_date,
+        author=author_of(submitted, sel.get("author")), tags=tags_of(node, config),
+        sources=sources_of(node, url, config), profile="drupal6",
+    )
+    body = first(node, sel.get("body")) if sel.get("body") else None
+    if body is None:
+        body = node
+    removed.update(clean(body, config))
+    article.body_text = element_to_text(body)
+    article.body_html = body_html(body, url)
+    article.images = unique(absolute(url, str(src)) for src in _IMG_SRC(body))
+    article.comments = comments_of(doc, config, removed)
+    return article

@@ -1,0 +1,273 @@
+"""The generic extractor: any page without platform markup (legacy archives, foreign sites).
+
+The main text comes from trafilatura (precision first, no comments) unless the site mapping
+names a body selector; title and date come from the page's own metadata (JSON-LD, og:*,
+``<title>``, headings) and visible date patterns, trafilatura's metadata as a fallback.
+A page is an article when its body is real text, not a list of links.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
+
+from migrator.clean import clean, rules
+from migrator.clean.rules import norm
+from migrator.clean.sanitize import body_html
+from migrator.clean.text import element_to_text
+from migrator.extract.common import absolute, best_title, css, first, unique
+from migrator.extract.dates import find_date, parse_date, to_iso
+from migrator.record import Article
+
+if TYPE_CHECKING:
+    from migrator.extract import PageResult
+    from migrator.mapping import Config
+
+logger = logging.getLogger(__name__)
+
+#: An article has at least this many words of body text...
+MIN_WORDS = 40
+#: ...of which at most this share sits inside links, unless the words outside links alone
+#: make a long text (a well-linked long article is still an article).
+MAX_LINK_SHARE = 0.5
+LONG_TEXT_WORDS = 200
+#: A text this short beside rows of "date + headline link" is an index page's blurb.
+SHORT_TEXT_WORDS = 150
+
+_WORD = re.compile(r"\w+")
+_HEADINGS = etree.XPath("//h1 | //h2")
+_EMPHASIS = etree.XPath("//*[self::b or self::strong or self::font or self::h3][string-length(normalize-space()) < 200]")
+_CONTAINS = etree.XPath("//*[contains(normalize-space(.), $snippet)]")
+_TINY = re.compile(r"spacer|pixel|blank\.gif|counter|/logo|banner|/top\.gif|1x1", re.I)
+_JSON_LD = etree.XPath("//script[@type='application/ld+json']/text()")
+_META_DATE = etree.XPath(
+    "//meta[@property='article:published_time' or @name='pubdate' or @name='date' or @itemprop='datePublished'"
+    " or @name='DC.date' or @name='dcterms.created']/@content | //time[@datetime]/@datetime"
+)
+_OG_TITLE = etree.XPath("//meta[@property='og:title']/@content")
+_BODY = etree.XPath("//body")
+_LINKS = etree.XPath("//a[@href]")
+
+
+def _json_ld(doc: HtmlElement) -> dict[str, Any]:
+    """The first JSON-LD object with a headline or a datePublished."""
+    for raw in _JSON_LD(doc):
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            continue
+        for item in data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []:
+            if isinstance(item, dict) and ("headline" in item or "datePublished" in item):
+                return item
+    return {}
+
+
+def title_of(doc: HtmlElement, body: HtmlElement, config: Config, ld: dict[str, Any], fallback: str | None) -> str:
+    """A heading the ``<title>`` confirms, JSON-LD headline, og:title, ``<title>``, trafilatura's.
+
+    Old table layouts have no headings: a bold line of the body that the ``<title>`` repeats counts.
+    """
+    selector = config.site_selectors.get("title")
+    if selector and first(doc, selector) is not None:
+        return norm(first(doc, selector).text_content())  # type: ignore[union-attr]
+    title = best_title([*_HEADINGS(doc), *_EMPHASIS(doc)], doc)
+    if title:
+        return title
+    og = _OG_TITLE(doc)
+    return norm(str(ld.get("headline") or (og[0] if og else "") or fallback or ""))
+
+
+def date_of(doc: HtmlElement, body_text: str, config: Config, ld: dict[str, Any],
+            fallback: str | None) -> tuple[str | None, str | None]:
+    """(published_at, raw): metadata, then the first date written on the page, then trafilatura's."""
+    selector = config.site_selectors.get("date")
+    candidates: list[str] = []
+    if selector and first(doc, selector) is not None:
+        candidates.append(norm(first(doc, selector).text_content()))  # type: ignore[union-attr]
+    candidates += [str(ld["datePublished"])] if ld.get("datePublished") else []
+    candidates += [str(v) for v in _META_DATE(doc)]
+    for raw in candidates:
+        iso = parse_date(raw, config.timezone, fallback=False)
+        if iso:
+            return iso, raw
+    visible = _visible_date(doc, body_text)
+    if visible:
+        return to_iso(visible[0], config.timezone), visible[1]
+    if fallback:
+        return parse_date(fallback, config.timezone, fallback=False), fallback
+    return None, None
+
+
+def _visible_date(doc: HtmlElement, body_text: str) -> tuple[tuple[int, int, int, int, int], str] | None:
+    """The first date written on the page outside the body's own text, else inside it."""
+    bodies = _BODY(doc)
+    page_text = norm(bodies[0].text_content()) if bodies else ""
+    for text in (page_text[:4000], body_text[:2000]):
+        fields = find_date(text)
+        if fields:
+            return fields, "%02d.%02d.%04d %02d:%02d" % (fields[2], fields[1], fields[0], fields[3], fields[4])
+    return None
+
+
+def _trafilatura(doc: HtmlElement, url: str) -> tuple[HtmlElement | None, Any]:
+    """trafilatura's main text as an HTML element (or None), and its document metadata."""
+    import trafilatura
+    from trafilatura.htmlprocessing import convert_to_html
+
+    try:
+        document = trafilatura.bare_extraction(
+            lxml.html.fromstring(lxml.html.tostring(doc)), url=url, favor_precision=True, include_comments=False,
+            include_tables=True, include_images=False, include_links=True, with_metadata=True,
+        )
+    except Exception as exc:  # trafilatura has many failure paths on broken pages
+        logger.debug("trafilatura failed on %s: %s", url, exc)
+        return None, None
+    if document is None or document.body is None:
+        return None, document
+    html = etree.tostring(convert_to_html(document.body), encoding="unicode", method="html")
+    return lxml.html.fragment_fromstring(html, create_parent="div"), document
+
+
+def unwrap_layout_tables(body: HtmlElement) -> int:
+    """Old sites lay pages out with tables: keep only the cell holding most of a layout table's text.
+
+    A table is layout when one cell holds at least 60% of a long text (a data table spreads it).
+    """
+    count = 0
+    for table in list(body.iter("table")):
+        total = len(norm(table.text_content()))
+        cells = [c for c in table.iter("td", "th") if not any(True for _ in c.iter("table"))]
+        if total < 300 or not cells:
+            continue
+        main = max(cells, key=lambda c: len(norm(c.text_content())))
+        if len(norm(main.text_content())) >= 0.6 * total and table.getparent() is not None:
+            main.tag = "div"
+            main.tail = table.tail
+            table.getparent().replace(table, main)
+            count += 1
+    return count
+
+
+def _leading_text(body: HtmlElement) -> tuple[HtmlElement, str] | None:
+    """The first non-blank text node of the body, as (element, "text" | "tail")."""
+    for event, element in etree.iterwalk(body, events=("start", "end")):
+        attr = "text" if event == "start" else "tail"
+        if element is body and attr == "tail":
+            break
+        if norm(getattr(element, attr) or ""):
+            return element, attr
+    return None
+
+
+def drop_leading(body: HtmlElement, title: str) -> int:
+    """The title and a bare date line at the top of the body repeat the record's own fields."""
+    dropped = 0
+    for _ in range(3):
+        found = _leading_text(body)
+        if found is None:
+            break
+        element, attr = found
+        text = norm(getattr(element, attr))
+        if text != title and not (len(text) < 40 and find_date(text)):
+            break
+        setattr(element, attr, None)
+        dropped += 1
+    if dropped:
+        rules.empty_blocks(body)
+    return dropped
+
+
+def images_of(doc: HtmlElement, text: str, url: str) -> list[str]:
+    """Images of the original page inside the smallest element that holds most of the body's words."""
+    paragraphs = sorted(text.split("\n\n"), key=len)
+    if not paragraphs or len(paragraphs[-1]) < 40:
+        return []
+    words = paragraphs[-1].split()
+    snippet = " ".join(words[len(words) // 2: len(words) // 2 + 6])
+    found = _CONTAINS(doc, snippet=snippet)
+    if not found:
+        return []
+    need = 0.8 * len(_WORD.findall(text))
+    container = found[-1]
+    while container.getparent() is not None and len(_WORD.findall(container.text_content())) < need:
+        container = container.getparent()
+    images = []
+    for img in container.iter("img"):
+        src = img.get("src")
+        small = any(v.isdigit() and int(v) < 50 for v in (img.get("width", ""), img.get("height", "")))
+        if src and not small and not _TINY.search(src):
+            images.append(absolute(url, src))
+    return unique(images)
+
+
+def dated_index_rows(doc: HtmlElement, body_text: str) -> int:
+    """Rows (table rows, list items) that are just a date and one link not in the body: an archive index."""
+    rows = 0
+    for row in doc.iter("tr", "li"):
+        links = row.findall(".//a")
+        if len(links) != 1:
+            continue
+        title = norm(links[0].text_content())
+        rest = norm(row.text_content()).replace(title, "", 1)
+        if len(title.split()) >= 3 and len(rest) < 30 and find_date(rest) and title not in body_text:
+            rows += 1
+    return rows
+
+
+def _link_share(body: HtmlElement, text: str) -> float:
+    linked = sum(len(norm(a.text_content())) for a in body.iter("a"))
+    return linked / max(1, len(text))
+
+
+def extract(doc: HtmlElement, url: str, config: Config) -> PageResult:
+    """Classify a page without platform markup and extract its article, if it is one."""
+    from migrator.extract import PageResult
+
+    selector = config.site_selectors.get("body")
+    body = first(doc, selector) if selector else None
+    meta: Any = None
+    if body is None:
+        body, meta = _trafilatura(doc, url)
+    if body is None:
+        links = len(_LINKS(doc))
+        kind = "listing" if links >= 10 else "other"
+        return PageResult(kind, "generic", None, None, None, Counter(), f"{kind}: no main text, {links} links")
+    removed = clean(body, config)
+    unwrap_layout_tables(body)
+    text = element_to_text(body)
+    words, share = len(_WORD.findall(text)), _link_share(body, text)
+    if words < MIN_WORDS or (share > MAX_LINK_SHARE and words * (1 - share) < LONG_TEXT_WORDS):
+        kind = "listing" if share > MAX_LINK_SHARE or len(_LINKS(doc)) >= 20 else "other"
+        return PageResult(kind, "generic", None, None, None, removed, f"{kind}: {words} words, {share:.0%} in links")
+    rows = dated_index_rows(doc, text) if words < SHORT_TEXT_WORDS else 0
+    if rows >= 3:  # "date — headline" rows beside a short text: an archive index
+        return PageResult("listing", "generic", None, None, None, removed, f"listing: {rows} dated links")
+    ld = _json_ld(doc)
+    published_at, raw = date_of(doc, text, config, ld, getattr(meta, "date", None))
+    title = title_of(doc, body, config, ld, getattr(meta, "title", None))
+    drop_leading(body, title)
+    text = element_to_text(body)
+    article = Article(url=url, source_id="", title=title, published_at=published_at, published_raw=raw,
+                      author=_author(doc, config, ld, meta), body_text=text,
+                      body_html=body_html(body, url), profile="generic")
+    article.images = unique(absolute(url, img.get("src")) for img in body.iter("img")) or images_of(doc, text, url)
+    return PageResult("article", "generic", article, None, None, removed, "")
+
+
+def _author(doc: HtmlElement, config: Config, ld: dict[str, Any], meta: Any) -> str | None:
+    selector = config.site_selectors.get("author")
+    if selector:
+        found = css(selector)(doc)
+        return norm(found[0].text_content()) or None if found else None
+    author = ld.get("author")
+    if isinstance(author, list) and author:
+        author = author[0]
+    if isinstance(author, dict):
+        author = author.get("name")
+    return norm(str(author or getattr(meta, "author", None) or "")) or None
