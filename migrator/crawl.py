@@ -56,6 +56,7 @@ def scrapy_settings(db_path: str, run_id: int, overrides: dict[str, Any] | None 
     settings.setmodule("spiders.settings", priority="project")
     settings.set("MIGRATOR_DB", str(db_path), priority="cmdline")
     settings.set("MIGRATOR_RUN_ID", run_id, priority="cmdline")
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # the CLI configures logging
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
     return settings
@@ -94,7 +95,7 @@ def run_crawl(config: Config, db_path: str, *, command: str = "crawl", max_error
     options = {"timezone": config.timezone, "max_pages": config.max_pages, "mapping": getattr(config, "source", None)}
     run_id = store.begin_run(command, ",".join(config.start_urls), options)
     store.close()
-    process = CrawlerProcess(scrapy_settings(db_path, run_id, settings), install_root_handler=False)
+    process = CrawlerProcess(scrapy_settings(db_path, run_id, settings), )
     if not verbose:  # Scrapy's own INFO lines (enabled middlewares...) only with --verbose
         for name in ("scrapy", "py.warnings", "asyncio", "twisted", "trafilatura", "htmldate"):
             logging.getLogger(name).setLevel(logging.WARNING)

@@ -59,17 +59,21 @@ class StorePipeline:
         self.store.close()
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        """Store one item in one transaction; a skip or an error is raised only after it commits."""
         assert self.store is not None
         with self.store.batch():
             if isinstance(item, PageItem):
-                return self._page(item)
-            if isinstance(item, AliasItem):
+                outcome = self._page(item)
+            elif isinstance(item, AliasItem):
                 self.store.add_aliases(item.source_id, [item.url], "url-rule", self.run_id)
-                raise DropItem("alias recorded", log_level="DEBUG")
-            if isinstance(item, ErrorItem):
-                self._error(item.url, item.reason, item.detail)
-                raise DropItem(f"error: {item.reason}", log_level="DEBUG")
-        return item
+                outcome = DropItem("alias recorded", log_level="DEBUG")
+            elif isinstance(item, ErrorItem):
+                outcome = self._error(item.url, item.reason, item.detail)
+            else:
+                outcome = item
+        if isinstance(outcome, DropItem):
+            raise outcome
+        return outcome
 
     def remove_repeated_blocks(self) -> None:
         """Learn the blocks that repeat across this site's bodies and strip them from every record.
@@ -95,16 +99,17 @@ class StorePipeline:
         self.stats.set_value("migrator/repeated/records", changed)
         logger.info("repeated blocks: %d learned (%d new), removed from %d records", len(learned), len(new), changed)
 
-    def _error(self, url: str, reason: str, detail: str = "") -> None:
+    def _error(self, url: str, reason: str, detail: str = "") -> DropItem:
         self.store.record_error(self.run_id, url, reason, detail)
         self.stats.inc_value("migrator/errors")
         self.stats.inc_value(f"migrator/errors/{reason}")
+        return DropItem(f"error: {reason}", log_level="DEBUG")
 
     def _skip(self, reason: str) -> DropItem:
         self.stats.inc_value(f"migrator/skipped/{reason}")
         return DropItem(f"skipped: {reason}", log_level="DEBUG")
 
-    def _page(self, item: PageItem) -> PageItem:
+    def _page(self, item: PageItem) -> PageItem | DropItem:
         self.stats.inc_value("migrator/pages")
         raw = RawPage(url=item.url, status=item.status, headers=item.headers, body=item.body,
                       fetched_at=item.fetched_at, encoding=item.encoding, encoding_source=item.encoding_source,
@@ -112,15 +117,13 @@ class StorePipeline:
                       request_url=item.redirect_urls[0] if item.redirect_urls else item.url)
         if item.status >= 400 or item.text is None:
             self.store.save_page(raw, self.run_id)
-            self._error(item.url, f"http-{item.status}")
-            raise DropItem(f"http {item.status}", log_level="DEBUG")
+            return self._error(item.url, f"http-{item.status}")
         try:
             result = extract(item.url, item.text, self.config)
         except Exception as exc:  # one broken page never ends a run
             logger.warning("extraction failed on %s: %s", item.url, exc, exc_info=True)
             self.store.save_page(raw, self.run_id)
-            self._error(item.url, "extract-error", f"{type(exc).__name__}: {exc}")
-            raise DropItem("extract-error", log_level="DEBUG") from exc
+            return self._error(item.url, "extract-error", f"{type(exc).__name__}: {exc}")
         for rule, count in result.removed.items():
             self.stats.inc_value(f"migrator/removed/{rule}", count)
         raw.kind, raw.source_id = result.kind, result.source_id
@@ -128,7 +131,7 @@ class StorePipeline:
         if result.kind != "article" or result.article is None:
             if result.source_id:  # a print page or the like: the URL still names the article
                 self.store.add_aliases(result.source_id, [item.url], result.kind, self.run_id)
-            raise self._skip(result.kind)
+            return self._skip(result.kind)
         self._save_article(item, result)
         return item
 

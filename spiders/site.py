@@ -34,18 +34,25 @@ def _compile(patterns: Any) -> tuple[re.Pattern[str], ...]:
     return tuple(p if isinstance(p, re.Pattern) else re.compile(p) for p in patterns or ())
 
 
+#: Exception class names (Twisted's and Scrapy's, old and new) to the reason a failure is counted under.
+_FAILURE_REASONS = (
+    ("RedirectLoop", "redirect-loop"), ("DNS", "dns"), ("CannotResolveHost", "dns"),
+    ("ConnectionRefused", "connection-refused"), ("Timeout", "timeout"), ("TimedOut", "timeout"),
+    ("ConnectionLost", "connection-lost"), ("ResponseNeverReceived", "connection-lost"),
+    ("DataLoss", "connection-lost"), ("DownloadFailed", "download-failed"),
+)
+
+
 def failure_reason(failure: Failure) -> str:
-    """A short, countable name for why a request failed."""
-    names = {
-        "DNSLookupError": "dns", "TimeoutError": "timeout", "TCPTimedOutError": "timeout",
-        "ConnectionRefusedError": "connection-refused", "ConnectionLost": "connection-lost",
-        "ResponseNeverReceived": "connection-lost", "RedirectLoop": "redirect-loop",
-        "IgnoreRequest": "ignored",
-    }
+    """A short, countable name for why a request failed.
+
+    >>> failure_reason(Failure(TimeoutError("took too long")))
+    'timeout'
+    """
     name = type(failure.value).__name__
     if name == "IgnoreRequest" and "robots.txt" in str(failure.value):
         return "robots"
-    return names.get(name, name)
+    return next((reason for key, reason in _FAILURE_REASONS if key in name), name)
 
 
 class SiteSpider(Spider):

@@ -206,8 +206,8 @@ def images_of(doc: HtmlElement, text: str, url: str) -> list[str]:
     return unique(images)
 
 
-def dated_index_rows(doc: HtmlElement, body_text: str) -> int:
-    """Rows (table rows, list items) that are just a date and one link not in the body: an archive index."""
+def dated_index_rows(doc: HtmlElement) -> int:
+    """Rows (table rows, list items) that are just a date and one headline link: an archive index."""
     rows = 0
     for row in doc.iter("tr", "li"):
         links = row.findall(".//a")
@@ -215,7 +215,7 @@ def dated_index_rows(doc: HtmlElement, body_text: str) -> int:
             continue
         title = norm(links[0].text_content())
         rest = norm(row.text_content()).replace(title, "", 1)
-        if len(title.split()) >= 3 and len(rest) < 30 and find_date(rest) and title not in body_text:
+        if len(title.split()) >= 3 and len(rest) < 30 and find_date(rest):
             rows += 1
     return rows
 
@@ -245,7 +245,7 @@ def extract(doc: HtmlElement, url: str, config: Config) -> PageResult:
     if words < MIN_WORDS or (share > MAX_LINK_SHARE and words * (1 - share) < LONG_TEXT_WORDS):
         kind = "listing" if share > MAX_LINK_SHARE or len(_LINKS(doc)) >= 20 else "other"
         return PageResult(kind, "generic", None, None, None, removed, f"{kind}: {words} words, {share:.0%} in links")
-    rows = dated_index_rows(doc, text) if words < SHORT_TEXT_WORDS else 0
+    rows = dated_index_rows(doc) if words < SHORT_TEXT_WORDS else 0
     if rows >= 3:  # "date — headline" rows beside a short text: an archive index
         return PageResult("listing", "generic", None, None, None, removed, f"listing: {rows} dated links")
     ld = _json_ld(doc)
