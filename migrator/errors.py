@@ -20,3 +20,9 @@ class TargetError(MigratorError):
 
 class StoreError(MigratorError):
     """The database is missing, locked or not a migrator database."""
+
+
+class LockedError(MigratorError):
+    """Another crawl or sync holds the database's lock."""
+
+    exit_code = 3

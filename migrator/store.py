@@ -103,6 +103,16 @@ class Store:
             db["boilerplate"].create({
                 "text": str, "pages": int, "share": float, "sample_url": str, "learned_run": int,
             }, pk="text")
+        if "changes" not in db.table_names():
+            db["changes"].create({
+                "run_id": int, "source_id": str, "url": str, "change": str, "at": str,
+            }, pk=("run_id", "source_id"))
+        if "frontier" not in db.table_names():
+            # A run's frontier beside the data, written in the page's own transaction: a run killed at
+            # any moment resumes from it (pending URLs to fetch; every row is in the seen-set).
+            db["frontier"].create({
+                "run_id": int, "url": str, "role": str, "priority": int, "state": str,
+            }, pk=("run_id", "url"))
         if "meta" not in db.table_names():
             db["meta"].insert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
 
@@ -139,6 +149,7 @@ class Store:
 
     def finish_run(self, run_id: int, status: str, stats: dict[str, Any]) -> None:
         with self.batch():
+            self.db.execute("DELETE FROM frontier WHERE run_id = ?", [run_id])
             self.db["runs"].update(run_id, {
                 "finished_at": utcnow(), "status": status, "stats": json.dumps(stats, default=str),
                 "pages": int(stats.get("pages", 0)), "articles": int(stats.get("articles", 0)),
@@ -147,6 +158,111 @@ class Store:
 
     def runs(self, limit: int = 10) -> list[dict[str, Any]]:
         return list(self.db["runs"].rows_where(order_by="id desc", limit=limit))
+
+    def resumable_run(self, command: str, target: str) -> int | None:
+        """The id of an earlier run of the same command and target still marked ``running`` (it was
+        killed: the caller holds the lock); other abandoned runs are marked ``interrupted``."""
+        resumable = None
+        with self.batch():
+            for row in self.db["runs"].rows_where("status = 'running'", order_by="id desc"):
+                if resumable is None and row["command"] == command and row["target"] == target:
+                    resumable = int(row["id"])
+                else:
+                    self.db.execute("DELETE FROM frontier WHERE run_id = ?", [row["id"]])
+                    self.db["runs"].update(row["id"], {"status": "interrupted", "finished_at": utcnow()})
+        return resumable
+
+    # -- frontier -----------------------------------------------------------------------------
+
+    def frontier_add(self, run_id: int, requests: Iterable[tuple[str, str, int]]) -> None:
+        """Queue (url, role, priority) as pending; a URL already known to this run keeps its state."""
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO frontier (run_id, url, role, priority, state) VALUES (?, ?, ?, ?, 'pending')",
+            [(run_id, url, role, priority) for url, role, priority in requests],
+        )
+
+    def frontier_done(self, run_id: int, url: str) -> None:
+        self.db.execute(
+            "INSERT INTO frontier (run_id, url, role, priority, state) VALUES (?, ?, 'page', 0, 'done') "
+            "ON CONFLICT (run_id, url) DO UPDATE SET state = 'done'", [run_id, url])
+
+    def frontier(self, run_id: int) -> tuple[list[str], list[tuple[str, str, int]]]:
+        """(every URL this run admitted, the pending ones as (url, role, priority))."""
+        rows = self.db.execute("SELECT url, role, priority, state FROM frontier WHERE run_id = ? ORDER BY rowid",
+                               [run_id]).fetchall()
+        return [r[0] for r in rows], [(r[0], r[1], r[2]) for r in rows if r[3] == "pending"]
+
+    # -- revisits and changes -----------------------------------------------------------------
+
+    def validators(self) -> dict[str, tuple[str, str | None, str | None]]:
+        """url -> (source_id, ETag, Last-Modified) of every stored article page of a live article."""
+        sql = ("SELECT p.url, p.source_id, p.headers FROM pages p JOIN articles a ON a.source_id = p.source_id "
+               "WHERE p.kind = 'article' AND p.status = 200 AND a.state = 'live'")
+        found = {}
+        for url, source_id, headers in self.db.execute(sql):
+            lowered = {k.lower(): v for k, v in json.loads(headers or "{}").items()}
+            if lowered.get("etag") or lowered.get("last-modified"):
+                found[url] = (source_id, lowered.get("etag"), lowered.get("last-modified"))
+        return found
+
+    def article_urls(self) -> list[str]:
+        """Canonical URLs of every article ever recorded (live or gone), for revisits."""
+        return [r[0] for r in self.db.execute("SELECT url FROM articles ORDER BY url")]
+
+    def record_change(self, run_id: int, source_id: str, url: str, change: str) -> None:
+        self.db["changes"].upsert({"run_id": run_id, "source_id": source_id, "url": url, "change": change,
+                                   "at": utcnow()}, pk=("run_id", "source_id"))
+
+    def touch_article(self, source_id: str, run_id: int) -> str:
+        """An article page answered 304: seen this run, content unchanged; "merged" when seen already."""
+        row = self.db.execute("SELECT last_run FROM articles WHERE source_id = ? AND state = 'live'",
+                              [source_id]).fetchone()
+        if row is None:
+            return "missing"
+        if row[0] == run_id:
+            return "merged"
+        self.db.execute("UPDATE articles SET last_run = ? WHERE source_id = ?", [run_id, source_id])
+        return "unchanged"
+
+    def mark_gone(self, url: str, status: int, run_id: int) -> str | None:
+        """The canonical URL of an article answered 404/410: keep a tombstone with the evidence.
+
+        Returns "gone" (new tombstone), "still-gone", or None when the URL is no article's (or the
+        article was seen live earlier in this run).
+        """
+        row = self.db.execute("SELECT source_id, state, last_run FROM articles WHERE url = ?", [url]).fetchone()
+        if row is None or row[2] == run_id:
+            return None
+        if row[1] == "gone":
+            return "still-gone"
+        self.db["articles"].update(row[0], {"state": "gone", "gone_at": utcnow(),
+                                            "gone_reason": f"http-{status} at {url} in run {run_id}"})
+        self.record_change(run_id, row[0], url, "gone")
+        return "gone"
+
+    def run_report(self, run_id: int) -> dict[str, Any]:
+        """What a run changed: ``{"new": [urls], "updated": [urls], "gone": [urls], "unchanged": N}``."""
+        report: dict[str, Any] = {"new": [], "updated": [], "gone": []}
+        for change, url in self.db.execute("SELECT change, url FROM changes WHERE run_id = ? ORDER BY url", [run_id]):
+            report.setdefault(change, []).append(url)
+        report["unchanged"] = self.db.execute(
+            "SELECT count(*) FROM articles WHERE last_run = ? AND state = 'live' AND source_id NOT IN "
+            "(SELECT source_id FROM changes WHERE run_id = ?)", [run_id, run_id]).fetchone()[0]
+        return report
+
+    def status(self, runs: int = 10) -> dict[str, Any]:
+        """Articles by state, the last runs with their change counts, errors of the last run by reason."""
+        states = dict(self.db.execute("SELECT state, count(*) FROM articles GROUP BY state ORDER BY state").fetchall())
+        last = self.runs(runs)
+        for run in last:
+            run["changes"] = dict(self.db.execute(
+                "SELECT change, count(*) FROM changes WHERE run_id = ? GROUP BY change", [run["id"]]).fetchall())
+        errors = []
+        if last:
+            errors = self.db.execute(
+                "SELECT reason, sum(count), count(*) FROM errors WHERE run_id = ? GROUP BY reason "
+                "ORDER BY sum(count) DESC", [last[0]["id"]]).fetchall()
+        return {"articles": states, "runs": last, "errors": [tuple(e) for e in errors]}
 
     # -- writes -------------------------------------------------------------------------------
 
@@ -196,6 +312,11 @@ class Store:
         else:
             outcome = "unchanged"
         table.upsert(row, pk="source_id")
+        if outcome in ("new", "updated"):
+            self.record_change(run_id, article.source_id, canonical, outcome)
+        elif outcome == "merged":  # the canonical URL may have moved to a better-ranked one
+            self.db.execute("UPDATE changes SET url = ? WHERE run_id = ? AND source_id = ?",
+                            [canonical, run_id, article.source_id])
         self._save_comments(article.source_id, record["comments"])
         self.add_aliases(article.source_id, urls, "seen", run_id)
         return outcome
@@ -232,12 +353,28 @@ class Store:
             self.db["boilerplate"].upsert({"text": text, "pages": pages, "share": round(pages / max(total, 1), 4),
                                            "sample_url": row[0] if row else None, "learned_run": run_id}, pk="text")
 
+    def demote(self, source_id: str, run_id: int, reason: str) -> bool:
+        """Withdraw a record first created by this run that turned out not to be an article."""
+        row = self._get(self.db["articles"], source_id)
+        if row is None or row["first_run"] != run_id:
+            return False
+        self.db.execute("DELETE FROM articles WHERE source_id = ?", [source_id])
+        self.db.execute("DELETE FROM comments WHERE source_id = ?", [source_id])
+        self.db.execute("DELETE FROM aliases WHERE source_id = ?", [source_id])
+        self.db.execute("UPDATE pages SET kind = 'listing' WHERE source_id = ? OR url = ?", [source_id, row["url"]])
+        return True
+
     def boilerplate(self) -> dict[str, int]:
         return {r["text"]: r["pages"] for r in self.db["boilerplate"].rows}
 
-    def bodies(self) -> Iterator[tuple[str, str]]:
-        """(source_id, body_html) of every live article, streamed."""
-        yield from self.db.conn.execute("SELECT source_id, body_html FROM articles WHERE state = 'live'")
+    def bodies(self, profile: str | None = None) -> Iterator[tuple[str, str]]:
+        """(source_id, body_html) of every live article (of one extraction profile), streamed."""
+        sql = "SELECT source_id, body_html FROM articles WHERE state = 'live'"
+        args = [] if profile is None else [profile]
+        yield from self.db.conn.execute(sql + (" AND profile = ?" if profile is not None else ""), args)
+
+    def profiles(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT DISTINCT profile FROM articles WHERE state = 'live'")]
 
     def rewrite_body(self, source_id: str, body_html: str, body_text: str) -> None:
         """Replace an article's body after an offline cleaning pass; the content hash follows."""
@@ -281,6 +418,44 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    # -- reads for exports, redirect maps and media (cut-over) ---------------------------------
+
+    def find_article(self, url: str) -> str | None:
+        """The source id of the live article served at ``url`` (canonical or alias), or None."""
+        row = self.db.execute(
+            "SELECT a.source_id FROM articles a WHERE a.url = ? AND a.state = 'live' UNION ALL "
+            "SELECT a.source_id FROM aliases x JOIN articles a ON a.source_id = x.source_id "
+            "WHERE x.url = ? AND a.state = 'live' LIMIT 1", [url, url]).fetchone()
+        return row[0] if row else None
+
+    def article_head(self, source_id: str) -> dict[str, Any] | None:
+        """``url``, ``source_id``, ``title``, ``published_at`` of a live article: enough for its new URL."""
+        row = self.db.execute("SELECT url, source_id, title, published_at FROM articles "
+                              "WHERE source_id = ? AND state = 'live'", [source_id]).fetchone()
+        return dict(zip(("url", "source_id", "title", "published_at"), row)) if row else None
+
+    def old_urls(self) -> Iterator[tuple[str, str, str]]:
+        """(old URL, source id, "canonical" or "alias") of every live article, streamed by URL."""
+        yield from self.db.conn.execute(
+            "SELECT url, source_id, 'canonical' FROM articles WHERE state = 'live' UNION "
+            "SELECT x.url, x.source_id, 'alias' FROM aliases x JOIN articles a ON a.source_id = x.source_id "
+            "WHERE a.state = 'live' AND x.url != a.url ORDER BY 1")
+
+    def distinct_terms(self) -> list[str]:
+        """Every tag of a live article, sorted."""
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT j.value FROM articles a, json_each(a.tags) j WHERE a.state = 'live' ORDER BY 1")]
+
+    def distinct_authors(self) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT author FROM articles WHERE state = 'live' AND author IS NOT NULL ORDER BY 1")]
+
+    def image_urls(self) -> Iterator[str]:
+        """Every image URL of a live article, once each, streamed in order."""
+        for row in self.db.conn.execute("SELECT DISTINCT j.value FROM articles a, json_each(a.images) j "
+                                        "WHERE a.state = 'live' ORDER BY 1"):
+            yield row[0]
 
 
 def _dumps(value: Any) -> str:

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import logging
 import re
+
+import lxml.html
 from typing import Any
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from migrator.clean.repeated import drop_blocks, learn
+from migrator.clean.repeated import drop_blocks, learn, residue, shingles
 from migrator.clean.text import html_to_text
 from migrator.extract import extract
 from migrator.store import RawPage, Store
@@ -21,6 +23,26 @@ from migrator.urls import derived_source_id, host_allowed, node_id, normalize
 from spiders.items import AliasItem, ErrorItem, PageItem
 
 logger = logging.getLogger(__name__)
+
+
+#: A body with fewer words than this, once the site's repeated blocks are gone, held no article.
+MIN_ARTICLE_WORDS = 15
+#: ...and neither did one whose remaining text is mostly link text (an index of links).
+MAX_LINK_SHARE = 0.6
+
+
+def not_an_article(body_html: str, body_text: str, known: set[tuple[str, ...]] = frozenset()) -> bool:
+    """What is left of a body besides the site's repeated text is too little, or mostly links.
+
+    >>> not_an_article('<a href="/a">Материалы 2000 года</a>', "Материалы 2000 года")
+    True
+    """
+    words = len(residue(body_text, known))
+    if words < MIN_ARTICLE_WORDS:
+        return True
+    linked = sum(len(a.text_content().split()) for a in lxml.html.fragment_fromstring(
+        body_html, create_parent="div").iter("a"))
+    return linked / words >= MAX_LINK_SHARE
 
 
 class StorePipeline:
@@ -44,6 +66,7 @@ class StorePipeline:
         self.alias_rules = tuple(re.compile(p) if isinstance(p, str) else p for p in self.config.alias_rules)
         self.store = Store(self.db_path)
         self.repeated = self.store.boilerplate()
+        self.repeated_shingles = shingles(self.repeated)
         if self.own_run:
             self.run_id = self.store.begin_run("scrapy crawl", ",".join(self.config.start_urls), {})
 
@@ -78,26 +101,41 @@ class StorePipeline:
     def remove_repeated_blocks(self) -> None:
         """Learn the blocks that repeat across this site's bodies and strip them from every record.
 
-        Runs when a crawl ends, over the whole corpus; what it learns is kept in the database and
-        applied to each page as it is loaded in later runs, so content hashes stay stable.
+        Runs when a crawl ends, over the whole corpus, one extraction profile (template family) at a
+        time; what it learns is kept in the database and applied to each page as it is loaded in
+        later runs, so content hashes stay stable.
         """
-        total = self.store.article_count()
-        learned = learn(html for _, html in self.store.bodies())
-        new = {text: n for text, n in learned.items() if text not in self.repeated}
+        learned: dict[str, int] = {}
+        for profile in self.store.profiles():
+            found = learn(html for _, html in self.store.bodies(profile))
+            if found:
+                self.store.save_boilerplate(found, sum(1 for _ in self.store.bodies(profile)), self.run_id)
+                learned.update(found)
         if not learned:
             return
+        new = [text for text in learned if text not in self.repeated]
+        self.repeated.update(learned)
+        changed = demoted = 0
+        known = shingles(self.repeated)
         with self.store.batch():
-            self.store.save_boilerplate(learned, total, self.run_id)
-            self.repeated.update(learned)
-            changed = 0
             for source_id, html in list(self.store.bodies()):
                 cleaned, removed = drop_blocks(html, self.repeated)
-                if removed:
-                    changed += 1
-                    self.store.rewrite_body(source_id, cleaned, html_to_text(cleaned))
+                text = html_to_text(cleaned)
+                if not removed and len(residue(text, known)) == len(residue(text, set())):
+                    continue  # no repeated text in it: short or not, it stands as extracted
+                if not_an_article(cleaned, text, known) and self.store.demote(source_id, self.run_id, "repeated blocks only"):
+                    demoted += 1  # its only text was the site's template: a listing or a stub
+                    self.stats.inc_value("migrator/articles", -1)
+                    self.stats.inc_value("migrator/skipped/listing")
+                    continue
+                if not removed:
+                    continue
+                changed += 1
+                self.store.rewrite_body(source_id, cleaned, text)
         self.stats.set_value("migrator/repeated/blocks", len(learned))
         self.stats.set_value("migrator/repeated/records", changed)
-        logger.info("repeated blocks: %d learned (%d new), removed from %d records", len(learned), len(new), changed)
+        logger.info("repeated blocks: %d learned (%d new), removed from %d records; %d pages held nothing else",
+                    len(learned), len(new), changed, demoted)
 
     def _error(self, url: str, reason: str, detail: str = "") -> DropItem:
         self.store.record_error(self.run_id, url, reason, detail)
@@ -132,10 +170,9 @@ class StorePipeline:
             if result.source_id:  # a print page or the like: the URL still names the article
                 self.store.add_aliases(result.source_id, [item.url], result.kind, self.run_id)
             return self._skip(result.kind)
-        self._save_article(item, result)
-        return item
+        return self._save_article(item, result) or item
 
-    def _save_article(self, item: PageItem, result: Any) -> None:
+    def _save_article(self, item: PageItem, result: Any) -> DropItem | None:
         article = result.article
         article.source_id = result.source_id or node_id(item.url, self.alias_rules) or derived_source_id(item.url)
         article.url = item.url
@@ -149,7 +186,10 @@ class StorePipeline:
             if removed:
                 article.body_text = html_to_text(article.body_html)
                 self.stats.inc_value("migrator/removed/repeated-block", removed)
+                if not_an_article(article.body_html, article.body_text, self.repeated_shingles):
+                    return self._skip("listing")
         outcome = self.store.save_article(article, self.run_id, self.alias_rules)
         self.stats.inc_value(f"migrator/articles/{outcome}")
         if outcome != "merged":
             self.stats.inc_value("migrator/articles")
+        return None

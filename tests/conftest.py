@@ -1,17 +1,12 @@
 """Shared fixtures: the bundled demo old site, as an object and as a running HTTP server."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-# `pytest tests/...` from a checkout that is not pip-installed: make the repository importable.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from migrator.demo.server import DemoServer  # noqa: E402
-from migrator.demo.site import DemoSite, SiteSpec  # noqa: E402
+from migrator.demo.server import DemoServer
+from migrator.demo.site import DemoSite, SiteSpec
 
 
 @pytest.fixture(scope="session")

@@ -103,3 +103,31 @@ def drop_blocks(html: str, texts: set[str] | dict[str, int]) -> tuple[str, int]:
         return html, 0
     inner = (root.text or "") + "".join(etree.tostring(child, encoding="unicode", method="html") for child in root)
     return inner, removed
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_N = 4
+
+
+def shingles(texts: Iterable[str]) -> set[tuple[str, ...]]:
+    """The 4-word shingles of some texts (lower-cased ``\\w+`` tokens)."""
+    out: set[tuple[str, ...]] = set()
+    for text in texts:
+        words = _WORD.findall(text.lower())
+        out.update(tuple(words[i:i + _N]) for i in range(len(words) - _N + 1))
+    return out
+
+
+def residue(text: str, known: set[tuple[str, ...]]) -> list[str]:
+    """The words of ``text`` not covered by a known shingle: what is left once repeated text,
+    even re-wrapped in other markup, is taken away.
+
+    >>> residue("Спасибо, ждём вас на N-N-N.ru. Архив 2003", shingles(["Спасибо, ждём вас на N-N-N.ru"]))
+    ['архив', '2003']
+    """
+    words = _WORD.findall(text.lower())
+    covered = [False] * len(words)
+    for i in range(len(words) - _N + 1):
+        if tuple(words[i:i + _N]) in known:
+            covered[i:i + _N] = [True] * _N
+    return [w for w, c in zip(words, covered) if not c]

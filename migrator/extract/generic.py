@@ -120,9 +120,12 @@ def _trafilatura(doc: HtmlElement, url: str) -> tuple[HtmlElement | None, Any]:
     import trafilatura
     from trafilatura.htmlprocessing import convert_to_html
 
+    copy = lxml.html.fromstring(lxml.html.tostring(doc))
+    # trafilatura resolves relative links against the site root, not the page: resolve them first.
+    copy.make_links_absolute(url, resolve_base_href=True, handle_failures="discard")
     try:
         document = trafilatura.bare_extraction(
-            lxml.html.fromstring(lxml.html.tostring(doc)), url=url, favor_precision=True, include_comments=False,
+            copy, url=url, favor_precision=True, include_comments=False,
             include_tables=True, include_images=False, include_links=True, with_metadata=True,
         )
     except Exception as exc:  # trafilatura has many failure paths on broken pages

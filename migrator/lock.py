@@ -1,0 +1,48 @@
+"""One crawl or sync at a time per database: an exclusive ``flock`` on ``PATH.lock``, held for the run.
+
+The kernel drops the lock when its process dies, even by SIGKILL, so a stale lock never blocks
+the next run; the lock file itself stays (removing it would race with a starting run).
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+from pathlib import Path
+from types import TracebackType
+
+from migrator.errors import LockedError
+
+
+class RunLock:
+    """``with RunLock("site.db"):`` — raises LockedError at once when another process holds it."""
+
+    def __init__(self, db_path: str | Path) -> None:
+        self.path = Path(f"{db_path}.lock")
+        self._fd: int | None = None
+
+    def acquire(self) -> RunLock:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 64).decode("ascii", "replace").strip() or "?"
+            os.close(fd)
+            raise LockedError(f"{self.path}: another crawl or sync is running on this database "
+                              f"(pid {holder}); not started") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+        return self
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> RunLock:
+        return self.acquire()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.release()
