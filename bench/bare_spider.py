@@ -1,6 +1,7 @@
 """The baseline: a bare Scrapy spider that only follows links (no extraction, cleaning or storing).
 
-Same site, same scope (allowed host, the mapping's deny rules), Scrapy's own duplicate filter.
+Same site, same scope (allowed host, robots.txt, the profile's deny rules; budgeted patterns such as
+the calendar are denied outright), Scrapy's own duplicate filter.
 Run by bench/crawl_bench.py as ``python bench/bare_spider.py URL`` in its own process.
 """
 from __future__ import annotations
@@ -38,7 +39,7 @@ class BareSpider(scrapy.Spider):
 def main() -> None:
     start, deny = sys.argv[1], json.loads(sys.argv[2]) if len(sys.argv) > 2 else []
     process = CrawlerProcess({
-        "LOG_LEVEL": "WARNING", "ROBOTSTXT_OBEY": False, "CONCURRENT_REQUESTS": 16,
+        "LOG_LEVEL": "WARNING", "ROBOTSTXT_OBEY": True, "CONCURRENT_REQUESTS": 16,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "CONCURRENT_ITEMS": 10, "TELNETCONSOLE_ENABLED": False,
         "RETRY_TIMES": 3, "COOKIES_ENABLED": False,
     })

@@ -35,7 +35,8 @@ def full_pipeline(url: str, db: Path) -> dict[str, float]:
 def bare_crawl(url: str) -> dict[str, float]:
     from migrator.mapping import load_config
 
-    deny = [p if isinstance(p, str) else p.pattern for p in load_config(None, start_url=url + "/").deny]
+    config = load_config(None, start_url=url + "/")
+    deny = [*config.deny, *config.budgets]  # a bare crawler has no budgets: keep it out of the traps
     proc, wall, peak = run_measured([sys.executable, str(HERE / "bare_spider.py"), url + "/", json.dumps(deny)])
     if proc.returncode != 0:
         raise SystemExit(f"bare crawl failed:\n{proc.stderr[-3000:]}")

@@ -27,7 +27,9 @@ def explain_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except MigratorError as exc:
-            raise click.ClickException(str(exc)) from exc
+            error = click.ClickException(str(exc))
+            error.exit_code = getattr(exc, "exit_code", error.exit_code)  # LockedError: 3
+            raise error from exc
 
     return wrapper
 
@@ -124,24 +126,139 @@ def crawl(target: str, db: str, timezone: str | None, mapping: str | None, max_p
         sys.exit(1)
 
 
+# -- cut-over: export, redirects, media (issue 5) --------------------------------------------------
+
+def new_platform_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options naming the new platform: its base URL and the mapping file's [new_platform]."""
+    options = [
+        click.option("--new", "new_url", help="Base URL of the new site, e.g. https://new.example.ru"),
+        click.option("--mapping", type=click.Path(dir_okay=False),
+                     help="Mapping file whose [new_platform] table gives url_pattern, rubrics, rename."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _platform(new_url: str | None, mapping: str | None) -> Any:
+    from migrator.newplatform import load_new_platform
+
+    return load_new_platform(mapping, new_url) if (new_url or mapping) else None
+
+
 @cli.command()
 @click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file written by crawl.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "markdown", "wxr"]), default="jsonl",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(allow_dash=True), default="-",
+              help="File to write (default: stdout); for markdown, the directory (default: ./articles).")
+@new_platform_options
+@click.option("--rewrite-links/--no-rewrite-links", default=None,
+              help="Point links to old articles at their new URLs (default: on when --new is given).")
+@click.option("--list-style", type=click.Choice(["json", "pipe"]), default="json", show_default=True,
+              help="CSV: lists as JSON arrays or |-joined (comments are always JSON).")
+@explain_errors
+def export(db: str, fmt: str, output: str, new_url: str | None, mapping: str | None,
+           rewrite_links: bool | None, list_style: str) -> None:
+    """Export the articles for the new platform: JSON Lines, CSV, Markdown files or WordPress WXR.
+
+    Example: migrator export --db site.db --format wxr --new https://new.example.ru -o site.xml
+    """
+    from migrator.export import export_store
+    from migrator.store import Store
+
+    store = Store(db, create=False)
+    platform = _platform(new_url, mapping)
+    rewrite = bool(new_url) if rewrite_links is None else rewrite_links
+    if fmt == "markdown":
+        target = "articles" if output == "-" else output
+        count = export_store(store, fmt, target, platform=platform, rewrite_links=rewrite)
+    else:
+        target = output
+        with click.open_file(output, "w", encoding="utf-8") as out:
+            count = export_store(store, fmt, out, platform=platform, rewrite_links=rewrite, list_style=list_style)
+    err.print(f"exported {count} articles" + ("" if target == "-" else f" to {target}"))
+
+
+@cli.command()
+@click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file written by crawl.")
+@click.option("--new", "new_url", required=True, help="Base URL of the new site, e.g. https://new.example.ru")
+@click.option("--mapping", type=click.Path(dir_okay=False),
+              help="Mapping file whose [new_platform] table gives the new URL pattern.")
+@click.option("--format", "fmt", type=click.Choice(["nginx", "apache", "csv"]), default="nginx", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="File to write (default: stdout).")
 @explain_errors
-def export(db: str, fmt: str, output: str) -> None:
-    """Export the articles for the new platform, one record per line.
+def redirects(db: str, new_url: str, mapping: str | None, fmt: str, output: str) -> None:
+    """Redirect map of every old URL and alias seen to its new URL.
 
-    Example: migrator export --db site.db --format jsonl -o articles.jsonl
+    Example: migrator redirects --db site.db --new https://new.example.ru --format nginx -o redirects.conf
     """
-    from migrator.export import EXPORTERS
+    from migrator.redirects import write_redirects
     from migrator.store import Store
 
     store = Store(db, create=False)
     with click.open_file(output, "w", encoding="utf-8") as out:
-        count = EXPORTERS[fmt](store.records(), out)
-    err.print(f"exported {count} articles" + ("" if output == "-" else f" to {output}"))
+        count = write_redirects(store, _platform(new_url, mapping), fmt, out)
+    err.print(f"{count} redirects" + ("" if output == "-" else f" written to {output}"))
+
+
+@cli.command()
+@click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file written by crawl.")
+@click.option("--download", "directory", required=True, type=click.Path(file_okay=False),
+              help="Directory to download every image into (resumable).")
+@click.option("--concurrency", default=8, show_default=True, type=click.IntRange(min=1, max=64))
+@click.option("--manifest", type=click.Path(dir_okay=False),
+              help="Manifest to write (JSON Lines; default: DIR/manifest.jsonl).")
+@explain_errors
+def media(db: str, directory: str, concurrency: int, manifest: str | None) -> None:
+    """Download every image (old URL, new path, sha256 in a manifest); skips files already downloaded.
+
+    Example: migrator media --db site.db --download media/ --concurrency 8
+    """
+    from migrator.media import download_media
+    from migrator.store import Store
+
+    _configure_logging(False)
+    counts = download_media(Store(db, create=False), directory, concurrency, manifest)
+    err.print("media: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) if counts
+              else "media: no images")
+    if counts.get("failed"):
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file written by crawl.")
+@click.option("--new", "new_url", required=True, help="Base URL of the new site, e.g. https://new.example.ru")
+@click.option("--new-mapping", "--mapping", "mapping", type=click.Path(dir_okay=False),
+              help="Mapping file whose [new_platform] table gives the new URL pattern.")
+@click.option("--old-base", help="Where the old URLs answer now (scheme and host), if not where they were crawled.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, allow_dash=True), help="Write the report as JSON.")
+@click.option("--threshold", default=0.9, show_default=True, type=click.FloatRange(0, 1),
+              help="Body similarity (shingle F1) under which an article counts as changed.")
+@click.option("--concurrency", default=8, show_default=True, type=click.IntRange(min=1, max=64))
+@explain_errors
+def diff(db: str, new_url: str, mapping: str | None, old_base: str | None, json_path: str | None,
+         threshold: float, concurrency: int) -> None:
+    """Old records against the new site: missing, changed and mis-redirected articles.
+
+    Example: migrator diff --db site.db --new https://new.example.ru --json parity.json
+    """
+    from migrator.diff import diff_store
+    from migrator.store import Store
+
+    report = diff_store(Store(db, create=False), _platform(new_url, mapping), old_base=old_base,
+                        threshold=threshold, concurrency=concurrency).as_dict()
+    if json_path:
+        with click.open_file(json_path, "w", encoding="utf-8") as out:
+            json.dump(report, out, ensure_ascii=False, indent=1)
+    table = Table(title="parity: old site vs new", show_header=False)
+    for name, count in report["summary"].items():
+        table.add_row(name, str(count))
+    err.print(table)
+
+
+# -- end of cut-over commands ----------------------------------------------------------------------
 
 
 @cli.command()
@@ -169,6 +286,180 @@ def demo(db: str, articles: int, seed: int, theme: str, serve: bool, verbose: bo
     err.print_json(json.dumps(report.sample, ensure_ascii=False))
     if not report.summary.ok:
         sys.exit(1)
+
+
+# -- scheduled sync and status (issue 4) ---------------------------------------------------------
+
+
+@cli.command()
+@click.argument("target")
+@click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file of earlier crawls.")
+@click.option("--report", type=click.Path(dir_okay=False),
+              help='Write {"new": [urls], "updated": [urls], "gone": [urls], "unchanged": N} here (JSON).')
+@crawl_options
+@explain_errors
+def sync(target: str, db: str, report: str | None, timezone: str | None, mapping: str | None,
+         max_pages: int | None, max_errors: int | None, verbose: bool) -> None:
+    """Re-crawl TARGET cheaply and record what was added, edited or removed since the last run.
+
+    Known articles are asked with If-None-Match / If-Modified-Since; listings, feeds and sitemaps
+    are fetched in full. Prints one summary line (warnings only, unless -v). Exit 0: the run
+    finished; 1: it failed or passed --max-errors; 2: bad arguments; 3: another run holds the lock.
+
+    Example: migrator sync http://old.example.ru/ --db site.db --report changes.json
+    """
+    from migrator.crawl import run_crawl
+
+    config = load(target, mapping, timezone, max_pages)
+    _configure_logging(verbose)
+    if not verbose:  # cron mails whatever is printed: keep it to warnings and the summary line
+        for handler in logging.root.handlers:
+            handler.setLevel(logging.WARNING)
+    summary = run_crawl(config, db, command="sync", mode="sync", max_errors=max_errors, verbose=verbose)
+    if report:
+        _write_report(Path(report), summary.report)
+    click.echo(summary.line(), err=True)
+    if not summary.ok:
+        sys.exit(1)
+
+
+def _write_report(path: Path, report: dict[str, Any]) -> None:
+    """Exactly the four keys, written whole (a reader never sees half a file)."""
+    data = {key: report.get(key, [] if key != "unchanged" else 0) for key in ("new", "updated", "gone", "unchanged")}
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+@cli.command()
+@click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file written by crawl/sync.")
+@click.option("--runs", "limit", default=10, show_default=True, type=click.IntRange(min=1), help="Runs to list.")
+@explain_errors
+def status(db: str, limit: int) -> None:
+    """Articles by state, the last runs with their counts, errors of the last run by reason.
+
+    Example: migrator status --db site.db
+    """
+    from migrator.store import Store
+
+    info = Store(db, create=False).status(limit)
+    out = Console(highlight=False)
+    states = Table(title="articles")
+    states.add_column("state")
+    states.add_column("count", justify="right")
+    for state, count in info["articles"].items():
+        states.add_row(state or "?", str(count))
+    out.print(states)
+    runs = Table(title=f"last {limit} runs")
+    for name in ("run", "command", "status", "started (UTC)", "pages", "new", "upd", "gone", "err"):
+        runs.add_column(name, justify="left" if name in ("command", "status", "started (UTC)") else "right",
+                        no_wrap=True)
+    for run in info["runs"]:
+        changes = run["changes"]
+        started = (run["started_at"] or "")[:16].replace("T", " ")
+        runs.add_row(str(run["id"]), run["command"], run["status"], started, str(run["pages"] or 0),
+                     str(changes.get("new", 0)), str(changes.get("updated", 0)), str(changes.get("gone", 0)),
+                     str(run["errors"] or 0))
+    out.print(runs)
+    errors = Table(title="errors of the last run, by reason")
+    for name in ("reason", "count", "urls"):
+        errors.add_column(name, justify="left" if name == "reason" else "right")
+    for reason, count, urls in info["errors"]:
+        errors.add_row(reason, str(count), str(urls))
+    out.print(errors)
+
+
+# -- offline extraction, rulebook, re-cleaning (issue 3) --------------------------------------------
+
+
+@cli.command("extract")
+@click.argument("pages", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--url", help="URL the pages were served at (default: each file's file:// URL).")
+@click.option("--timezone", callback=_timezone, help="IANA zone of the pages' dates, e.g. Europe/Moscow.")
+@click.option("--mapping", type=click.Path(dir_okay=False), help="Site mapping file (TOML).")
+@explain_errors
+def extract_pages(pages: tuple[str, ...], url: str | None, timezone: str | None, mapping: str | None) -> None:
+    """Extract saved pages (HTML, or gzipped HTML) without crawling: one JSON record per line.
+
+    Each line has a `file` key, the record keys of the export and the page's `kind`; a page that is
+    no article still prints, with its main text (if any) in `body_text`.
+
+    Example: migrator extract page.html.gz --url http://old.example.ru/node/8 --timezone Europe/Moscow
+    """
+    from migrator.mapping import load_config
+    from migrator.offline import extract_files
+
+    config = load_config(mapping, timezone=timezone)
+    for record in extract_files((Path(p) for p in pages), config, url):
+        click.echo(json.dumps(record, ensure_ascii=False))
+
+
+
+def _offline_config(store: Any, mapping: str | None, timezone: str | None) -> Any:
+    """The configuration the last crawl ran with (its mapping and zone), unless these flags say otherwise."""
+    from migrator.mapping import load_config
+
+    options = (store.last_run() or {}).get("options", {})
+    return load_config(mapping or options.get("mapping"), timezone=timezone or options.get("timezone"))
+
+
+@cli.command("learn")
+@click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file written by crawl.")
+@click.option("--rules", "rules_file", type=click.Path(dir_okay=False),
+              help="Rulebook to write (default: <mapping>.rules.toml, else <db>.rules.toml).")
+@click.option("--mapping", type=click.Path(dir_okay=False), help="Site mapping file (default: the last crawl's).")
+@explain_errors
+def learn_rules(db: str, rules_file: str | None, mapping: str | None) -> None:
+    """Write the boilerplate rules learned from a crawled corpus into a reviewable rulebook (TOML).
+
+    Each rule gives the exact text, how many pages it stands in, their share, a sample URL and
+    status = "proposed"; set "accepted" or "rejected" by hand. Statuses already in the file stay.
+
+    Example: migrator learn --db site.db --rules mappings/site.rules.toml
+    """
+    from migrator.rulebook import rules_path, update_rulebook
+    from migrator.store import Store
+
+    store = Store(db, create=False)
+    path = rules_path(_offline_config(store, mapping, None), db, rules_file)
+    rules, new = update_rulebook(store, path)
+    by_status = {s: sum(1 for r in rules if r.status == s) for s in ("proposed", "accepted", "rejected")}
+    err.print(f"{len(rules)} rules ({new} new; " + ", ".join(f"{n} {s}" for s, n in by_status.items())
+              + f") written to {path}")
+
+
+@cli.command("reclean")
+@click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file written by crawl.")
+@click.option("--rules", "rules_file", type=click.Path(dir_okay=False),
+              help="Rulebook to apply (default: <mapping>.rules.toml, else <db>.rules.toml, if present).")
+@click.option("--mapping", type=click.Path(dir_okay=False), help="Site mapping file (default: the last crawl's).")
+@click.option("--timezone", callback=_timezone, help="IANA zone of the site's dates (default: the last crawl's).")
+@click.option("--dry-run", is_flag=True, help="Only report what would change; write nothing.")
+@click.option("--samples", default=3, show_default=True, type=click.IntRange(min=0),
+              help="How many before/after diffs to print.")
+@explain_errors
+def reclean_db(db: str, rules_file: str | None, mapping: str | None, timezone: str | None, dry_run: bool,
+               samples: int) -> None:
+    """Re-run extraction and cleaning over the stored raw pages, without fetching; update the records.
+
+    Prints sample unified diffs of body_text (stdout) and how many records changed (stderr): the
+    impact of a rule change across the whole corpus, before anyone accepts it (--dry-run).
+
+    Example: migrator reclean --db site.db --rules site.rules.toml --dry-run
+    """
+    from migrator.offline import reclean
+    from migrator.rulebook import Rulebook
+    from migrator.store import Store
+
+    store = Store(db, create=False)
+    config = _offline_config(store, mapping, timezone)
+    report = reclean(store, config, Rulebook.for_run(config, db, rules_file), dry_run=dry_run, samples=samples)
+    for diff in report.diffs:
+        click.echo(diff)
+    err.print(report.line(), soft_wrap=True)
+
+
+# -- end of offline commands ------------------------------------------------------------------------
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from migrator.lock import RunLock
 from migrator.mapping import Config
 from migrator.store import Store
 
@@ -35,6 +36,9 @@ class CrawlSummary:
     errors: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     message: str = ""
+    mode: str = "crawl"
+    resumed: bool = False
+    report: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -47,7 +51,18 @@ class CrawlSummary:
     def as_dict(self) -> dict[str, Any]:
         return {"run_id": self.run_id, "status": self.status, "pages": self.pages, "articles": self.articles,
                 "outcomes": self.outcomes, "skipped": self.skipped, "errors": self.error_count,
-                "errors_by_reason": self.errors, "seconds": round(self.seconds, 2), "message": self.message}
+                "errors_by_reason": self.errors, "seconds": round(self.seconds, 2), "message": self.message,
+                "mode": self.mode, "resumed": self.resumed,
+                "changes": {k: v if isinstance(v, int) else len(v) for k, v in self.report.items()}}
+
+    def line(self) -> str:
+        """One line for cron mail: what changed, the errors, the time."""
+        counts = self.as_dict()["changes"]
+        changes = ", ".join(f"{counts.get(k, 0)} {k}" for k in ("new", "updated", "gone", "unchanged"))
+        resumed = " (resumed)" if self.resumed else ""
+        tail = f" — {self.message}" if self.message else ""
+        return (f"{self.mode} run {self.run_id}{resumed} {self.status}: {changes}; {self.pages} pages, "
+                f"{self.error_count} errors in {self.seconds:.1f}s{tail}")
 
 
 def scrapy_settings(db_path: str, run_id: int, overrides: dict[str, Any] | None = None) -> Settings:
@@ -86,26 +101,47 @@ def summarize(run_id: int, stats: dict[str, Any], seconds: float, max_errors: in
     return summary
 
 
-def run_crawl(config: Config, db_path: str, *, command: str = "crawl", max_errors: int | None = None,
-              settings: dict[str, Any] | None = None, verbose: bool = False) -> CrawlSummary:
-    """Crawl the site ``config`` describes into ``db_path``; blocks until the crawl ends."""
+def run_crawl(config: Config, db_path: str, *, command: str = "crawl", mode: str = "crawl",
+              max_errors: int | None = None, settings: dict[str, Any] | None = None,
+              verbose: bool = False) -> CrawlSummary:
+    """Crawl the site ``config`` describes into ``db_path``; blocks until the crawl ends.
+
+    ``mode="sync"`` revisits every known article with conditional requests. One run at a time holds
+    the database's lock (LockedError otherwise); a run of the same command and target killed earlier
+    is resumed from its frontier in the database.
+    """
+    with RunLock(db_path):
+        return _run_locked(config, db_path, command, mode, max_errors, settings, verbose)
+
+
+def _run_locked(config: Config, db_path: str, command: str, mode: str, max_errors: int | None,
+                settings: dict[str, Any] | None, verbose: bool) -> CrawlSummary:
     from spiders.site import SiteSpider  # Scrapy's reactor choice happens at import time of the process
 
     store = Store(db_path)
+    target = ",".join(config.start_urls)
     options = {"timezone": config.timezone, "max_pages": config.max_pages, "mapping": getattr(config, "source", None)}
-    run_id = store.begin_run(command, ",".join(config.start_urls), options)
+    run_id = store.resumable_run(command, target)
+    resumed = run_id is not None
+    if run_id is None:
+        run_id = store.begin_run(command, target, options)
+    else:
+        logger.info("resuming run %d, which was interrupted", run_id)
     store.close()
-    process = CrawlerProcess(scrapy_settings(db_path, run_id, settings), )
+    overrides = {"MIGRATOR_MODE": mode, **(settings or {})}
     if not verbose:  # Scrapy's own INFO lines (enabled middlewares...) only with --verbose
         for name in ("scrapy", "py.warnings", "asyncio", "twisted", "trafilatura", "htmldate"):
             logging.getLogger(name).setLevel(logging.WARNING)
+    process = CrawlerProcess(scrapy_settings(db_path, run_id, overrides))
     crawler = process.create_crawler(SiteSpider)
     started = time.monotonic()
     process.crawl(crawler, config=config)
     process.start()
     stats = dict(crawler.stats.get_stats())
     summary = summarize(run_id, stats, time.monotonic() - started, max_errors)
+    summary.mode, summary.resumed = mode, resumed
     store = Store(db_path)
-    store.finish_run(run_id, summary.status, summary.as_dict())
+    summary.report = store.run_report(run_id)
+    store.finish_run(run_id, summary.status, {**summary.as_dict(), "removed": _by_prefix(stats, "migrator/removed/")})
     store.close()
     return summary

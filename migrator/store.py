@@ -149,7 +149,8 @@ class Store:
 
     def finish_run(self, run_id: int, status: str, stats: dict[str, Any]) -> None:
         with self.batch():
-            self.db.execute("DELETE FROM frontier WHERE run_id = ?", [run_id])
+            if status != "interrupted":  # an interrupted run keeps its frontier to be resumed
+                self.db.execute("DELETE FROM frontier WHERE run_id = ?", [run_id])
             self.db["runs"].update(run_id, {
                 "finished_at": utcnow(), "status": status, "stats": json.dumps(stats, default=str),
                 "pages": int(stats.get("pages", 0)), "articles": int(stats.get("articles", 0)),
@@ -160,15 +161,22 @@ class Store:
         return list(self.db["runs"].rows_where(order_by="id desc", limit=limit))
 
     def resumable_run(self, command: str, target: str) -> int | None:
-        """The id of an earlier run of the same command and target still marked ``running`` (it was
-        killed: the caller holds the lock); other abandoned runs are marked ``interrupted``."""
+        """The id of the latest run if it was cut short (killed: still ``running``; stopped by a signal:
+        ``interrupted`` with its frontier kept) and has the same command and target; else None.
+
+        The caller holds the lock, so a ``running`` run is a dead one; any other is marked interrupted.
+        """
         resumable = None
         with self.batch():
-            for row in self.db["runs"].rows_where("status = 'running'", order_by="id desc"):
-                if resumable is None and row["command"] == command and row["target"] == target:
-                    resumable = int(row["id"])
-                else:
-                    self.db.execute("DELETE FROM frontier WHERE run_id = ?", [row["id"]])
+            latest = next(iter(self.runs(1)), None)
+            if latest and latest["command"] == command and latest["target"] == target:
+                pending = self.db.execute("SELECT 1 FROM frontier WHERE run_id = ? LIMIT 1", [latest["id"]]).fetchone()
+                if latest["status"] == "running" or (latest["status"] == "interrupted" and pending):
+                    resumable = int(latest["id"])
+            for row in self.db["runs"].rows_where("status IN ('running', 'interrupted') AND id != ?",
+                                                   [resumable or 0]):
+                self.db.execute("DELETE FROM frontier WHERE run_id = ?", [row["id"]])
+                if row["status"] == "running":
                     self.db["runs"].update(row["id"], {"status": "interrupted", "finished_at": utcnow()})
         return resumable
 
@@ -213,8 +221,9 @@ class Store:
         self.db["changes"].upsert({"run_id": run_id, "source_id": source_id, "url": url, "change": change,
                                    "at": utcnow()}, pk=("run_id", "source_id"))
 
-    def touch_article(self, source_id: str, run_id: int) -> str:
+    def touch_article(self, source_id: str, url: str, run_id: int) -> str:
         """An article page answered 304: seen this run, content unchanged; "merged" when seen already."""
+        self.db.execute("UPDATE pages SET run_id = ? WHERE url = ?", [run_id, url])
         row = self.db.execute("SELECT last_run FROM articles WHERE source_id = ? AND state = 'live'",
                               [source_id]).fetchone()
         if row is None:
@@ -456,6 +465,65 @@ class Store:
         for row in self.db.conn.execute("SELECT DISTINCT j.value FROM articles a, json_each(a.images) j "
                                         "WHERE a.state = 'live' ORDER BY 1"):
             yield row[0]
+
+    # -- learned rules and offline re-cleaning (issue 3) ---------------------------------------
+
+    def boilerplate_rows(self) -> list[dict[str, Any]]:
+        """Every learned repeated block with its evidence (pages, share, sample URL), most frequent first."""
+        return list(self.db["boilerplate"].rows_where(order_by="pages desc, text"))
+
+    def sample_url(self, text: str) -> str | None:
+        """The URL of a live article whose body text holds ``text``, or None."""
+        row = self.db.execute("SELECT url FROM articles WHERE state = 'live' AND instr(body_text, ?) LIMIT 1",
+                              [text[:200]]).fetchone()
+        return row[0] if row else None
+
+    def last_run(self, commands: tuple[str, ...] = ("crawl", "sync")) -> dict[str, Any] | None:
+        """The latest run of one of ``commands``, with ``options`` and ``stats`` parsed."""
+        marks = ", ".join("?" for _ in commands)
+        rows = list(self.db["runs"].rows_where(f"command IN ({marks})", list(commands), order_by="id desc", limit=1))
+        if not rows:
+            return None
+        run = rows[0]
+        run["options"] = json.loads(run["options"] or "{}")
+        run["stats"] = json.loads(run["stats"] or "{}")
+        return run
+
+    def stored_pages(self) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+        """(live article row, its stored page) for every live article whose raw page was kept.
+
+        The page is the one at the article's canonical URL when kept, else one of its aliases';
+        ``body`` comes decompressed, ``headers`` parsed.
+        """
+        sql = ("SELECT p.url, p.status, p.headers, p.body, p.fetched_at, p.encoding FROM pages p "
+               "WHERE p.status = 200 AND p.kind = 'article' AND (p.url = ? OR p.url IN "
+               "(SELECT url FROM aliases WHERE source_id = ?)) ORDER BY p.url = ? DESC, length(p.url), p.url LIMIT 1")
+        for article in list(self.db["articles"].rows_where("state = 'live'", order_by="url")):
+            found = self.db.execute(sql, [article["url"], article["source_id"], article["url"]]).fetchone()
+            if found is None:
+                continue
+            page = dict(zip(("url", "status", "headers", "body", "fetched_at", "encoding"), found))
+            page["body"] = zlib.decompress(page["body"])
+            page["headers"] = json.loads(page["headers"] or "{}")
+            yield article, page
+
+    def update_content(self, source_id: str, article: Article, run_id: int) -> bool:
+        """Replace a live article's content fields after an offline re-cleaning; URL, aliases and run
+        bookkeeping stay. True (and an "updated" change for ``run_id``) when the content hash changed."""
+        row = self._get(self.db["articles"], source_id)
+        record = article.to_record()
+        if row is None or row["content_hash"] == record["content_hash"]:
+            return False
+        self.db["articles"].update(source_id, {
+            "title": article.title, "published_at": article.published_at, "published_raw": article.published_raw,
+            "updated_at": article.updated_at, "author": article.author, "tags": _dumps(article.tags),
+            "sources": _dumps(article.sources), "images": _dumps(article.images), "body_html": article.body_html,
+            "body_text": article.body_text, "comments": _dumps(record["comments"]),
+            "comment_count": len(article.comments), "content_hash": record["content_hash"], "changed_run": run_id,
+        })
+        self._save_comments(source_id, record["comments"])
+        self.record_change(run_id, source_id, row["url"], "updated")
+        return True
 
 
 def _dumps(value: Any) -> str:

@@ -6,6 +6,7 @@ Pure functions over strings; the spider and the loader share them so both agree 
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from typing import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -20,14 +21,19 @@ def normalize(url: str, strip_query: Iterable[str] = ()) -> str:
     >>> normalize("HTTP://Demo.Test:80/news/a?utm_source=rss&page=2#top", ["utm_*"])
     'http://demo.test/news/a?page=2'
     """
+    return _normalize(url, tuple(strip_query))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _normalize(url: str, strip_query: tuple[str, ...]) -> str:
+    # Menus, sidebars and pagers repeat the same links on every page: the cache makes them free.
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     if parts.port and parts.port != _DEFAULT_PORTS.get(scheme):
         host = f"{host}:{parts.port}"
-    patterns = tuple(strip_query)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not any(fnmatch.fnmatchcase(k, p) for p in patterns)]
+             if not any(fnmatch.fnmatchcase(k, p) for p in strip_query)]
     path = parts.path or "/"
     return urlunsplit((scheme, host, path, urlencode(query, safe="/:"), ""))
 

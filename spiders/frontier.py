@@ -84,6 +84,18 @@ class Frontier:
         self.admitted += 1
         return norm
 
+    def restore(self, urls: Iterable[str]) -> None:
+        """Resume an interrupted run: its admitted URLs are seen, and count against budgets and max_pages."""
+        for url in urls:
+            if url in self.seen:
+                continue
+            self.seen.add(url)
+            self.admitted += 1
+            target = path_and_query(url)
+            for rule, _ in self.budgets:
+                if rule.search(target):
+                    self._spent[rule.pattern] += 1
+
     def _rejection(self, url: str, force: bool) -> str | None:
         if not host_allowed(url, self.allowed_hosts):
             return "offsite"

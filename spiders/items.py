@@ -19,6 +19,8 @@ class PageItem:
     fetched_at: str
     redirect_urls: list[str] = field(default_factory=list)
     role: str = "page"
+    visit: str | None = None  # the frontier URL this response answers (before redirects)
+    discovered: list[tuple[str, str, int]] = field(default_factory=list)  # (url, role, priority) queued from it
 
 
 @dataclass
@@ -36,3 +38,23 @@ class ErrorItem:
     url: str
     reason: str
     detail: str = ""
+    visit: str | None = None
+
+
+@dataclass
+class VisitItem:
+    """A fetched URL that yields no page record (robots.txt, a sitemap, a feed, a skip): the frontier
+    marks it done and queues what it linked to, in one transaction."""
+
+    visit: str | None
+    discovered: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+@dataclass
+class NotModifiedItem:
+    """An article page answered 304 to a conditional request: seen this run, not re-extracted."""
+
+    url: str
+    source_id: str
+    visit: str | None = None
+    discovered: list[tuple[str, str, int]] = field(default_factory=list)

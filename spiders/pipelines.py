@@ -1,6 +1,8 @@
 """The thin pipeline: hands each fetched page to ``migrator.extract`` and stores the outcome.
 
-One page is one transaction: a run killed at any moment leaves whole pages or none.
+One page is one transaction: a run killed at any moment leaves whole pages or none. The same
+transaction marks the page's frontier URL done and queues the URLs it linked to, so a killed run
+resumes exactly where its database says it stopped.
 Every page that does not become a record is counted by reason in the crawl stats.
 """
 from __future__ import annotations
@@ -15,12 +17,13 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from migrator.clean.repeated import drop_blocks, learn, residue, shingles
+from migrator.clean.repeated import learn, residue, shingles
 from migrator.clean.text import html_to_text
 from migrator.extract import extract
+from migrator.rulebook import Rulebook
 from migrator.store import RawPage, Store
 from migrator.urls import derived_source_id, host_allowed, node_id, normalize
-from spiders.items import AliasItem, ErrorItem, PageItem
+from spiders.items import AliasItem, ErrorItem, NotModifiedItem, PageItem, VisitItem
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +68,8 @@ class StorePipeline:
         self.config = spider.config
         self.alias_rules = tuple(re.compile(p) if isinstance(p, str) else p for p in self.config.alias_rules)
         self.store = Store(self.db_path)
-        self.repeated = self.store.boilerplate()
+        self.rulebook = Rulebook.for_run(self.config, self.db_path)  # accepted rules; learned ones unless learn = false
+        self.repeated = self.rulebook.texts(self.store.boilerplate())
         self.repeated_shingles = shingles(self.repeated)
         if self.own_run:
             self.run_id = self.store.begin_run("scrapy crawl", ",".join(self.config.start_urls), {})
@@ -92,11 +96,33 @@ class StorePipeline:
                 outcome = DropItem("alias recorded", log_level="DEBUG")
             elif isinstance(item, ErrorItem):
                 outcome = self._error(item.url, item.reason, item.detail)
+            elif isinstance(item, NotModifiedItem):
+                outcome = self._not_modified(item)
+            elif isinstance(item, VisitItem):
+                outcome = DropItem("visited", log_level="DEBUG")
             else:
                 outcome = item
+            self._visited(item)
         if isinstance(outcome, DropItem):
             raise outcome
         return outcome
+
+    def _visited(self, item: Any) -> None:
+        """Frontier bookkeeping in the item's own transaction (runs the migrator command started)."""
+        visit = getattr(item, "visit", None)
+        if self.own_run or visit is None:
+            return
+        self.store.frontier_add(self.run_id, getattr(item, "discovered", ()))
+        self.store.frontier_done(self.run_id, visit)
+
+    def _not_modified(self, item: NotModifiedItem) -> NotModifiedItem:
+        """A 304 on a revisit: the article is seen this run and its content is unchanged."""
+        self.stats.inc_value("migrator/pages")
+        outcome = self.store.touch_article(item.source_id, item.url, self.run_id)
+        self.stats.inc_value(f"migrator/articles/{outcome}")
+        if outcome == "unchanged":
+            self.stats.inc_value("migrator/articles")
+        return item
 
     def remove_repeated_blocks(self) -> None:
         """Learn the blocks that repeat across this site's bodies and strip them from every record.
@@ -106,6 +132,8 @@ class StorePipeline:
         later runs, so content hashes stay stable.
         """
         learned: dict[str, int] = {}
+        if not self.rulebook.learn:
+            return
         for profile in self.store.profiles():
             found = learn(html for _, html in self.store.bodies(profile))
             if found:
@@ -114,12 +142,13 @@ class StorePipeline:
         if not learned:
             return
         new = [text for text in learned if text not in self.repeated]
-        self.repeated.update(learned)
+        self.repeated.update(self.rulebook.allowed(learned))
         changed = demoted = 0
         known = shingles(self.repeated)
         with self.store.batch():
             for source_id, html in list(self.store.bodies()):
-                cleaned, removed = drop_blocks(html, self.repeated)
+                cleaned, by_rule = self.rulebook.apply(html, self.repeated)
+                removed = sum(by_rule.values())
                 text = html_to_text(cleaned)
                 if not removed and len(residue(text, known)) == len(residue(text, set())):
                     continue  # no repeated text in it: short or not, it stands as extracted
@@ -132,6 +161,8 @@ class StorePipeline:
                     continue
                 changed += 1
                 self.store.rewrite_body(source_id, cleaned, text)
+                for name, count in by_rule.items():
+                    self.stats.inc_value(f"migrator/removed/{name}", count)
         self.stats.set_value("migrator/repeated/blocks", len(learned))
         self.stats.set_value("migrator/repeated/records", changed)
         logger.info("repeated blocks: %d learned (%d new), removed from %d records; %d pages held nothing else",
@@ -155,6 +186,11 @@ class StorePipeline:
                       request_url=item.redirect_urls[0] if item.redirect_urls else item.url)
         if item.status >= 400 or item.text is None:
             self.store.save_page(raw, self.run_id)
+            if item.status in (404, 410):
+                gone = self.store.mark_gone(item.url, item.status, self.run_id)
+                if gone:  # a known article's page: a tombstone with the evidence, not a crawl error
+                    self.stats.inc_value(f"migrator/articles/{gone}")
+                    return self._skip("gone")
             return self._error(item.url, f"http-{item.status}")
         try:
             result = extract(item.url, item.text, self.config)
@@ -181,11 +217,14 @@ class StorePipeline:
         if result.canonical and host_allowed(result.canonical, self.config.allowed_hosts):
             others.add(result.canonical)
         article.aliases = sorted(others - {item.url})
-        if self.repeated:
-            article.body_html, removed = drop_blocks(article.body_html, self.repeated)
+        if self.repeated or self.rulebook.rules:
+            article.body_html, by_rule = self.rulebook.apply(article.body_html, self.repeated)
+            removed = sum(by_rule.values())
             if removed:
                 article.body_text = html_to_text(article.body_html)
                 self.stats.inc_value("migrator/removed/repeated-block", removed)
+                for name, count in by_rule.items():
+                    self.stats.inc_value(f"migrator/removed/{name}", count)
                 if not_an_article(article.body_html, article.body_text, self.repeated_shingles):
                     return self._skip("listing")
         outcome = self.store.save_article(article, self.run_id, self.alias_rules)

@@ -33,6 +33,7 @@ REDIRECT_MAX_TIMES = 10
 
 DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.RedirectLoopMiddleware": 650,
+    "spiders.revisit.ConditionalRequestsMiddleware": 580,  # sync runs only
 }
 ITEM_PIPELINES = {
     "spiders.pipelines.StorePipeline": 300,
@@ -53,4 +54,6 @@ FEED_EXPORT_ENCODING = "utf-8"
 MIGRATOR_DB = "migrator.db"
 MIGRATOR_RUN_ID = None
 MIGRATOR_MAX_ERRORS = None
+MIGRATOR_MODE = "crawl"  # "sync": revisit known articles with conditional requests
+MIGRATOR_CONDITIONAL = True  # sync sends If-None-Match / If-Modified-Since from stored validators
 REMOTE_CONTROL_ENABLED = False

@@ -6,6 +6,7 @@ followed is decided by :class:`spiders.frontier.Frontier` from the mapping's URL
 """
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any, AsyncIterator, Iterator
 from urllib.parse import urljoin, urlsplit
@@ -18,9 +19,11 @@ from twisted.python.failure import Failure
 
 from migrator.encoding import decode_html
 from migrator.mapping import Config, load_config
-from migrator.store import utcnow
+from migrator.store import Store, utcnow
 from spiders.frontier import Frontier
-from spiders.items import AliasItem, ErrorItem, PageItem
+from spiders.items import AliasItem, ErrorItem, NotModifiedItem, PageItem, VisitItem
+
+logger = logging.getLogger(__name__)
 
 _LINK_XPATH = lxml.etree.XPath(
     "//a/@href | //area/@href | //frame/@src | //iframe/@src"
@@ -81,8 +84,35 @@ class SiteSpider(Spider):
     # -- seeds ----------------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
-        for request in self._seeds():
+        for request in self._start_requests():
             yield request
+
+    def _start_requests(self) -> list[Request]:
+        """Seeds; a run the migrator command started persists its frontier, and a resumed run first
+        takes back the URLs it had queued but not stored when it was killed."""
+        run_id = self.settings.get("MIGRATOR_RUN_ID")
+        if run_id is None:  # a bare `scrapy crawl site`: nothing to resume, nothing persisted
+            return list(self._seeds())
+        store = Store(self.settings.get("MIGRATOR_DB"))
+        try:
+            seen, pending = store.frontier(run_id)
+            self.frontier.restore(seen)
+            resumed = [self._request(url, role, priority) for url, role, priority in pending]
+            fresh = list(self._seeds())
+            if self.settings.get("MIGRATOR_MODE") == "sync":
+                fresh += self._revisits(store.article_urls())
+            with store.batch():
+                store.frontier_add(run_id, _queued(fresh))
+        finally:
+            store.close()
+        if seen:
+            logger.info("resumed frontier: %d URLs known, %d still to fetch", len(seen), len(resumed))
+        return resumed + fresh
+
+    def _revisits(self, urls: list[str]) -> list[Request]:
+        """Sync: every known article is asked again (conditionally), so edits and removals show even when
+        no listing links to the article any more."""
+        return [self._request(url, role="article") for url in urls if self.frontier.admit(url)]
 
     def _seeds(self) -> Iterator[Request]:
         roots = []
@@ -100,33 +130,62 @@ class SiteSpider(Spider):
 
     def _request(self, url: str, role: str = "page", priority: int = 0) -> Request:
         return Request(url, callback=self.parse, errback=self.failed, priority=priority,
-                       meta={"role": role}, dont_filter=True)
+                       meta={"role": role, "frontier_url": url}, dont_filter=True)
 
     # -- parsing --------------------------------------------------------------------------------
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """Every response ends in exactly one item naming its frontier URL (``visit``), yielded before the
+        requests it discovered, so the pipeline stores the page and the queue in one transaction."""
         role = response.meta.get("role", "page")
+        visit = response.meta.get("frontier_url")
+        if response.status == 304 and "revalidated" in response.meta:
+            yield from self._not_modified(response, visit)
+            return
         if response.status >= 400:
-            if role in ("page", "start"):
-                yield self._page_item(response, role, text=None, decoded=None)
+            if role in ("page", "start", "article"):
+                yield self._page_item(response, role, text=None, decoded=None, visit=visit)
             else:
                 self.crawler.stats.inc_value(f"migrator/discovery/missing-{role}")
+                yield VisitItem(visit)
             return
         if role == "robots":
-            yield from self._follow_sitemaps(response.text.splitlines())
+            yield from self._queue(visit, self._follow_sitemaps(response.text.splitlines()))
             return
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
         if role in ("sitemap", "feed") or any(t in content_type for t in _XML_TYPES):
-            yield from self._parse_xml(response)
+            yield from self._queue(visit, self._parse_xml(response))
             return
         if "html" not in content_type and not response.body.lstrip()[:1] == b"<":
             self.crawler.stats.inc_value("migrator/skipped/not-html")
+            yield VisitItem(visit)
             return
         decoded = decode_html(response.body, content_type)
-        yield from self._follow_links(response.url, decoded.text)
-        yield self._page_item(response, role, decoded.text, decoded)
+        requests, aliases = self._follow_links(response.url, decoded.text)
+        yield from aliases
+        yield self._page_item(response, role, decoded.text, decoded, visit=visit, discovered=_queued(requests))
+        yield from requests
 
-    def _page_item(self, response: Response, role: str, text: str | None, decoded: Any) -> PageItem:
+    def _not_modified(self, response: Response, visit: str | None) -> Iterator[Any]:
+        """A 304 carries the stored body (see ``spiders.revisit``): follow its links, store nothing new."""
+        requests: list[Request] = []
+        aliases: list[AliasItem] = []
+        if response.body:
+            content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+            requests, aliases = self._follow_links(response.url, decode_html(response.body, content_type).text)
+        yield from aliases
+        yield NotModifiedItem(url=response.url, source_id=response.meta["revalidated"], visit=visit,
+                              discovered=_queued(requests))
+        yield from requests
+
+    @staticmethod
+    def _queue(visit: str | None, requests: Iterator[Request]) -> Iterator[VisitItem | Request]:
+        found = list(requests)
+        yield VisitItem(visit, _queued(found))
+        yield from found
+
+    def _page_item(self, response: Response, role: str, text: str | None, decoded: Any, visit: str | None = None,
+                   discovered: list[tuple[str, str, int]] | None = None) -> PageItem:
         headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
         return PageItem(
             url=response.url, status=response.status, headers=headers, body=response.body, text=text,
@@ -134,13 +193,15 @@ class SiteSpider(Spider):
             encoding_source=decoded.source if decoded else None,
             encoding_evidence=decoded.evidence if decoded else {},
             fetched_at=utcnow(), redirect_urls=list(response.meta.get("redirect_urls", [])), role=role,
+            visit=visit, discovered=discovered or [],
         )
 
-    def _follow_links(self, url: str, text: str) -> Iterator[Request | AliasItem]:
+    def _follow_links(self, url: str, text: str) -> tuple[list[Request], list[AliasItem]]:
+        """Requests for the links of one page that the frontier admits, and the alias URLs it denied."""
         try:
             doc = lxml.html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
         except (lxml.etree.ParserError, ValueError):
-            return
+            return [], []
         base = url
         for href in _BASE_XPATH(doc):
             base = urljoin(url, href.strip())
@@ -149,9 +210,8 @@ class SiteSpider(Spider):
             href = href.strip()
             if href and not href.startswith(("#", "mailto:", "javascript:", "tel:")):
                 links.append(urljoin(base, href))
-        for admitted in self.frontier.admit_all(dict.fromkeys(links), url):
-            yield self._request(admitted)
-        yield from self._aliases()
+        requests = [self._request(admitted) for admitted in self.frontier.admit_all(dict.fromkeys(links), url)]
+        return requests, list(self._aliases())
 
     def _aliases(self) -> Iterator[AliasItem]:
         while self.frontier.denied_aliases:
@@ -182,7 +242,8 @@ class SiteSpider(Spider):
                 if admitted:
                     yield self._request(admitted, role="sitemap", priority=5)
             return
-        urls = [(e.text or "").strip() for e in root.iter("{*}loc", "link", "{*}link", "guid")]
+        urls = [(e.text or "").strip() for e in root.iter("{*}loc", "link", "{*}link", "guid")
+                if e.get("isPermaLink", "true").lower() != "false"]  # "1135 at http://…" is an id, not a URL
         urls += [e.get("href", "") for e in root.iter("{http://www.w3.org/2005/Atom}link")]
         found = [urljoin(response.url, u) for u in urls if u]
         for admitted in self.frontier.admit_all(dict.fromkeys(found), response.url):
@@ -198,14 +259,22 @@ class SiteSpider(Spider):
         request = getattr(failure, "request", None)
         url = request.url if request is not None else ""
         role = request.meta.get("role", "page") if request is not None else "page"
+        visit = request.meta.get("frontier_url") if request is not None else None
         reason = failure_reason(failure)
         if reason == "robots":
             self.crawler.stats.inc_value("migrator/skipped/robots")
+            yield VisitItem(visit)
             return
         if role in ("robots", "sitemap", "feed"):
             self.crawler.stats.inc_value(f"migrator/discovery/missing-{role}")
+            yield VisitItem(visit)
             return
-        yield ErrorItem(url=url, reason=reason, detail=str(failure.value)[:500])
+        yield ErrorItem(url=url, reason=reason, detail=str(failure.value)[:500], visit=visit)
+
+
+def _queued(requests: list[Request]) -> list[tuple[str, str, int]]:
+    """(url, role, priority) of requests, as the frontier table keeps them."""
+    return [(r.meta["frontier_url"], r.meta.get("role", "page"), r.priority) for r in requests]
 
 
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", recover=True, remove_comments=True)

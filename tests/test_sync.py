@@ -1,0 +1,198 @@
+"""Scheduled sync end to end: conditional re-crawls, the change report, tombstones, the lock, and
+crash safety (SIGKILL at seeded-random points, then a rerun that resumes the frontier).
+
+Every crawl runs as a subprocess (``python -m migrator …``): Scrapy's reactor starts once per process.
+Each test serves its own demo site, so its server-side hit counts are its own.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from migrator.demo.server import DemoServer
+from migrator.demo.site import DemoSite, SiteSpec
+
+
+def migrator(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "migrator", *args], capture_output=True, text=True, timeout=timeout)
+
+
+def spawn(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "migrator", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def export(db: Path) -> list[dict[str, Any]]:
+    proc = migrator("export", "--db", str(db))
+    assert proc.returncode == 0, proc.stderr
+    return [{k: v for k, v in json.loads(line).items() if k != "fetched_at"} for line in proc.stdout.splitlines()]
+
+
+def pick_mutations(site: DemoSite, seed: int) -> tuple[tuple[int, ...], int]:
+    """Three edited articles and one removed one, away from the site's deliberate faults and from hidden
+    articles (removing an article next to a hidden one moves the link to it, an edit of a neighbour)."""
+    special = {*site.specials.transient, site.specials.slow, site.specials.loop_linker, *site.specials.dead_linkers}
+    calm = [i for i in range(2, site.n - 2)
+            if i not in special and not site.hidden(i) and not site.hidden(i - 1) and not site.hidden(i + 1)]
+    rng = random.Random(seed)
+    chosen = rng.sample(calm, 4)
+    return tuple(site.nid(i) for i in chosen[:3]), site.nid(chosen[3])
+
+
+def live_articles(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT count(*) FROM articles WHERE state = 'live'").fetchone()[0]
+
+
+@pytest.mark.parametrize("spec", [
+    SiteSpec(slow_seconds=0.2),  # the demo site as bundled: 300 articles, seed 7, Garland
+    SiteSpec(seed=23, articles=150, theme="zen", archive_items=10, slow_seconds=0.2),  # a differently generated site
+], ids=["demo", "other-site"])
+def test_sync_reports_exactly_what_changed(spec: SiteSpec, tmp_path: Path) -> None:
+    db, report = tmp_path / "site.db", tmp_path / "report.json"
+    first = DemoSite(spec)
+    edited, removed = pick_mutations(first, spec.seed)
+    with DemoServer(first) as server:
+        base, port = server.url, int(server.url.rsplit(":", 1)[1])
+        proc = migrator("crawl", base + "/", "--db", str(db), "--timezone", "Europe/Moscow")
+        assert proc.returncode == 0, proc.stderr[-3000:]
+    before = live_articles(db)
+
+    later = SiteSpec(**{**spec.__dict__, "edited": edited, "added": 2, "removed": (removed,), "version": 1})
+    site = DemoSite(later)
+    with DemoServer(site, port=port) as server:
+        proc = migrator("sync", base + "/", "--db", str(db), "--timezone", "Europe/Moscow", "--report", str(report))
+        hits = server.hits
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    got = json.loads(report.read_text())
+    assert list(got) == ["new", "updated", "gone", "unchanged"]
+    url = lambda nid: base + site.alias(site.index_of(nid))  # noqa: E731
+    assert got["new"] == sorted(base + site.alias(i) for i in (site.n, site.n + 1))
+    assert got["updated"] == sorted(map(url, edited))
+    assert got["gone"] == [url(removed)]
+    assert got["unchanged"] == before - len(edited) - 1
+    line = proc.stderr.strip().splitlines()[-1]
+    assert line.startswith("sync run 2 finished: 2 new, 3 updated, 1 gone,"), proc.stderr[-2000:]
+
+    # Unchanged articles are answered 304, counted on the server.
+    changed = {*edited, removed}
+    paths = {site.alias(i) for i in range(site.n) if site.live(i) and site.nid(i) not in changed}
+    statuses = [status for (path, status), n in hits.items() if path in paths for _ in range(n)]
+    share = statuses.count(304) / len(statuses)
+    assert share >= 0.9, share
+
+    # The tombstone keeps its evidence; nothing was deleted.
+    with sqlite3.connect(db) as conn:
+        state, gone_at, reason = conn.execute("SELECT state, gone_at, gone_reason FROM articles WHERE url = ?",
+                                              [url(removed)]).fetchone()
+        changes = conn.execute("SELECT change, count(*) FROM changes WHERE run_id = 2 GROUP BY change").fetchall()
+    assert state == "gone" and gone_at and "http-404" in reason
+    assert dict(changes) == {"new": 2, "updated": 3, "gone": 1}
+
+
+def test_counters_and_sidebars_are_not_edits_and_gone_comes_back(tmp_path: Path) -> None:
+    """Full re-fetches (validators wiped) of a site whose view counters and sidebars changed: no edits.
+    An article removed, then restored: gone, then live again and counted as updated."""
+    db, report = tmp_path / "site.db", tmp_path / "report.json"
+    spec = SiteSpec(articles=60, slow_seconds=0.1)
+    _, removed = pick_mutations(DemoSite(spec), 5)
+    with DemoServer(DemoSite(spec)) as server:
+        base, port = server.url, int(server.url.rsplit(":", 1)[1])
+        assert migrator("crawl", base + "/", "--db", str(db)).returncode == 0
+    with DemoServer(DemoSite(SiteSpec(articles=60, slow_seconds=0.1, version=1, removed=(removed,))), port=port):
+        assert migrator("sync", base + "/", "--db", str(db), "--report", str(report)).returncode == 0
+    assert len(json.loads(report.read_text())["gone"]) == 1
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE pages SET headers = '{}'")  # no validators: every article comes back in full
+    with DemoServer(DemoSite(SiteSpec(articles=60, slow_seconds=0.1, version=2)), port=port) as server:
+        proc = migrator("sync", base + "/", "--db", str(db), "--report", str(report))
+        assert server.count_304() == 0
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    got = json.loads(report.read_text())
+    assert got["new"] == [] and got["gone"] == [] and len(got["updated"]) == 1, got
+    assert got["unchanged"] == live_articles(db) - 1
+
+
+def test_status_shows_states_runs_and_errors(demo_server: DemoServer, tmp_path: Path) -> None:
+    db = tmp_path / "site.db"
+    assert migrator("crawl", demo_server.url + "/", "--db", str(db), "--max-pages", "60").returncode == 0
+    proc = migrator("status", "--db", str(db))
+    assert proc.returncode == 0, proc.stderr
+    assert "articles" in proc.stdout and "live" in proc.stdout
+    assert "crawl" in proc.stdout and "finished" in proc.stdout
+    assert "http-404" in proc.stdout or "redirect-loop" in proc.stdout
+    assert migrator("status", "--db", str(tmp_path / "none.db")).returncode == 1
+
+
+def test_second_run_on_a_locked_database_exits_at_once(tmp_path: Path) -> None:
+    db = tmp_path / "site.db"
+    with DemoServer(DemoSite(SiteSpec(articles=40, slow_seconds=4.0))) as server:
+        first = spawn("sync", server.url + "/", "--db", str(db))
+        lock = Path(f"{db}.lock")
+        deadline = time.monotonic() + 30
+        while not (lock.exists() and lock.read_text().strip() == str(first.pid)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        started = time.monotonic()
+        second = migrator("sync", server.url + "/", "--db", str(db))
+        waited = time.monotonic() - started
+        _, first_err = first.communicate(timeout=120)
+    assert second.returncode == 3
+    lines = second.stderr.strip().splitlines()
+    assert len(lines) == 1 and "another crawl or sync is running" in lines[0] and str(first.pid) in lines[0]
+    assert waited < 5
+    assert first.returncode == 0, first_err[-3000:]
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT id, status FROM runs").fetchall() == [(1, "finished")]
+
+
+def test_sigkill_at_five_points_then_rerun_equals_uninterrupted(tmp_path: Path) -> None:
+    spec = SiteSpec(articles=40, archive_items=8, slow_seconds=0.2)
+    with DemoServer(DemoSite(spec)) as server:
+        target = server.url + "/"
+        reference = tmp_path / "reference.db"
+        assert migrator("crawl", target, "--db", str(reference)).returncode == 0
+        expected = export(reference)
+        with sqlite3.connect(reference) as conn:
+            total_pages = conn.execute("SELECT count(*) FROM pages").fetchone()[0]
+        rng = random.Random(20240611)
+        points = sorted(rng.sample(range(1, int(total_pages * 0.9)), 5))
+        for point in points:
+            db = tmp_path / f"killed-{point}.db"
+            proc = spawn("crawl", target, "--db", str(db))
+            stored = wait_for_pages(db, point, proc)
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+            assert stored >= point, f"the crawl ended before page {point}"
+            again = migrator("crawl", target, "--db", str(db))
+            assert again.returncode == 0, again.stderr[-3000:]
+            assert export(db) == expected, f"killed after {point} pages"
+            with sqlite3.connect(db) as conn:
+                assert conn.execute("SELECT status FROM runs").fetchall() == [("finished",)]
+                assert conn.execute("SELECT count(*) FROM frontier").fetchone()[0] == 0
+
+
+def wait_for_pages(db: Path, count: int, proc: subprocess.Popen[str]) -> int:
+    """Poll the database (as another reader) until ``count`` pages are stored or the crawl ends."""
+    deadline = time.monotonic() + 60
+    stored = 0
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
+                stored = conn.execute("SELECT count(*) FROM pages").fetchone()[0]
+        except sqlite3.OperationalError:  # not created yet
+            stored = 0
+        if stored >= count:
+            return stored
+        time.sleep(0.01)
+    return stored
