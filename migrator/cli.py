@@ -58,11 +58,25 @@ def crawl_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+#: Libraries whose INFO lines (enabled middlewares, versions...) are noise unless --verbose.
+_CHATTY = ("scrapy", "twisted", "py.warnings", "asyncio", "trafilatura", "htmldate")
+
+
+def _quiet_libraries(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING or not record.name.startswith(_CHATTY)
+
+
 def _configure_logging(verbose: bool) -> None:
+    """Progress and summary lines on stderr; Scrapy's own lines only with --verbose.
+
+    A handler filter, because Scrapy re-applies its logger levels when a crawl starts.
+    """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s: %(message)s",
                         datefmt="%H:%M:%S", stream=sys.stderr)
     for handler in logging.root.handlers:
         handler.setLevel(logging.DEBUG if verbose else logging.INFO)
+        if not verbose:
+            handler.addFilter(_quiet_libraries)
 
 
 def load(target: str | None, mapping: str | None, timezone: str | None, max_pages: int | None) -> Any:
@@ -77,6 +91,9 @@ def load(target: str | None, mapping: str | None, timezone: str | None, max_page
                          start_url=None if is_mapping else target, timezone=timezone)
     if max_pages:
         config = config.with_overrides(max_pages=max_pages)
+    if not config.start_urls:
+        raise click.BadParameter(f"{target} names no start URL: set start_urls in it, or give the URL as TARGET "
+                                 "and the file with --mapping", param_hint="TARGET")
     return config
 
 

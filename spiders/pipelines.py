@@ -154,6 +154,7 @@ class StorePipeline:
                     continue  # no repeated text in it: short or not, it stands as extracted
                 if not_an_article(cleaned, text, known) and self.store.demote(source_id, self.run_id, "repeated blocks only"):
                     demoted += 1  # its only text was the site's template: a listing or a stub
+                    logger.info("withdrawn %s: nothing but repeated blocks and links", source_id)
                     self.stats.inc_value("migrator/articles", -1)
                     self.stats.inc_value("migrator/skipped/listing")
                     continue
