@@ -64,3 +64,11 @@ def test_crawl_max_pages_and_export_to_file(demo_server, tmp_path: Path) -> None
     lines = out.read_text(encoding="utf-8").splitlines()
     assert 0 < len(lines) <= 40
     assert all(json.loads(line)["published_at"] for line in lines)
+
+
+def test_mapping_without_start_url_is_a_usage_error(tmp_path: Path) -> None:
+    mapping = tmp_path / "site.toml"
+    mapping.write_text('timezone = "Europe/Moscow"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["crawl", str(mapping), "--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 2
+    assert "names no start URL" in result.output
