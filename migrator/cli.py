@@ -126,9 +126,12 @@ def cli() -> None:
 @click.argument("target")
 @click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file to write.")
 @crawl_options
+@click.option("--redis", "redis_url", help="Share the crawl over Redis (scrapy-redis), e.g. redis://127.0.0.1:6379/0.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=0, max=64),
+              help="With --redis: local worker processes to start (others may join with `migrator worker`).")
 @explain_errors
 def crawl(target: str, db: str, timezone: str | None, mapping: str | None, max_pages: int | None,
-          max_errors: int | None, verbose: bool) -> None:
+          max_errors: int | None, verbose: bool, redis_url: str | None, workers: int) -> None:
     """Crawl TARGET (a start URL or a mapping file), extract, clean and load every article.
 
     Example: migrator crawl http://old.example.ru/ --db site.db --timezone Europe/Moscow
@@ -137,7 +140,13 @@ def crawl(target: str, db: str, timezone: str | None, mapping: str | None, max_p
 
     config = load(target, mapping, timezone, max_pages)
     _configure_logging(verbose)
-    summary = run_crawl(config, db, command="crawl", max_errors=max_errors, verbose=verbose)
+    if redis_url:
+        from migrator.distributed import run_distributed
+
+        args = [target, *_crawl_flags(timezone, mapping, max_pages)]
+        summary = run_distributed(config, db, redis_url, workers, args, max_errors=max_errors)
+    else:
+        summary = run_crawl(config, db, command="crawl", max_errors=max_errors, verbose=verbose)
     print_summary(summary, db)
     if not summary.ok:
         sys.exit(1)
@@ -211,13 +220,18 @@ def redirects(db: str, new_url: str, mapping: str | None, fmt: str, output: str)
 
     Example: migrator redirects --db site.db --new https://new.example.ru --format nginx -o redirects.conf
     """
-    from migrator.redirects import write_redirects
+    from migrator.redirects import collisions, write_redirects
     from migrator.store import Store
 
     store = Store(db, create=False)
+    platform = _platform(new_url, mapping)
     with click.open_file(output, "w", encoding="utf-8") as out:
-        count = write_redirects(store, _platform(new_url, mapping), fmt, out)
+        count = write_redirects(store, platform, fmt, out)
     err.print(f"{count} redirects" + ("" if output == "-" else f" written to {output}"))
+    shared = collisions(store, platform)
+    if shared:
+        err.print(f"[yellow]warning: {len(shared)} new URLs are shared by several articles (make url_pattern finer), "
+                  "e.g. " + "; ".join(f"{url} <- {', '.join(ids)}" for url, ids in list(shared.items())[:3]))
 
 
 @cli.command()
@@ -251,12 +265,13 @@ def media(db: str, directory: str, concurrency: int, manifest: str | None) -> No
               help="Mapping file whose [new_platform] table gives the new URL pattern.")
 @click.option("--old-base", help="Where the old URLs answer now (scheme and host), if not where they were crawled.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, allow_dash=True), help="Write the report as JSON.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Write the report as one HTML file.")
 @click.option("--threshold", default=0.9, show_default=True, type=click.FloatRange(0, 1),
               help="Body similarity (shingle F1) under which an article counts as changed.")
 @click.option("--concurrency", default=8, show_default=True, type=click.IntRange(min=1, max=64))
 @explain_errors
 def diff(db: str, new_url: str, mapping: str | None, old_base: str | None, json_path: str | None,
-         threshold: float, concurrency: int) -> None:
+         html_path: str | None, threshold: float, concurrency: int) -> None:
     """Old records against the new site: missing, changed and mis-redirected articles.
 
     Example: migrator diff --db site.db --new https://new.example.ru --json parity.json
@@ -269,6 +284,10 @@ def diff(db: str, new_url: str, mapping: str | None, old_base: str | None, json_
     if json_path:
         with click.open_file(json_path, "w", encoding="utf-8") as out:
             json.dump(report, out, ensure_ascii=False, indent=1)
+    if html_path:
+        from migrator.htmlreport import render
+
+        Path(html_path).write_text(render(report), encoding="utf-8")
     table = Table(title="parity: old site vs new", show_header=False)
     for name, count in report["summary"].items():
         table.add_row(name, str(count))
@@ -477,6 +496,51 @@ def reclean_db(db: str, rules_file: str | None, mapping: str | None, timezone: s
 
 
 # -- end of offline commands ------------------------------------------------------------------------
+
+
+# -- distributed crawl over Redis (issue 6) ----------------------------------------------------------
+
+def _crawl_flags(timezone: str | None, mapping: str | None, max_pages: int | None) -> list[str]:
+    """The crawl options a worker needs to read the site the same way."""
+    flags = []
+    for name, value in (("--timezone", timezone), ("--mapping", mapping), ("--max-pages", max_pages)):
+        if value is not None:
+            flags += [name, str(value)]
+    return flags
+
+
+@cli.command()
+@click.argument("target")
+@click.option("--redis", "redis_url", required=True, help="The Redis of the crawl, e.g. redis://host:6379/0.")
+@click.option("--key", help="The crawl's Redis key prefix (default: derived from the target, as `crawl --redis` does).")
+@click.option("--timezone", callback=_timezone, help="IANA zone of the site's dates, e.g. Europe/Moscow.")
+@click.option("--mapping", type=click.Path(dir_okay=False), help="Site mapping file (TOML).")
+@click.option("--max-pages", type=click.IntRange(min=1), help="Stop scheduling after N pages.")
+@explain_errors
+def worker(target: str, redis_url: str, key: str | None, timezone: str | None, mapping: str | None,
+           max_pages: int | None) -> None:
+    """Join a distributed crawl of TARGET: fetch from the shared Redis frontier, push items to its loader.
+
+    Example: migrator worker http://old.example.ru/ --redis redis://10.0.0.5:6379/0
+    """
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    from migrator.distributed import namespace
+    from spiders.distributed import worker_settings
+    from spiders.site import SiteSpider
+
+    config = load(target, mapping, timezone, max_pages)
+    _configure_logging(False)
+    for name in ("scrapy", "py.warnings", "asyncio", "twisted", "scrapy_redis"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    settings = Settings()
+    settings.setmodule("spiders.settings", priority="project")
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    settings.setdict(worker_settings(redis_url, key or namespace(config)), priority="cmdline")
+    process = CrawlerProcess(settings)
+    process.crawl(SiteSpider, config=config)
+    process.start()
 
 
 def main() -> None:

@@ -62,6 +62,10 @@ class Config:
     drop_selectors: tuple[str, ...] = ()
     drop_patterns: tuple[str, ...] = ()
     drop_texts: tuple[str, ...] = ()
+    #: Remove blocks learned automatically from the corpus (else only the rulebook's accepted rules).
+    learn: bool = True
+    #: The rulebook file (see :mod:`migrator.rulebook`); None: ``<mapping>.rules.toml`` or ``<db>.rules.toml``.
+    rules: str | None = None
     #: Selectors the site mapping itself sets: the generic extractor honours only these, as the
     #: profile's selectors describe the profile's markup.
     site_selectors: Mapping[str, str] = field(default_factory=dict)
@@ -132,8 +136,12 @@ SCHEMA: dict[str, tuple[Callable[[Any], bool], str, str]] = {
     "clean.drop_selectors": (_is_str_list, "a list of CSS selectors", "drop_selectors"),
     "clean.drop_patterns": (_is_str_list, "a list of regular expressions", "drop_patterns"),
     "clean.drop_texts": (_is_str_list, "a list of strings", "drop_texts"),
+    "clean.learn": (lambda v: isinstance(v, bool), "true or false", "learn"),
+    "clean.rules": (_is_str, "a rules file path (relative to the mapping)", "rules"),
 }
 _TABLES = {"urls", "crawl", "clean"}
+#: Tables of the same file that other modules validate: the new platform's field and URL mapping.
+_OTHER_TABLES = {"new_platform"}
 _REGEX_LISTS = {"urls.deny", "urls.alias_rules", "clean.drop_patterns"}
 
 
@@ -141,6 +149,8 @@ def _flatten(path: str, data: dict[str, Any]) -> dict[str, Any]:
     """``{"urls": {"deny": [...]}}`` -> ``{"urls.deny": [...]}``, rejecting unknown keys."""
     flat: dict[str, Any] = {}
     for key, value in data.items():
+        if key in _OTHER_TABLES:  # read by its own module (migrator.newplatform)
+            continue
         if key in _TABLES:
             if not isinstance(value, dict):
                 raise MappingError(path, key, "a table ([" + key + "])")

@@ -24,7 +24,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 from urllib.parse import unquote, urlsplit
 
-from migrator.demo.text import slugify
+from migrator.slug import slugify
 from migrator.errors import MappingError
 from migrator.record import EXPORT_KEYS
 

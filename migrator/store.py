@@ -21,6 +21,8 @@ from migrator.record import EXPORT_KEYS, Article, content_hash
 from migrator.urls import url_rank
 
 SCHEMA_VERSION = 1
+#: zlib level of stored raw pages: level 1 is ~4x faster than 6 and ~15% larger on HTML.
+RAW_LEVEL = 1
 
 
 def utcnow() -> str:
@@ -279,7 +281,7 @@ class Store:
         """Keep the raw bytes (compressed) so cleaning can be re-run offline."""
         self.db["pages"].upsert({
             "url": page.url, "request_url": page.request_url, "status": page.status,
-            "headers": json.dumps(page.headers, ensure_ascii=False), "body": zlib.compress(page.body, 6),
+            "headers": json.dumps(page.headers, ensure_ascii=False), "body": zlib.compress(page.body, RAW_LEVEL),
             "fetched_at": page.fetched_at, "encoding": page.encoding, "encoding_source": page.encoding_source,
             "encoding_evidence": json.dumps(page.encoding_evidence or {}), "kind": page.kind,
             "source_id": page.source_id, "run_id": run_id,

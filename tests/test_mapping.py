@@ -124,3 +124,12 @@ def test_missing_file_and_bad_flags() -> None:
         load_config(start_url="http://a.test/", timezone="Nowhere/City")
     with pytest.raises(MappingError, match="TARGET"):
         load_config(start_url="old-site")
+
+
+def test_new_platform_table_is_left_to_its_own_module(tmp_path: Path) -> None:
+    """One site file holds both the crawl mapping and the new platform's mapping."""
+    site = tmp_path / "site.toml"
+    site.write_text('timezone = "Europe/Moscow"\n\n[new_platform]\nurl_pattern = "/{year}/{slug}/"\n',
+                    encoding="utf-8")
+    config = load_config(str(site), start_url="http://old.test/")
+    assert config.timezone == "Europe/Moscow"

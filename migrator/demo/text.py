@@ -5,6 +5,8 @@ Templates beat Faker's ``ru_RU`` lorem here: the sentences read like news and co
 """
 from __future__ import annotations
 
+from migrator.slug import slugify  # noqa: F401 (re-exported for the demo generator)
+
 import random
 import re
 from datetime import datetime
@@ -115,10 +117,6 @@ _ALT = ("Фото пресс-службы", "Общий вид установк�
 SOURCE_SITES = ("www.nkj.ru", "ria.ru", "www.lenobl.ru", "www.sbras.info", "www.poisknews.ru", "elementy.ru",
                 "www.strf.ru", "www.gazeta.ru", "lenta.ru", "www.rusnano.com")
 
-_TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-                     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r",
-                      "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "iu", "ia"]))
-_NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def _person(rng: random.Random) -> tuple[str, str]:
@@ -189,19 +187,6 @@ def comment_text(rng: random.Random) -> list[str]:
 
 def image_alt(rng: random.Random) -> str:
     return rng.choice(_ALT)
-
-
-def slugify(text: str, limit: int = 60) -> str:
-    """Pathauto-style transliterated slug.
-
-    >>> slugify("Физики МФТИ создали лазер")
-    'fiziki-mfti-sozdali-lazer'
-    """
-    latin = "".join(_TRANSLIT.get(ch, ch) for ch in text.lower())
-    slug = _NON_SLUG.sub("-", latin).strip("-")
-    if len(slug) > limit:
-        slug = slug[:limit].rsplit("-", 1)[0]
-    return slug
 
 
 def ru_date(when: datetime) -> str:
