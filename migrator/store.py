@@ -361,7 +361,12 @@ class Store:
         for text, pages in learned.items():
             row = self.db.execute("SELECT url FROM articles WHERE state = 'live' AND instr(body_text, ?) LIMIT 1",
                                   [text[:200]]).fetchone()
-            self.db["boilerplate"].upsert({"text": text, "pages": pages, "share": round(pages / max(total, 1), 4),
+            known = self.db.execute("SELECT pages, share, run_id FROM (SELECT pages, share, learned_run AS run_id "
+                                    "FROM boilerplate WHERE text = ?)", [text]).fetchone()
+            share = round(pages / max(total, 1), 4)
+            if known and known[2] == run_id and known[0] >= pages:
+                continue  # the same block in another template this run: keep its larger count
+            self.db["boilerplate"].upsert({"text": text, "pages": pages, "share": share,
                                            "sample_url": row[0] if row else None, "learned_run": run_id}, pk="text")
 
     def demote(self, source_id: str, run_id: int, reason: str) -> bool:

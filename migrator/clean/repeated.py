@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import lxml.html
 from lxml import etree
@@ -78,29 +78,40 @@ def learn(bodies: Iterable[str], min_pages: int = MIN_PAGES, min_share: float = 
     return {text: n for text, n in counts.most_common() if n >= floor}
 
 
-def drop_blocks(html: str, texts: set[str] | dict[str, int]) -> tuple[str, int]:
+def drop_blocks(html: str, texts: set[str] | Mapping[str, int]) -> tuple[str, int]:
     """Remove the leaf blocks whose text is one of ``texts``, then containers left empty.
 
     >>> drop_blocks("<div><p>Спасибо, ждём вас на N-N-N.ru</p></div><p>Текст статьи о науке.</p>",
     ...             {"Спасибо, ждём вас на N-N-N.ru"})
     ('<p>Текст статьи о науке.</p>', 1)
     """
+    html, removed = drop_blocks_counted(html, texts)
+    return html, sum(removed.values())
+
+
+def drop_blocks_counted(html: str, texts: set[str] | Mapping[str, int]) -> tuple[str, Counter[str]]:
+    """:func:`drop_blocks`, counting removals by block text (so each learned rule reports what it removed).
+
+    >>> drop_blocks_counted("<p>Спасибо, ждём вас на N-N-N.ru</p><p>Текст.</p>", {"Спасибо, ждём вас на N-N-N.ru"})[1]
+    Counter({'Спасибо, ждём вас на N-N-N.ru': 1})
+    """
+    removed: Counter[str] = Counter()
     if not texts:
-        return html, 0
+        return html, removed
     root = _fragment(html)
-    removed = 0
     for block in list(_leaf_blocks(root)):
-        if norm(block.text_content()) in texts:
+        text = norm(block.text_content())
+        if text in texts:
             parent = block.getparent()
             block.drop_tree()
-            removed += 1
+            removed[text] += 1
             while parent is not None and parent is not root and not norm(parent.text_content()) \
                     and not parent.xpath(".//img"):
                 grand = parent.getparent()
                 parent.drop_tree()
                 parent = grand
     if not removed:
-        return html, 0
+        return html, removed
     inner = (root.text or "") + "".join(etree.tostring(child, encoding="unicode", method="html") for child in root)
     return inner, removed
 

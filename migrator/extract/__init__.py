@@ -38,6 +38,7 @@ class PageResult:
     canonical: str | None     # rel=canonical / og:url if present, absolute
     removed: Counter[str] = field(default_factory=Counter)  # cleaning rule -> nodes/blocks removed
     reason: str = ""          # why kind is not article (e.g. "listing: 10 teasers", "no node")
+    text: str = ""            # a non-article's cleaned main text, when one was found (for debugging, scoring)
 
 
 #: Markup only Drupal writes: one is enough.
@@ -79,10 +80,22 @@ def extract(url: str, html: str, config: Config) -> PageResult:
     canonical = canonical_url(doc, url)                            # 3. canonical URL
     if profile == "drupal6":
         result = _drupal6(doc, url, config)                        # 4-6. fields, cleaning, sanitizing
+        if result.reason == "no node" and config.profile == "auto":
+            result = _generic_instead(doc, url, config, result)
     else:
         result = generic.extract(doc, url, config)
     result.canonical = canonical
     return result
+
+
+def _generic_instead(doc: HtmlElement, url: str, config: Config, drupal: PageResult) -> PageResult:
+    """Drupal markup without a Drupal 6 node (a later Drupal, a copied theme): an article the generic
+    extractor finds wins; otherwise the page stays what the Drupal 6 profile said, with the text found."""
+    result = generic.extract(doc, url, config)
+    if result.kind == "article":
+        return result
+    drupal.text = result.text
+    return drupal
 
 
 def _drupal6(doc: HtmlElement, url: str, config: Config) -> PageResult:

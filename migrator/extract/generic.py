@@ -23,6 +23,7 @@ from migrator.clean.sanitize import body_html
 from migrator.clean.text import element_to_text
 from migrator.extract.common import absolute, best_title, css, first, unique
 from migrator.extract.dates import find_date, parse_date, to_iso
+from migrator.extract.metadata import author_of, tags_of
 from migrator.record import Article
 
 if TYPE_CHECKING:
@@ -247,10 +248,11 @@ def extract(doc: HtmlElement, url: str, config: Config) -> PageResult:
     words, share = len(_WORD.findall(text)), _link_share(body, text)
     if words < MIN_WORDS or (share > MAX_LINK_SHARE and words * (1 - share) < LONG_TEXT_WORDS):
         kind = "listing" if share > MAX_LINK_SHARE or len(_LINKS(doc)) >= 20 else "other"
-        return PageResult(kind, "generic", None, None, None, removed, f"{kind}: {words} words, {share:.0%} in links")
+        return PageResult(kind, "generic", None, None, None, removed, f"{kind}: {words} words, {share:.0%} in links",
+                          text)
     rows = dated_index_rows(doc) if words < SHORT_TEXT_WORDS else 0
     if rows >= 3:  # "date — headline" rows beside a short text: an archive index
-        return PageResult("listing", "generic", None, None, None, removed, f"listing: {rows} dated links")
+        return PageResult("listing", "generic", None, None, None, removed, f"listing: {rows} dated links", text)
     ld = _json_ld(doc)
     published_at, raw = date_of(doc, text, config, ld, getattr(meta, "date", None))
     title = title_of(doc, body, config, ld, getattr(meta, "title", None))
@@ -259,18 +261,25 @@ def extract(doc: HtmlElement, url: str, config: Config) -> PageResult:
     article = Article(url=url, source_id="", title=title, published_at=published_at, published_raw=raw,
                       author=_author(doc, config, ld, meta), body_text=text,
                       body_html=body_html(body, url), profile="generic")
+    article.tags = _tags(doc, config, ld)
     article.images = unique(absolute(url, img.get("src")) for img in body.iter("img")) or images_of(doc, text, url)
     return PageResult("article", "generic", article, None, None, removed, "")
 
 
 def _author(doc: HtmlElement, config: Config, ld: dict[str, Any], meta: Any) -> str | None:
+    """The mapping's selector, else what the page declares or labels (:mod:`migrator.extract.metadata`),
+    else trafilatura's guess."""
     selector = config.site_selectors.get("author")
     if selector:
         found = css(selector)(doc)
         return norm(found[0].text_content()) or None if found else None
-    author = ld.get("author")
-    if isinstance(author, list) and author:
-        author = author[0]
-    if isinstance(author, dict):
-        author = author.get("name")
-    return norm(str(author or getattr(meta, "author", None) or "")) or None
+    return author_of(doc, ld) or norm(str(getattr(meta, "author", None) or "")) or None
+
+
+def _tags(doc: HtmlElement, config: Config, ld: dict[str, Any]) -> list[str]:
+    """The mapping's selector (link texts, else texts of what it picks), else the page's own metadata."""
+    selector = config.site_selectors.get("tags")
+    if selector:
+        found = css(selector)(doc)
+        return unique(norm(a.text_content()) for el in found for a in (el.findall(".//a") or [el]))
+    return tags_of(doc, ld)

@@ -1,0 +1,172 @@
+"""Extraction without fetching: saved page files (``migrator extract``) and the raw pages a crawl
+kept in the database (``migrator reclean``).
+
+Both decode bytes the way the crawler does (:func:`migrator.encoding.decode_html`), run the same
+:func:`migrator.extract.extract`, and derive ``source_id`` as the crawler does, so what they print
+or write is what a crawl would have produced from the same bytes.
+"""
+from __future__ import annotations
+
+import difflib
+import gzip
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
+
+from migrator.clean.text import html_to_text
+from migrator.encoding import decode_html
+from migrator.extract import PageResult, extract
+from migrator.record import EXPORT_KEYS, Article
+from migrator.urls import derived_source_id, node_id
+
+if TYPE_CHECKING:
+    from migrator.mapping import Config
+    from migrator.rulebook import Rulebook
+    from migrator.store import Store
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def read_page(path: Path) -> bytes:
+    """A saved page's bytes, gunzipped when the file is gzip (whatever its name)."""
+    data = path.read_bytes()
+    return gzip.decompress(data) if data[:2] == _GZIP_MAGIC else data
+
+
+def source_id_of(result: PageResult, url: str, config: Config) -> str:
+    """The crawler's choice: the id the page reveals, else the one its URL names, else one derived from it.
+
+    >>> from migrator.mapping import Config
+    >>> source_id_of(PageResult("other", "generic", None, None, None), "file:///tmp/a/page.html", Config())
+    'tmp/a/page'
+    """
+    rules = tuple(re.compile(p) for p in config.alias_rules)
+    return result.source_id or node_id(url, rules) or derived_source_id(url)
+
+
+def page_record(path: Path, config: Config, url: str | None = None) -> dict[str, Any]:
+    """One saved page as a JSON-ready record: ``file``, ``kind`` and the record keys of design.md.
+
+    A page that is no article still gets a record (empty fields, its main text in ``body_text``
+    when one was found) so that every file can be scored and debugged.
+    """
+    url = url or path.resolve().as_uri()
+    decoded = decode_html(read_page(path))
+    result = extract(url, decoded.text, config)
+    if result.article is not None:
+        result.article.source_id = source_id_of(result, url, config)
+        record = result.article.to_record()
+    else:
+        record = {key: None for key in EXPORT_KEYS}
+        record.update(url=url, source_id=source_id_of(result, url, config), aliases=[], tags=[], sources=[],
+                      images=[], comments=[], body_text=result.text)
+    return {"file": str(path), **record, "kind": result.kind, "profile": result.profile,
+            "reason": result.reason, "encoding": decoded.encoding}
+
+
+def extract_files(paths: Iterable[Path], config: Config, url: str | None = None) -> Iterator[dict[str, Any]]:
+    """:func:`page_record` of each file, in order."""
+    for path in paths:
+        yield page_record(path, config, url)
+
+
+# -- re-cleaning the stored pages -------------------------------------------------------------------
+
+@dataclass
+class RecleanReport:
+    """What a re-cleaning pass did (or, dry, would do) to the stored records."""
+
+    articles: int = 0
+    changed: list[str] = field(default_factory=list)        # canonical URLs whose content changed
+    not_articles: list[str] = field(default_factory=list)   # pages that no longer extract as an article
+    diffs: list[str] = field(default_factory=list)          # unified diffs of body_text, a sample
+    removed: Counter[str] = field(default_factory=Counter)  # rule name -> blocks removed
+    run_id: int | None = None
+    dry_run: bool = False
+
+    @property
+    def unchanged(self) -> int:
+        return self.articles - len(self.changed) - len(self.not_articles)
+
+    def line(self) -> str:
+        what = "would change" if self.dry_run else "changed"
+        tail = " (dry run: nothing written)" if self.dry_run else f" (run {self.run_id})"
+        return (f"reclean: {self.articles} articles re-extracted from stored pages, {len(self.changed)} {what}, "
+                f"{self.unchanged} unchanged, {len(self.not_articles)} no longer articles (left as they were){tail}")
+
+
+def page_text(page: dict[str, Any]) -> str:
+    """A stored page's text, decoded with the encoding the crawl chose (detected again if it fails)."""
+    if page.get("encoding"):
+        try:
+            return page["body"].decode(page["encoding"])
+        except (UnicodeDecodeError, LookupError):
+            pass
+    content_type = {k.lower(): v for k, v in page.get("headers", {}).items()}.get("content-type")
+    return decode_html(page["body"], content_type).text
+
+
+def body_diff(url: str, before: str, after: str) -> str:
+    """A unified diff of two body texts, one line per paragraph.
+
+    >>> print(body_diff("http://a.test/1", "Текст.\\n\\nБаннер.", "Текст."), end="")
+    --- http://a.test/1 (stored)
+    +++ http://a.test/1 (re-cleaned)
+    @@ -1,3 +1 @@
+     Текст.
+    -
+    -Баннер.
+    """
+    lines = difflib.unified_diff(before.splitlines(), after.splitlines(), f"{url} (stored)", f"{url} (re-cleaned)",
+                                 lineterm="")
+    return "\n".join(lines) + "\n"
+
+
+def reclean(store: Store, config: Config, rulebook: Rulebook, *, dry_run: bool = False,
+            samples: int = 3) -> RecleanReport:
+    """Re-run extraction and cleaning over every live article's stored raw page, without fetching.
+
+    Records whose content hash changes are updated in one transaction (a ``reclean`` run in the
+    ledger, an "updated" change each); URLs, aliases and run history stay. A page that no longer
+    extracts as an article is reported and its record left alone.
+    """
+    report = RecleanReport(dry_run=dry_run)
+    texts = rulebook.texts(store.boilerplate())
+    updates: list[tuple[str, Article]] = []
+    for row, page in store.stored_pages():
+        report.articles += 1
+        article = _reextract(row, page, config, rulebook, texts, report.removed)
+        if article is None:
+            report.not_articles.append(row["url"])
+        elif article.to_record()["content_hash"] != row["content_hash"]:
+            report.changed.append(row["url"])
+            if len(report.diffs) < samples:
+                report.diffs.append(body_diff(row["url"], row["body_text"] or "", article.body_text))
+            updates.append((row["source_id"], article))
+    if not dry_run:
+        report.run_id = store.begin_run("reclean", str(store.path), {"rules": len(rulebook.rules),
+                                                                      "mapping": config.source})
+        with store.batch():
+            for source_id, article in updates:
+                store.update_content(source_id, article, report.run_id)
+        store.finish_run(report.run_id, "finished", {"articles": report.articles, "pages": report.articles,
+                                                     "changed": len(report.changed), "removed": dict(report.removed)})
+    return report
+
+
+def _reextract(row: dict[str, Any], page: dict[str, Any], config: Config, rulebook: Rulebook,
+               texts: dict[str, int], removed: Counter[str]) -> Article | None:
+    """The crawler's steps for one stored page: extract, then the rulebook and the learned blocks."""
+    result = extract(page["url"], page_text(page), config)
+    if result.kind != "article" or result.article is None:
+        return None
+    removed.update(result.removed)
+    article = result.article
+    article.source_id, article.url, article.fetched_at = row["source_id"], row["url"], row["fetched_at"]
+    article.body_html, by_rule = rulebook.apply(article.body_html, texts)
+    if by_rule:
+        article.body_text = html_to_text(article.body_html)
+        removed.update(by_rule)
+    return article
