@@ -6,6 +6,7 @@ start a process per crawl.
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,7 @@ from scrapy.settings import Settings
 
 from migrator.lock import RunLock
 from migrator.mapping import Config
+from migrator.rulebook import Rulebook
 from migrator.store import Store
 
 logger = logging.getLogger(__name__)
@@ -118,6 +120,7 @@ def _run_locked(config: Config, db_path: str, command: str, mode: str, max_error
                 settings: dict[str, Any] | None, verbose: bool) -> CrawlSummary:
     from spiders.site import SiteSpider  # Scrapy's reactor choice happens at import time of the process
 
+    Rulebook.for_run(config, db_path)  # a bad rulebook fails the run before anything is fetched
     store = Store(db_path)
     target = ",".join(config.start_urls)
     options = {"timezone": config.timezone, "max_pages": config.max_pages, "mapping": getattr(config, "source", None)}
@@ -132,11 +135,14 @@ def _run_locked(config: Config, db_path: str, command: str, mode: str, max_error
     if not verbose:  # Scrapy's own INFO lines (enabled middlewares...) only with --verbose
         for name in ("scrapy", "py.warnings", "asyncio", "twisted", "trafilatura", "htmldate"):
             logging.getLogger(name).setLevel(logging.WARNING)
-    process = CrawlerProcess(scrapy_settings(db_path, run_id, overrides))
-    crawler = process.create_crawler(SiteSpider)
-    started = time.monotonic()
-    process.crawl(crawler, config=config)
-    process.start()
+    with tempfile.TemporaryDirectory(prefix="migrator-queue-") as queue_dir:
+        if "JOBDIR" not in overrides:  # the scheduler's queue on disk: memory stays flat on big sites
+            overrides["JOBDIR"] = queue_dir
+        process = CrawlerProcess(scrapy_settings(db_path, run_id, overrides))
+        crawler = process.create_crawler(SiteSpider)
+        started = time.monotonic()
+        process.crawl(crawler, config=config)
+        process.start()
     stats = dict(crawler.stats.get_stats())
     summary = summarize(run_id, stats, time.monotonic() - started, max_errors)
     summary.mode, summary.resumed = mode, resumed

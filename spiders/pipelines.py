@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import re
+from itertools import islice
 
 import lxml.html
-from typing import Any
+from typing import Any, Iterator
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
@@ -19,7 +20,8 @@ from scrapy.exceptions import DropItem
 
 from migrator.clean.repeated import learn, residue, shingles
 from migrator.clean.text import html_to_text
-from migrator.extract import extract
+from migrator.extract import PageResult
+from migrator.extract_pool import ExtractionPool, default_workers
 from migrator.rulebook import Rulebook
 from migrator.store import RawPage, Store
 from migrator.urls import derived_source_id, host_allowed, node_id, normalize
@@ -28,6 +30,9 @@ from spiders.items import AliasItem, ErrorItem, NotModifiedItem, PageItem, Visit
 logger = logging.getLogger(__name__)
 
 
+#: Bodies per template family that repeated blocks are learned from: a block on a large share of
+#: every body shows on the same share of a sample, and the block counts stay bounded on huge sites.
+LEARN_SAMPLE = 5000
 #: A body with fewer words than this, once the site's repeated blocks are gone, held no article.
 MIN_ARTICLE_WORDS = 15
 #: ...and neither did one whose remaining text is mostly link text (an index of links).
@@ -58,6 +63,7 @@ class StorePipeline:
         self.run_id = crawler.settings.get("MIGRATOR_RUN_ID")
         self.own_run = self.run_id is None
         self.store: Store | None = None
+        self.pool: ExtractionPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -73,8 +79,23 @@ class StorePipeline:
         self.repeated_shingles = shingles(self.repeated)
         if self.own_run:
             self.run_id = self.store.begin_run("scrapy crawl", ",".join(self.config.start_urls), {})
+        self.pool = ExtractionPool(self.config, self._workers())
+
+    def _workers(self) -> int:
+        """``MIGRATOR_EXTRACT_WORKERS`` processes (default: one per spare core); 0 on Twisted's own reactors,
+        where no asyncio loop runs to await a worker's future."""
+        import asyncio
+
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return 0
+        setting = self.crawler.settings.get("MIGRATOR_EXTRACT_WORKERS")
+        return default_workers() if setting is None else int(setting)
 
     def close_spider(self, spider: Spider | None = None) -> None:
+        if self.pool is not None:
+            self.pool.close()
         if self.store is None:
             return
         self.remove_repeated_blocks()
@@ -85,12 +106,20 @@ class StorePipeline:
             self.store.finish_run(self.run_id, "finished", summary)
         self.store.close()
 
-    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
-        """Store one item in one transaction; a skip or an error is raised only after it commits."""
-        assert self.store is not None
+    async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        """Extract a page (in a worker process when there is one), then store the item in one transaction;
+        a skip or an error is raised only after it commits."""
+        assert self.store is not None and self.pool is not None
+        extracted: PageResult | Exception | None = None
+        if isinstance(item, PageItem) and item.status < 400 and item.text is not None:
+            try:
+                extracted = await self.pool.extract(item.url, item.text)
+            except Exception as exc:  # one broken page never ends a run
+                logger.warning("extraction failed on %s: %s", item.url, exc, exc_info=True)
+                extracted = exc
         with self.store.batch():
             if isinstance(item, PageItem):
-                outcome = self._page(item)
+                outcome = self._page(item, extracted)
             elif isinstance(item, AliasItem):
                 self.store.add_aliases(item.source_id, [item.url], "url-rule", self.run_id)
                 outcome = DropItem("alias recorded", log_level="DEBUG")
@@ -135,9 +164,10 @@ class StorePipeline:
         if not self.rulebook.learn:
             return
         for profile in self.store.profiles():
-            found = learn(html for _, html in self.store.bodies(profile))
+            found = learn(html for _, html in islice(self.store.bodies(profile), LEARN_SAMPLE))
             if found:
-                self.store.save_boilerplate(found, sum(1 for _ in self.store.bodies(profile)), self.run_id)
+                sampled = min(sum(1 for _ in self.store.bodies(profile)), LEARN_SAMPLE)
+                self.store.save_boilerplate(found, sampled, self.run_id)
                 learned.update(found)
         if not learned:
             return
@@ -146,7 +176,7 @@ class StorePipeline:
         changed = demoted = 0
         known = shingles(self.repeated)
         with self.store.batch():
-            for source_id, html in list(self.store.bodies()):
+            for source_id, html in self._bodies():
                 cleaned, by_rule = self.rulebook.apply(html, self.repeated)
                 removed = sum(by_rule.values())
                 text = html_to_text(cleaned)
@@ -169,6 +199,16 @@ class StorePipeline:
         logger.info("repeated blocks: %d learned (%d new), removed from %d records; %d pages held nothing else",
                     len(learned), len(new), changed, demoted)
 
+    def _bodies(self) -> Iterator[tuple[str, str]]:
+        """(source_id, body_html) of every live article, one at a time: bodies get rewritten as they are
+        read, so only the ids are listed up front."""
+        ids = [source_id for source_id, _ in self.store.db.conn.execute(
+            "SELECT source_id, NULL FROM articles WHERE state = 'live'")]
+        for source_id in ids:
+            row = self.store.db.conn.execute("SELECT body_html FROM articles WHERE source_id = ?", [source_id]).fetchone()
+            if row is not None:
+                yield source_id, row[0]
+
     def _error(self, url: str, reason: str, detail: str = "") -> DropItem:
         self.store.record_error(self.run_id, url, reason, detail)
         self.stats.inc_value("migrator/errors")
@@ -179,13 +219,13 @@ class StorePipeline:
         self.stats.inc_value(f"migrator/skipped/{reason}")
         return DropItem(f"skipped: {reason}", log_level="DEBUG")
 
-    def _page(self, item: PageItem) -> PageItem | DropItem:
+    def _page(self, item: PageItem, result: PageResult | Exception | None) -> PageItem | DropItem:
         self.stats.inc_value("migrator/pages")
         raw = RawPage(url=item.url, status=item.status, headers=item.headers, body=item.body,
                       fetched_at=item.fetched_at, encoding=item.encoding, encoding_source=item.encoding_source,
                       encoding_evidence=item.encoding_evidence,
                       request_url=item.redirect_urls[0] if item.redirect_urls else item.url)
-        if item.status >= 400 or item.text is None:
+        if item.status >= 400 or item.text is None or result is None:
             self.store.save_page(raw, self.run_id)
             if item.status in (404, 410):
                 gone = self.store.mark_gone(item.url, item.status, self.run_id)
@@ -193,10 +233,8 @@ class StorePipeline:
                     self.stats.inc_value(f"migrator/articles/{gone}")
                     return self._skip("gone")
             return self._error(item.url, f"http-{item.status}")
-        try:
-            result = extract(item.url, item.text, self.config)
-        except Exception as exc:  # one broken page never ends a run
-            logger.warning("extraction failed on %s: %s", item.url, exc, exc_info=True)
+        if isinstance(result, Exception):
+            exc = result
             self.store.save_page(raw, self.run_id)
             return self._error(item.url, "extract-error", f"{type(exc).__name__}: {exc}")
         for rule, count in result.removed.items():

@@ -55,5 +55,6 @@ MIGRATOR_DB = "migrator.db"
 MIGRATOR_RUN_ID = None
 MIGRATOR_MAX_ERRORS = None
 MIGRATOR_MODE = "crawl"  # "sync": revisit known articles with conditional requests
+MIGRATOR_EXTRACT_WORKERS = None  # extraction processes beside the reactor; None: one per spare core, 0: inline
 MIGRATOR_CONDITIONAL = True  # sync sends If-None-Match / If-Modified-Since from stored validators
 REMOTE_CONTROL_ENABLED = False

@@ -129,8 +129,15 @@ class SiteSpider(Spider):
                     yield self._request(admitted, role=role, priority=5)
 
     def _request(self, url: str, role: str = "page", priority: int = 0) -> Request:
+        # The frontier de-duplicates; a distributed crawl's workers also share scrapy-redis's dupefilter.
+        shared = self.settings.getbool("MIGRATOR_SHARED_DUPEFILTER") if hasattr(self, "settings") else False
         return Request(url, callback=self.parse, errback=self.failed, priority=priority,
-                       meta={"role": role, "frontier_url": url}, dont_filter=True)
+                       meta={"role": role, "frontier_url": url}, dont_filter=not shared)
+
+    def request_for(self, url: str, role: str = "page") -> Request:
+        """A request for a URL handed back to this worker (one a dead worker had in flight): fetched even
+        though the shared dupefilter has seen it."""
+        return self._request(url, role).replace(dont_filter=True)
 
     # -- parsing --------------------------------------------------------------------------------
 
@@ -205,10 +212,17 @@ class SiteSpider(Spider):
         base = url
         for href in _BASE_XPATH(doc):
             base = urljoin(url, href.strip())
+        origin = _origin(base)
         links = []
         for href in _LINK_XPATH(doc):
             href = href.strip()
-            if href and not href.startswith(("#", "mailto:", "javascript:", "tel:")):
+            if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
+                continue
+            if href.startswith(("http://", "https://")) and "/." not in href:
+                links.append(href)  # absolute already
+            elif href[0] == "/" and href[1:2] != "/" and "/." not in href and origin:
+                links.append(origin + href)  # root-relative: a string join is urljoin's answer, 40x cheaper
+            else:
                 links.append(urljoin(base, href))
         requests = [self._request(admitted) for admitted in self.frontier.admit_all(dict.fromkeys(links), url)]
         return requests, list(self._aliases())
@@ -252,6 +266,7 @@ class SiteSpider(Spider):
     def closed(self, reason: str) -> None:
         for name, count in self.frontier.skipped.items():
             self.crawler.stats.inc_value(f"migrator/skipped/{name}", count)
+        self.frontier.seen.close()
 
     # -- failures -------------------------------------------------------------------------------
 
@@ -270,6 +285,19 @@ class SiteSpider(Spider):
             yield VisitItem(visit)
             return
         yield ErrorItem(url=url, reason=reason, detail=str(failure.value)[:500], visit=visit)
+
+
+def _origin(url: str) -> str:
+    """``scheme://host[:port]`` of an absolute http(s) URL, else "".
+
+    >>> _origin("http://d.test:8080/news/1?x=2")
+    'http://d.test:8080'
+    """
+    if not url.startswith(("http://", "https://")):
+        return ""
+    end = url.find("/", url.index("//") + 2)
+    origin = url if end < 0 else url[:end]
+    return "" if any(c in origin for c in "?#\\") else origin
 
 
 def _queued(requests: list[Request]) -> list[tuple[str, str, int]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING, Callable, NamedTuple, Union
+from typing import TYPE_CHECKING, Callable, NamedTuple, Optional, Union
 
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
@@ -20,10 +20,17 @@ if TYPE_CHECKING:
 
 
 class Cleaner(NamedTuple):
-    """A rule name and the pure function applying it (element in, number of nodes removed out)."""
+    """A rule name and the pure function applying it (element in, number of nodes removed out).
+
+    A rule that drops blocks by their text also names its two parts, ``markup`` (selectors, links) and
+    ``text`` (the block pattern): :func:`clean` runs every rule's markup part in order, then all the text
+    parts in one pass over the blocks (:func:`rules.drop_text_matches`) before the final sweep.
+    """
 
     name: str
     apply: Callable[[HtmlElement], int]
+    markup: Optional[Callable[[HtmlElement], int]] = None
+    text: Optional[rules.TextRule] = None
 
 
 #: Where the mapping's rules run inside :data:`CLEANERS`.
@@ -32,12 +39,16 @@ MAPPING_RULES = "mapping rules"
 CLEANERS: list[Union[Cleaner, str]] = [
     Cleaner("scripts", rules.scripts),
     Cleaner("ms_word", rules.ms_word),
-    Cleaner("login_to_comment", rules.login_to_comment),
-    Cleaner("print_forward", rules.print_forward),
-    Cleaner("view_counter", rules.view_counter),
+    Cleaner("login_to_comment", rules.login_to_comment, rules.login_markup,
+            rules.TextRule("login_to_comment", rules.LOGIN_TEXT)),
+    Cleaner("print_forward", rules.print_forward, rules.print_markup,
+            rules.TextRule("print_forward", rules.PRINT_TEXT)),
+    Cleaner("view_counter", rules.view_counter, rules.counter_markup,
+            rules.TextRule("view_counter", rules.COUNTER_TEXT, inline=True)),
     Cleaner("share_widget", rules.share_widget),
     Cleaner("nav_links", rules.nav_links),
-    Cleaner("source_field", rules.source_field),
+    Cleaner("source_field", rules.source_field, rules.source_markup,
+            rules.TextRule("source_field", rules.SOURCE_LABEL)),
     Cleaner("empty_field", rules.empty_field),
     MAPPING_RULES,
     Cleaner("empty_blocks", rules.empty_blocks),
@@ -63,7 +74,8 @@ def drop_pattern(pattern: str) -> Cleaner:
     1
     """
     regex = re.compile(pattern)
-    return Cleaner(f"drop_pattern:{pattern}", lambda root: rules._drop_leaves_matching(root, regex))
+    name = f"drop_pattern:{pattern}"
+    return Cleaner(name, lambda root: rules._drop_leaves_matching(root, regex), _nothing, rules.TextRule(name, regex))
 
 
 def drop_text(text: str) -> Cleaner:
@@ -74,7 +86,13 @@ def drop_text(text: str) -> Cleaner:
     1
     """
     regex = re.compile("^" + re.escape(rules.norm(text)) + "$")
-    return Cleaner(f"drop_text:{text}", lambda root: rules._drop_leaves_matching(root, regex))
+    name = f"drop_text:{text}"
+    return Cleaner(name, lambda root: rules._drop_leaves_matching(root, regex), _nothing, rules.TextRule(name, regex))
+
+
+def _nothing(root: HtmlElement) -> int:
+    """The markup part of a rule that has only a text part."""
+    return 0
 
 
 def mapping_cleaners(config: Config) -> list[Cleaner]:
@@ -102,10 +120,18 @@ def pipeline(config: Config | None) -> list[Cleaner]:
 
 
 def clean(root: HtmlElement, config: Config | None = None) -> Counter[str]:
-    """Run every cleaner over ``root`` in order; rule name -> nodes removed (only rules that fired)."""
+    """Run every cleaner over ``root`` in order; rule name -> nodes removed (only rules that fired).
+
+    Rules with a text part run their markup part in place and their text part in one fused pass just
+    before the last cleaner (the final sweep of emptied blocks), each removal counted under its rule.
+    """
     removed: Counter[str] = Counter()
-    for cleaner in pipeline(config):
-        count = cleaner.apply(root)
+    steps = pipeline(config)
+    text_rules = [c.text for c in steps if c.text is not None]
+    for i, cleaner in enumerate(steps):
+        if i == len(steps) - 1 and text_rules:
+            removed.update(rules.drop_text_matches(root, text_rules))
+        count = (cleaner.markup or cleaner.apply)(root)
         if count:
             removed[cleaner.name] += count
-    return removed
+    return +removed

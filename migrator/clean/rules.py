@@ -7,7 +7,8 @@ count; :data:`migrator.clean.CLEANERS` holds their order.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections import Counter
+from typing import Iterable, NamedTuple, Sequence
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -94,6 +95,79 @@ def _drop_text_runs(root: HtmlElement, test: "re.Pattern[str]") -> int:
     return count
 
 
+class TextRule(NamedTuple):
+    """A rule's text part: blocks whose whole folded text matches ``pattern`` go, counted under ``name``."""
+
+    name: str
+    pattern: "re.Pattern[str]"
+    inline: bool = False  # also inline ``span``/``em``/``small`` elements whose text matches
+
+
+def drop_text_matches(root: HtmlElement, text_rules: Sequence[TextRule]) -> Counter[str]:
+    """Every text rule in one pass: each leaf block's text is folded once and tested against the rules
+    in order; the first that matches removes it and counts it. Then bare text runs, then inline elements.
+
+    Same result as running each rule's text part on its own, in order, at a fraction of the cost.
+
+    >>> from lxml.html import fragment_fromstring as f
+    >>> drop_text_matches(f('<div><p>Печать</p><p>Текст</p><p>Просмотров: 3</p></div>'),
+    ...                   [TextRule("print", PRINT_TEXT), TextRule("counter", COUNTER_TEXT)])
+    Counter({'print': 1, 'counter': 1})
+    """
+    removed: Counter[str] = Counter()
+    if not text_rules:
+        return removed
+    patterns = [(rule.name, rule.pattern) for rule in text_rules]
+    for block in leaf_blocks(root):
+        if block.getparent() is None:
+            continue
+        name = _first_match(patterns, text_of(block))
+        if name:
+            remove(block)
+            removed[name] += 1
+    _drop_text_runs_fused(root, patterns, removed)
+    inline = [(rule.name, rule.pattern) for rule in text_rules if rule.inline]
+    if inline:
+        for span in root.iter("span", "em", "small"):
+            if span.getparent() is None:
+                continue
+            name = _first_match(inline, text_of(span))
+            if name:
+                removed[name] += remove_all([span])
+    return removed
+
+
+def _first_match(patterns: Sequence[tuple[str, "re.Pattern[str]"]], text: str) -> str | None:
+    for name, pattern in patterns:
+        if pattern.search(text):
+            return name
+    return None
+
+
+def _drop_text_runs_fused(root: HtmlElement, patterns: Sequence[tuple[str, "re.Pattern[str]"]],
+                          removed: Counter[str]) -> None:
+    """:func:`_drop_text_runs` for several rules at once."""
+    blank = _first_match(patterns, "")  # whitespace-only runs fold to "": judged once
+
+    def judge(text: str) -> str | None:
+        return _first_match(patterns, norm(text)) if text.strip() else blank
+
+    for element in root.iter(etree.Element):
+        if element.tag not in _INNER_BLOCKS or not any(child.tag in _INNER_BLOCKS for child in element):
+            continue
+        if element.text:
+            name = judge(element.text)
+            if name:
+                element.text = None
+                removed[name] += 1
+        for child in element:
+            if child.tag in _INNER_BLOCKS and child.tail:
+                name = judge(child.tail)
+                if name:
+                    child.tail = None
+                    removed[name] += 1
+
+
 def _class_xpath(*classes: str) -> etree.XPath:
     tests = " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {c} ')" for c in classes)
     return etree.XPath(f"descendant::*[{tests}]")
@@ -175,7 +249,12 @@ def login_to_comment(root: HtmlElement) -> int:
     >>> login_to_comment(f('<div><p>Текст</p><p><a href="/user/login">Войдите на сайт</a> для отправки комментариев</p></div>'))
     1
     """
-    return remove_all(_LOGIN_CLASSES(root)) + _drop_leaves_matching(root, LOGIN_TEXT)
+    return login_markup(root) + _drop_leaves_matching(root, LOGIN_TEXT)
+
+
+def login_markup(root: HtmlElement) -> int:
+    """:func:`login_to_comment` without its text part: the comment-link classes."""
+    return remove_all(_LOGIN_CLASSES(root))
 
 
 # -- 4. print / forward links -------------------------------------------------------------------
@@ -196,11 +275,16 @@ def print_forward(root: HtmlElement) -> int:
     >>> print_forward(f('<div><p>Текст</p><p><a href="/print/8">Версия для печати</a></p></div>'))
     1
     """
+    return print_markup(root) + _drop_leaves_matching(root, PRINT_TEXT)
+
+
+def print_markup(root: HtmlElement) -> int:
+    """:func:`print_forward` without its text part: print/forward classes and links."""
     count = remove_all(_PRINT_CLASSES(root))
     for link in _PRINT_LINKS(root):
         if link.getparent() is not None and PRINT_TEXT.search(text_of(link)):
             count += remove_all([_smallest_holder(link)])
-    return count + _drop_leaves_matching(root, PRINT_TEXT)
+    return count
 
 
 def _smallest_holder(element: HtmlElement) -> HtmlElement:
@@ -226,12 +310,17 @@ def view_counter(root: HtmlElement) -> int:
     >>> view_counter(f('<div><p>Текст</p><p>Просмотров: 1 234</p><span>5 просмотров</span></div>'))
     2
     """
-    count = remove_all(_COUNTER_CLASSES(root))
+    count = counter_markup(root)
     count += _drop_leaves_matching(root, COUNTER_TEXT)
     for span in root.iter("span", "em", "small"):
         if span.getparent() is not None and COUNTER_TEXT.search(text_of(span)):
             count += remove_all([span])
     return count
+
+
+def counter_markup(root: HtmlElement) -> int:
+    """:func:`view_counter` without its text part: the counter classes."""
+    return remove_all(_COUNTER_CLASSES(root))
 
 
 # -- 6. share widgets ---------------------------------------------------------------------------
@@ -287,6 +376,11 @@ def source_field(root: HtmlElement) -> int:
     >>> source_field(f('<div><p>Текст</p><p>Источник(и):&nbsp;</p></div>'))
     1
     """
+    return source_markup(root) + _drop_leaves_matching(root, SOURCE_LABEL)
+
+
+def source_markup(root: HtmlElement) -> int:
+    """:func:`source_field` without its text part: the source field with its label."""
     count = 0
     for fld in _FIELDS(root):
         if fld.getparent() is None:
@@ -294,7 +388,7 @@ def source_field(root: HtmlElement) -> int:
         labels = _LABELS(fld)
         if "field-field-source" in (fld.get("class") or "") or (labels and SOURCE_LABEL.search(text_of(labels[0]))):
             count += remove_all([fld])
-    return count + _drop_leaves_matching(root, SOURCE_LABEL)
+    return count
 
 
 # -- 9. fields left empty -----------------------------------------------------------------------

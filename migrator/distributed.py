@@ -1,0 +1,165 @@
+"""A crawl shared by several worker processes over Redis (scrapy-redis), loaded by one process.
+
+``migrator crawl TARGET --db PATH --redis URL --workers N`` starts N local workers
+(``migrator worker TARGET --redis URL``; more can join from other machines) and runs the loader here:
+it pops the items the workers push to Redis and runs the same store pipeline as a single-process
+crawl, so the database ends the same. The loader also keeps the run's frontier in the database; URLs
+still pending when every live worker is idle and the shared queue is empty were in flight at a
+worker that died, and are handed back to the live ones (see :mod:`spiders.distributed`).
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import pickle
+import subprocess
+import sys
+import time
+from types import SimpleNamespace
+from typing import Any
+
+import redis
+from scrapy.settings import Settings
+from scrapy.statscollectors import MemoryStatsCollector
+
+from migrator.crawl import CrawlSummary, summarize
+from migrator.lock import RunLock
+from migrator.mapping import Config
+from migrator.store import Store
+
+logger = logging.getLogger(__name__)
+
+#: Rounds of handing pending URLs back before the loader gives up on them.
+MAX_REQUEUE_ROUNDS = 3
+#: Items stored concurrently (each awaits its extraction in a worker process).
+LOADER_CONCURRENCY = 32
+
+
+def namespace(config: Config) -> str:
+    """The Redis key prefix of a crawl: workers started anywhere with the same target share it."""
+    return "migrator:" + hashlib.sha1(",".join(config.start_urls).encode()).hexdigest()[:12]
+
+
+def run_distributed(config: Config, db_path: str, redis_url: str, workers: int, worker_args: list[str], *,
+                    max_errors: int | None = None) -> CrawlSummary:
+    """Start ``workers`` local workers (``migrator worker`` with ``worker_args``) and load what all
+    workers of this crawl push, until the crawl is done. Blocks; holds the database's lock."""
+    with RunLock(db_path):
+        server = redis.Redis.from_url(redis_url)
+        server.ping()
+        key = namespace(config)
+        server.delete(*(f"{key}:{name}" for name in ("requests", "dupefilter", "items", "requeue", "done")))
+        store = Store(db_path)
+        run_id = store.begin_run("crawl", ",".join(config.start_urls),
+                                 {"timezone": config.timezone, "redis": redis_url, "workers": workers})
+        store.close()
+        procs = [subprocess.Popen([sys.executable, "-m", "migrator", "worker", *worker_args, "--redis", redis_url,
+                                   "--key", key]) for _ in range(workers)]
+        started = time.monotonic()
+        try:
+            stats = asyncio.run(_Loader(config, db_path, run_id, server, key, procs).run())
+        finally:
+            server.set(f"{key}:done", "1")
+            for proc in procs:
+                try:
+                    proc.wait(30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+        summary = summarize(run_id, stats, time.monotonic() - started, max_errors)
+        store = Store(db_path)
+        summary.report = store.run_report(run_id)
+        store.finish_run(run_id, summary.status, summary.as_dict())
+        store.close()
+        server.delete(*(f"{key}:{name}" for name in ("requests", "dupefilter", "items", "requeue")))
+        return summary
+
+
+class _Loader:
+    def __init__(self, config: Config, db_path: str, run_id: int, server: redis.Redis, key: str,
+                 procs: list[subprocess.Popen[bytes]]) -> None:
+        from spiders.pipelines import StorePipeline
+        from spiders.site import SiteSpider, _queued
+
+        self.config, self.server, self.key, self.procs, self.run_id = config, server, key, procs, run_id
+        settings = Settings()
+        settings.setmodule("spiders.settings", priority="project")
+        settings.setdict({"MIGRATOR_DB": str(db_path), "MIGRATOR_RUN_ID": run_id}, priority="cmdline")
+        crawler = SimpleNamespace(settings=settings, spider=SimpleNamespace(config=config))
+        crawler.stats = MemoryStatsCollector(crawler)  # type: ignore[arg-type]
+        self.stats = crawler.stats
+        self.pipeline = StorePipeline(crawler)  # type: ignore[arg-type]
+        self.spider = SiteSpider(config=config)
+        self.seeds = _queued(list(self.spider._seeds()))
+        self.rounds = 0
+        self.calm = 0
+
+    async def run(self) -> dict[str, Any]:
+        self.pipeline.open_spider(self.crawler_spider)
+        store = self.pipeline.store
+        assert store is not None
+        with store.batch():
+            store.frontier_add(self.run_id, self.seeds)
+        tasks: set[asyncio.Task[Any]] = set()
+        reason = "finished"
+        last_check = 0.0
+        while True:
+            room = LOADER_CONCURRENCY - len(tasks)
+            raw = self.server.lpop(f"{self.key}:items", room) if room > 0 else None
+            for blob in raw or []:
+                task = asyncio.ensure_future(self._load(pickle.loads(blob)))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+            if raw:
+                await asyncio.sleep(0)
+                continue
+            await asyncio.sleep(0.05)
+            if tasks or time.monotonic() - last_check < 0.5:
+                continue
+            last_check = time.monotonic()
+            state = self._state()
+            if state in ("done", "interrupted"):
+                reason = "finished" if state == "done" else "workers-gone"
+                break
+        self.pipeline.close_spider(self.crawler_spider)
+        self.stats.set_value("finish_reason", reason)
+        return dict(self.stats.get_stats())
+
+    @property
+    def crawler_spider(self) -> Any:
+        return self.pipeline.crawler.spider
+
+    async def _load(self, item: Any) -> None:
+        try:
+            await self.pipeline.process_item(item)
+        except Exception as exc:  # DropItem: counted by the pipeline already
+            if type(exc).__name__ != "DropItem":
+                logger.warning("loading an item failed: %s", exc, exc_info=True)
+
+    def _state(self) -> str:
+        """"crawling", "done", or "interrupted" (no worker left alive)."""
+        alive = [self.server.get(k) for k in self.server.scan_iter(f"{self.key}:alive:*")]
+        queued = self.server.zcard(f"{self.key}:requests") + self.server.llen(f"{self.key}:items")
+        local_running = any(p.poll() is None for p in self.procs)
+        if not alive and not local_running and self.procs:
+            return "interrupted"  # every local worker exited and none joined from elsewhere
+        if queued or any(v != b"idle" for v in alive) or self.server.llen(f"{self.key}:requeue"):
+            self.calm = 0
+            return "crawling"
+        self.calm += 1
+        if self.calm < 3:
+            return "crawling"
+        pending = self._pending()
+        if not pending or self.rounds >= MAX_REQUEUE_ROUNDS:
+            if pending:
+                logger.warning("%d URLs never answered; giving up on them", len(pending))
+            return "done"
+        self.rounds += 1
+        logger.warning("handing %d URLs back to the live workers (a worker left mid-crawl)", len(pending))
+        self.server.rpush(f"{self.key}:requeue", *(f"{url} {role}" for url, role, _ in pending))
+        self.calm = 0
+        return "crawling"
+
+    def _pending(self) -> list[tuple[str, str, int]]:
+        assert self.pipeline.store is not None
+        return self.pipeline.store.frontier(self.run_id)[1]

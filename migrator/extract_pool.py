@@ -1,0 +1,76 @@
+"""Extraction in worker processes, so a crawl uses more than one core.
+
+Scrapy runs on one core, and extraction and cleaning cost more CPU per page than Scrapy's own
+work; the pipeline hands pages to a :class:`ExtractionPool` and awaits the result while the
+reactor keeps fetching. With ``workers=0`` (one core, or tests) extraction runs inline.
+"""
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING, Any, Mapping
+
+from migrator.extract import PageResult, extract
+
+if TYPE_CHECKING:
+    from migrator.mapping import Config
+
+logger = logging.getLogger(__name__)
+
+_config: Config | None = None
+
+
+def default_workers() -> int:
+    """One worker per core beyond the one the reactor uses (none on a single core)."""
+    return max((os.cpu_count() or 1) - 1, 0)
+
+
+def _portable(config: Config) -> dict[str, Any]:
+    """The config's fields as plain values (its read-only mappings do not pickle)."""
+    return {f.name: (dict(v) if isinstance(v, Mapping) else v)
+            for f in dataclasses.fields(config) if f.init for v in [getattr(config, f.name)]}
+
+
+def _init(fields: dict[str, Any]) -> None:
+    from migrator.mapping import Config
+
+    global _config
+    _config = Config(**fields)
+
+
+def _extract(url: str, html: str) -> PageResult:
+    assert _config is not None
+    return extract(url, html, _config)
+
+
+class ExtractionPool:
+    """``await pool.extract(url, html)``: :func:`migrator.extract.extract` with the crawl's config, in a
+    worker process when there is one. The config crosses to each worker once, at start."""
+
+    def __init__(self, config: Config, workers: int) -> None:
+        self.config = config
+        self.executor: ProcessPoolExecutor | None = None
+        if workers > 0:
+            # spawn, not fork: the parent runs a reactor and threads that a fork would copy mid-flight
+            self.executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                                initializer=_init, initargs=(_portable(config),))
+
+    async def extract(self, url: str, html: str) -> PageResult:
+        if self.executor is None:
+            return extract(url, html, self.config)
+        try:
+            return await asyncio.wrap_future(self.executor.submit(_extract, url, html))
+        except BrokenProcessPool:  # a worker died (OOM killer, signal): carry on in this process
+            logger.warning("extraction worker died; extracting in the crawler process from now on")
+            self.close()
+            return extract(url, html, self.config)
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
