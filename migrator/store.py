@@ -377,6 +377,7 @@ class Store:
         self.db.execute("DELETE FROM articles WHERE source_id = ?", [source_id])
         self.db.execute("DELETE FROM comments WHERE source_id = ?", [source_id])
         self.db.execute("DELETE FROM aliases WHERE source_id = ?", [source_id])
+        self.db.execute("DELETE FROM changes WHERE source_id = ? AND run_id = ?", [source_id, run_id])
         self.db.execute("UPDATE pages SET kind = 'listing' WHERE source_id = ? OR url = ?", [source_id, row["url"]])
         return True
 

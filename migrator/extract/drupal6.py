@@ -41,6 +41,12 @@ _PRINT_PAGE = etree.XPath("//*[" + _CLASS.format("print-content") + " or " + _CL
 _LOGIN_FORM = etree.XPath("//form[@id='user-login' or @id='user-register' or @id='user-pass']")
 _CALENDAR = etree.XPath("//*[" + _CLASS.format("calendar-calendar") + "][not(ancestor::*["
                         + _CLASS.format("block") + "])]")
+#: The month a calendar block shows: on the calendar's own page, a link to the page itself.
+_CALENDAR_MONTH = etree.XPath("//*[" + _CLASS.format("calendar-calendar") + "]//h3/a/@href")
+#: A Views or item list in the content region (not a sidebar block, not a pager).
+_ITEM_LISTS = etree.XPath("//div[" + _CLASS.format("item-list") + " or " + _CLASS.format("view-content") + "]"
+                          "/ul[not(" + _CLASS.format("pager") + ")][not(ancestor::*[" + _CLASS.format("block") + " or "
+                          + _CLASS.format("sidebar") + " or self::form])]")
 _HREFS = etree.XPath(".//a/@href")
 _FIELDS = etree.XPath(".//div[" + _CLASS.format("field") + "]")
 _FIELD_LABEL = etree.XPath("./div[contains(@class, 'field-label')]")
@@ -66,6 +72,12 @@ def is_teaser(node: HtmlElement) -> bool:
     return any(_READ_MORE_TEXT.match(norm(a.text_content())) for a in node.iter("a"))
 
 
+def is_link_list(ul: HtmlElement) -> bool:
+    """A list whose every item leads with a link (a Views listing: "title — date" rows)."""
+    items = [li for li in ul if li.tag == "li"]
+    return bool(items) and all(next(li.iter("a"), None) is not None for li in items)
+
+
 def is_print_page(doc: HtmlElement, url: str) -> bool:
     """The print module's page (``/print/N``): a copy of an article, carrying no Drupal theme markup."""
     return urlsplit(url).path.startswith("/print/") or bool(_PRINT_PAGE(doc))
@@ -85,8 +97,10 @@ def classify(doc: HtmlElement, url: str) -> tuple[str, str, list[HtmlElement]]:
         return "listing", f"listing: {len(teasers) or len(full)} teasers", []
     if _LOGIN_FORM(doc) or _USER_PATH.search(path + "?" + urlsplit(url).query):
         return "other", "user or login page", []
-    if _CALENDAR(doc):
+    if _CALENDAR(doc) or any(urlsplit(str(href)).path == path for href in _CALENDAR_MONTH(doc)):
         return "listing", "listing: calendar", []
+    if any(is_link_list(ul) for ul in _ITEM_LISTS(doc)):
+        return "listing", "listing: item list", []
     more = sum(1 for a in _LINK_TEXTS(doc) if _READ_MORE_TEXT.match(norm(a.text_content())))
     if _PAGER(doc) or more >= 2:
         return "listing", f"listing: pager, {more} read-more links", []
