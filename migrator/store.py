@@ -182,6 +182,10 @@ class Store:
                     self.db["runs"].update(row["id"], {"status": "interrupted", "finished_at": utcnow()})
         return resumable
 
+    def pages_in_run(self, run_id: int) -> int:
+        """Pages stored (or answered 304) by a run so far."""
+        return self.db.execute("SELECT count(*) FROM pages WHERE run_id = ?", [run_id]).fetchone()[0]
+
     # -- frontier -----------------------------------------------------------------------------
 
     def frontier_add(self, run_id: int, requests: Iterable[tuple[str, str, int]]) -> None:
