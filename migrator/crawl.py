@@ -151,9 +151,12 @@ def _run_locked(config: Config, db_path: str, command: str, mode: str, max_error
         process.crawl(crawler, config=config)
         process.start()
     stats = dict(crawler.stats.get_stats())
+    store = Store(db_path)
+    not_due = store.settle_skipped(run_id)  # skipped by the revisit policy: seen, unchanged
+    if not_due:
+        stats["migrator/articles/not-due"] = not_due
     summary = summarize(run_id, stats, time.monotonic() - started, max_errors, earlier_pages)
     summary.mode, summary.resumed = mode, resumed
-    store = Store(db_path)
     summary.report = store.run_report(run_id)
     store.finish_run(run_id, summary.status, {**summary.as_dict(), "removed": _by_prefix(stats, "migrator/removed/")})
     store.close()

@@ -78,9 +78,11 @@ class Store:
             db["pages"].create({
                 "url": str, "request_url": str, "status": int, "headers": str, "body": bytes,
                 "fetched_at": str, "encoding": str, "encoding_source": str, "encoding_evidence": str,
-                "kind": str, "source_id": str, "run_id": int,
+                "kind": str, "source_id": str, "run_id": int, "checked_at": str,
             }, pk="url")
             db["pages"].create_index(["source_id"])
+        elif "checked_at" not in db["pages"].columns_dict:  # a database from before the revisit policy
+            db["pages"].add_column("checked_at", str)
         if "articles" not in db.table_names():
             db["articles"].create({
                 "source_id": str, "url": str, "title": str, "published_at": str, "published_raw": str,
@@ -188,17 +190,33 @@ class Store:
 
     # -- frontier -----------------------------------------------------------------------------
 
-    def frontier_add(self, run_id: int, requests: Iterable[tuple[str, str, int]]) -> None:
-        """Queue (url, role, priority) as pending; a URL already known to this run keeps its state."""
+    def frontier_add(self, run_id: int, requests: Iterable[tuple[str, str, int]], state: str = "pending") -> None:
+        """Queue (url, role, priority) as pending (or record them as ``skipped`` by the revisit policy); a URL
+        already known to this run keeps its state, except that a skipped one queued after all becomes pending."""
         self.db.conn.executemany(
-            "INSERT OR IGNORE INTO frontier (run_id, url, role, priority, state) VALUES (?, ?, ?, ?, 'pending')",
-            [(run_id, url, role, priority) for url, role, priority in requests],
+            "INSERT INTO frontier (run_id, url, role, priority, state) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (run_id, url) DO UPDATE SET state = 'pending', role = excluded.role, "
+            "priority = excluded.priority WHERE frontier.state = 'skipped' AND excluded.state = 'pending'",
+            [(run_id, url, role, priority, state) for url, role, priority in requests],
         )
 
     def frontier_done(self, run_id: int, url: str) -> None:
         self.db.execute(
             "INSERT INTO frontier (run_id, url, role, priority, state) VALUES (?, ?, 'page', 0, 'done') "
             "ON CONFLICT (run_id, url) DO UPDATE SET state = 'done'", [run_id, url])
+
+    def frontier_skipped(self, run_id: int) -> set[str]:
+        """URLs this run's revisit policy decided not to ask (and nothing has queued since)."""
+        return {r[0] for r in self.db.execute("SELECT url FROM frontier WHERE run_id = ? AND state = 'skipped'",
+                                              [run_id])}
+
+    def settle_skipped(self, run_id: int) -> int:
+        """Articles the revisit policy skipped count as seen by this run, content unchanged; returns how many."""
+        with self.batch():
+            return self.db.execute(
+                "UPDATE articles SET last_run = ? WHERE state = 'live' AND (last_run IS NULL OR last_run != ?) "
+                "AND url IN (SELECT url FROM frontier WHERE run_id = ? AND state = 'skipped')",
+                [run_id, run_id, run_id]).rowcount
 
     def frontier(self, run_id: int) -> tuple[list[str], list[tuple[str, str, int]]]:
         """(every URL this run admitted, the pending ones as (url, role, priority))."""
@@ -219,9 +237,14 @@ class Store:
                 found[url] = (source_id, lowered.get("etag"), lowered.get("last-modified"))
         return found
 
-    def article_urls(self) -> list[str]:
-        """Canonical URLs of every article ever recorded (live or gone), for revisits."""
-        return [r[0] for r in self.db.execute("SELECT url FROM articles ORDER BY url")]
+    def revisit_candidates(self) -> list[tuple[str, str, str | None, str | None, list[str]]]:
+        """(canonical URL, state, published_at, when its page was last fetched or answered 304, its other
+        URLs) of every article ever recorded (live or gone), for revisits."""
+        rows = self.db.execute(
+            "SELECT a.url, a.state, a.published_at, coalesce(p.checked_at, p.fetched_at), "
+            "(SELECT json_group_array(x.url) FROM aliases x WHERE x.source_id = a.source_id AND x.url != a.url) "
+            "FROM articles a LEFT JOIN pages p ON p.url = a.url ORDER BY a.url").fetchall()
+        return [(url, state, published, checked, json.loads(aliases)) for url, state, published, checked, aliases in rows]
 
     def record_change(self, run_id: int, source_id: str, url: str, change: str) -> None:
         self.db["changes"].upsert({"run_id": run_id, "source_id": source_id, "url": url, "change": change,
@@ -229,7 +252,7 @@ class Store:
 
     def touch_article(self, source_id: str, url: str, run_id: int) -> str:
         """An article page answered 304: seen this run, content unchanged; "merged" when seen already."""
-        self.db.execute("UPDATE pages SET run_id = ? WHERE url = ?", [run_id, url])
+        self.db.execute("UPDATE pages SET run_id = ?, checked_at = ? WHERE url = ?", [run_id, utcnow(), url])
         row = self.db.execute("SELECT last_run FROM articles WHERE source_id = ? AND state = 'live'",
                               [source_id]).fetchone()
         if row is None:
@@ -288,7 +311,7 @@ class Store:
             "headers": json.dumps(page.headers, ensure_ascii=False), "body": zlib.compress(page.body, RAW_LEVEL),
             "fetched_at": page.fetched_at, "encoding": page.encoding, "encoding_source": page.encoding_source,
             "encoding_evidence": json.dumps(page.encoding_evidence or {}), "kind": page.kind,
-            "source_id": page.source_id, "run_id": run_id,
+            "source_id": page.source_id, "run_id": run_id, "checked_at": page.fetched_at,
         }, pk="url")
 
     def save_article(self, article: Article, run_id: int, alias_rules: Iterable[re.Pattern[str]] = ()) -> str:
