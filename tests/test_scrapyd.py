@@ -19,6 +19,7 @@ import pytest
 
 from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
+from migrator.lock import RunLock
 
 requests = pytest.importorskip("requests", reason="requests comes with scrapyd-client (the test extra)")
 pytest.importorskip("scrapyd", reason="scrapyd is not installed: pip install -e '.[test]'")
@@ -94,6 +95,15 @@ def wait_finished(url: str, job: str, timeout: float = 180) -> dict[str, Any]:
     raise AssertionError(f"job {job} did not finish in {timeout} s: {jobs}")
 
 
+def run_job(scrapyd: str, base: str, db: Path) -> str:
+    """Schedule the site spider on ``base`` into ``db``; wait for it; its log."""
+    scheduled = requests.post(f"{scrapyd}/schedule.json", timeout=10, data={
+        "project": "migrator", "spider": "site", "target": base + "/", "setting": f"MIGRATOR_DB={db}"}).json()
+    assert scheduled["status"] == "ok", scheduled
+    job = wait_finished(scrapyd, scheduled["jobid"])
+    return requests.get(f"{scrapyd}{job['log_url']}", timeout=10).text
+
+
 def test_egg_deploys_to_scrapyd_and_its_spider_crawls_into_sqlite(scrapyd: str, tmp_path: Path) -> None:
     egg = build_egg(tmp_path)
     with egg.open("rb") as body:
@@ -114,12 +124,12 @@ def test_egg_deploys_to_scrapyd_and_its_spider_crawls_into_sqlite(scrapyd: str, 
     site = DemoSite(SiteSpec(articles=20, archive_items=2, slow_seconds=0.1))
     with DemoServer(site) as server:
         base = server.url
-        scheduled = requests.post(f"{scrapyd}/schedule.json", timeout=10, data={
-            "project": "migrator", "spider": "site", "target": base + "/", "setting": f"MIGRATOR_DB={db}"}).json()
-        assert scheduled["status"] == "ok", scheduled
-        job = wait_finished(scrapyd, scheduled["jobid"])
+        with RunLock(db):  # a `migrator sync` holds the database: the job writes nothing
+            log = run_job(scrapyd, base, db)
+        assert "another crawl or sync is running on this database" in log, log[-3000:]
+        assert not db.exists() or not sqlite3.connect(db).execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        log = run_job(scrapyd, base, db)
         hits = sum(server.hits.values())
-    log = requests.get(f"{scrapyd}{job['log_url']}", timeout=10).text
     assert "Traceback" not in log and "] ERROR:" not in log, log[-3000:]
     assert "'BOT_NAME': 'migrator'" in log and "spiders.pipelines.StorePipeline" in log  # the project's settings
     assert hits > len(site.truth())
