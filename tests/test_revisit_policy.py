@@ -3,6 +3,8 @@ only when their last check expired or the sitemap's <lastmod> moved past it; the
 as seen and unchanged. Requests are counted on the demo server."""
 from __future__ import annotations
 
+import doctest
+import importlib
 import json
 import math
 import os
@@ -32,6 +34,12 @@ def article_hits(site: DemoSite, hits: dict[tuple[str, int], int]) -> set[int]:
         for path in (site.alias(i), f"/node/{site.nid(i)}", f"/print/{site.nid(i)}"):
             urls[path] = i
     return {urls[path] for path, _ in hits if path in urls}
+
+
+def test_policy_rules_examples() -> None:
+    """Due by age and expiry, and a sitemap lastmod (a date-only one covering its whole day): the docstrings."""
+    result = doctest.testmod(importlib.import_module("spiders.revisit"))
+    assert result.failed == 0 and result.attempted >= 7
 
 
 def policy_mapping(site: DemoSite, path: Path, fresh: int = 5) -> tuple[Path, set[int]]:
