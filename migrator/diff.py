@@ -245,5 +245,37 @@ def diff_store(store: Store, platform: NewPlatform, **options: Any) -> Report:
     return diff(store.records(), platform, **options)
 
 
-__all__ = ["Page", "Report", "body_problems", "compare", "diff", "diff_store", "read_page", "rebase", "request",
+def as_page(record: dict[str, Any]) -> Page:
+    """A record read as if it were a page, so two runs compare by the same rules as two sites."""
+    return Page(record["url"], 200, record["title"], record["body_text"], record["body_text"],
+                record["published_at"], list(record["tags"]))
+
+
+def diff_runs(store: Store, run_id: int, *, threshold: float = 0.9) -> Report:
+    """The old site against itself: its records as they were after run ``run_id`` against now.
+
+    ``missing``: gone since; ``changed``: compared field by field as against a new site;
+    ``broken_redirects``: an old URL of the article that now serves another article (``suggested``:
+    the article's URL now).
+    """
+    report = Report()
+    for before in store.records_at(run_id):
+        report.checked += 1
+        now = store.record(before["source_id"])
+        if now is None:
+            report.missing.append({"old_url": before["url"], "expected_url": None, "status": None,
+                                   "title": before["title"]})
+            continue
+        changed = compare(before, as_page(now), threshold)
+        if changed:
+            report.changed.append(changed)
+        for url in [before["url"], *before["aliases"]]:
+            owner = store.find_article(url)
+            if owner is not None and owner != before["source_id"]:
+                report.broken_redirects.append({"old_url": url, "landed": url, "statuses": [],
+                                                "suggested": now["url"]})
+    return report
+
+
+__all__ = ["Page", "Report", "body_problems", "compare", "diff", "diff_runs", "diff_store", "read_page", "rebase", "request",
            "similarity"]
