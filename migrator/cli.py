@@ -259,7 +259,7 @@ def write_diff_report(report: dict[str, Any], json_path: str | None, html_path: 
         table.add_row(name, str(count))
     err.print(table)
     if html_path:
-        err.print(f"HTML report: {Path(html_path).resolve()}")
+        err.print(f"HTML report: {Path(html_path).resolve()}", soft_wrap=True)
 
 
 # -- end of cut-over commands ----------------------------------------------------------------------
@@ -288,6 +288,13 @@ def demo(db: str, articles: int, seed: int, theme: str, serve: bool, verbose: bo
     err.print_json(json.dumps({k: v for k, v in report.quality.items() if k != "mismatches"}, ensure_ascii=False))
     err.print("sample record:")
     err.print_json(json.dumps(report.sample, ensure_ascii=False))
+    if report.parity:
+        err.print("parity: the export vs its new-platform counterpart", soft_wrap=True)
+        table = Table(show_header=False)
+        for name, value in report.parity.items():
+            table.add_row(name, str(value))
+        err.print(table)
+        err.print(f"HTML report: {report.parity_html}", soft_wrap=True)
     if not report.summary.ok:
         sys.exit(1)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -168,3 +169,13 @@ def test_html_report_renders_in_headless_chromium(old: dict[str, Any], tmp_path:
     row = next(r for r in visible if r.xpath(f'.//a[@href="{mojibake}"]'))
     side = row.xpath('.//table[@class="diff"]')[0]
     assert "old site" in "".join(side.itertext()) and side.xpath('.//*[@class="diff_sub" or @class="diff_chg"]')
+
+
+def test_demo_ends_with_the_diff_against_its_counterpart(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    err = ok("demo", "--db", str(db), "--articles", "30")
+    tail = err[err.index("parity: the export vs its new-platform counterpart"):]
+    assert re.search(r"as_planted\s*│\s*True", tail) and re.search(r"missing\s*│\s*2\b", tail), tail
+    html = Path(re.search(r"HTML report: (\S+)", tail).group(1))
+    assert html == (tmp_path / "demo-parity.html").resolve() and html.stat().st_size > 0
+    assert (tmp_path / "demo.jsonl").read_text(encoding="utf-8").count("\n") == Store(db, create=False).article_count()
