@@ -208,6 +208,58 @@ def export(db: str, fmt: str, output: str, new_url: str | None, mapping: str | N
 
 @cli.command()
 @click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file written by crawl.")
+@click.option("--new", "new_url", required=True, help="Base URL of the new site, e.g. https://new.example.ru")
+@click.option("--mapping", type=click.Path(dir_okay=False),
+              help="Mapping file whose [new_platform] table gives the new URL pattern.")
+@click.option("--format", "fmt", type=click.Choice(["nginx", "apache", "csv"]), default="nginx", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              help="File to write (default: stdout).")
+@explain_errors
+def redirects(db: str, new_url: str, mapping: str | None, fmt: str, output: str) -> None:
+    """Redirect map of every old URL and alias seen to its new URL.
+
+    Example: migrator redirects --db site.db --new https://new.example.ru --format nginx -o redirects.conf
+    """
+    from migrator.redirects import collisions, write_redirects
+    from migrator.store import Store
+
+    store = Store(db, create=False)
+    platform = _platform(new_url, mapping)
+    with click.open_file(output, "w", encoding="utf-8") as out:
+        count = write_redirects(store, platform, fmt, out)
+    err.print(f"{count} redirects" + ("" if output == "-" else f" written to {output}"))
+    shared = collisions(store, platform)
+    if shared:
+        err.print(f"[yellow]warning: {len(shared)} new URLs are shared by several articles (make url_pattern finer), "
+                  "e.g. " + "; ".join(f"{url} <- {', '.join(ids)}" for url, ids in list(shared.items())[:3]))
+
+
+@cli.command()
+@click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file written by crawl.")
+@click.option("--download", "directory", required=True, type=click.Path(file_okay=False),
+              help="Directory to download every image into (resumable).")
+@click.option("--concurrency", default=8, show_default=True, type=click.IntRange(min=1, max=64))
+@click.option("--manifest", type=click.Path(dir_okay=False),
+              help="Manifest to write (JSON Lines; default: DIR/manifest.jsonl).")
+@explain_errors
+def media(db: str, directory: str, concurrency: int, manifest: str | None) -> None:
+    """Download every image (old URL, new path, sha256 in a manifest); skips files already downloaded.
+
+    Example: migrator media --db site.db --download media/ --concurrency 8
+    """
+    from migrator.media import download_media
+    from migrator.store import Store
+
+    _configure_logging(False)
+    counts = download_media(Store(db, create=False), directory, concurrency, manifest)
+    err.print("media: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) if counts
+              else "media: no images")
+    if counts.get("failed"):
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file written by crawl.")
 @click.option("--new", "new_url", help="Base URL of the new site, e.g. https://new.example.ru")
 @click.option("--new-mapping", "--mapping", "mapping", type=click.Path(dir_okay=False),
               help="Mapping file whose [new_platform] table gives the new URL pattern.")
