@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 from migrator.evaluate import page_counts
-from migrator.newcrawl import Page, crawl, fetch, land, norm, read_page, request
+from migrator.newcrawl import Page, crawl, fetch, land, norm
 from migrator.newplatform import NewPlatform
 
 if TYPE_CHECKING:
@@ -277,5 +277,4 @@ def diff_runs(store: Store, run_id: int, *, threshold: float = 0.9) -> Report:
     return report
 
 
-__all__ = ["Page", "Report", "body_problems", "compare", "diff", "diff_runs", "diff_store", "read_page", "rebase", "request",
-           "similarity"]
+__all__ = ["Page", "Report", "body_problems", "compare", "diff", "diff_runs", "diff_store", "rebase", "similarity"]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from html import escape
 from typing import Any, Iterable, Mapping
 from urllib.parse import parse_qs, urlsplit
@@ -67,9 +66,9 @@ def choose_plan(records: list[Mapping[str, Any]], seed: int, per_kind: int = 1, 
         return chosen
 
     gone = tuple(r["source_id"] for r in pick(lambda r: True, missing))
+    fits = {"tags": lambda r: bool(r["tags"]), "title": lambda r: True, "date": lambda r: bool(r["published_at"])}
     changed: dict[str, str] = {}
     for kind in CHANGES:
-        fits = {"tags": lambda r: bool(r["tags"]), "title": lambda r: True, "date": lambda r: bool(r["published_at"])}
         for record in pick(fits.get(kind, _editable), per_kind):
             changed[record["source_id"]] = kind
     redirects: dict[str, str] = {}
