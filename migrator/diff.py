@@ -42,6 +42,8 @@ SAME_ARTICLE = 0.4
 
 @dataclass
 class Report:
+    """The three lists of the design's contract, plus how many articles were compared and new pages crawled."""
+
     missing: list[dict[str, Any]] = field(default_factory=list)
     changed: list[dict[str, Any]] = field(default_factory=list)
     broken_redirects: list[dict[str, Any]] = field(default_factory=list)

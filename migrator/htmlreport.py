@@ -20,9 +20,9 @@ vertical-align:top}tr.hidden{display:none}details{margin:.3em 0}.diff td{font:12
 """
 _JS = """
 function applyFilter(){var q=document.getElementById('q').value.toLowerCase(),
-k=document.getElementById('kind').value;document.querySelectorAll('#rows tr').forEach(function(r){
+k=document.getElementById('kind').value;document.querySelectorAll('#rows > tr').forEach(function(r){
 var ok=(!k||r.dataset.kind===k)&&r.textContent.toLowerCase().indexOf(q)>=0;r.classList.toggle('hidden',!ok);});
-document.getElementById('shown').textContent=document.querySelectorAll('#rows tr:not(.hidden)').length;}
+document.getElementById('shown').textContent=document.querySelectorAll('#rows > tr:not(.hidden)').length;}
 document.addEventListener('DOMContentLoaded',function(){var k=location.hash.slice(1);
 if(document.querySelector('#kind option[value="'+k+'"]')){document.getElementById('kind').value=k;}applyFilter();});
 """

@@ -145,6 +145,14 @@ def test_diff_against_an_earlier_run(tmp_path: Path) -> None:
     assert migrator("diff", "--db", str(db)).returncode == 2  # neither --new nor --against-run
 
 
+def rendered(url: str) -> Any:
+    """The DOM of a page after its scripts ran, as headless Chromium dumps it."""
+    proc = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", url],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return etree.fromstring(proc.stdout, etree.HTMLParser())
+
+
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is installed by .ci/run")
 def test_html_report_renders_in_headless_chromium(old: dict[str, Any], tmp_path: Path) -> None:
     """The report's counts, rows and a side-by-side diff are in the DOM after its script ran (the
@@ -153,10 +161,7 @@ def test_html_report_renders_in_headless_chromium(old: dict[str, Any], tmp_path:
     with DemoServer(site) as server:
         report = run_diff(old["db"], server.url, tmp_path)
     page = (tmp_path / "parity.html").resolve()
-    proc = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
-                           page.as_uri() + "#changed"], capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    dom = etree.fromstring(proc.stdout, etree.HTMLParser())
+    dom = rendered(page.as_uri() + "#changed")
     for kind in ("missing", "changed", "broken_redirects"):
         assert dom.xpath(f'string(//b[@id="count-{kind}"])') == str(len(report[kind]))
     assert dom.xpath('string(//select[@id="kind"]/@id)') == "kind"
@@ -165,6 +170,7 @@ def test_html_report_renders_in_headless_chromium(old: dict[str, Any], tmp_path:
     visible = [r for r in rows if "hidden" not in (r.get("class") or "")]
     assert {r.get("data-kind") for r in visible} == {"changed"} and len(visible) == len(report["changed"])
     assert dom.xpath('string(//span[@id="shown"])') == str(len(report["changed"]))  # written by the script
+    assert rendered(page.as_uri()).xpath('string(//span[@id="shown"])') == str(len(rows))  # unfiltered
     mojibake = next(r["url"] for r in old["records"] if site.plan.changed.get(r["source_id"]) == "mojibake")
     row = next(r for r in visible if r.xpath(f'.//a[@href="{mojibake}"]'))
     side = row.xpath('.//table[@class="diff"]')[0]
