@@ -64,8 +64,8 @@ def run_demo(db: str, *, articles: int = 300, seed: int = 7, theme: str = "garla
     store = Store(db, create=False)
     records = list(store.records())
     export = str(Path(db).with_suffix(".jsonl"))
-    with open(export, "w", encoding="utf-8") as out:
-        export_store(store, "jsonl", out)
+    with open(export, "w", encoding="utf-8") as out:  # links between articles rewritten to new (root-relative) URLs
+        export_store(store, "jsonl", out, platform=NewPlatform(), rewrite_links=True)
     store.close()
     sample = dict(records[0]) if records else {}
     if sample:
