@@ -13,7 +13,7 @@ import random
 import re
 from dataclasses import dataclass, field
 from html import escape
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import parse_qs, urlsplit
 
 from migrator.newplatform import NewPlatform
@@ -60,7 +60,7 @@ def choose_plan(records: list[Mapping[str, Any]], seed: int, per_kind: int = 1, 
     rng.shuffle(order)
     taken: set[str] = set()
 
-    def pick(fits: Any, count: int) -> list[Mapping[str, Any]]:
+    def pick(fits: Callable[[Mapping[str, Any]], bool], count: int) -> list[Mapping[str, Any]]:
         chosen = [r for r in order if r["source_id"] not in taken and fits(r)][:count]
         taken.update(r["source_id"] for r in chosen)
         return chosen
@@ -93,11 +93,26 @@ class NewSite:
         self.platform = (platform or NewPlatform()).with_base(None)
         self.records = sorted(records, key=lambda r: (r["published_at"] or "", r["source_id"]), reverse=True)
         self.plan = choose_plan(self.records, seed, per_kind, missing)
-        self.path = {r["source_id"]: self.platform.path_for(r) for r in self.records}
+        self.path = self._unique_paths()
         self.published = [r for r in self.records if r["source_id"] not in self.plan.missing]
         self._by_path = {self.path[r["source_id"]]: r for r in self.published}
         self._position = {r["source_id"]: n for n, r in enumerate(self.published)}
         self._redirects = self._redirect_map()
+
+    def _unique_paths(self) -> dict[str, str]:
+        """Each article's new path; a path the pattern gives twice gets a counter, as platforms do with slugs."""
+        paths: dict[str, str] = {}
+        taken: set[str] = set()
+        for record in reversed(self.records):  # oldest first keeps the plain path
+            path = plain = self.platform.path_for(record)
+            stem, suffix = re.fullmatch(r"(.*?)((?:\.html?)?/?)", plain).groups()  # type: ignore[union-attr]
+            n = 1
+            while path in taken:
+                n += 1
+                path = f"{stem}-{n}{suffix}"
+            taken.add(path)
+            paths[record["source_id"]] = path
+        return paths
 
     # ---- ground truth --------------------------------------------------------------------------
 
