@@ -31,9 +31,11 @@ if TYPE_CHECKING:
     from migrator.store import Store
 
 log = logging.getLogger(__name__)
-#: UTF-8 Cyrillic read as cp1252/latin-1 ("ÐŸÑ€Ð¸") or as cp1251 ("РџСЂРё"): letter pairs real text never has.
+#: UTF-8 Cyrillic read as cp1252/latin-1 ("ÐŸÑ€Ð¸") or as cp1251 ("РџСЂРё"): letter pairs real text never has;
+#: windows-1251 (or KOI8-R) bytes read as latin-1 ("Ïðèâåò"): whole words of the letters those bytes become.
 _MOJIBAKE = re.compile("[\u00d0\u00d1][\u0080-\u00bf\u0152-\u2122]"
-                       "|[\u0420\u0421][\u0402-\u040f\u0452-\u045f\u0490\u0491\u2018-\u2122\u00a0-\u00bf]")
+                       "|[\u0420\u0421][\u0402-\u040f\u0452-\u045f\u0490\u0491\u2018-\u2122\u00a0-\u00bf]"
+                       "|[\u00a8\u00b8\u00c0-\u00ff]{4,}")
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 #: A crawled page whose body shares this much with an article is its counterpart, wherever it lives.

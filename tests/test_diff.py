@@ -19,6 +19,9 @@ OLD = ("Учёные Томского университета создали л
     (OLD.split("\n\n")[0] + "\n\n" + OLD.split("\n\n")[2], ["lost paragraphs: 1 of 3"]),
     (OLD.encode("utf-8").decode("cp1251", "replace"), ["mojibake"]),
     (OLD.encode("utf-8").decode("latin-1"), ["mojibake"]),
+    (OLD.encode("cp1251").decode("latin-1"), ["mojibake"]),                   # windows-1251 bytes read as latin-1
+    (OLD.encode("koi8-r").decode("latin-1"), ["mojibake"]),
+    ("Café élève à Zürich, naïve façade. " * 3, ["lost paragraphs: 3 of 3"]),  # real accents are not mojibake
 ])
 def test_body_problems(new: str, problems: list[str]) -> None:
     assert body_problems(OLD, new) == problems

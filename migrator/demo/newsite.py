@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import re
+import zlib
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any, Callable, Iterable, Mapping
@@ -25,6 +26,8 @@ CHANGES = {"title": "title", "date": "date", "tags": "tags", "truncated": "body"
            "mojibake": "body"}
 #: How an old URL can be mis-redirected: to another article, to the home page, or not at all (404).
 REDIRECT_FAULTS = ("wrong_article", "home", "not_found")
+#: How a body gets garbled: (encoding the bytes were written in, encoding they were read as).
+MOJIBAKE = (("utf-8", "cp1251"), ("utf-8", "latin-1"), ("cp1251", "latin-1"))
 PAGE_SIZE = 20
 _P_END = "</p>"
 
@@ -166,8 +169,9 @@ class NewSite:
             paras = _paragraphs(body)
             lost = [n for n, piece in enumerate(paras) if _has_text(piece)][1]
             body = "".join(paras[:lost] + paras[lost + 1:]) + body.rsplit(_P_END, 1)[1]
-        elif kind == "mojibake":  # UTF-8 bytes read back as windows-1251, then stored as UTF-8
-            body = body.encode("utf-8").decode("cp1251", "replace")
+        elif kind == "mojibake":  # bytes read back in the wrong encoding, then stored as UTF-8
+            wrote, read = MOJIBAKE[zlib.crc32(record["source_id"].encode()) % len(MOJIBAKE)]
+            body = body.encode(wrote, "replace").decode(read, "replace")
         return {"title": title, "published_at": published, "tags": tags, "body_html": body}
 
     # ---- HTTP ----------------------------------------------------------------------------------
