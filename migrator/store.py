@@ -117,6 +117,12 @@ class Store:
             db["frontier"].create({
                 "run_id": int, "url": str, "role": str, "priority": int, "state": str,
             }, pk=("run_id", "url"))
+        if "versions" not in db.table_names():
+            # An article's content before an update replaced it: what it was from run_id until replaced_run,
+            # so a diff can compare the site as it was after any run with now.
+            db["versions"].create({
+                "source_id": str, "run_id": int, "replaced_run": int, "record": str,
+            }, pk=("source_id", "replaced_run"))
         if "meta" not in db.table_names():
             db["meta"].insert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
 
@@ -347,6 +353,7 @@ class Store:
         elif existing["content_hash"] != digest or existing["state"] != "live":
             outcome = "updated"
             row["changed_run"] = run_id
+            self._keep_version(existing, run_id)
         else:
             outcome = "unchanged"
         table.upsert(row, pk="source_id")
@@ -358,6 +365,13 @@ class Store:
         self._save_comments(article.source_id, record["comments"])
         self.add_aliases(article.source_id, urls, "seen", run_id)
         return outcome
+
+    def _keep_version(self, row: dict[str, Any], replaced_run: int) -> None:
+        """Keep an article row's content before ``replaced_run`` overwrites it (once per run)."""
+        record = _record({**row, "alias_list": "[]"})
+        self.db["versions"].upsert({"source_id": row["source_id"], "run_id": row["changed_run"],
+                                    "replaced_run": replaced_run, "record": _dumps(record)},
+                                   pk=("source_id", "replaced_run"))
 
     def _save_comments(self, source_id: str, comments: list[dict[str, Any]]) -> None:
         self.db.execute("DELETE FROM comments WHERE source_id = ?", [source_id])
@@ -441,16 +455,39 @@ class Store:
 
     def records(self, state: str = "live") -> Iterator[dict[str, Any]]:
         """Exported records, streamed in ``url`` order, with exactly the keys of design.md."""
+        yield from self._records("state = ? ORDER BY url", [state])
+
+    def record(self, source_id: str) -> dict[str, Any] | None:
+        """The live record of one article, or None."""
+        return next(self._records("source_id = ? AND state = 'live'", [source_id]), None)
+
+    def _records(self, where: str, args: list[Any]) -> Iterator[dict[str, Any]]:
         sql = (
             "SELECT a.*, (SELECT json_group_array(url) FROM (SELECT url FROM aliases "
             "WHERE source_id = a.source_id AND url != a.url ORDER BY url)) AS alias_list "
-            "FROM articles a WHERE state = ? ORDER BY url"
+            f"FROM articles a WHERE {where}"
         )
-        cursor = self.db.conn.execute(sql, [state])
+        cursor = self.db.conn.execute(sql, args)
         columns = [d[0] for d in cursor.description]
         for values in cursor:
-            row = dict(zip(columns, values))
-            yield _record(row)
+            yield _record(dict(zip(columns, values)))
+
+    def records_at(self, run_id: int) -> Iterator[dict[str, Any]]:
+        """Records as they were after run ``run_id``: the articles live then, with the content and the
+        aliases they had then (the change log gives each article's state, ``versions`` its older content)."""
+        live_then = self.db.conn.execute(
+            "SELECT c.source_id FROM changes c WHERE c.run_id = (SELECT max(run_id) FROM changes "
+            "WHERE source_id = c.source_id AND run_id <= ?) AND c.change != 'gone' ORDER BY c.url", [run_id])
+        for (source_id,) in live_then.fetchall():
+            row = self.db.execute("SELECT record FROM versions WHERE source_id = ? AND replaced_run > ? "
+                                  "ORDER BY replaced_run LIMIT 1", [source_id, run_id]).fetchone()
+            record = json.loads(row[0]) if row else next(self._records("source_id = ?", [source_id]), None)
+            if record is None:
+                continue
+            record["aliases"] = [u for (u,) in self.db.execute(
+                "SELECT url FROM aliases WHERE source_id = ? AND first_run <= ? AND url != ? ORDER BY url",
+                [source_id, run_id, record["url"]])]
+            yield record
 
     def errors(self, run_id: int | None = None) -> list[dict[str, Any]]:
         where, args = ("run_id = ?", [run_id]) if run_id is not None else (None, [])
@@ -549,6 +586,7 @@ class Store:
         record = article.to_record()
         if row is None or row["content_hash"] == record["content_hash"]:
             return False
+        self._keep_version(row, run_id)
         self.db["articles"].update(source_id, {
             "title": article.title, "published_at": article.published_at, "published_raw": article.published_raw,
             "updated_at": article.updated_at, "author": article.author, "tags": _dumps(article.tags),
