@@ -260,38 +260,58 @@ def media(db: str, directory: str, concurrency: int, manifest: str | None) -> No
 
 @cli.command()
 @click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file written by crawl.")
-@click.option("--new", "new_url", required=True, help="Base URL of the new site, e.g. https://new.example.ru")
+@click.option("--new", "new_url", help="Base URL of the new site, e.g. https://new.example.ru")
 @click.option("--new-mapping", "--mapping", "mapping", type=click.Path(dir_okay=False),
               help="Mapping file whose [new_platform] table gives the new URL pattern.")
 @click.option("--old-base", help="Where the old URLs answer now (scheme and host), if not where they were crawled.")
+@click.option("--against-run", type=click.IntRange(min=1),
+              help="Instead of a new site: the old site's records as they were after run N, against now.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, allow_dash=True), help="Write the report as JSON.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Write the report as one HTML file.")
 @click.option("--threshold", default=0.9, show_default=True, type=click.FloatRange(0, 1),
               help="Body similarity (shingle F1) under which an article counts as changed.")
+@click.option("--max-pages", default=100_000, show_default=True, type=click.IntRange(min=1),
+              help="Stop crawling the new site after N pages.")
 @click.option("--concurrency", default=8, show_default=True, type=click.IntRange(min=1, max=64))
 @explain_errors
-def diff(db: str, new_url: str, mapping: str | None, old_base: str | None, json_path: str | None,
-         html_path: str | None, threshold: float, concurrency: int) -> None:
-    """Old records against the new site: missing, changed and mis-redirected articles.
+def diff(db: str, new_url: str | None, mapping: str | None, old_base: str | None, against_run: int | None,
+         json_path: str | None, html_path: str | None, threshold: float, max_pages: int, concurrency: int) -> None:
+    """Old records against the new site (or an earlier run): missing, changed and mis-redirected articles.
 
-    Example: migrator diff --db site.db --new https://new.example.ru --json parity.json
+    Example: migrator diff --db site.db --new https://new.example.ru --json parity.json --html parity.html
     """
-    from migrator.diff import diff_store
+    from migrator.diff import diff_runs, diff_store
     from migrator.store import Store
 
-    report = diff_store(Store(db, create=False), _platform(new_url, mapping), old_base=old_base,
-                        threshold=threshold, concurrency=concurrency).as_dict()
+    if (new_url is None) == (against_run is None):
+        raise click.UsageError("give either --new URL (the new site) or --against-run N (an earlier crawl run)")
+    store = Store(db, create=False)
+    if against_run is not None:
+        report = diff_runs(store, against_run, threshold=threshold).as_dict()
+        title = f"Changes: the old site after run {against_run} vs now"
+    else:
+        report = diff_store(store, _platform(new_url, mapping), old_base=old_base, threshold=threshold,
+                            concurrency=concurrency, max_pages=max_pages).as_dict()
+        title = "Parity: old site vs new"
+    store.close()
+    write_diff_report(report, json_path, html_path, title)
+
+
+def write_diff_report(report: dict[str, Any], json_path: str | None, html_path: str | None, title: str) -> None:
+    """The report as JSON and HTML files, and its summary as a table on stderr."""
     if json_path:
         with click.open_file(json_path, "w", encoding="utf-8") as out:
             json.dump(report, out, ensure_ascii=False, indent=1)
     if html_path:
         from migrator.htmlreport import render
 
-        Path(html_path).write_text(render(report), encoding="utf-8")
-    table = Table(title="parity: old site vs new", show_header=False)
+        Path(html_path).write_text(render(report, title), encoding="utf-8")
+    table = Table(title=title.lower(), show_header=False)
     for name, count in report["summary"].items():
         table.add_row(name, str(count))
     err.print(table)
+    if html_path:
+        err.print(f"HTML report: {Path(html_path).resolve()}", soft_wrap=True)
 
 
 # -- end of cut-over commands ----------------------------------------------------------------------
@@ -320,6 +340,13 @@ def demo(db: str, articles: int, seed: int, theme: str, serve: bool, verbose: bo
     err.print_json(json.dumps({k: v for k, v in report.quality.items() if k != "mismatches"}, ensure_ascii=False))
     err.print("sample record:")
     err.print_json(json.dumps(report.sample, ensure_ascii=False))
+    if report.parity:
+        err.print("parity: the export vs its new-platform counterpart", soft_wrap=True)
+        table = Table(show_header=False)
+        for name, value in report.parity.items():
+            table.add_row(name, str(value))
+        err.print(table)
+        err.print(f"HTML report: {report.parity_html}", soft_wrap=True)
     if not report.summary.ok:
         sys.exit(1)
 

@@ -83,10 +83,15 @@ def _by_prefix(stats: dict[str, Any], prefix: str) -> dict[str, int]:
     return {k[len(prefix):]: int(v) for k, v in sorted(stats.items()) if k.startswith(prefix) and v}
 
 
-def summarize(run_id: int, stats: dict[str, Any], seconds: float, max_errors: int | None = None) -> CrawlSummary:
-    """Turn Scrapy's stats into the run summary and decide whether the run failed."""
+def summarize(run_id: int, stats: dict[str, Any], seconds: float, max_errors: int | None = None,
+              earlier_pages: int = 0) -> CrawlSummary:
+    """Turn Scrapy's stats into the run summary and decide whether the run failed.
+
+    ``earlier_pages`` were stored by the same run before it was killed: a run resumed after its last page
+    (killed while it wrapped up) fetches nothing more and still succeeded.
+    """
     summary = CrawlSummary(
-        run_id=run_id, status="finished", pages=int(stats.get("migrator/pages", 0)),
+        run_id=run_id, status="finished", pages=earlier_pages + int(stats.get("migrator/pages", 0)),
         articles=int(stats.get("migrator/articles", 0)), outcomes=_by_prefix(stats, "migrator/articles/"),
         skipped=_by_prefix(stats, "migrator/skipped/"), errors=_by_prefix(stats, "migrator/errors/"),
         seconds=seconds,
@@ -126,10 +131,12 @@ def _run_locked(config: Config, db_path: str, command: str, mode: str, max_error
     options = {"timezone": config.timezone, "max_pages": config.max_pages, "mapping": getattr(config, "source", None)}
     run_id = store.resumable_run(command, target)
     resumed = run_id is not None
+    earlier_pages = 0
     if run_id is None:
         run_id = store.begin_run(command, target, options)
     else:
-        logger.info("resuming run %d, which was interrupted", run_id)
+        earlier_pages = store.pages_in_run(run_id)
+        logger.info("resuming run %d, which was interrupted after %d pages", run_id, earlier_pages)
     store.close()
     overrides = {"MIGRATOR_MODE": mode, **(settings or {})}
     if not verbose:  # Scrapy's own INFO lines (enabled middlewares...) only with --verbose
@@ -144,9 +151,12 @@ def _run_locked(config: Config, db_path: str, command: str, mode: str, max_error
         process.crawl(crawler, config=config)
         process.start()
     stats = dict(crawler.stats.get_stats())
-    summary = summarize(run_id, stats, time.monotonic() - started, max_errors)
-    summary.mode, summary.resumed = mode, resumed
     store = Store(db_path)
+    not_due = store.settle_skipped(run_id)  # skipped by the revisit policy: seen, unchanged
+    if not_due:
+        stats["migrator/articles/not-due"] = not_due
+    summary = summarize(run_id, stats, time.monotonic() - started, max_errors, earlier_pages)
+    summary.mode, summary.resumed = mode, resumed
     summary.report = store.run_report(run_id)
     store.finish_run(run_id, summary.status, {**summary.as_dict(), "removed": _by_prefix(stats, "migrator/removed/")})
     store.close()

@@ -1,126 +1,61 @@
 """Parity diff: old records against the new site — what is missing, changed or mis-redirected.
 
-For every live article the counterpart is its new URL (:mod:`migrator.newplatform`). The new page
-is fetched and read (title: ``og:title``, ``<h1>`` or ``<title>``; body: ``<article>``, the
-``articleBody``, ``<main>``), then compared field by field. Every old URL of the article (canonical
-and aliases, requested at ``old_base`` when the old host moved) must redirect, hop by hop, to the
-counterpart. The report has three lists of objects, each with ``old_url``:
+The new site is crawled first (:mod:`migrator.newcrawl`: sitemaps, home page, links). Each old article
+is paired with its counterpart among the new pages: where its old URLs land (redirects followed), its
+new URL by the mapping (:mod:`migrator.newplatform`), and, when neither holds it, the crawled page that
+shares most of its text (an inverted index of word shingles names the candidates, shingle F1 decides).
+The report has three lists of objects, each with ``old_url``:
 
-- ``missing``: the counterpart does not answer 200;
-- ``changed``: the title differs, or body similarity (4-gram shingle F1) is under the threshold;
-  ``problems`` names truncation, lost paragraphs and mojibake;
-- ``broken_redirects``: an old URL that does not land on its counterpart (``suggested`` is the right target).
+- ``missing``: no new page carries the article;
+- ``changed``: title, date (as an instant), tags (after the rubric map) or body differ; a body differs
+  when its similarity (4-gram shingle F1) is under the threshold or ``problems`` names truncation,
+  lost paragraphs or mojibake;
+- ``broken_redirects``: an old URL that does not land on the counterpart (``suggested`` is the right target).
 """
 from __future__ import annotations
 
 import logging
 import re
-import urllib.error
-import urllib.request
+from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from urllib.parse import urlsplit, urlunsplit
 
-from lxml import html as lxml_html
-
-from migrator.encoding import decode_html
 from migrator.evaluate import page_counts
+from migrator.newcrawl import Page, crawl, fetch, land, norm
 from migrator.newplatform import NewPlatform
 
 if TYPE_CHECKING:
     from migrator.store import Store
 
 log = logging.getLogger(__name__)
-USER_AGENT = "migrator-diff/1"
-MAX_HOPS = 5
-#: UTF-8 Cyrillic read as cp1252/latin-1 ("ÐŸÑ€Ð¸") or as cp1251 ("РџСЂРё"): letter pairs real text never has.
+#: UTF-8 Cyrillic read as cp1252/latin-1 ("ÐŸÑ€Ð¸") or as cp1251 ("РџСЂРё"): letter pairs real text never has;
+#: windows-1251 (or KOI8-R) bytes read as latin-1 ("Ïðèâåò"): whole words of the letters those bytes become.
 _MOJIBAKE = re.compile("[\u00d0\u00d1][\u0080-\u00bf\u0152-\u2122]"
-                       "|[\u0420\u0421][\u0402-\u040f\u0452-\u045f\u0490\u0491\u2018-\u2122\u00a0-\u00bf]")
+                       "|[\u0420\u0421][\u0402-\u040f\u0452-\u045f\u0490\u0491\u2018-\u2122\u00a0-\u00bf]"
+                       "|[\u00a8\u00b8\u00c0-\u00ff]{4,}")
 _SPACE = re.compile(r"\s+")
-_BLOCKS = ".//p | .//li | .//blockquote | .//h2 | .//h3 | .//h4 | .//pre"
-
-
-@dataclass
-class Page:
-    """One new page as read for comparison."""
-
-    url: str
-    status: int
-    title: str = ""
-    body_text: str = ""
-    #: All the body's text in one line, to look paragraphs up in whatever markup holds them.
-    flat_text: str = ""
+_WORD = re.compile(r"\w+")
+#: A crawled page whose body shares this much with an article is its counterpart, wherever it lives.
+SAME_ARTICLE = 0.4
 
 
 @dataclass
 class Report:
+    """The three lists of the design's contract, plus how many articles were compared and new pages crawled."""
+
     missing: list[dict[str, Any]] = field(default_factory=list)
     changed: list[dict[str, Any]] = field(default_factory=list)
     broken_redirects: list[dict[str, Any]] = field(default_factory=list)
     checked: int = 0
+    crawled: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {"missing": self.missing, "changed": self.changed, "broken_redirects": self.broken_redirects,
-                "summary": {"articles": self.checked, "missing": len(self.missing), "changed": len(self.changed),
-                            "broken_redirects": len(self.broken_redirects)}}
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-_OPENER = urllib.request.build_opener(_NoRedirect)
-
-
-def request(url: str, timeout: float = 15.0) -> tuple[int, dict[str, str], bytes]:
-    """(status, headers, body) of one GET, redirects not followed; status 0 when unreachable."""
-    req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    try:
-        with _OPENER.open(req, timeout=timeout) as response:
-            return response.status, dict(response.headers.items()), response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers.items()), b""
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        log.debug("diff: %s unreachable: %s", url, exc)
-        return 0, {}, b""
-
-
-def land(url: str) -> tuple[str, list[int]]:
-    """Follow redirects from ``url`` without fetching the last page's body twice: (final URL, statuses)."""
-    statuses = []
-    for _ in range(MAX_HOPS):
-        status, headers, _ = request(url)
-        statuses.append(status)
-        location = headers.get("Location") or headers.get("location")
-        if status not in (301, 302, 303, 307, 308) or not location:
-            return url, statuses
-        url = urljoin(url, location)
-    return url, statuses
-
-
-def read_page(url: str, status: int, body: bytes, content_type: str | None) -> Page:
-    """Title and body text of a new page, by the markup most platforms write."""
-    if status != 200 or not body:
-        return Page(url, status)
-    doc = lxml_html.document_fromstring(decode_html(body, content_type).text)
-    title = (doc.xpath("string(//meta[@property='og:title']/@content)") or doc.xpath("string(//h1)")
-             or doc.xpath("string(//title)"))
-    for path in ("//*[@itemprop='articleBody']", "//article//*[contains(@class, 'content')]", "//article",
-                 "//main", "//body"):
-        found = doc.xpath(path)
-        if found:
-            node = found[0]
-            for br in node.iter("br"):
-                br.tail = "\n" + (br.tail or "")
-            for drop in node.xpath(".//h1 | .//script | .//style | .//nav | .//header | .//footer"):
-                drop.drop_tree()
-            paragraphs = [_SPACE.sub(" ", p.text_content()).strip() for p in node.xpath(".//p | .//li | .//blockquote")]
-            text = "\n\n".join(p for p in paragraphs if p) or _SPACE.sub(" ", node.text_content()).strip()
-            flat = _SPACE.sub(" ", " ".join(node.itertext())).strip()
-            return Page(url, status, _SPACE.sub(" ", title).strip(), text, flat)
-    return Page(url, status, _SPACE.sub(" ", title).strip(), "")
+                "summary": {"articles": self.checked, "new_pages": self.crawled, "missing": len(self.missing),
+                            "changed": len(self.changed), "broken_redirects": len(self.broken_redirects)}}
 
 
 def similarity(old: str, new: str) -> float:
@@ -148,14 +83,6 @@ def body_problems(old: str, new: str, new_flat: str | None = None) -> list[str]:
     return problems
 
 
-def _same(a: str, b: str) -> bool:
-    """Two URLs name the same page (trailing slash and default port aside)."""
-    def norm(u: str) -> str:
-        p = urlsplit(u)
-        return urlunsplit((p.scheme, p.netloc.lower(), p.path.rstrip("/") or "/", p.query, ""))
-    return norm(a) == norm(b)
-
-
 def rebase(url: str, old_base: str | None) -> str:
     """The old URL on the host it is requested at now (``old_base``: scheme and host only)."""
     if not old_base:
@@ -164,11 +91,40 @@ def rebase(url: str, old_base: str | None) -> str:
     return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
 
 
-def compare(record: dict[str, Any], page: Page, threshold: float) -> dict[str, Any] | None:
-    """A ``changed`` entry for one article, or None when title and body agree."""
+def _line(text: str | None) -> str:
+    return _SPACE.sub(" ", text or "").strip()
+
+
+def same_instant(old: str, new: str) -> bool:
+    """Two ISO 8601 dates name the same moment (offsets may differ); a date without time compares by day."""
+    if len(new) == 10 or len(old) == 10:
+        return old[:10] == new[:10]
+    try:
+        a, b = datetime.fromisoformat(old.replace("Z", "+00:00")), datetime.fromisoformat(new.replace("Z", "+00:00"))
+    except ValueError:
+        return old == new
+    if (a.tzinfo is None) != (b.tzinfo is None):
+        return a.replace(tzinfo=None) == b.replace(tzinfo=None)
+    return a == b
+
+
+def compare(record: dict[str, Any], page: Page, threshold: float,
+            map_tags: Callable[[list[str]], list[str]] = list) -> dict[str, Any] | None:
+    """A ``changed`` entry for one article, or None when everything the page shows agrees.
+
+    Date and tags are compared only when the new page shows them; old tags go through the rubric map first.
+    """
     fields: dict[str, Any] = {}
-    if _SPACE.sub(" ", record["title"]).strip() != page.title:
+    if _line(record["title"]) != _line(page.title):
         fields["title"] = {"old": record["title"], "new": page.title}
+    if record.get("published_at") and page.published is not None \
+            and not same_instant(record["published_at"], page.published):
+        fields["date"] = {"old": record["published_at"], "new": page.published}
+    if page.tags is not None:
+        old_tags = map_tags(list(record.get("tags") or []))
+        if set(old_tags) != set(page.tags):
+            fields["tags"] = {"old": old_tags, "new": page.tags, "lost": [t for t in old_tags if t not in page.tags],
+                              "added": [t for t in page.tags if t not in old_tags]}
     score = similarity(record["body_text"], page.flat_text or page.body_text)  # tokens: markup-blind
     problems = body_problems(record["body_text"], page.body_text, page.flat_text)
     if score < threshold or problems:
@@ -179,50 +135,150 @@ def compare(record: dict[str, Any], page: Page, threshold: float) -> dict[str, A
     return {"old_url": record["url"], "new_url": page.url, "fields": sorted(fields), **fields}
 
 
-def check_article(record: dict[str, Any], platform: NewPlatform, old_base: str | None,
-                  threshold: float) -> tuple[Page, dict[str, Any] | None, list[dict[str, Any]]]:
-    """(new page, changed entry, broken redirects) of one article."""
+def _keys(title: str, text: str) -> set[str]:
+    """What the index files a page under: its title words and the word trigrams of its first 400 words."""
+    words = _WORD.findall(text.lower())[:400]
+    return {"t:" + w for w in _WORD.findall(title.lower())} | {" ".join(words[i:i + 3]) for i in range(len(words) - 2)}
+
+
+class CrawledSite:
+    """The crawled new site: its pages by URL, and an inverted index to find an article's page by its text."""
+
+    def __init__(self, pages: dict[str, Page]) -> None:
+        self.pages = pages
+        self._indexed = [p for p in pages.values() if p.status == 200 and p.flat_text]
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        for n, page in enumerate(self._indexed):
+            for key in _keys(page.title, page.flat_text):
+                self._postings[key].append(n)
+        #: keys on more pages than this (site chrome, stock phrases) name no particular page
+        self._common = max(3, len(self._indexed) // 50)
+        #: a site that shows dates or tags on its articles shows them on every article: a page without is a loss
+        self.shows_dates = any(p.published for p in self._indexed)
+        self.shows_tags = any(p.tags for p in self._indexed)
+
+    def as_shown(self, page: Page) -> Page:
+        """The page with "shows none" read as "lost them" when the site shows dates or tags elsewhere."""
+        tags = page.tags if page.tags is not None or not self.shows_tags else []
+        published = page.published or ("" if self.shows_dates else None)
+        return replace(page, tags=tags, published=published)
+
+    def page(self, url: str) -> Page:
+        """A crawled page, or fetched now when the crawl did not reach it."""
+        key = norm(url)
+        if key not in self.pages:
+            self.pages[key] = fetch(url)[0]
+        return self.pages[key]
+
+    def similar(self, record: dict[str, Any], count: int = 3) -> list[Page]:
+        """The crawled pages sharing the most rare keys with an article, best first."""
+        votes: Counter[int] = Counter()
+        for key in _keys(record["title"], record["body_text"]):
+            posting = self._postings.get(key, ())
+            if len(posting) <= self._common:
+                votes.update(posting)
+        return [self._indexed[n] for n, _ in votes.most_common(count)]
+
+
+def find_counterpart(record: dict[str, Any], own_urls: list[str], site: CrawledSite) -> Page | None:
+    """The new page carrying an article: the best body match among the pages its own URLs lead to and the
+    pages the index names; failing that, an own page with the same title (a body too garbled to match)."""
+    own = [p for p in map(site.page, dict.fromkeys(own_urls)) if p.status == 200]
+    scored = [(similarity(record["body_text"], p.flat_text or p.body_text), p) for p in own]
+    if max((s for s, _ in scored), default=0.0) < 0.9:
+        scored += [(similarity(record["body_text"], p.flat_text), p) for p in site.similar(record)]
+    best = max(scored, key=lambda pair: pair[0], default=None)
+    if best is not None and best[0] >= SAME_ARTICLE:
+        return best[1]
+    return next((p for p in own if _line(p.title) == _line(record["title"])), None)
+
+
+@dataclass
+class Outcome:
+    """What the diff found for one article."""
+
+    missing: dict[str, Any] | None = None
+    changed: dict[str, Any] | None = None
+    broken: list[dict[str, Any]] = field(default_factory=list)
+
+
+def check_article(record: dict[str, Any], platform: NewPlatform, site: CrawledSite, old_base: str | None,
+                  threshold: float) -> Outcome:
+    """Pair one article with its new page, compare them, and check where each of its old URLs lands."""
     expected = platform.url_for(record)
-    status, headers, body = request(expected)
-    page = read_page(expected, status, body, headers.get("Content-Type"))
-    broken = []
-    for old_url in [record["url"], *record["aliases"]]:
-        landed, statuses = land(rebase(old_url, old_base))
-        if not _same(landed, expected):
-            broken.append({"old_url": old_url, "landed": landed, "statuses": statuses, "suggested": expected})
-    changed = compare(record, page, threshold) if page.status == 200 else None
-    return page, changed, broken
+    landings = {u: land(rebase(u, old_base)) for u in [record["url"], *record["aliases"]]}
+    page = find_counterpart(record, [url for url, hops in landings.values() if hops[-1] == 200] + [expected], site)
+    if page is None:
+        # with no counterpart there is no right target: its redirects are not a second fault
+        return Outcome(missing={"old_url": record["url"], "expected_url": expected,
+                                "status": site.page(expected).status, "title": record["title"]})
+    broken = [{"old_url": url, "landed": landed, "statuses": hops, "suggested": page.url}
+              for url, (landed, hops) in landings.items() if norm(landed) != norm(page.url)]
+    return Outcome(changed=compare(record, site.as_shown(page), threshold, platform.map_tags), broken=broken)
 
 
 def diff(records: Iterable[dict[str, Any]], platform: NewPlatform, *, old_base: str | None = None,
-         threshold: float = 0.9, concurrency: int = 8) -> Report:
-    """Compare every record with its counterpart on the new site; requests run concurrently."""
-    report = Report()
+         threshold: float = 0.9, concurrency: int = 8, max_pages: int = 100_000) -> Report:
+    """Crawl the new site, then compare every record with its counterpart; requests run concurrently."""
+    site = CrawledSite(crawl(platform.base_url, max_pages=max_pages, concurrency=concurrency))
+    report = Report(crawled=len(site.pages))
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        for record, (page, changed, broken) in _ordered(pool, records, platform, old_base, threshold, concurrency):
+        for outcome in _ordered(pool, records, platform, site, old_base, threshold, concurrency):
             report.checked += 1
-            if page.status != 200:
-                report.missing.append({"old_url": record["url"], "expected_url": page.url, "status": page.status,
-                                       "title": record["title"]})
-            elif changed:
-                report.changed.append(changed)
-            # a missing counterpart's old URLs may well land on its (missing) new URL: that is not a second fault
-            report.broken_redirects.extend(broken)
+            if outcome.missing:
+                report.missing.append(outcome.missing)
+            if outcome.changed:
+                report.changed.append(outcome.changed)
+            report.broken_redirects.extend(outcome.broken)
     return report
 
 
-def _ordered(pool: ThreadPoolExecutor, records: Iterable[dict[str, Any]], platform: NewPlatform,
-             old_base: str | None, threshold: float, concurrency: int) -> Iterator[tuple[dict[str, Any], Any]]:
+def _ordered(pool: ThreadPoolExecutor, records: Iterable[dict[str, Any]], platform: NewPlatform, site: CrawledSite,
+             old_base: str | None, threshold: float, concurrency: int) -> Iterator[Outcome]:
     """Results in record order with a bounded look-ahead (memory stays flat)."""
-    window: list[tuple[dict[str, Any], Any]] = []
+    window = []
     for record in records:
-        window.append((record, pool.submit(check_article, record, platform, old_base, threshold)))
+        window.append(pool.submit(check_article, record, platform, site, old_base, threshold))
         if len(window) >= 4 * concurrency:
-            record, future = window.pop(0)
-            yield record, future.result()
-    for record, future in window:
-        yield record, future.result()
+            yield window.pop(0).result()
+    for future in window:
+        yield future.result()
 
 
 def diff_store(store: Store, platform: NewPlatform, **options: Any) -> Report:
     return diff(store.records(), platform, **options)
+
+
+def as_page(record: dict[str, Any]) -> Page:
+    """A record read as if it were a page, so two runs compare by the same rules as two sites."""
+    return Page(record["url"], 200, record["title"], record["body_text"], record["body_text"],
+                record["published_at"], list(record["tags"]))
+
+
+def diff_runs(store: Store, run_id: int, *, threshold: float = 0.9) -> Report:
+    """The old site against itself: its records as they were after run ``run_id`` against now.
+
+    ``missing``: gone since; ``changed``: compared field by field as against a new site;
+    ``broken_redirects``: an old URL of the article that now serves another article (``suggested``:
+    the article's URL now).
+    """
+    report = Report()
+    for before in store.records_at(run_id):
+        report.checked += 1
+        now = store.record(before["source_id"])
+        if now is None:
+            report.missing.append({"old_url": before["url"], "expected_url": None, "status": None,
+                                   "title": before["title"]})
+            continue
+        changed = compare(before, as_page(now), threshold)
+        if changed:
+            report.changed.append(changed)
+        for url in [before["url"], *before["aliases"]]:
+            owner = store.find_article(url)
+            if owner is not None and owner != before["source_id"]:
+                report.broken_redirects.append({"old_url": url, "landed": url, "statuses": [],
+                                                "suggested": now["url"]})
+    return report
+
+
+__all__ = ["Page", "Report", "body_problems", "compare", "diff", "diff_runs", "diff_store", "rebase", "similarity"]

@@ -1,7 +1,8 @@
 """The parity report as one self-contained HTML file: summary counts, a filterable table, side-by-side diffs.
 
 No external assets: the CSS and the few lines of script (filter by kind and by text) are inline,
-so the file can be mailed or attached to a ticket.
+so the file can be mailed or attached to a ticket. A kind in the address's fragment
+(``parity.html#changed``) opens the report filtered to it, so a link can point at one list.
 """
 from __future__ import annotations
 
@@ -19,9 +20,11 @@ vertical-align:top}tr.hidden{display:none}details{margin:.3em 0}.diff td{font:12
 """
 _JS = """
 function applyFilter(){var q=document.getElementById('q').value.toLowerCase(),
-k=document.getElementById('kind').value;document.querySelectorAll('#rows tr').forEach(function(r){
+k=document.getElementById('kind').value;document.querySelectorAll('#rows > tr').forEach(function(r){
 var ok=(!k||r.dataset.kind===k)&&r.textContent.toLowerCase().indexOf(q)>=0;r.classList.toggle('hidden',!ok);});
-document.getElementById('shown').textContent=document.querySelectorAll('#rows tr:not(.hidden)').length;}
+document.getElementById('shown').textContent=document.querySelectorAll('#rows > tr:not(.hidden)').length;}
+document.addEventListener('DOMContentLoaded',function(){var k=location.hash.slice(1);
+if(document.querySelector('#kind option[value="'+k+'"]')){document.getElementById('kind').value=k;}applyFilter();});
 """
 KINDS = ("missing", "changed", "broken_redirects")
 
@@ -35,20 +38,43 @@ def _side_by_side(old: str, new: str) -> str:
 
 def _detail(kind: str, entry: dict[str, Any]) -> str:
     if kind == "missing":
+        if not entry.get("expected_url"):
+            return "gone from the old site since"
         return f"expected at <a href=\"{escape(entry['expected_url'])}\">{escape(entry['expected_url'])}</a> " \
                f"(HTTP {entry.get('status')})"
     if kind == "broken_redirects":
-        return (f"lands on {escape(entry['landed'])} (HTTP {escape(str(entry.get('statuses')))}); "
-                f"should be <a href=\"{escape(entry['suggested'])}\">{escape(entry['suggested'])}</a>")
-    parts = []
-    if "title" in entry:
-        parts.append(f"title: «{escape(entry['title']['old'])}» → «{escape(entry['title']['new'])}»")
+        lands = (f"lands on {escape(entry['landed'])} (HTTP {escape(str(entry['statuses']))})" if entry.get("statuses")
+                 else "now serves another article")
+        return f"{lands}; should be <a href=\"{escape(entry['suggested'])}\">{escape(entry['suggested'])}</a>"
+    return _changed(entry)
+
+
+def _shown(value: Any) -> str:
+    return escape(", ".join(value) if isinstance(value, list) else str(value))
+
+
+def _changed(entry: dict[str, Any]) -> str:
+    """One line per changed field, then everything side by side: short fields in a table, the body by paragraph."""
+    lines, rows = [], []
+    for name in ("title", "date", "tags"):
+        if name in entry:
+            old, new = entry[name]["old"], entry[name]["new"]
+            lost = f" (lost: {_shown(entry[name]['lost'])})" if entry[name].get("lost") else ""
+            lines.append(f"{name}: «{_shown(old)}» → «{_shown(new)}»{lost}")
+            rows.append(f"<tr><th>{name}</th><td class=\"diff_sub\">{_shown(old)}</td>"
+                        f"<td class=\"diff_add\">{_shown(new)}</td></tr>")
+    side = f'<table class="fields"><tr><th></th><th>old site</th><th>new site</th></tr>{"".join(rows)}</table>' \
+        if rows else ""
     if "body" in entry:
         body = entry["body"]
         problems = ", ".join(body["problems"]) or "reworded"
-        parts.append(f"body: similarity {body['similarity']:.2f} ({escape(problems)})"
-                     f"<details><summary>side by side</summary>{_side_by_side(body['old'], body['new'])}</details>")
-    return "<br>".join(parts)
+        lines.append(f"body: similarity {body['similarity']:.2f} ({escape(problems)})")
+        side += _side_by_side(body["old"], body["new"])
+    return "<br>".join(lines) + f"<details><summary>side by side</summary>{side}</details>"
+
+
+def _crawled(summary: dict[str, Any]) -> str:
+    return f" with {summary['new_pages']} pages of the new site" if "new_pages" in summary else ""
 
 
 def render(report: dict[str, Any], title: str = "Parity: old site vs new") -> str:
@@ -65,7 +91,8 @@ def render(report: dict[str, Any], title: str = "Parity: old site vs new") -> st
     options = "".join(f'<option value="{k}">{k.replace("_", " ")}</option>' for k in KINDS)
     return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{escape(title)}</title>"
             f"<style>{_CSS}</style><script>{_JS}</script></head><body><h1>{escape(title)}</h1>"
-            f"<p>{summary.get('articles', '?')} articles compared.</p><div class=\"counts\">{counts}</div>"
+            f"<p><span id=\"articles\">{summary.get('articles', '?')}</span> articles compared"
+            f"{_crawled(summary)}.</p><div class=\"counts\">{counts}</div>"
             f"<p><input id=\"q\" placeholder=\"filter…\" oninput=\"applyFilter()\"> "
             f"<select id=\"kind\" onchange=\"applyFilter()\"><option value=\"\">all</option>{options}</select> "
             f"<span id=\"shown\">{len(rows)}</span> shown</p>"

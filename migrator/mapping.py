@@ -57,6 +57,11 @@ class Config:
     max_depth: int | None = None
     download_delay: float = 0.0
     concurrency: int = 8
+    #: Sync revisit policy (off while both are None): articles published within this many days are asked
+    #: every run; older ones only when last checked longer ago than ``revisit_expire_days`` (None: never),
+    #: or when a sitemap's <lastmod> says they changed since.
+    revisit_fresh_days: int | None = None
+    revisit_expire_days: int | None = None
     # extraction and cleaning
     selectors: Mapping[str, str] = field(default_factory=dict)
     drop_selectors: tuple[str, ...] = ()
@@ -132,6 +137,8 @@ SCHEMA: dict[str, tuple[Callable[[Any], bool], str, str]] = {
     "crawl.max_depth": (_is_int, "a non-negative integer", "max_depth"),
     "crawl.download_delay": (_is_num, "a non-negative number of seconds", "download_delay"),
     "crawl.concurrency": (lambda v: _is_int(v) and v > 0, "a positive integer", "concurrency"),
+    "crawl.revisit_fresh_days": (_is_int, "a non-negative number of days", "revisit_fresh_days"),
+    "crawl.revisit_expire_days": (_is_int, "a non-negative number of days", "revisit_expire_days"),
     "selectors": (lambda v: isinstance(v, dict), "a table of field = CSS selector", "selectors"),
     "clean.drop_selectors": (_is_str_list, "a list of CSS selectors", "drop_selectors"),
     "clean.drop_patterns": (_is_str_list, "a list of regular expressions", "drop_patterns"),

@@ -78,9 +78,11 @@ class Store:
             db["pages"].create({
                 "url": str, "request_url": str, "status": int, "headers": str, "body": bytes,
                 "fetched_at": str, "encoding": str, "encoding_source": str, "encoding_evidence": str,
-                "kind": str, "source_id": str, "run_id": int,
+                "kind": str, "source_id": str, "run_id": int, "checked_at": str,
             }, pk="url")
             db["pages"].create_index(["source_id"])
+        elif "checked_at" not in db["pages"].columns_dict:  # a database from before the revisit policy
+            db["pages"].add_column("checked_at", str)
         if "articles" not in db.table_names():
             db["articles"].create({
                 "source_id": str, "url": str, "title": str, "published_at": str, "published_raw": str,
@@ -115,6 +117,12 @@ class Store:
             db["frontier"].create({
                 "run_id": int, "url": str, "role": str, "priority": int, "state": str,
             }, pk=("run_id", "url"))
+        if "versions" not in db.table_names():
+            # An article's content before an update replaced it: what it was from run_id until replaced_run,
+            # so a diff can compare the site as it was after any run with now.
+            db["versions"].create({
+                "source_id": str, "run_id": int, "replaced_run": int, "record": str,
+            }, pk=("source_id", "replaced_run"))
         if "meta" not in db.table_names():
             db["meta"].insert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
 
@@ -182,19 +190,39 @@ class Store:
                     self.db["runs"].update(row["id"], {"status": "interrupted", "finished_at": utcnow()})
         return resumable
 
+    def pages_in_run(self, run_id: int) -> int:
+        """Pages stored (or answered 304) by a run so far."""
+        return self.db.execute("SELECT count(*) FROM pages WHERE run_id = ?", [run_id]).fetchone()[0]
+
     # -- frontier -----------------------------------------------------------------------------
 
-    def frontier_add(self, run_id: int, requests: Iterable[tuple[str, str, int]]) -> None:
-        """Queue (url, role, priority) as pending; a URL already known to this run keeps its state."""
+    def frontier_add(self, run_id: int, requests: Iterable[tuple[str, str, int]], state: str = "pending") -> None:
+        """Queue (url, role, priority) as pending (or record them as ``skipped`` by the revisit policy); a URL
+        already known to this run keeps its state, except that a skipped one queued after all becomes pending."""
         self.db.conn.executemany(
-            "INSERT OR IGNORE INTO frontier (run_id, url, role, priority, state) VALUES (?, ?, ?, ?, 'pending')",
-            [(run_id, url, role, priority) for url, role, priority in requests],
+            "INSERT INTO frontier (run_id, url, role, priority, state) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (run_id, url) DO UPDATE SET state = 'pending', role = excluded.role, "
+            "priority = excluded.priority WHERE frontier.state = 'skipped' AND excluded.state = 'pending'",
+            [(run_id, url, role, priority, state) for url, role, priority in requests],
         )
 
     def frontier_done(self, run_id: int, url: str) -> None:
         self.db.execute(
             "INSERT INTO frontier (run_id, url, role, priority, state) VALUES (?, ?, 'page', 0, 'done') "
             "ON CONFLICT (run_id, url) DO UPDATE SET state = 'done'", [run_id, url])
+
+    def frontier_skipped(self, run_id: int) -> set[str]:
+        """URLs this run's revisit policy decided not to ask (and nothing has queued since)."""
+        return {r[0] for r in self.db.execute("SELECT url FROM frontier WHERE run_id = ? AND state = 'skipped'",
+                                              [run_id])}
+
+    def settle_skipped(self, run_id: int) -> int:
+        """Articles the revisit policy skipped count as seen by this run, content unchanged; returns how many."""
+        with self.batch():
+            return self.db.execute(
+                "UPDATE articles SET last_run = ? WHERE state = 'live' AND (last_run IS NULL OR last_run != ?) "
+                "AND url IN (SELECT url FROM frontier WHERE run_id = ? AND state = 'skipped')",
+                [run_id, run_id, run_id]).rowcount
 
     def frontier(self, run_id: int) -> tuple[list[str], list[tuple[str, str, int]]]:
         """(every URL this run admitted, the pending ones as (url, role, priority))."""
@@ -215,9 +243,14 @@ class Store:
                 found[url] = (source_id, lowered.get("etag"), lowered.get("last-modified"))
         return found
 
-    def article_urls(self) -> list[str]:
-        """Canonical URLs of every article ever recorded (live or gone), for revisits."""
-        return [r[0] for r in self.db.execute("SELECT url FROM articles ORDER BY url")]
+    def revisit_candidates(self) -> list[tuple[str, str, str | None, str | None, list[str]]]:
+        """(canonical URL, state, published_at, when its page was last fetched or answered 304, its other
+        URLs) of every article ever recorded (live or gone), for revisits."""
+        rows = self.db.execute(
+            "SELECT a.url, a.state, a.published_at, coalesce(p.checked_at, p.fetched_at), "
+            "(SELECT json_group_array(x.url) FROM aliases x WHERE x.source_id = a.source_id AND x.url != a.url) "
+            "FROM articles a LEFT JOIN pages p ON p.url = a.url ORDER BY a.url").fetchall()
+        return [(url, state, published, checked, json.loads(aliases)) for url, state, published, checked, aliases in rows]
 
     def record_change(self, run_id: int, source_id: str, url: str, change: str) -> None:
         self.db["changes"].upsert({"run_id": run_id, "source_id": source_id, "url": url, "change": change,
@@ -225,7 +258,7 @@ class Store:
 
     def touch_article(self, source_id: str, url: str, run_id: int) -> str:
         """An article page answered 304: seen this run, content unchanged; "merged" when seen already."""
-        self.db.execute("UPDATE pages SET run_id = ? WHERE url = ?", [run_id, url])
+        self.db.execute("UPDATE pages SET run_id = ?, checked_at = ? WHERE url = ?", [run_id, utcnow(), url])
         row = self.db.execute("SELECT last_run FROM articles WHERE source_id = ? AND state = 'live'",
                               [source_id]).fetchone()
         if row is None:
@@ -284,7 +317,7 @@ class Store:
             "headers": json.dumps(page.headers, ensure_ascii=False), "body": zlib.compress(page.body, RAW_LEVEL),
             "fetched_at": page.fetched_at, "encoding": page.encoding, "encoding_source": page.encoding_source,
             "encoding_evidence": json.dumps(page.encoding_evidence or {}), "kind": page.kind,
-            "source_id": page.source_id, "run_id": run_id,
+            "source_id": page.source_id, "run_id": run_id, "checked_at": page.fetched_at,
         }, pk="url")
 
     def save_article(self, article: Article, run_id: int, alias_rules: Iterable[re.Pattern[str]] = ()) -> str:
@@ -320,6 +353,7 @@ class Store:
         elif existing["content_hash"] != digest or existing["state"] != "live":
             outcome = "updated"
             row["changed_run"] = run_id
+            self._keep_version(existing, run_id)
         else:
             outcome = "unchanged"
         table.upsert(row, pk="source_id")
@@ -331,6 +365,13 @@ class Store:
         self._save_comments(article.source_id, record["comments"])
         self.add_aliases(article.source_id, urls, "seen", run_id)
         return outcome
+
+    def _keep_version(self, row: dict[str, Any], replaced_run: int) -> None:
+        """Keep an article row's content before ``replaced_run`` overwrites it (once per run)."""
+        record = _record({**row, "alias_list": "[]"})
+        self.db["versions"].upsert({"source_id": row["source_id"], "run_id": row["changed_run"],
+                                    "replaced_run": replaced_run, "record": _dumps(record)},
+                                   pk=("source_id", "replaced_run"))
 
     def _save_comments(self, source_id: str, comments: list[dict[str, Any]]) -> None:
         self.db.execute("DELETE FROM comments WHERE source_id = ?", [source_id])
@@ -414,16 +455,39 @@ class Store:
 
     def records(self, state: str = "live") -> Iterator[dict[str, Any]]:
         """Exported records, streamed in ``url`` order, with exactly the keys of design.md."""
+        yield from self._records("state = ? ORDER BY url", [state])
+
+    def record(self, source_id: str) -> dict[str, Any] | None:
+        """The live record of one article, or None."""
+        return next(self._records("source_id = ? AND state = 'live'", [source_id]), None)
+
+    def _records(self, where: str, args: list[Any]) -> Iterator[dict[str, Any]]:
         sql = (
             "SELECT a.*, (SELECT json_group_array(url) FROM (SELECT url FROM aliases "
             "WHERE source_id = a.source_id AND url != a.url ORDER BY url)) AS alias_list "
-            "FROM articles a WHERE state = ? ORDER BY url"
+            f"FROM articles a WHERE {where}"
         )
-        cursor = self.db.conn.execute(sql, [state])
+        cursor = self.db.conn.execute(sql, args)
         columns = [d[0] for d in cursor.description]
         for values in cursor:
-            row = dict(zip(columns, values))
-            yield _record(row)
+            yield _record(dict(zip(columns, values)))
+
+    def records_at(self, run_id: int) -> Iterator[dict[str, Any]]:
+        """Records as they were after run ``run_id``: the articles live then, with the content and the
+        aliases they had then (the change log gives each article's state, ``versions`` its older content)."""
+        live_then = self.db.conn.execute(
+            "SELECT c.source_id FROM changes c WHERE c.run_id = (SELECT max(run_id) FROM changes "
+            "WHERE source_id = c.source_id AND run_id <= ?) AND c.change != 'gone' ORDER BY c.url", [run_id])
+        for (source_id,) in live_then.fetchall():
+            row = self.db.execute("SELECT record FROM versions WHERE source_id = ? AND replaced_run > ? "
+                                  "ORDER BY replaced_run LIMIT 1", [source_id, run_id]).fetchone()
+            record = json.loads(row[0]) if row else next(self._records("source_id = ?", [source_id]), None)
+            if record is None:
+                continue
+            record["aliases"] = [u for (u,) in self.db.execute(
+                "SELECT url FROM aliases WHERE source_id = ? AND first_run <= ? AND url != ? ORDER BY url",
+                [source_id, run_id, record["url"]])]
+            yield record
 
     def errors(self, run_id: int | None = None) -> list[dict[str, Any]]:
         where, args = ("run_id = ?", [run_id]) if run_id is not None else (None, [])
@@ -522,6 +586,7 @@ class Store:
         record = article.to_record()
         if row is None or row["content_hash"] == record["content_hash"]:
             return False
+        self._keep_version(row, run_id)
         self.db["articles"].update(source_id, {
             "title": article.title, "published_at": article.published_at, "published_raw": article.published_raw,
             "updated_at": article.updated_at, "author": article.author, "tags": _dumps(article.tags),

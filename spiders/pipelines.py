@@ -22,6 +22,7 @@ from migrator.clean.repeated import learn, residue, shingles
 from migrator.clean.text import html_to_text
 from migrator.extract import PageResult
 from migrator.extract_pool import ExtractionPool, default_workers
+from migrator.lock import RunLock
 from migrator.rulebook import Rulebook
 from migrator.store import RawPage, Store
 from migrator.urls import derived_source_id, host_allowed, node_id, normalize
@@ -64,6 +65,7 @@ class StorePipeline:
         self.own_run = self.run_id is None
         self.store: Store | None = None
         self.pool: ExtractionPool | None = None
+        self.lock: RunLock | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -73,6 +75,8 @@ class StorePipeline:
         spider = spider or self.crawler.spider
         self.config = spider.config
         self.alias_rules = tuple(re.compile(p) if isinstance(p, str) else p for p in self.config.alias_rules)
+        if self.own_run:  # `scrapy crawl` or a Scrapyd job: one writer at a time, as `migrator` runs hold it
+            self.lock = RunLock(self.db_path).acquire()
         self.store = Store(self.db_path)
         self.rulebook = Rulebook.for_run(self.config, self.db_path)  # accepted rules; learned ones unless learn = false
         self.repeated = self.rulebook.texts(self.store.boilerplate())
@@ -105,6 +109,8 @@ class StorePipeline:
                        "errors": stats.get("migrator/errors", 0)}
             self.store.finish_run(self.run_id, "finished", summary)
         self.store.close()
+        if self.lock is not None:
+            self.lock.release()
 
     async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         """Extract a page (in a worker process when there is one), then store the item in one transaction;

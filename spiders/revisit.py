@@ -1,14 +1,20 @@
-"""Cheap re-crawls: conditional requests for article pages from the validators stored last time.
+"""Cheap re-crawls: which known articles a sync asks again, and conditional requests for them.
 
 Revisit policy by page role: the front page, listings, feeds and sitemaps carry no validators, so
 they are fetched in full every run and new articles show; an article page stored with an ETag or a
 Last-Modified is asked with If-None-Match / If-Modified-Since. A 304 gets the stored body back, so
 the spider still follows its links (articles reachable only from other articles stay found); the
 pipeline marks the article seen without extracting it again.
+
+Revisit policy by article age (opt-in, :class:`RevisitPolicy`): old articles rarely change, so they
+are asked only when their last check has expired or a sitemap's ``<lastmod>`` says they changed.
 """
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
@@ -17,6 +23,76 @@ from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 
 from migrator.store import Store
+
+
+def _when(value: str | None) -> datetime | None:
+    """An ISO 8601 time as an aware datetime (naive ones taken as UTC); None when absent or unreadable.
+
+    >>> _when("2014-12-30T19:00:00+03:00").isoformat(), _when("2026-11-27"), _when("soon")
+    ('2014-12-30T19:00:00+03:00', datetime.datetime(2026, 11, 27, 0, 0, tzinfo=datetime.timezone.utc), None)
+    """
+    try:
+        parsed = datetime.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class RevisitPolicy:
+    """Which known articles a sync asks again: the fresh ones every run, old ones when their last check
+    expired (never when ``expire_days`` is None). Unknown publication or check times count as due."""
+
+    fresh_days: int = 0
+    expire_days: int | None = None
+
+    @classmethod
+    def from_config(cls, config: Any) -> RevisitPolicy | None:
+        """The mapping's ``[crawl]`` revisit keys; None (every article every run) when neither is set."""
+        fresh, expire = config.revisit_fresh_days, config.revisit_expire_days
+        return None if fresh is None and expire is None else cls(fresh or 0, expire)
+
+    def due(self, published_at: str | None, checked_at: str | None, now: datetime) -> bool:
+        """Ask this article again this run?
+
+        >>> now = datetime(2026, 11, 27, tzinfo=timezone.utc)
+        >>> policy = RevisitPolicy(fresh_days=30, expire_days=90)
+        >>> policy.due("2026-11-20T10:00:00+03:00", "2026-11-26T00:00:00+00:00", now)  # fresh
+        True
+        >>> policy.due("2014-12-30T19:00:00+03:00", "2026-11-26T00:00:00+00:00", now)  # old, checked yesterday
+        False
+        >>> policy.due("2014-12-30T19:00:00+03:00", "2026-07-01T00:00:00+00:00", now)  # old, check expired
+        True
+        """
+        published, checked = _when(published_at), _when(checked_at)
+        if published is None or checked is None:
+            return True
+        if now - published <= timedelta(days=self.fresh_days):
+            return True
+        return self.expire_days is not None and now - checked >= timedelta(days=self.expire_days)
+
+    @staticmethod
+    def changed_since(lastmod: str | None, checked_at: str | None) -> bool:
+        """Does a sitemap ``<lastmod>`` say the page changed after it was last checked?
+
+        A date without a time may mean any moment of that day in any time zone: it counts as later than
+        every check made before the day ended everywhere (12:00 UTC the next day).
+
+        >>> RevisitPolicy.changed_since("2026-11-27", "2026-11-27T20:00:00+00:00")
+        True
+        >>> RevisitPolicy.changed_since("2026-11-25", "2026-11-27T20:00:00+00:00")
+        False
+        >>> RevisitPolicy.changed_since("2026-11-27T10:00:00Z", "2026-11-27T11:00:00+00:00")
+        False
+        """
+        modified, checked = _when(lastmod), _when(checked_at)
+        if modified is None:
+            return False
+        if checked is None:
+            return True
+        if len((lastmod or "").strip()) == len("2026-11-27"):
+            modified += timedelta(days=1, hours=12)
+        return modified > checked
 
 
 class ConditionalRequestsMiddleware:

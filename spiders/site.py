@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime, timezone
 from typing import Any, AsyncIterator, Iterator
 from urllib.parse import urljoin, urlsplit
 
@@ -20,8 +21,10 @@ from twisted.python.failure import Failure
 from migrator.encoding import decode_html
 from migrator.mapping import Config, load_config
 from migrator.store import Store, utcnow
+from migrator.urls import normalize
 from spiders.frontier import Frontier
 from spiders.items import AliasItem, ErrorItem, NotModifiedItem, PageItem, VisitItem
+from spiders.revisit import RevisitPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +83,10 @@ class SiteSpider(Spider):
             strip_query=tuple(config.strip_query), alias_rules=self.alias_rules,
             max_pages=config.max_pages,
         )
+        self.policy = RevisitPolicy.from_config(config)
+        #: Known articles the revisit policy skipped this run -> when they were last checked; a sitemap
+        #: <lastmod> later than that still brings one back.
+        self.deferred: dict[str, str | None] = {}
 
     # -- seeds ----------------------------------------------------------------------------------
 
@@ -98,21 +105,41 @@ class SiteSpider(Spider):
             seen, pending = store.frontier(run_id)
             self.frontier.restore(seen)
             resumed = [self._request(url, role, priority) for url, role, priority in pending]
-            fresh = list(self._seeds())
+            fresh, skipped = list(self._seeds()), []
             if self.settings.get("MIGRATOR_MODE") == "sync":
-                fresh += self._revisits(store.article_urls())
+                revisits, skipped = self._revisits(store, run_id)
+                fresh += revisits
             with store.batch():
                 store.frontier_add(run_id, _queued(fresh))
+                store.frontier_add(run_id, [(url, "article", 0) for url in skipped], state="skipped")
         finally:
             store.close()
         if seen:
             logger.info("resumed frontier: %d URLs known, %d still to fetch", len(seen), len(resumed))
         return resumed + fresh
 
-    def _revisits(self, urls: list[str]) -> list[Request]:
-        """Sync: every known article is asked again (conditionally), so edits and removals show even when
-        no listing links to the article any more."""
-        return [self._request(url, role="article") for url in urls if self.frontier.admit(url)]
+    def _revisits(self, store: Store, run_id: int) -> tuple[list[Request], list[str]]:
+        """Sync: known articles are asked again (conditionally), so edits and removals show even when no
+        listing links to the article any more; with a revisit policy, only the due ones (and every gone one,
+        so a restored article comes back). A skipped article's URLs, aliases too, are marked seen, so links
+        do not fetch them either, and returned as skipped; a resumed run takes back its skipped ones."""
+        skipped_before = store.frontier_skipped(run_id)
+        now = datetime.now(timezone.utc)
+        requests, skipped = [], []
+        for url, state, published_at, checked_at, aliases in store.revisit_candidates():
+            if url in skipped_before:
+                self.deferred[url] = checked_at
+                continue
+            admitted = self.frontier.admit(url)
+            if not admitted:
+                continue
+            if self.policy is None or state != "live" or self.policy.due(published_at, checked_at, now):
+                requests.append(self._request(admitted, role="article"))
+                continue
+            self.deferred[admitted] = checked_at
+            skipped += [admitted, *filter(None, map(self.frontier.admit, aliases))]
+        self.crawler.stats.inc_value("migrator/revisit/not-due", len(self.deferred))
+        return requests, skipped
 
     def _seeds(self) -> Iterator[Request]:
         roots = []
@@ -256,12 +283,27 @@ class SiteSpider(Spider):
                 if admitted:
                     yield self._request(admitted, role="sitemap", priority=5)
             return
+        yield from self._changed_in_sitemap(root, response.url)
         urls = [(e.text or "").strip() for e in root.iter("{*}loc", "link", "{*}link", "guid")
                 if e.get("isPermaLink", "true").lower() != "false"]  # "1135 at http://…" is an id, not a URL
         urls += [e.get("href", "") for e in root.iter("{http://www.w3.org/2005/Atom}link")]
         found = [urljoin(response.url, u) for u in urls if u]
         for admitted in self.frontier.admit_all(dict.fromkeys(found), response.url):
             yield self._request(admitted, priority=1)
+
+    def _changed_in_sitemap(self, root: Any, base: str) -> Iterator[Request]:
+        """Articles the revisit policy skipped whose sitemap ``<lastmod>`` is later than their last check."""
+        if not self.deferred:
+            return
+        for entry in root.iter("{*}url"):
+            loc, lastmod = entry.findtext("{*}loc"), entry.findtext("{*}lastmod")
+            if not loc or not lastmod:
+                continue
+            url = normalize(urljoin(base, loc.strip()), self.frontier.strip_query)
+            if url in self.deferred and RevisitPolicy.changed_since(lastmod, self.deferred[url]):
+                del self.deferred[url]
+                self.crawler.stats.inc_value("migrator/revisit/lastmod")
+                yield self._request(url, role="article", priority=1)
 
     def closed(self, reason: str) -> None:
         for name, count in self.frontier.skipped.items():

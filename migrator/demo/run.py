@@ -1,16 +1,23 @@
-"""``migrator demo``: serve the bundled demo site, migrate it, score the result against its truth."""
+"""``migrator demo``: serve the bundled demo site, migrate it, score the result against its truth, then
+export it, serve its new-platform counterpart (with planted differences) and diff the two."""
 from __future__ import annotations
 
+import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from migrator.crawl import CrawlSummary, run_crawl
+from migrator.demo.newsite import NewSite
 from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
+from migrator.diff import diff
 from migrator.evaluate import compare
+from migrator.export import export_store
+from migrator.htmlreport import render
 from migrator.mapping import load_config
+from migrator.newplatform import NewPlatform
 from migrator.store import Store
 
 DEMO_MAPPING = "demo.toml"
@@ -21,6 +28,10 @@ class DemoReport:
     summary: CrawlSummary
     quality: dict[str, Any]
     sample: dict[str, Any]
+    export: str = ""
+    #: the diff against the counterpart: its summary, whether it found exactly what was planted, the HTML report
+    parity: dict[str, Any] = field(default_factory=dict)
+    parity_html: str = ""
 
 
 def absolute_truth(site: DemoSite, base: str) -> list[dict[str, Any]]:
@@ -52,12 +63,37 @@ def run_demo(db: str, *, articles: int = 300, seed: int = 7, theme: str = "garla
         truth = absolute_truth(site, server.url)
     store = Store(db, create=False)
     records = list(store.records())
+    export = str(Path(db).with_suffix(".jsonl"))
+    with open(export, "w", encoding="utf-8") as out:  # links between articles rewritten to new (root-relative) URLs
+        export_store(store, "jsonl", out, platform=NewPlatform(), rewrite_links=True)
     store.close()
     sample = dict(records[0]) if records else {}
     if sample:
         sample["body_html"] = sample["body_html"][:300] + "…"
         sample["body_text"] = sample["body_text"][:300] + "…"
-    return DemoReport(summary, compare(records, truth), sample)
+    report = DemoReport(summary, compare(records, truth), sample, export)
+    if records:
+        report.parity, report.parity_html = parity(export, str(Path(db).with_name(Path(db).stem + "-parity.html")))
+    return report
+
+
+def parity(export: str, html_path: str, seed: int = 1) -> tuple[dict[str, Any], str]:
+    """Serve the counterpart built from the export, diff the export against it, write the HTML report.
+
+    Returns the report's summary, with ``as_planted``: whether it names exactly the planted differences.
+    """
+    with open(export, encoding="utf-8") as lines:
+        records = [json.loads(line) for line in lines]
+    site = NewSite(records, seed=seed)
+    with DemoServer(site) as server:
+        found = diff(records, NewPlatform().with_base(server.url), old_base=server.url).as_dict()
+        truth = site.truth(server.url)
+    Path(html_path).write_text(render(found, "Parity: the demo site vs its new-platform counterpart"),
+                               encoding="utf-8")
+    got = {"missing": {m["old_url"] for m in found["missing"]},
+           "changed": {c["old_url"]: c["fields"] for c in found["changed"]},
+           "broken_redirects": {b["old_url"]: b["suggested"] for b in found["broken_redirects"]}}
+    return {**found["summary"], "as_planted": got == truth}, str(Path(html_path).resolve())
 
 
 def serve_forever(*, articles: int, seed: int, theme: str, port: int = 8000) -> None:

@@ -10,8 +10,17 @@ import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from typing import Protocol
 
 from migrator.demo.site import DemoSite, SiteSpec
+
+
+class Site(Protocol):
+    """What the server needs of a site: the old demo site and its new-platform counterpart both have it."""
+
+    def delay(self, path_and_query: str) -> float: ...
+
+    def respond(self, method: str, path_and_query: str, headers: dict[str, str]) -> tuple[int, list[tuple[str, str]], bytes]: ...
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -52,7 +61,7 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], site: DemoSite) -> None:
+    def __init__(self, address: tuple[str, int], site: Site) -> None:
         super().__init__(address, _Handler)
         self.site = site
         self.hits: Counter[tuple[str, int]] = Counter()
@@ -64,9 +73,9 @@ class _Server(ThreadingHTTPServer):
 
 
 class DemoServer:
-    """A running demo site: ``with DemoServer(site) as server: fetch(server.url + "/")``."""
+    """A running demo site (or counterpart): ``with DemoServer(site) as server: fetch(server.url + "/")``."""
 
-    def __init__(self, site: DemoSite | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, site: Site | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
         self.site = site or DemoSite()
         self._address = (host, port)
         self._server: _Server | None = None

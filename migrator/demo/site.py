@@ -127,6 +127,7 @@ class SiteSpec:
     theme: str = "garland"
     archive_items: int = 24
     edited: tuple[int, ...] = ()  # node ids whose body changed
+    edited_on: date | None = None  # when they changed (Last-Modified, sitemap lastmod); None: a day after the last comment
     added: int = 0  # new articles, newest, with new node ids
     removed: tuple[int, ...] = ()  # node ids that now answer 404
     version: int = 0  # changes sidebars and view counters, not content
@@ -377,7 +378,8 @@ class DemoSite:
         title, alias, tags = self.title(i), self.alias(i), self.tags(i)
         last = max([published, *(c.published for c in comments)])
         if options.edit_seed:
-            last += timedelta(days=1)
+            last = (datetime.combine(self.spec.edited_on, datetime.min.time(), MSK) if self.spec.edited_on
+                    else last + timedelta(days=1))
         parts = (title, alias, published.isoformat(), author, tags, mode, sources, body_html,
                  tuple((c.cid, c.author, c.published.isoformat(), c.paragraphs) for c in comments))
         etag, last_modified = validators(parts, last)
