@@ -12,12 +12,14 @@ import gzip
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from migrator.clean.text import html_to_text
 from migrator.encoding import decode_html
 from migrator.extract import PageResult, extract
+from migrator.extract.region import Regions, learn_templates
 from migrator.record import EXPORT_KEYS, Article
 from migrator.urls import derived_source_id, node_id
 
@@ -134,10 +136,11 @@ def reclean(store: Store, config: Config, rulebook: Rulebook, *, dry_run: bool =
     """
     report = RecleanReport(dry_run=dry_run)
     texts = rulebook.texts(store.boilerplate())
+    regions = Regions.from_rows(store.template_rows())
     updates: list[tuple[str, Article]] = []
     for row, page in store.stored_pages():
         report.articles += 1
-        article = _reextract(row, page, config, rulebook, texts, report.removed)
+        article = _reextract(row, page, config, rulebook, texts, report.removed, regions)
         if article is None:
             report.not_articles.append(row["url"])
         elif article.to_record()["content_hash"] != row["content_hash"]:
@@ -157,9 +160,10 @@ def reclean(store: Store, config: Config, rulebook: Rulebook, *, dry_run: bool =
 
 
 def _reextract(row: dict[str, Any], page: dict[str, Any], config: Config, rulebook: Rulebook,
-               texts: dict[str, int], removed: Counter[str]) -> Article | None:
-    """The crawler's steps for one stored page: extract, then the rulebook and the learned blocks."""
-    result = extract(page["url"], page_text(page), config)
+               texts: dict[str, int], removed: Counter[str], regions: Regions | None = None) -> Article | None:
+    """The crawler's steps for one stored page: extract (in the learned content regions), then the rulebook
+    and the learned blocks."""
+    result = extract(page["url"], page_text(page), config, regions)
     if result.kind != "article" or result.article is None:
         return None
     removed.update(result.removed)
@@ -170,3 +174,35 @@ def _reextract(row: dict[str, Any], page: dict[str, Any], config: Config, rulebo
         article.body_text = html_to_text(article.body_html)
         removed.update(by_rule)
     return article
+
+
+# -- content regions learned from the stored pages ----------------------------------------------------
+
+#: Stored generic pages that templates are learned from (their HTML is held in memory while learning).
+REGION_PAGES = 2000
+
+
+def learn_regions(store: Store, limit: int = REGION_PAGES) -> Regions:
+    """The content regions of the templates of the live generic articles' stored pages."""
+    pages = (page_text(page) for row, page in store.stored_pages() if row["profile"] == "generic")
+    return Regions(learn_templates(islice(pages, limit)))
+
+
+def apply_regions(store: Store, config: Config, rulebook: Rulebook, regions: Regions,
+                  run_id: int) -> tuple[list[str], list[str]]:
+    """Re-extract the live generic articles' stored pages in the learned regions, with the crawler's rules.
+
+    Records whose content changes are updated (as changes of ``run_id``); returns the source ids of those
+    updated and of those whose page no longer extracts as an article (the caller decides their fate).
+    """
+    texts = rulebook.texts(store.boilerplate())
+    changed, not_articles, removed = [], [], Counter[str]()
+    for row, page in store.stored_pages():  # it lists the articles first, so rewriting them as it goes is safe
+        if row["profile"] != "generic":
+            continue
+        article = _reextract(row, page, config, rulebook, texts, removed, regions)
+        if article is None:
+            not_articles.append(row["source_id"])
+        elif store.update_content(row["source_id"], article, run_id):
+            changed.append(row["source_id"])
+    return changed, not_articles

@@ -105,6 +105,11 @@ class Store:
             db["boilerplate"].create({
                 "text": str, "pages": int, "share": float, "sample_url": str, "learned_run": int,
             }, pk="text")
+        if "templates" not in db.table_names():
+            # Content regions learned per page template of generic pages (migrator.extract.region).
+            db["templates"].create({
+                "xpath": str, "skeleton": str, "pages": int, "agreeing": int, "learned_run": int,
+            }, pk="xpath")
         if "changes" not in db.table_names():
             db["changes"].create({
                 "run_id": int, "source_id": str, "url": str, "change": str, "at": str,
@@ -480,6 +485,19 @@ class Store:
         """Every learned repeated block with its evidence (pages, share, sample URL), most frequent first."""
         return list(self.db["boilerplate"].rows_where(order_by="pages desc, text"))
 
+    def save_templates(self, rows: Iterable[dict[str, Any]], run_id: int) -> None:
+        """Replace the learned templates: each learning pass sees the whole corpus, so its findings are the
+        current truth (rows: ``xpath``, ``skeleton`` as a list, ``pages``, ``agreeing``)."""
+        self.db.execute("DELETE FROM templates")
+        for row in rows:
+            self.db["templates"].upsert({**row, "skeleton": _dumps(sorted(row["skeleton"])), "learned_run": run_id},
+                                        pk="xpath")
+
+    def template_rows(self) -> list[dict[str, Any]]:
+        """The learned templates, most pages first, ``skeleton`` parsed."""
+        rows = list(self.db["templates"].rows_where(order_by="pages desc, xpath"))
+        return [{**row, "skeleton": json.loads(row["skeleton"])} for row in rows]
+
     def sample_url(self, text: str) -> str | None:
         """The URL of a live article whose body text holds ``text``, or None."""
         row = self.db.execute("SELECT url FROM articles WHERE state = 'live' AND instr(body_text, ?) LIMIT 1",
@@ -517,7 +535,8 @@ class Store:
 
     def update_content(self, source_id: str, article: Article, run_id: int) -> bool:
         """Replace a live article's content fields after an offline re-cleaning; URL, aliases and run
-        bookkeeping stay. True (and an "updated" change for ``run_id``) when the content hash changed."""
+        bookkeeping stay. True (and an "updated" change for ``run_id``) when the content hash changed;
+        an article this run created stays "new" (its regions were learned at the end of the same run)."""
         row = self._get(self.db["articles"], source_id)
         record = article.to_record()
         if row is None or row["content_hash"] == record["content_hash"]:
@@ -530,7 +549,7 @@ class Store:
             "comment_count": len(article.comments), "content_hash": record["content_hash"], "changed_run": run_id,
         })
         self._save_comments(source_id, record["comments"])
-        self.record_change(run_id, source_id, row["url"], "updated")
+        self.record_change(run_id, source_id, row["url"], "new" if row["first_run"] == run_id else "updated")
         return True
 
 

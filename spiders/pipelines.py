@@ -21,7 +21,9 @@ from scrapy.exceptions import DropItem
 from migrator.clean.repeated import learn, residue, shingles
 from migrator.clean.text import html_to_text
 from migrator.extract import PageResult
+from migrator.extract.region import Regions
 from migrator.extract_pool import ExtractionPool, default_workers
+from migrator.offline import apply_regions, learn_regions
 from migrator.rulebook import Rulebook
 from migrator.store import RawPage, Store
 from migrator.urls import derived_source_id, host_allowed, node_id, normalize
@@ -79,7 +81,8 @@ class StorePipeline:
         self.repeated_shingles = shingles(self.repeated)
         if self.own_run:
             self.run_id = self.store.begin_run("scrapy crawl", ",".join(self.config.start_urls), {})
-        self.pool = ExtractionPool(self.config, self._workers())
+        self.regions = Regions.from_rows(self.store.template_rows())  # learned by earlier runs
+        self.pool = ExtractionPool(self.config, self._workers(), self.regions)
 
     def _workers(self) -> int:
         """``MIGRATOR_EXTRACT_WORKERS`` processes (default: one per spare core); 0 on Twisted's own reactors,
@@ -98,6 +101,7 @@ class StorePipeline:
             self.pool.close()
         if self.store is None:
             return
+        self.learn_content_regions()
         self.remove_repeated_blocks()
         if self.own_run:
             stats = self.stats.get_stats()
@@ -152,6 +156,26 @@ class StorePipeline:
         if outcome == "unchanged":
             self.stats.inc_value("migrator/articles")
         return item
+
+    def learn_content_regions(self) -> None:
+        """Learn where each template of the generic pages keeps its content, and re-extract those pages in it.
+
+        Runs when a crawl ends, over the stored raw pages (no fetching), before the repeated blocks are
+        learned, so those are learned from bodies already cut to the region. The templates are kept in the
+        database; later runs extract their pages in them as they load, and ``migrator reclean`` too.
+        """
+        regions = learn_regions(self.store)
+        with self.store.batch():
+            self.store.save_templates(regions.rows(), self.run_id)
+            changed, not_articles = apply_regions(self.store, self.config, self.rulebook, regions, self.run_id)
+            demoted = [sid for sid in not_articles if self.store.demote(sid, self.run_id, "no article in its region")]
+        for _ in demoted:
+            self.stats.inc_value("migrator/articles", -1)
+            self.stats.inc_value("migrator/skipped/listing")
+        self.stats.set_value("migrator/regions/templates", len(regions.templates))
+        self.stats.set_value("migrator/regions/records", len(changed))
+        logger.info("content regions: %d templates learned, %d records re-extracted in them, %d withdrawn",
+                    len(regions.templates), len(changed), len(demoted))
 
     def remove_repeated_blocks(self) -> None:
         """Learn the blocks that repeat across this site's bodies and strip them from every record.
