@@ -18,7 +18,7 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from migrator.clean.repeated import learn, residue, shingles
+from migrator.clean.repeated import learn, listings_of_excerpts, residue, shingles
 from migrator.clean.text import html_to_text
 from migrator.extract import PageResult
 from migrator.extract.region import Regions
@@ -103,6 +103,7 @@ class StorePipeline:
             return
         self.learn_content_regions()
         self.remove_repeated_blocks()
+        self.withdraw_listings()
         if self.own_run:
             stats = self.stats.get_stats()
             summary = {"pages": stats.get("migrator/pages", 0), "articles": stats.get("migrator/articles", 0),
@@ -176,6 +177,17 @@ class StorePipeline:
         self.stats.set_value("migrator/regions/records", len(changed))
         logger.info("content regions: %d templates learned, %d records re-extracted in them, %d withdrawn",
                     len(regions.templates), len(changed), len(demoted))
+
+    def withdraw_listings(self) -> None:
+        """Withdraw generic records that are mostly excerpts of several other records: paginated home,
+        category, tag and author pages of a site without a profile, whose excerpts read like an article."""
+        listings = listings_of_excerpts(self.store.body_texts("generic"))
+        with self.store.batch():
+            demoted = [sid for sid in listings if self.store.demote(sid, self.run_id, "excerpts of other articles")]
+        for source_id in demoted:
+            logger.info("withdrawn %s: excerpts of other articles", source_id)
+            self.stats.inc_value("migrator/articles", -1)
+            self.stats.inc_value("migrator/skipped/listing")
 
     def remove_repeated_blocks(self) -> None:
         """Learn the blocks that repeat across this site's bodies and strip them from every record.

@@ -142,3 +142,51 @@ def residue(text: str, known: set[tuple[str, ...]]) -> list[str]:
         if tuple(words[i:i + _N]) in known:
             covered[i:i + _N] = [True] * _N
     return [w for w, c in zip(words, covered) if not c]
+
+
+#: A body made of passages of at least this many other bodies...
+MIN_SOURCES = 3
+#: ...which together cover at least this share of its shingles, is a listing of their excerpts.
+MIN_COPIED = 0.5
+#: A passage counts when it brings at least this many shingles not already covered.
+MIN_PASSAGE = 5
+
+
+def listings_of_excerpts(bodies: Mapping[str, str]) -> list[str]:
+    """Keys of the bodies that are mostly excerpts of several other bodies: a listing page, not an article.
+
+    Each body is covered greedily by the others, a passage counting only for the shingles it adds, so a
+    short article quoted the same way on many listings is never taken for one (each listing adds nothing
+    to the first), while a listing of eight excerpts has eight sources.
+
+    >>> posts = {"rye": "Rye loaves need a long cold proof in the cellar overnight. Then the crust cracks.",
+    ...          "jam": "Plum jam sets faster when the fruit is picked slightly under ripe. Then we jar it.",
+    ...          "hay": "Hay meadows flower late in June along the northern river banks. Then cattle graze."}
+    >>> home = " ".join(text.split(". ")[0] for text in posts.values())
+    >>> listings_of_excerpts({**posts, "home": home, "tag": posts["rye"].split(". ")[0]})
+    ['home']
+    """
+    own = {key: shingles([text]) for key, text in bodies.items()}
+    owners: dict[tuple[str, ...], set[str]] = {}
+    for key, grams in own.items():
+        for gram in grams:
+            owners.setdefault(gram, set()).add(key)
+    return [key for key, grams in own.items() if grams and _copied(key, grams, owners)]
+
+
+def _copied(key: str, grams: set[tuple[str, ...]], owners: Mapping[tuple[str, ...], set[str]]) -> bool:
+    """Greedy cover of one body by the others: enough distinct sources covering enough of it."""
+    by_source: dict[str, set[tuple[str, ...]]] = {}
+    for gram in grams:
+        for other in owners[gram] - {key}:
+            by_source.setdefault(other, set()).add(gram)
+    covered: set[tuple[str, ...]] = set()
+    sources = 0
+    while by_source:
+        best = max(by_source, key=lambda o: len(by_source[o] - covered))
+        gain = by_source.pop(best) - covered
+        if len(gain) < MIN_PASSAGE:
+            break
+        covered |= gain
+        sources += 1
+    return sources >= MIN_SOURCES and len(covered) >= MIN_COPIED * len(grams)

@@ -17,11 +17,12 @@ import argparse
 import json
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from functools import cached_property
 from html import escape
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from faker import Faker
 
@@ -42,7 +43,8 @@ SHARE_HEADING = "Share this:"
 #: Template phrases that must never reach a record.
 TEMPLATE_PHRASES = (NEWSLETTER[:60], RELATED_HEADING, SHARE_HEADING, "Leave a Reply", "Recent Posts",
                     "Proudly powered by WordPress", TAGLINE, "Your email address will not be published")
-EASTERN = timezone(timedelta(hours=-5))
+#: The blog's own zone: its dates carry the offset in force on that day (EST or EDT).
+TIMEZONE = "America/New_York"
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ class BlogSite:
         fake = Faker("en_US")
         fake.seed_instance(self.spec.seed)
         rng = random.Random(self.spec.seed)
-        start = datetime(2016, 3, 1, 8, 0, tzinfo=EASTERN)
+        start = datetime(2016, 3, 1, 8, 0, tzinfo=ZoneInfo(TIMEZONE))
         posts = []
         for number in range(1, self.spec.posts + 1):
             title = fake.sentence(nb_words=rng.randint(4, 9)).rstrip(".").title()
@@ -345,6 +347,11 @@ class BlogSite:
         return self._shell(base, post.title, f"post-template-default single single-post postid-{post.number + 100} "
                                              "single-format-standard", main, head)
 
+    @staticmethod
+    def _page_url(base: str, prefix: str, number: int) -> str:
+        """WordPress links a listing's first page by the listing's own URL, the others under ``/page/N/``."""
+        return f"{base}{prefix}/" if number == 1 else f"{base}{prefix}/page/{number}/"
+
     def _listing(self, base: str, posts: list[Post], page: int, prefix: str, body_class: str) -> str | None:
         """Newest first, ``PER_PAGE`` excerpts a page, WordPress's numbered pagination."""
         ordered = sorted(posts, key=lambda p: p.published, reverse=True)
@@ -360,9 +367,10 @@ class BlogSite:
                          f'<div class="entry-summary"><p>{escape(" ".join(words[:35]))} [&hellip;]</p></div>'
                          f'<a class="more-link" href="{base}{post.path}">Continue reading</a></article>')
         numbers = "".join(f'<span aria-current="page" class="page-numbers current">{n}</span>' if n == page else
-                          f'<a class="page-numbers" href="{base}{prefix}/page/{n}/">{n}</a>' for n in range(1, pages + 1))
+                          f'<a class="page-numbers" href="{self._page_url(base, prefix, n)}">{n}</a>'
+                          for n in range(1, pages + 1))
         if page < pages:
-            numbers += f'<a class="next page-numbers" href="{base}{prefix}/page/{page + 1}/">Next &raquo;</a>'
+            numbers += f'<a class="next page-numbers" href="{self._page_url(base, prefix, page + 1)}">Next &raquo;</a>'
         title = prefix.rsplit("/", 1)[-1].replace("-", " ").title() or SITE_NAME
         main = "\n".join(items) + f'<nav class="navigation pagination"><div class="nav-links">{numbers}</div></nav>'
         return self._shell(base, title, body_class, main)

@@ -16,7 +16,7 @@ from migrator.clean.rules import norm
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _CANONICAL = etree.XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
 _TITLE = etree.XPath("//title")
-_TITLE_SEPARATORS = (" | ", " :: ", " — ", " - ", " « ", " » ")
+_TITLE_SEPARATORS = (" | ", " :: ", " — ", " – ", " - ", " « ", " » ")  # " – ": WordPress's default
 
 #: Names that mean "no registered author" on Russian and English Drupal sites.
 GUESTS = frozenset(("гость", "аноним", "anonymous", "guest", "анонимный пользователь"))
