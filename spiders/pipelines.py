@@ -194,18 +194,12 @@ class StorePipeline:
 
         Runs when a crawl ends, over the whole corpus, one extraction profile (template family) at a
         time; what it learns is kept in the database and applied to each page as it is loaded in
-        later runs, so content hashes stay stable.
+        later runs, so content hashes stay stable. With ``learn = false`` nothing is learned, but the
+        accepted rules still sweep the corpus: a page whose only text is theirs (re-wrapped in other
+        markup, so no block of it was removed when it loaded) is withdrawn all the same.
         """
-        learned: dict[str, int] = {}
-        if not self.rulebook.learn:
-            return
-        for profile in self.store.profiles():
-            found = learn(html for _, html in islice(self.store.bodies(profile), LEARN_SAMPLE))
-            if found:
-                sampled = min(sum(1 for _ in self.store.bodies(profile)), LEARN_SAMPLE)
-                self.store.save_boilerplate(found, sampled, self.run_id)
-                learned.update(found)
-        if not learned:
+        learned = self._learn_repeated() if self.rulebook.learn else {}
+        if not learned and not self.repeated and not any(r.status == "accepted" for r in self.rulebook.rules):
             return
         new = [text for text in learned if text not in self.repeated]
         self.repeated.update(self.rulebook.allowed(learned))
@@ -234,6 +228,17 @@ class StorePipeline:
         self.stats.set_value("migrator/repeated/records", changed)
         logger.info("repeated blocks: %d learned (%d new), removed from %d records; %d pages held nothing else",
                     len(learned), len(new), changed, demoted)
+
+    def _learn_repeated(self) -> dict[str, int]:
+        """Repeated blocks of each extraction profile's bodies, saved with their page counts."""
+        learned: dict[str, int] = {}
+        for profile in self.store.profiles():
+            found = learn(html for _, html in islice(self.store.bodies(profile), LEARN_SAMPLE))
+            if found:
+                sampled = min(sum(1 for _ in self.store.bodies(profile)), LEARN_SAMPLE)
+                self.store.save_boilerplate(found, sampled, self.run_id)
+                learned.update(found)
+        return learned
 
     def _bodies(self) -> Iterator[tuple[str, str]]:
         """(source_id, body_html) of every live article, one at a time: bodies get rewritten as they are

@@ -184,6 +184,8 @@ class BlogSite:
         if parts[0] in ("category", "tag", "author") and len(parts) == 2:
             chosen = [p for p in self.posts if parts[1] in self._archive_slugs(p, parts[0])]
             return self._listing(base, chosen, page, f"/{parts[0]}/{parts[1]}", f"archive {parts[0]}") if chosen else None
+        if parts == ["newsletter"] and page == 1:
+            return self._newsletter(base)
         if len(parts) == 4 and page == 1:
             for post in self.posts:
                 if post.path == path:
@@ -351,6 +353,18 @@ class BlogSite:
     def _page_url(base: str, prefix: str, number: int) -> str:
         """WordPress links a listing's first page by the listing's own URL, the others under ``/page/N/``."""
         return f"{base}{prefix}/" if number == 1 else f"{base}{prefix}/page/{number}/"
+
+    def _newsletter(self, base: str) -> str:
+        """The sign-up page every post links to: the blurb itself (as one paragraph of its own), a form and
+        the latest letters: no article, only the template's text and links."""
+        letters = "".join(f'<li><a href="{base}{p.path}">{escape(p.title)}</a></li>' for p in self.posts[-3:][::-1])
+        main = (f'<article id="post-2" class="post-2 page type-page status-publish hentry"><header class="entry-header">'
+                f'<h1 class="entry-title">Newsletter</h1></header><div class="entry-content">'
+                f'<p><strong>{NEWSLETTER.split("? ")[0]}?</strong> {NEWSLETTER.split("? ", 1)[1]}</p>'
+                f'<form class="mc4wp-form" method="post"><p><label>Email address</label><input type="email" name="EMAIL">'
+                f'</p><p><input type="submit" value="Sign up"></p></form>'
+                f'<h2 class="wp-block-heading">Recent letters</h2><ul class="wp-block-list">{letters}</ul></div></article>')
+        return self._shell(base, "Newsletter", "page-template-default page page-id-2", main)
 
     def _listing(self, base: str, posts: list[Post], page: int, prefix: str, body_class: str) -> str | None:
         """Newest first, ``PER_PAGE`` excerpts a page, WordPress's numbered pagination."""
