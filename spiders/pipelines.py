@@ -101,9 +101,10 @@ class StorePipeline:
             self.pool.close()
         if self.store is None:
             return
+        self.withdraw_listings()        # before regions are learned: a listing's template is no article's
         self.learn_content_regions()
         self.remove_repeated_blocks()
-        self.withdraw_listings()
+        self.withdraw_listings()        # again: cut to their region and cleaned, more listings show
         if self.own_run:
             stats = self.stats.get_stats()
             summary = {"pages": stats.get("migrator/pages", 0), "articles": stats.get("migrator/articles", 0),

@@ -268,7 +268,7 @@ def _drop_orphan_headings(parent: HtmlElement, body: HtmlElement) -> int:
         rules.remove(parent)
         parent, count = grand, count + 1
     for child in reversed(list(parent)):
-        if not norm(child.text_content()) and not norm(child.tail or ""):
+        if not isinstance(child.tag, str) or (not norm(child.text_content()) and not norm(child.tail or "")):
             continue
         if child.tag not in _HEADING_TAGS or norm(child.tail or ""):
             break

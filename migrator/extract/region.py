@@ -33,8 +33,11 @@ MIN_PAGES = 5
 SAME_TEMPLATE = 0.7
 #: A block whose text stands on this share of a template's pages is template, not content.
 TEMPLATE_SHARE = 0.3
-#: A descriptor or class name on this share of a template's pages belongs to the template.
+#: A descriptor on this share of a template's pages belongs to its skeleton...
 STABLE_SHARE = 0.5
+#: ...and an id or class name on this share names a template part in the region's XPath (``category-baking``
+#: on half the posts names no part: a region must be found on every page of the template).
+STABLE_NAME_SHARE = 0.9
 #: The region must be the deepest majority holder on at least this share of the pages...
 MIN_AGREEMENT = 0.5
 #: ...where the deepest majority holder is the element holding more than this share of a page's content words.
@@ -191,7 +194,7 @@ def xpath_of(element: HtmlElement, stable: set[str]) -> str:
 
 
 def stable_names(docs: Sequence[HtmlElement]) -> set[str]:
-    """``#id`` and ``.class`` names standing on :data:`STABLE_SHARE` of the pages: the template's own."""
+    """``#id`` and ``.class`` names standing on :data:`STABLE_NAME_SHARE` of the pages: the template's own."""
     counts: Counter[str] = Counter()
     for doc in docs:
         names = set()
@@ -201,7 +204,7 @@ def stable_names(docs: Sequence[HtmlElement]) -> set[str]:
                 names.update([f"#{ident}"] if ident else [])
                 names.update(f".{c}" for c in classes)
         counts.update(names)
-    return {name for name, n in counts.items() if n >= STABLE_SHARE * len(docs)}
+    return {name for name, n in counts.items() if n >= STABLE_NAME_SHARE * len(docs)}
 
 
 def learn_template(docs: Sequence[HtmlElement]) -> Template | None:
