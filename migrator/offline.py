@@ -184,7 +184,7 @@ REGION_PAGES = 2000
 
 def learn_regions(store: Store, limit: int = REGION_PAGES) -> Regions:
     """The content regions of the templates of the live generic articles' stored pages."""
-    pages = (page_text(page) for row, page in store.stored_pages() if row["profile"] == "generic")
+    pages = (page_text(page) for _, page in store.stored_pages("generic"))
     return Regions(learn_templates(islice(pages, limit)))
 
 
@@ -197,9 +197,7 @@ def apply_regions(store: Store, config: Config, rulebook: Rulebook, regions: Reg
     """
     texts = rulebook.texts(store.boilerplate())
     changed, not_articles, removed = [], [], Counter[str]()
-    for row, page in store.stored_pages():  # it lists the articles first, so rewriting them as it goes is safe
-        if row["profile"] != "generic":
-            continue
+    for row, page in store.stored_pages("generic"):  # it lists the articles first: rewriting them as it goes is safe
         article = _reextract(row, page, config, rulebook, texts, removed, regions)
         if article is None:
             not_articles.append(row["source_id"])

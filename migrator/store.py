@@ -520,8 +520,9 @@ class Store:
         run["stats"] = json.loads(run["stats"] or "{}")
         return run
 
-    def stored_pages(self) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
-        """(live article row, its stored page) for every live article whose raw page was kept.
+    def stored_pages(self, profile: str | None = None) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+        """(live article row, its stored page) for every live article (of one extraction profile) whose raw
+        page was kept.
 
         The page is the one at the article's canonical URL when kept, else one of its aliases';
         ``body`` comes decompressed, ``headers`` parsed.
@@ -529,7 +530,8 @@ class Store:
         sql = ("SELECT p.url, p.status, p.headers, p.body, p.fetched_at, p.encoding FROM pages p "
                "WHERE p.status = 200 AND p.kind = 'article' AND (p.url = ? OR p.url IN "
                "(SELECT url FROM aliases WHERE source_id = ?)) ORDER BY p.url = ? DESC, length(p.url), p.url LIMIT 1")
-        for article in list(self.db["articles"].rows_where("state = 'live'", order_by="url")):
+        where, args = ("state = 'live'", []) if profile is None else ("state = 'live' AND profile = ?", [profile])
+        for article in list(self.db["articles"].rows_where(where, args, order_by="url")):
             found = self.db.execute(sql, [article["url"], article["source_id"], article["url"]]).fetchone()
             if found is None:
                 continue
@@ -540,11 +542,16 @@ class Store:
 
     def update_content(self, source_id: str, article: Article, run_id: int) -> bool:
         """Replace a live article's content fields after an offline re-cleaning; URL, aliases and run
-        bookkeeping stay. True (and an "updated" change for ``run_id``) when the content hash changed;
+        bookkeeping stay. True (and an "updated" change for ``run_id``) when the content hash changed (a
+        change of markup alone is written without one);
         an article this run created stays "new" (its regions were learned at the end of the same run)."""
         row = self._get(self.db["articles"], source_id)
         record = article.to_record()
-        if row is None or row["content_hash"] == record["content_hash"]:
+        if row is None:
+            return False
+        if row["content_hash"] == record["content_hash"]:
+            if row["body_html"] != article.body_html:  # the same content in other markup: no edit to report
+                self.db["articles"].update(source_id, {"body_html": article.body_html})
             return False
         self.db["articles"].update(source_id, {
             "title": article.title, "published_at": article.published_at, "published_raw": article.published_raw,

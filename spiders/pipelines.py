@@ -164,19 +164,23 @@ class StorePipeline:
 
         Runs when a crawl ends, over the stored raw pages (no fetching), before the repeated blocks are
         learned, so those are learned from bodies already cut to the region. The templates are kept in the
-        database; later runs extract their pages in them as they load, and ``migrator reclean`` too.
+        database; later runs extract their pages in them as they load, and ``migrator reclean`` too, so
+        when a run learns the same regions it started with, every record already stands as they make it.
         """
         regions = learn_regions(self.store)
+        changed: list[str] = []
+        demoted: list[str] = []
         with self.store.batch():
             self.store.save_templates(regions.rows(), self.run_id)
-            changed, not_articles = apply_regions(self.store, self.config, self.rulebook, regions, self.run_id)
-            demoted = [sid for sid in not_articles if self.store.demote(sid, self.run_id, "no article in its region")]
+            if regions.shapes() != self.regions.shapes():
+                changed, not_articles = apply_regions(self.store, self.config, self.rulebook, regions, self.run_id)
+                demoted = [sid for sid in not_articles if self.store.demote(sid, self.run_id, "no article in its region")]
         for _ in demoted:
             self.stats.inc_value("migrator/articles", -1)
             self.stats.inc_value("migrator/skipped/listing")
         self.stats.set_value("migrator/regions/templates", len(regions.templates))
         self.stats.set_value("migrator/regions/records", len(changed))
-        logger.info("content regions: %d templates learned, %d records re-extracted in them, %d withdrawn",
+        logger.info("content regions: %d templates learned, %d records changed in them, %d withdrawn",
                     len(regions.templates), len(changed), len(demoted))
 
     def withdraw_listings(self) -> None:

@@ -189,6 +189,30 @@ def drop_leading(body: HtmlElement, title: str) -> int:
     return dropped
 
 
+def trim_breaks(body: HtmlElement) -> int:
+    """Line breaks before the body's first word or after its last: what is left of the title and date
+    lines :func:`drop_leading` emptied in a table-layout page (``<br>`` has no block to vanish with).
+
+    >>> body = lxml.html.fragment_fromstring("<div><br><br><p>Text.<br>More.</p><br></div>")
+    >>> trim_breaks(body), lxml.html.tostring(body, encoding="unicode")
+    (3, '<div><p>Text.<br>More.</p></div>')
+    """
+    order: list[HtmlElement | None] = []  # None: a text node
+    for event, element in etree.iterwalk(body, events=("start", "end")):
+        if event == "start":
+            order.append(element if element.tag == "br" else None if norm(element.text or "") else element)
+        elif element is not body and norm(element.tail or ""):
+            order.append(None)
+    texts = [i for i, item in enumerate(order) if item is None]
+    if not texts:
+        return 0
+    edges = order[:texts[0]] + order[texts[-1] + 1:]
+    breaks = [item for item in edges if item is not None and item.tag == "br"]
+    for br in breaks:
+        rules.remove(br)
+    return len(breaks)
+
+
 def images_of(doc: HtmlElement, text: str, url: str) -> list[str]:
     """Images of the original page inside the smallest element that holds most of the body's words."""
     paragraphs = sorted(text.split("\n\n"), key=len)
@@ -327,6 +351,7 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
     published_at, raw = date_of(doc, text, config, ld, getattr(meta, "date", None))
     title = title_of(doc, body, config, ld, getattr(meta, "title", None))
     drop_leading(body, title)
+    trim_breaks(body)
     text = element_to_text(body)
     article = Article(url=url, source_id="", title=title, published_at=published_at, published_raw=raw,
                       author=_author(doc, config, ld, meta), body_text=text,

@@ -266,6 +266,10 @@ class Regions:
         return [{"xpath": t.xpath, "skeleton": t.skeleton, "pages": t.pages, "agreeing": t.agreeing}
                 for t in self.templates]
 
+    def shapes(self) -> set[tuple[str, frozenset[str]]]:
+        """What decides extraction (XPath and skeleton of each template), without the evidence counts."""
+        return {(t.xpath, t.skeleton) for t in self.templates}
+
     def __bool__(self) -> bool:
         return bool(self.templates)
 
