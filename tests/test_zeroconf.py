@@ -167,6 +167,26 @@ def test_reclean_extracts_in_the_stored_regions(blog: dict[str, Any], tmp_path: 
     assert changed >= 40 and "+Posted in" in proc.stdout
 
 
+def test_hashed_build_without_names_to_read_still_beats_trafilatura(tmp_path: Path) -> None:
+    """The same blog with every class hashed, no ids and only divs: the region is found by position alone."""
+    site = BlogSite(BlogSpec(theme="hashed"))
+    with DemoServer(site) as server:  # type: ignore[arg-type]
+        base = server.url
+        proc = migrator("crawl", base + "/", "--db", str(tmp_path / "blog.db"), "--timezone", TIMEZONE)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    records, truth = export(tmp_path / "blog.db"), site.truth(base)
+    quality = compare(records, truth)
+    assert quality["found"] == 80 and quality["not_in_truth"] == 0, quality["not_in_truth_sample"]
+    assert not [r["url"] for r in records for phrase in TEMPLATE_PHRASES if phrase in (r["body_text"] or "")]
+    (template,) = Store(tmp_path / "blog.db", create=False).template_rows()
+    assert "@id" not in template["xpath"] and "class" not in template["xpath"]  # positions only
+    theirs = trafilatura_f1(tmp_path / "blog.db", truth)
+    precise = trafilatura_f1(tmp_path / "blog.db", truth, include_comments=False, favor_precision=True)
+    print(f"hashed blog body F1: ours {quality['body_f1']:.4f}, trafilatura {theirs:.4f} (defaults), "
+          f"{precise:.4f} (precision, no comments)")
+    assert quality["body_f1"] >= max(theirs, precise) and quality["body_f1"] >= 0.99
+
+
 # -- learning off: the accepted rules still withdraw template-only pages ------------------------------
 
 NOTICE = ("Dear readers, after twenty years this site has moved to a new platform. The old pages stay online for "

@@ -7,6 +7,10 @@ post navigation, and — inside ``.entry-content``, with no class of their own, 
 editors paste them — a newsletter blurb, a "You might also enjoy" list of related posts and a
 share bar. Author and date stand in visible text and in meta tags (Open Graph, JSON-LD).
 
+With ``theme = "hashed"`` the same site comes as a component framework's build renders it: each class
+list hashed into one CSS-module name, no ids, ``<div>`` for every sectioning element — nothing an
+extractor can read as "content" by name.
+
 ``BlogSite(spec).respond(method, path, headers)`` answers one request, so
 :class:`migrator.demo.server.DemoServer` serves it; ``truth(base)`` lists every post with its body
 text. Serve it by hand with ``python -m migrator.demo.blog --port 8001``.
@@ -14,8 +18,10 @@ text. Serve it by hand with ``python -m migrator.demo.blog --port 8001``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -53,6 +59,7 @@ class BlogSpec:
 
     posts: int = 80
     seed: int = 11
+    theme: str = "wordpress"  # "wordpress" | "hashed"
 
 
 @dataclass
@@ -163,11 +170,12 @@ class BlogSite:
         base = f"http://{host}"
         path = urlsplit(path_and_query).path
         html = self._route(path, base)
+        status = 200
         if html is None:
-            return self._page(404, self._shell(base, "Page not found", "error404",
-                                               '<section class="error-404 not-found"><h1 class="page-title">'
-                                               "Oops! That page can&rsquo;t be found.</h1></section>"))
-        return self._page(200, html)
+            status, html = 404, self._shell(base, "Page not found", "error404",
+                                            '<section class="error-404 not-found"><h1 class="page-title">'
+                                            "Oops! That page can&rsquo;t be found.</h1></section>")
+        return self._page(status, hashed_build(html) if self.spec.theme == "hashed" else html)
 
     @staticmethod
     def _page(status: int, html: str) -> Response:
@@ -390,6 +398,25 @@ class BlogSite:
         return self._shell(base, title, body_class, main)
 
 
+_CLASS = re.compile(r"""\bclass=(["'])(.*?)\1""")
+_ID = re.compile(r"""\sid=(["'])[^"']*\1""")
+_SECTIONING = re.compile(r"<(/?)(?:article|main|aside|header|footer|nav|section)\b")
+
+
+def _module_name(match: re.Match[str]) -> str:
+    """One CSS-module name for a class list, as a bundler derives it (a hash of the source)."""
+    return f'class="css-{hashlib.sha1(match.group(2).encode()).hexdigest()[:7]}"'
+
+
+def hashed_build(html: str) -> str:
+    """A page as a component framework's build renders it: hashed class names, no ids, only divs.
+
+    >>> hashed_build('<main id="primary" class="site-main"><p class="a b">x</p></main>')
+    '<div class="css-45bbcc8"><p class="css-7dbde93">x</p></div>'
+    """
+    return _SECTIONING.sub(r"<\1div", _ID.sub("", _CLASS.sub(_module_name, html)))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Serve the blog in the foreground until interrupted."""
     from migrator.demo.server import _Server
@@ -399,8 +426,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8001)
     parser.add_argument("--posts", type=int, default=BlogSpec.posts)
     parser.add_argument("--seed", type=int, default=BlogSpec.seed)
+    parser.add_argument("--theme", default=BlogSpec.theme, choices=["wordpress", "hashed"])
     args = parser.parse_args(argv)
-    server = _Server((args.host, args.port), BlogSite(BlogSpec(args.posts, args.seed)))  # type: ignore[arg-type]
+    server = _Server((args.host, args.port), BlogSite(BlogSpec(args.posts, args.seed, args.theme)))  # type: ignore[arg-type]
     print(f"serving the blog on http://{args.host}:{server.server_address[1]}/ (Ctrl-C stops)", flush=True)
     try:
         server.serve_forever()
