@@ -1,5 +1,6 @@
-"""Extraction without fetching: saved page files (``migrator extract``) and the raw pages a crawl
-kept in the database (``migrator reclean``).
+"""Extraction without fetching: saved page files (``migrator extract``), the raw pages a crawl
+kept in the database (``migrator reclean``), and the content regions learned from those pages at
+crawl end (:func:`learn_regions`, :func:`apply_regions`).
 
 Both decode bytes the way the crawler does (:func:`migrator.encoding.decode_html`), run the same
 :func:`migrator.extract.extract`, and derive ``source_id`` as the crawler does, so what they print
