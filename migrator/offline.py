@@ -17,11 +17,12 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
+from migrator.clean.repeated import drop_blocks, learn, listings_of_excerpts
 from migrator.clean.text import html_to_text
 from migrator.encoding import decode_html
 from migrator.extract import PageResult, extract
-from migrator.extract.region import Regions, learn_templates
-from migrator.record import EXPORT_KEYS, Article
+from migrator.extract.region import MIN_PAGES, Regions, learn_templates
+from migrator.record import EXPORT_KEYS, Article, content_hash
 from migrator.urls import derived_source_id, node_id
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def source_id_of(result: PageResult, url: str, config: Config) -> str:
     return result.source_id or node_id(url, rules) or derived_source_id(url)
 
 
-def page_record(path: Path, config: Config, url: str | None = None) -> dict[str, Any]:
+def page_record(path: Path, config: Config, url: str | None = None, regions: Regions | None = None) -> dict[str, Any]:
     """One saved page as a JSON-ready record: ``file``, ``kind`` and the record keys of design.md.
 
     A page that is no article still gets a record (empty fields, its main text in ``body_text``
@@ -57,7 +58,7 @@ def page_record(path: Path, config: Config, url: str | None = None) -> dict[str,
     """
     url = url or path.resolve().as_uri()
     decoded = decode_html(read_page(path))
-    result = extract(url, decoded.text, config)
+    result = extract(url, decoded.text, config, regions)
     if result.article is not None:
         result.article.source_id = source_id_of(result, url, config)
         record = result.article.to_record()
@@ -70,9 +71,44 @@ def page_record(path: Path, config: Config, url: str | None = None) -> dict[str,
 
 
 def extract_files(paths: Iterable[Path], config: Config, url: str | None = None) -> Iterator[dict[str, Any]]:
-    """:func:`page_record` of each file, in order."""
-    for path in paths:
-        yield page_record(path, config, url)
+    """:func:`page_record` of each file, in order, compared with the other files the way a crawl's pages are
+    at its end: extracted in the content regions of their templates, without the blocks that repeat
+    across them, excerpt listings marked as listings. Pages of unrelated sites learn nothing from each other.
+    """
+    paths = list(paths)
+    regions = file_regions(paths, config, url)
+    records = [page_record(path, config, url, regions) for path in paths]
+    if len(records) >= MIN_PAGES:
+        compare_records(records)
+    yield from records
+
+
+def compare_records(records: list[dict[str, Any]]) -> None:
+    """The crawl-end steps for a set of records, in place: excerpt listings become listings, and blocks that
+    repeat across the articles' bodies go (:mod:`migrator.clean.repeated`)."""
+    articles = {i: r for i, r in enumerate(records) if r["kind"] == "article"}
+    for i in listings_of_excerpts({i: r["body_text"] or "" for i, r in articles.items()}):
+        articles.pop(i).update(kind="listing", reason="listing: excerpts of other pages")
+    repeated = learn(r["body_html"] or "" for r in articles.values())
+    for record in articles.values():
+        html, removed = drop_blocks(record["body_html"] or "", repeated)
+        if removed:
+            record.update(body_html=html, body_text=html_to_text(html))
+            record["content_hash"] = content_hash(record)
+
+
+def file_regions(paths: list[Path], config: Config, url: str | None = None) -> Regions:
+    """Content regions of the templates among saved pages, for templates whose pages the single-page
+    extractor mostly takes for articles (a crawl learns from its articles only, the same way)."""
+    if len(paths) < MIN_PAGES:
+        return Regions()
+    texts = {decode_html(read_page(path)).text: path for path in paths}
+
+    def articles(sample: list[str]) -> bool:
+        kinds = [extract(url or texts[html].resolve().as_uri(), html, config).kind for html in sample]
+        return kinds.count("article") > len(kinds) / 2
+
+    return Regions(learn_templates(texts, accept=articles))
 
 
 # -- re-cleaning the stored pages -------------------------------------------------------------------

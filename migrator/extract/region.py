@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -227,11 +227,13 @@ def learn_template(docs: Sequence[HtmlElement]) -> Template | None:
     return Template(common, xpath, len(docs), agreeing)
 
 
-def learn_templates(pages: Iterable[str]) -> list[Template]:
+def learn_templates(pages: Iterable[str], accept: Callable[[list[str]], bool] | None = None) -> list[Template]:
     """Every template with a trusted content region among some pages' HTML.
 
     Two passes keep memory bounded: skeletons first (each tree dropped at once), then each template's
-    first :data:`SAMPLE` pages parsed again to find its region.
+    first :data:`SAMPLE` pages parsed again to find its region. ``accept``, given a template's sample
+    pages, may turn the template down (pages not known to be articles: a listing template has a
+    region too, but no article in it).
     """
     htmls = list(pages)
     groups: list[tuple[frozenset[str], list[int]]] = []
@@ -241,7 +243,10 @@ def learn_templates(pages: Iterable[str]) -> list[Template]:
             _join(groups, skeleton(doc), i)
     found = []
     for _, members in groups:
-        docs = [parse(htmls[i]) for i in members[:SAMPLE]]
+        sample = [htmls[i] for i in members[:SAMPLE]]
+        if len(sample) < MIN_PAGES or (accept is not None and not accept(sample)):
+            continue
+        docs = [parse(html) for html in sample]
         template = learn_template([d for d in docs if d is not None])
         if template is not None:
             found.append(template)
