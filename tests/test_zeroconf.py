@@ -80,6 +80,29 @@ def test_regions_survive_pickling_for_the_extraction_workers() -> None:
     assert again.region(doc) is not None and again.templates[0].xpath == regions.templates[0].xpath
 
 
+def test_extract_compares_saved_pages_of_one_site_like_a_crawl(tmp_path: Path) -> None:
+    """`migrator extract` over saved posts and home pages of the hashed build: the posts are cut to their
+    template's region and lose the newsletter blurb, the home pages stay listings."""
+    site = BlogSite(BlogSpec(posts=30, theme="hashed"))
+    posts = {}
+    for i, post in enumerate(site.posts):
+        path = tmp_path / f"post{i:02d}.html"
+        path.write_bytes(site.respond("GET", post.path, {"Host": "blog.test"})[2])
+        posts[str(path)] = post
+    homes = [tmp_path / f"home{n}.html" for n in range(1, 5)]
+    for n, path in enumerate(homes, 1):
+        path.write_bytes(site.respond("GET", f"/page/{n}/" if n > 1 else "/", {"Host": "blog.test"})[2])
+    proc = migrator("extract", *posts, *map(str, homes))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    records = {r["file"]: r for r in map(json.loads, proc.stdout.splitlines())}
+    ours = body_f1([(post.body_text, records[path]["body_text"] or "") for path, post in posts.items()])
+    theirs = body_f1([(post.body_text, trafilatura.extract(Path(path).read_text(encoding="utf-8")) or "")
+                      for path, post in posts.items()])
+    assert ours >= 0.99 and ours >= theirs, (ours, theirs)
+    assert not [path for path in posts for phrase in TEMPLATE_PHRASES if phrase in (records[path]["body_text"] or "")]
+    assert [records[str(path)]["kind"] for path in homes] == ["listing"] * 4
+
+
 # -- the blog crawled with no mapping -------------------------------------------------------------------
 
 
