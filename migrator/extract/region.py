@@ -49,17 +49,28 @@ _IGNORED = frozenset({"script", "style", "noscript", "template", "head", "title"
 _DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"\w+")
 _ROOTS = frozenset({"html", "body"})
+_PLAIN_TAG = re.compile(r"[A-Za-z][\w.-]*")
 
 
 def _tag(element: HtmlElement) -> str | None:
     return element.tag if isinstance(element.tag, str) else None
 
 
+def _usable(name: str) -> bool:
+    """A name that can stand for a template part: no digits (``post-123`` is one page's, not the template's)
+    and no quotes (a utility class such as ``content-['']`` cannot go into an XPath string).
+
+    >>> [_usable(n) for n in ("entry-content", "post-123", "after:content-['']")]
+    [True, False, False]
+    """
+    return not _DIGIT.search(name) and "'" not in name and '"' not in name
+
+
 def _names(element: HtmlElement) -> tuple[str | None, list[str]]:
-    """An element's id and class names, leaving out those with digits (``post-123``: one page's, not the template's)."""
+    """An element's usable id and class names."""
     ident = element.get("id")
-    classes = [c for c in (element.get("class") or "").split() if not _DIGIT.search(c)]
-    return (ident if ident and not _DIGIT.search(ident) else None), classes
+    classes = [c for c in (element.get("class") or "").split() if _usable(c)]
+    return (ident if ident and _usable(ident) else None), classes
 
 
 def descriptor(element: HtmlElement) -> str:
@@ -160,19 +171,29 @@ def _class_test(name: str) -> str:
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
 
+def _node_test(tag: str) -> str:
+    """A tag as an XPath node test; a prefixed one (Word's ``o:p``) by its name, since no namespace is bound.
+
+    >>> _node_test("div"), _node_test("o:p")
+    ('div', "*[name()='o:p']")
+    """
+    return tag if _PLAIN_TAG.fullmatch(tag) else f"*[name()='{tag}']"
+
+
 def _step(element: HtmlElement, stable: set[str]) -> str:
     """One XPath step: the stable id, else the stable class names, else the position among same-tag siblings."""
     ident, classes = _names(element)
+    test = _node_test(element.tag)
     if ident and f"#{ident}" in stable:
-        return f"{element.tag}[@id='{ident}']"
+        return f"{test}[@id='{ident}']"
     kept = sorted(c for c in set(classes) if f".{c}" in stable)
     if kept:
-        return element.tag + "".join(f"[{_class_test(c)}]" for c in kept)
+        return test + "".join(f"[{_class_test(c)}]" for c in kept)
     parent = element.getparent()
     if parent is None:
-        return element.tag
+        return test
     position = [s for s in parent if s.tag == element.tag].index(element) + 1
-    return f"{element.tag}[{position}]"
+    return f"{test}[{position}]"
 
 
 def xpath_of(element: HtmlElement, stable: set[str]) -> str:
@@ -298,5 +319,8 @@ class Regions:
         template = self.template_of(doc)
         if template is None:
             return None
-        found = [e for e in template.select(doc) if isinstance(e, HtmlElement)]
+        try:
+            found = [e for e in template.select(doc) if isinstance(e, HtmlElement)]
+        except etree.XPathError:  # a learned region never breaks extraction: the page falls back
+            return None
         return max(found, key=lambda e: len(norm(e.text_content())), default=None)
