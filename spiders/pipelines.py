@@ -104,7 +104,8 @@ class StorePipeline:
         self.withdraw_listings()        # before regions are learned: a listing's template is no article's
         self.learn_content_regions()
         self.remove_repeated_blocks()
-        self.withdraw_listings()        # again: cut to their region and cleaned, more listings show
+        if self.withdraw_listings():    # again: cut to their region and cleaned, more listings show...
+            self.learn_content_regions()  # ...and the template they made is learned no more
         if self.own_run:
             stats = self.stats.get_stats()
             summary = {"pages": stats.get("migrator/pages", 0), "articles": stats.get("migrator/articles", 0),
@@ -168,11 +169,12 @@ class StorePipeline:
         when a run learns the same regions it started with, every record already stands as they make it.
         """
         regions = learn_regions(self.store)
+        stored = Regions.from_rows(self.store.template_rows())
         changed: list[str] = []
         demoted: list[str] = []
         with self.store.batch():
             self.store.save_templates(regions.rows(), self.run_id)
-            if regions.shapes() != self.regions.shapes():
+            if regions.shapes() != stored.shapes():
                 changed, not_articles = apply_regions(self.store, self.config, self.rulebook, regions, self.run_id)
                 demoted = [sid for sid in not_articles if self.store.demote(sid, self.run_id, "no article in its region")]
         for _ in demoted:
@@ -183,9 +185,10 @@ class StorePipeline:
         logger.info("content regions: %d templates learned, %d records changed in them, %d withdrawn",
                     len(regions.templates), len(changed), len(demoted))
 
-    def withdraw_listings(self) -> None:
+    def withdraw_listings(self) -> int:
         """Withdraw generic records that are mostly excerpts of several other records: paginated home,
-        category, tag and author pages of a site without a profile, whose excerpts read like an article."""
+        category, tag and author pages of a site without a profile, whose excerpts read like an article.
+        Returns how many were withdrawn."""
         listings = listings_of_excerpts(self.store.body_texts("generic"))
         with self.store.batch():
             demoted = [sid for sid in listings if self.store.demote(sid, self.run_id, "excerpts of other articles")]
@@ -193,6 +196,7 @@ class StorePipeline:
             logger.info("withdrawn %s: excerpts of other articles", source_id)
             self.stats.inc_value("migrator/articles", -1)
             self.stats.inc_value("migrator/skipped/listing")
+        return len(demoted)
 
     def remove_repeated_blocks(self) -> None:
         """Learn the blocks that repeat across this site's bodies and strip them from every record.

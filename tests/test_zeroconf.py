@@ -190,9 +190,11 @@ def test_reclean_extracts_in_the_stored_regions(blog: dict[str, Any], tmp_path: 
     assert changed >= 40 and "+Posted in" in proc.stdout
 
 
-def test_hashed_build_without_names_to_read_still_beats_trafilatura(tmp_path: Path) -> None:
-    """The same blog with every class hashed, no ids and only divs: the region is found by position alone."""
-    site = BlogSite(BlogSpec(theme="hashed"))
+@pytest.mark.parametrize("theme", ["hashed", "magazine"])
+def test_other_builds_of_the_blog_beat_trafilatura_too(theme: str, tmp_path: Path) -> None:
+    """hashed: every class hashed, no ids, only divs, so the region is found by position alone;
+    magazine: each post's first paragraph sits in the header, beside the body, so the region widens to it."""
+    site = BlogSite(BlogSpec(theme=theme))
     with DemoServer(site) as server:  # type: ignore[arg-type]
         base = server.url
         proc = migrator("crawl", base + "/", "--db", str(tmp_path / "blog.db"), "--timezone", TIMEZONE)
@@ -202,12 +204,15 @@ def test_hashed_build_without_names_to_read_still_beats_trafilatura(tmp_path: Pa
     assert quality["found"] == 80 and quality["not_in_truth"] == 0, quality["not_in_truth_sample"]
     assert not [r["url"] for r in records for phrase in TEMPLATE_PHRASES if phrase in (r["body_text"] or "")]
     (template,) = Store(tmp_path / "blog.db", create=False).template_rows()
-    assert "@id" not in template["xpath"] and "class" not in template["xpath"]  # positions only
+    if theme == "hashed":
+        assert "@id" not in template["xpath"] and "class" not in template["xpath"]  # positions only
+    else:
+        assert template["xpath"].endswith("' type-post ')]")  # the whole post, not just .entry-content
     theirs = trafilatura_f1(tmp_path / "blog.db", truth)
     precise = trafilatura_f1(tmp_path / "blog.db", truth, include_comments=False, favor_precision=True)
-    print(f"hashed blog body F1: ours {quality['body_f1']:.4f}, trafilatura {theirs:.4f} (defaults), "
+    print(f"{theme} blog body F1: ours {quality['body_f1']:.4f}, trafilatura {theirs:.4f} (defaults), "
           f"{precise:.4f} (precision, no comments)")
-    assert quality["body_f1"] >= max(theirs, precise) and quality["body_f1"] >= 0.99
+    assert quality["body_f1"] >= max(theirs, precise) and quality["body_f1"] >= 0.98
 
 
 # -- learning off: the accepted rules still withdraw template-only pages ------------------------------

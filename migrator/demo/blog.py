@@ -9,7 +9,8 @@ share bar. Author and date stand in visible text and in meta tags (Open Graph, J
 
 With ``theme = "hashed"`` the same site comes as a component framework's build renders it: each class
 list hashed into one CSS-module name, no ids, ``<div>`` for every sectioning element — nothing an
-extractor can read as "content" by name.
+extractor can read as "content" by name. With ``theme = "magazine"`` each post's first paragraph is set
+as a standfirst in the post's header, above ``.entry-content``, as magazine and news themes do.
 
 ``BlogSite(spec).respond(method, path, headers)`` answers one request, so
 :class:`migrator.demo.server.DemoServer` serves it; ``truth(base)`` lists every post with its body
@@ -59,7 +60,7 @@ class BlogSpec:
 
     posts: int = 80
     seed: int = 11
-    theme: str = "wordpress"  # "wordpress" | "hashed"
+    theme: str = "wordpress"  # "wordpress" | "hashed" | "magazine"
 
 
 @dataclass
@@ -277,13 +278,20 @@ class BlogSite:
                 f'<span class="byline"> by <span class="author vcard"><a class="url fn n" '
                 f'href="{base}/author/{_slug(post.author)}/">{post.author}</a></span></span></div>')
 
+    def _standfirst(self, post: Post) -> str:
+        """The magazine theme's lead: the post's first paragraph, in the header."""
+        if self.spec.theme != "magazine":
+            return ""
+        return f'<p class="entry-standfirst">{escape(post.blocks[0][1])}</p>'
+
     def _content(self, base: str, post: Post) -> str:
         """The post's ``.entry-content``: its blocks, with the blurb, related posts and share bar pasted in."""
         out, paragraphs = [], 0
         blurb = f'<p>{NEWSLETTER} <a href="{base}/newsletter/">Subscribe here</a>.</p>'
         for kind, value in post.blocks:
             if kind == "p":
-                out.append(f"<p>{escape(value)}</p>")
+                if paragraphs or self.spec.theme != "magazine":  # the first one is the standfirst there
+                    out.append(f"<p>{escape(value)}</p>")
                 paragraphs += 1
                 if paragraphs == post.newsletter_after:
                     out.append(blurb)
@@ -346,7 +354,7 @@ class BlogSite:
                 f'<script type="application/ld+json">{json.dumps(ld)}</script>')
         main = f"""
 <article id="post-{post.number + 100}" class="{self._post_classes(post)}">
-\t<header class="entry-header"><h1 class="entry-title">{escape(post.title)}</h1>{self._meta_line(base, post)}</header>
+\t<header class="entry-header"><h1 class="entry-title">{escape(post.title)}</h1>{self._meta_line(base, post)}{self._standfirst(post)}</header>
 \t<div class="entry-content">
 {self._content(base, post)}
 \t</div><!-- .entry-content -->
@@ -385,7 +393,7 @@ class BlogSite:
             words = post.body_text.split()
             items.append(f'<article id="post-{post.number + 100}" class="{self._post_classes(post)}">'
                          f'<header class="entry-header"><h2 class="entry-title"><a href="{base}{post.path}" rel="bookmark">'
-                         f'{escape(post.title)}</a></h2>{self._meta_line(base, post)}</header>'
+                         f'{escape(post.title)}</a></h2>{self._meta_line(base, post)}{self._standfirst(post)}</header>'
                          f'<div class="entry-summary"><p>{escape(" ".join(words[:35]))} [&hellip;]</p></div>'
                          f'<a class="more-link" href="{base}{post.path}">Continue reading</a></article>')
         numbers = "".join(f'<span aria-current="page" class="page-numbers current">{n}</span>' if n == page else
@@ -426,7 +434,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8001)
     parser.add_argument("--posts", type=int, default=BlogSpec.posts)
     parser.add_argument("--seed", type=int, default=BlogSpec.seed)
-    parser.add_argument("--theme", default=BlogSpec.theme, choices=["wordpress", "hashed"])
+    parser.add_argument("--theme", default=BlogSpec.theme, choices=["wordpress", "hashed", "magazine"])
     args = parser.parse_args(argv)
     server = _Server((args.host, args.port), BlogSite(BlogSpec(args.posts, args.seed, args.theme)))  # type: ignore[arg-type]
     print(f"serving the blog on http://{args.host}:{server.server_address[1]}/ (Ctrl-C stops)", flush=True)

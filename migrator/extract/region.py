@@ -42,6 +42,10 @@ STABLE_NAME_SHARE = 0.9
 MIN_AGREEMENT = 0.5
 #: ...where the deepest majority holder is the element holding more than this share of a page's content words.
 MAJORITY = 0.5
+#: A block of this many content words beside the region, in its parent, is a lead: the parent is the region...
+LEAD_WORDS = 15
+#: ...unless the parent adds more than this share of the region's content words (comments, other articles).
+WIDEN_SHARE = 0.5
 #: Pages per template that a region is learned from (enough to see what repeats; bounded on huge sites).
 SAMPLE = 300
 
@@ -167,6 +171,29 @@ def majority_holder(doc: HtmlElement, weights: Counter[HtmlElement]) -> HtmlElem
     return max(holders, key=lambda e: sum(1 for _ in e.iterancestors()), default=None)
 
 
+def widened(holder: HtmlElement, weights: Counter[HtmlElement]) -> HtmlElement:
+    """The holder's parent instead, when beside the holder the parent holds a paragraph of content of its own
+    (a lead or standfirst set above the body) and not much else (comments would be much else).
+
+    >>> import lxml.html
+    >>> doc = lxml.html.fromstring('<html><body><div><p>' + 'lead ' * 20 + '</p><div>' + 'body ' * 60 + '</div></div></body></html>')
+    >>> body = doc.find(".//div/div")
+    >>> widened(body, content_words(doc, set())).tag, widened(body, content_words(doc, set())) is body.getparent()
+    ('div', True)
+    """
+    parent = holder.getparent()
+    if parent is None or parent.tag in _ROOTS or weights[parent] - weights[holder] > WIDEN_SHARE * weights[holder]:
+        return holder
+    for child in parent:
+        if child is holder or not _tag(child):
+            continue
+        for block in child.iter(*BLOCK_TAGS):
+            leaf = not any(_tag(d) in BLOCK_TAGS for d in block.iterdescendants())
+            if leaf and weights[block] >= LEAD_WORDS:
+                return parent
+    return holder
+
+
 def _class_test(name: str) -> str:
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
@@ -235,9 +262,10 @@ def learn_template(docs: Sequence[HtmlElement]) -> Template | None:
     template, stable = template_texts(docs), stable_names(docs)
     votes: Counter[str] = Counter()
     for doc in docs:
-        holder = majority_holder(doc, content_words(doc, template))
+        weights = content_words(doc, template)
+        holder = majority_holder(doc, weights)
         if holder is not None:
-            votes[xpath_of(holder, stable)] += 1
+            votes[xpath_of(widened(holder, weights), stable)] += 1
     if not votes:
         return None
     xpath, agreeing = votes.most_common(1)[0]
