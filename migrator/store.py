@@ -109,7 +109,7 @@ class Store:
             # Content regions learned per page template of generic pages (migrator.extract.region).
             db["templates"].create({
                 "xpath": str, "skeleton": str, "pages": int, "agreeing": int, "learned_run": int,
-            }, pk="xpath")
+            }, pk=("xpath", "skeleton"))  # two templates may keep their content at the same XPath
         if "changes" not in db.table_names():
             db["changes"].create({
                 "run_id": int, "source_id": str, "url": str, "change": str, "at": str,
@@ -496,7 +496,7 @@ class Store:
         self.db.execute("DELETE FROM templates")
         for row in rows:
             self.db["templates"].upsert({**row, "skeleton": _dumps(sorted(row["skeleton"])), "learned_run": run_id},
-                                        pk="xpath")
+                                        pk=("xpath", "skeleton"))
 
     def template_rows(self) -> list[dict[str, Any]]:
         """The learned templates, most pages first, ``skeleton`` parsed."""

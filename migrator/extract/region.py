@@ -4,9 +4,9 @@ A site without a profile still renders every article through a few templates. Pa
 their skeleton (the set of element descriptors: tag, id and class names without digits); within a
 group, a block whose text stands on a large share of the pages is template, and each page's other
 words (outside links) are its content. The content region is the deepest element holding most of a
-page's content words, named by an absolute XPath whose steps use what repeats across the group
-(stable ids and class names, else the position among siblings); the XPath most pages agree on is the
-template's region. Groups of fewer than :data:`MIN_PAGES` pages learn nothing: their pages keep the
+page's content words (or its parent, when that adds a lead paragraph beside it), named by an XPath
+anchored at the nearest stable id, whose steps use what repeats across the group (stable class names,
+else the position among siblings); the XPath most pages agree on is the template's region. Groups of fewer than :data:`MIN_PAGES` pages learn nothing: their pages keep the
 single-page extractor.
 
 Learned at crawl end over the stored raw pages (:func:`learn_templates`), kept in the database's
