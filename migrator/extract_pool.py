@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING, Any, Mapping
 from migrator.extract import PageResult, extract
 
 if TYPE_CHECKING:
+    from migrator.extract.region import Regions
     from migrator.mapping import Config
 
 logger = logging.getLogger(__name__)
 
 _config: Config | None = None
+_regions: Regions | None = None
 
 
 def default_workers() -> int:
@@ -36,39 +38,41 @@ def _portable(config: Config) -> dict[str, Any]:
             for f in dataclasses.fields(config) if f.init for v in [getattr(config, f.name)]}
 
 
-def _init(fields: dict[str, Any]) -> None:
+def _init(fields: dict[str, Any], regions: Regions | None) -> None:
     from migrator.mapping import Config
 
-    global _config
-    _config = Config(**fields)
+    global _config, _regions
+    _config, _regions = Config(**fields), regions
 
 
 def _extract(url: str, html: str) -> PageResult:
     assert _config is not None
-    return extract(url, html, _config)
+    return extract(url, html, _config, _regions)
 
 
 class ExtractionPool:
-    """``await pool.extract(url, html)``: :func:`migrator.extract.extract` with the crawl's config, in a
-    worker process when there is one. The config crosses to each worker once, at start."""
+    """``await pool.extract(url, html)``: :func:`migrator.extract.extract` with the crawl's config and the
+    content regions learned so far, in a worker process when there is one. Both cross to each worker once,
+    at start."""
 
-    def __init__(self, config: Config, workers: int) -> None:
+    def __init__(self, config: Config, workers: int, regions: Regions | None = None) -> None:
         self.config = config
+        self.regions = regions
         self.executor: ProcessPoolExecutor | None = None
         if workers > 0:
             # spawn, not fork: the parent runs a reactor and threads that a fork would copy mid-flight
             self.executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                                initializer=_init, initargs=(_portable(config),))
+                                                initializer=_init, initargs=(_portable(config), regions))
 
     async def extract(self, url: str, html: str) -> PageResult:
         if self.executor is None:
-            return extract(url, html, self.config)
+            return extract(url, html, self.config, self.regions)
         try:
             return await asyncio.wrap_future(self.executor.submit(_extract, url, html))
         except BrokenProcessPool:  # a worker died (OOM killer, signal): carry on in this process
             logger.warning("extraction worker died; extracting in the crawler process from now on")
             self.close()
-            return extract(url, html, self.config)
+            return extract(url, html, self.config, self.regions)
 
     def close(self) -> None:
         if self.executor is not None:

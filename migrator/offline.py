@@ -1,5 +1,6 @@
-"""Extraction without fetching: saved page files (``migrator extract``) and the raw pages a crawl
-kept in the database (``migrator reclean``).
+"""Extraction without fetching: saved page files (``migrator extract``), the raw pages a crawl
+kept in the database (``migrator reclean``), and the content regions learned from those pages at
+crawl end (:func:`learn_regions`, :func:`apply_regions`).
 
 Both decode bytes the way the crawler does (:func:`migrator.encoding.decode_html`), run the same
 :func:`migrator.extract.extract`, and derive ``source_id`` as the crawler does, so what they print
@@ -12,13 +13,16 @@ import gzip
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
+from migrator.clean.repeated import drop_blocks, learn, listings_of_excerpts
 from migrator.clean.text import html_to_text
 from migrator.encoding import decode_html
 from migrator.extract import PageResult, extract
-from migrator.record import EXPORT_KEYS, Article
+from migrator.extract.region import MIN_PAGES, Regions, learn_templates
+from migrator.record import EXPORT_KEYS, Article, content_hash
 from migrator.urls import derived_source_id, node_id
 
 if TYPE_CHECKING:
@@ -46,7 +50,7 @@ def source_id_of(result: PageResult, url: str, config: Config) -> str:
     return result.source_id or node_id(url, rules) or derived_source_id(url)
 
 
-def page_record(path: Path, config: Config, url: str | None = None) -> dict[str, Any]:
+def page_record(path: Path, config: Config, url: str | None = None, regions: Regions | None = None) -> dict[str, Any]:
     """One saved page as a JSON-ready record: ``file``, ``kind`` and the record keys of design.md.
 
     A page that is no article still gets a record (empty fields, its main text in ``body_text``
@@ -54,7 +58,7 @@ def page_record(path: Path, config: Config, url: str | None = None) -> dict[str,
     """
     url = url or path.resolve().as_uri()
     decoded = decode_html(read_page(path))
-    result = extract(url, decoded.text, config)
+    result = extract(url, decoded.text, config, regions)
     if result.article is not None:
         result.article.source_id = source_id_of(result, url, config)
         record = result.article.to_record()
@@ -67,9 +71,44 @@ def page_record(path: Path, config: Config, url: str | None = None) -> dict[str,
 
 
 def extract_files(paths: Iterable[Path], config: Config, url: str | None = None) -> Iterator[dict[str, Any]]:
-    """:func:`page_record` of each file, in order."""
-    for path in paths:
-        yield page_record(path, config, url)
+    """:func:`page_record` of each file, in order, compared with the other files the way a crawl's pages are
+    at its end: extracted in the content regions of their templates, without the blocks that repeat
+    across them, excerpt listings marked as listings. Pages of unrelated sites learn nothing from each other.
+    """
+    paths = list(paths)
+    regions = file_regions(paths, config, url)
+    records = [page_record(path, config, url, regions) for path in paths]
+    if len(records) >= MIN_PAGES:
+        compare_records(records)
+    yield from records
+
+
+def compare_records(records: list[dict[str, Any]]) -> None:
+    """The crawl-end steps for a set of records, in place: excerpt listings become listings, and blocks that
+    repeat across the articles' bodies go (:mod:`migrator.clean.repeated`)."""
+    articles = {i: r for i, r in enumerate(records) if r["kind"] == "article"}
+    for i in listings_of_excerpts({i: r["body_text"] or "" for i, r in articles.items()}):
+        articles.pop(i).update(kind="listing", reason="listing: excerpts of other pages")
+    repeated = learn(r["body_html"] or "" for r in articles.values())
+    for record in articles.values():
+        html, removed = drop_blocks(record["body_html"] or "", repeated)
+        if removed:
+            record.update(body_html=html, body_text=html_to_text(html))
+            record["content_hash"] = content_hash(record)
+
+
+def file_regions(paths: list[Path], config: Config, url: str | None = None) -> Regions:
+    """Content regions of the templates among saved pages, for templates whose pages the single-page
+    extractor mostly takes for articles (a crawl learns from its articles only, the same way)."""
+    if len(paths) < MIN_PAGES:
+        return Regions()
+    texts = {decode_html(read_page(path)).text: path for path in paths}
+
+    def articles(sample: list[str]) -> bool:
+        kinds = [extract(url or texts[html].resolve().as_uri(), html, config).kind for html in sample]
+        return kinds.count("article") > len(kinds) / 2
+
+    return Regions(learn_templates(texts, accept=articles))
 
 
 # -- re-cleaning the stored pages -------------------------------------------------------------------
@@ -134,10 +173,11 @@ def reclean(store: Store, config: Config, rulebook: Rulebook, *, dry_run: bool =
     """
     report = RecleanReport(dry_run=dry_run)
     texts = rulebook.texts(store.boilerplate())
+    regions = Regions.from_rows(store.template_rows())
     updates: list[tuple[str, Article]] = []
     for row, page in store.stored_pages():
         report.articles += 1
-        article = _reextract(row, page, config, rulebook, texts, report.removed)
+        article = _reextract(row, page, config, rulebook, texts, report.removed, regions)
         if article is None:
             report.not_articles.append(row["url"])
         elif article.to_record()["content_hash"] != row["content_hash"]:
@@ -157,9 +197,10 @@ def reclean(store: Store, config: Config, rulebook: Rulebook, *, dry_run: bool =
 
 
 def _reextract(row: dict[str, Any], page: dict[str, Any], config: Config, rulebook: Rulebook,
-               texts: dict[str, int], removed: Counter[str]) -> Article | None:
-    """The crawler's steps for one stored page: extract, then the rulebook and the learned blocks."""
-    result = extract(page["url"], page_text(page), config)
+               texts: dict[str, int], removed: Counter[str], regions: Regions | None = None) -> Article | None:
+    """The crawler's steps for one stored page: extract (in the learned content regions), then the rulebook
+    and the learned blocks."""
+    result = extract(page["url"], page_text(page), config, regions)
     if result.kind != "article" or result.article is None:
         return None
     removed.update(result.removed)
@@ -170,3 +211,33 @@ def _reextract(row: dict[str, Any], page: dict[str, Any], config: Config, rulebo
         article.body_text = html_to_text(article.body_html)
         removed.update(by_rule)
     return article
+
+
+# -- content regions learned from the stored pages ----------------------------------------------------
+
+#: Stored generic pages that templates are learned from (their HTML is held in memory while learning).
+REGION_PAGES = 2000
+
+
+def learn_regions(store: Store, limit: int = REGION_PAGES) -> Regions:
+    """The content regions of the templates of the live generic articles' stored pages."""
+    pages = (page_text(page) for _, page in store.stored_pages("generic"))
+    return Regions(learn_templates(islice(pages, limit)))
+
+
+def apply_regions(store: Store, config: Config, rulebook: Rulebook, regions: Regions,
+                  run_id: int) -> tuple[list[str], list[str]]:
+    """Re-extract the live generic articles' stored pages in the learned regions, with the crawler's rules.
+
+    Records whose content changes are updated (as changes of ``run_id``); returns the source ids of those
+    updated and of those whose page no longer extracts as an article (the caller decides their fate).
+    """
+    texts = rulebook.texts(store.boilerplate())
+    changed, not_articles, removed = [], [], Counter[str]()
+    for row, page in store.stored_pages("generic"):  # it lists the articles first: rewriting them as it goes is safe
+        article = _reextract(row, page, config, rulebook, texts, removed, regions)
+        if article is None:
+            not_articles.append(row["source_id"])
+        elif store.update_content(row["source_id"], article, run_id):
+            changed.append(row["source_id"])
+    return changed, not_articles

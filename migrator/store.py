@@ -107,6 +107,11 @@ class Store:
             db["boilerplate"].create({
                 "text": str, "pages": int, "share": float, "sample_url": str, "learned_run": int,
             }, pk="text")
+        if "templates" not in db.table_names():
+            # Content regions learned per page template of generic pages (migrator.extract.region).
+            db["templates"].create({
+                "xpath": str, "skeleton": str, "pages": int, "agreeing": int, "learned_run": int,
+            }, pk=("xpath", "skeleton"))  # two templates may keep their content at the same XPath
         if "changes" not in db.table_names():
             db["changes"].create({
                 "run_id": int, "source_id": str, "url": str, "change": str, "at": str,
@@ -431,6 +436,11 @@ class Store:
         args = [] if profile is None else [profile]
         yield from self.db.conn.execute(sql + (" AND profile = ?" if profile is not None else ""), args)
 
+    def body_texts(self, profile: str) -> dict[str, str]:
+        """source_id -> body_text of every live article of one extraction profile."""
+        sql = "SELECT source_id, body_text FROM articles WHERE state = 'live' AND profile = ?"
+        return {source_id: text or "" for source_id, text in self.db.conn.execute(sql, [profile])}
+
     def profiles(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT DISTINCT profile FROM articles WHERE state = 'live'")]
 
@@ -544,6 +554,19 @@ class Store:
         """Every learned repeated block with its evidence (pages, share, sample URL), most frequent first."""
         return list(self.db["boilerplate"].rows_where(order_by="pages desc, text"))
 
+    def save_templates(self, rows: Iterable[dict[str, Any]], run_id: int) -> None:
+        """Replace the learned templates: each learning pass sees the whole corpus, so its findings are the
+        current truth (rows: ``xpath``, ``skeleton`` as a list, ``pages``, ``agreeing``)."""
+        self.db.execute("DELETE FROM templates")
+        for row in rows:
+            self.db["templates"].upsert({**row, "skeleton": _dumps(sorted(row["skeleton"])), "learned_run": run_id},
+                                        pk=("xpath", "skeleton"))
+
+    def template_rows(self) -> list[dict[str, Any]]:
+        """The learned templates, most pages first, ``skeleton`` parsed."""
+        rows = list(self.db["templates"].rows_where(order_by="pages desc, xpath"))
+        return [{**row, "skeleton": json.loads(row["skeleton"])} for row in rows]
+
     def sample_url(self, text: str) -> str | None:
         """The URL of a live article whose body text holds ``text``, or None."""
         row = self.db.execute("SELECT url FROM articles WHERE state = 'live' AND instr(body_text, ?) LIMIT 1",
@@ -561,8 +584,9 @@ class Store:
         run["stats"] = json.loads(run["stats"] or "{}")
         return run
 
-    def stored_pages(self) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
-        """(live article row, its stored page) for every live article whose raw page was kept.
+    def stored_pages(self, profile: str | None = None) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+        """(live article row, its stored page) for every live article (of one extraction profile) whose raw
+        page was kept.
 
         The page is the one at the article's canonical URL when kept, else one of its aliases';
         ``body`` comes decompressed, ``headers`` parsed.
@@ -570,7 +594,8 @@ class Store:
         sql = ("SELECT p.url, p.status, p.headers, p.body, p.fetched_at, p.encoding FROM pages p "
                "WHERE p.status = 200 AND p.kind = 'article' AND (p.url = ? OR p.url IN "
                "(SELECT url FROM aliases WHERE source_id = ?)) ORDER BY p.url = ? DESC, length(p.url), p.url LIMIT 1")
-        for article in list(self.db["articles"].rows_where("state = 'live'", order_by="url")):
+        where, args = ("state = 'live'", []) if profile is None else ("state = 'live' AND profile = ?", [profile])
+        for article in list(self.db["articles"].rows_where(where, args, order_by="url")):
             found = self.db.execute(sql, [article["url"], article["source_id"], article["url"]]).fetchone()
             if found is None:
                 continue
@@ -581,10 +606,16 @@ class Store:
 
     def update_content(self, source_id: str, article: Article, run_id: int) -> bool:
         """Replace a live article's content fields after an offline re-cleaning; URL, aliases and run
-        bookkeeping stay. True (and an "updated" change for ``run_id``) when the content hash changed."""
+        bookkeeping stay. True (and an "updated" change for ``run_id``) when the content hash changed (a
+        change of markup alone is written without one);
+        an article this run created stays "new" (its regions were learned at the end of the same run)."""
         row = self._get(self.db["articles"], source_id)
         record = article.to_record()
-        if row is None or row["content_hash"] == record["content_hash"]:
+        if row is None:
+            return False
+        if row["content_hash"] == record["content_hash"]:
+            if row["body_html"] != article.body_html:  # the same content in other markup: no edit to report
+                self.db["articles"].update(source_id, {"body_html": article.body_html})
             return False
         self._keep_version(row, run_id)
         self.db["articles"].update(source_id, {
@@ -595,7 +626,7 @@ class Store:
             "comment_count": len(article.comments), "content_hash": record["content_hash"], "changed_run": run_id,
         })
         self._save_comments(source_id, record["comments"])
-        self.record_change(run_id, source_id, row["url"], "updated")
+        self.record_change(run_id, source_id, row["url"], "new" if row["first_run"] == run_id else "updated")
         return True
 
 

@@ -18,11 +18,13 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from migrator.clean.repeated import learn, residue, shingles
+from migrator.clean.repeated import learn, listings_of_excerpts, residue, shingles
 from migrator.clean.text import html_to_text
 from migrator.extract import PageResult
+from migrator.extract.region import Regions
 from migrator.extract_pool import ExtractionPool, default_workers
 from migrator.lock import RunLock
+from migrator.offline import apply_regions, learn_regions
 from migrator.rulebook import Rulebook
 from migrator.store import RawPage, Store
 from migrator.urls import derived_source_id, host_allowed, node_id, normalize
@@ -83,7 +85,8 @@ class StorePipeline:
         self.repeated_shingles = shingles(self.repeated)
         if self.own_run:
             self.run_id = self.store.begin_run("scrapy crawl", ",".join(self.config.start_urls), {})
-        self.pool = ExtractionPool(self.config, self._workers())
+        self.regions = Regions.from_rows(self.store.template_rows())  # learned by earlier runs
+        self.pool = ExtractionPool(self.config, self._workers(), self.regions)
 
     def _workers(self) -> int:
         """``MIGRATOR_EXTRACT_WORKERS`` processes (default: one per spare core); 0 on Twisted's own reactors,
@@ -102,7 +105,11 @@ class StorePipeline:
             self.pool.close()
         if self.store is None:
             return
+        self.withdraw_listings()        # before regions are learned: a listing's template is no article's
+        self.learn_content_regions()
         self.remove_repeated_blocks()
+        if self.withdraw_listings():    # again: cut to their region and cleaned, more listings show...
+            self.learn_content_regions()  # ...and the template they made is learned no more
         if self.own_run:
             stats = self.stats.get_stats()
             summary = {"pages": stats.get("migrator/pages", 0), "articles": stats.get("migrator/articles", 0),
@@ -159,23 +166,55 @@ class StorePipeline:
             self.stats.inc_value("migrator/articles")
         return item
 
+    def learn_content_regions(self) -> None:
+        """Learn where each template of the generic pages keeps its content, and re-extract those pages in it.
+
+        Runs when a crawl ends, over the stored raw pages (no fetching), before the repeated blocks are
+        learned, so those are learned from bodies already cut to the region. The templates are kept in the
+        database; later runs extract their pages in them as they load, and ``migrator reclean`` too, so
+        when a run learns the same regions it started with, every record already stands as they make it.
+        """
+        regions = learn_regions(self.store)
+        stored = Regions.from_rows(self.store.template_rows())
+        changed: list[str] = []
+        demoted: list[str] = []
+        with self.store.batch():
+            self.store.save_templates(regions.rows(), self.run_id)
+            if regions.shapes() != stored.shapes():
+                changed, not_articles = apply_regions(self.store, self.config, self.rulebook, regions, self.run_id)
+                demoted = [sid for sid in not_articles if self.store.demote(sid, self.run_id, "no article in its region")]
+        for _ in demoted:
+            self.stats.inc_value("migrator/articles", -1)
+            self.stats.inc_value("migrator/skipped/listing")
+        self.stats.set_value("migrator/regions/templates", len(regions.templates))
+        self.stats.set_value("migrator/regions/records", len(changed))
+        logger.info("content regions: %d templates learned, %d records changed in them, %d withdrawn",
+                    len(regions.templates), len(changed), len(demoted))
+
+    def withdraw_listings(self) -> int:
+        """Withdraw generic records that are mostly excerpts of several other records: paginated home,
+        category, tag and author pages of a site without a profile, whose excerpts read like an article.
+        Returns how many were withdrawn."""
+        listings = listings_of_excerpts(self.store.body_texts("generic"))
+        with self.store.batch():
+            demoted = [sid for sid in listings if self.store.demote(sid, self.run_id, "excerpts of other articles")]
+        for source_id in demoted:
+            logger.info("withdrawn %s: excerpts of other articles", source_id)
+            self.stats.inc_value("migrator/articles", -1)
+            self.stats.inc_value("migrator/skipped/listing")
+        return len(demoted)
+
     def remove_repeated_blocks(self) -> None:
         """Learn the blocks that repeat across this site's bodies and strip them from every record.
 
         Runs when a crawl ends, over the whole corpus, one extraction profile (template family) at a
         time; what it learns is kept in the database and applied to each page as it is loaded in
-        later runs, so content hashes stay stable.
+        later runs, so content hashes stay stable. With ``learn = false`` nothing is learned, but the
+        accepted rules still sweep the corpus: a page whose only text is theirs (re-wrapped in other
+        markup, so no block of it was removed when it loaded) is withdrawn all the same.
         """
-        learned: dict[str, int] = {}
-        if not self.rulebook.learn:
-            return
-        for profile in self.store.profiles():
-            found = learn(html for _, html in islice(self.store.bodies(profile), LEARN_SAMPLE))
-            if found:
-                sampled = min(sum(1 for _ in self.store.bodies(profile)), LEARN_SAMPLE)
-                self.store.save_boilerplate(found, sampled, self.run_id)
-                learned.update(found)
-        if not learned:
+        learned = self._learn_repeated() if self.rulebook.learn else {}
+        if not learned and not self.repeated and not any(r.status == "accepted" for r in self.rulebook.rules):
             return
         new = [text for text in learned if text not in self.repeated]
         self.repeated.update(self.rulebook.allowed(learned))
@@ -204,6 +243,17 @@ class StorePipeline:
         self.stats.set_value("migrator/repeated/records", changed)
         logger.info("repeated blocks: %d learned (%d new), removed from %d records; %d pages held nothing else",
                     len(learned), len(new), changed, demoted)
+
+    def _learn_repeated(self) -> dict[str, int]:
+        """Repeated blocks of each extraction profile's bodies, saved with their page counts."""
+        learned: dict[str, int] = {}
+        for profile in self.store.profiles():
+            found = learn(html for _, html in islice(self.store.bodies(profile), LEARN_SAMPLE))
+            if found:
+                sampled = min(sum(1 for _ in self.store.bodies(profile)), LEARN_SAMPLE)
+                self.store.save_boilerplate(found, sampled, self.run_id)
+                learned.update(found)
+        return learned
 
     def _bodies(self) -> Iterator[tuple[str, str]]:
         """(source_id, body_html) of every live article, one at a time: bodies get rewritten as they are

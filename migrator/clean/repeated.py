@@ -142,3 +142,64 @@ def residue(text: str, known: set[tuple[str, ...]]) -> list[str]:
         if tuple(words[i:i + _N]) in known:
             covered[i:i + _N] = [True] * _N
     return [w for w, c in zip(words, covered) if not c]
+
+
+#: A body holding the openings of at least this many other bodies...
+MIN_SOURCES = 3
+#: ...whose passages together cover at least this share of its shingles, is a listing of their excerpts.
+MIN_COPIED = 0.5
+#: A passage counts when it brings at least this many shingles not already covered...
+MIN_PASSAGE = 5
+#: ...and holds the first shingles of its source, all of them (an excerpt is an article's opening, word
+#: for word; two articles opening alike on a few words do not make one an excerpt of the other).
+OPENING = 8
+
+
+def _ordered_shingles(text: str) -> list[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    return [tuple(words[i:i + _N]) for i in range(len(words) - _N + 1)]
+
+
+def listings_of_excerpts(bodies: Mapping[str, str]) -> list[str]:
+    """Keys of the bodies made mostly of the openings of several other bodies: a listing page of excerpts
+    (home, category, tag, author pages), not an article.
+
+    Each body is covered greedily by the bodies whose opening it holds, a passage counting only for the shingles it
+    adds, so a short article quoted the same way on many listings is never taken for one (it holds no
+    other body's opening), while a listing of eight excerpts has eight sources.
+
+    >>> posts = {"rye": "Rye loaves need a long cold proof in the cellar overnight. Then the crust cracks.",
+    ...          "jam": "Plum jam sets faster when the fruit is picked slightly under ripe. Then we jar it.",
+    ...          "hay": "Hay meadows flower late in June along the northern river banks. Then cattle graze."}
+    >>> home = " ".join(text.split(". ")[0] for text in posts.values())
+    >>> listings_of_excerpts({**posts, "home": home, "tag": posts["rye"].split(". ")[0]})
+    ['home']
+    """
+    ordered = {key: _ordered_shingles(text) for key, text in bodies.items()}
+    own = {key: set(grams) for key, grams in ordered.items()}
+    openings = {key: set(grams[:OPENING]) for key, grams in ordered.items()}
+    owners: dict[tuple[str, ...], set[str]] = {}
+    for key, grams in own.items():
+        for gram in grams:
+            owners.setdefault(gram, set()).add(key)
+    return [key for key, grams in own.items() if grams and _copied(key, grams, owners, openings)]
+
+
+def _copied(key: str, grams: set[tuple[str, ...]], owners: Mapping[tuple[str, ...], set[str]],
+            openings: Mapping[str, set[tuple[str, ...]]]) -> bool:
+    """Greedy cover of one body by the other bodies whose openings it holds: enough sources, enough covered."""
+    by_source: dict[str, set[tuple[str, ...]]] = {}
+    for gram in grams:
+        for other in owners[gram] - {key}:
+            by_source.setdefault(other, set()).add(gram)
+    by_source = {other: shared for other, shared in by_source.items() if openings[other] <= shared}
+    covered: set[tuple[str, ...]] = set()
+    sources = 0
+    while by_source:
+        best = max(by_source, key=lambda o: len(by_source[o] - covered))
+        gain = by_source.pop(best) - covered
+        if len(gain) < MIN_PASSAGE:
+            break
+        covered |= gain
+        sources += 1
+    return sources >= MIN_SOURCES and len(covered) >= MIN_COPIED * len(grams)

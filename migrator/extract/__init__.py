@@ -22,6 +22,7 @@ from migrator.extract.common import canonical_url, parse
 from migrator.record import Article
 
 if TYPE_CHECKING:
+    from migrator.extract.region import Regions
     from migrator.mapping import Config
 
 __all__ = ["PageResult", "extract", "detect_profile"]
@@ -69,8 +70,11 @@ def detect_profile(doc: HtmlElement, profile: str = "auto") -> str:
     return "generic"
 
 
-def extract(url: str, html: str, config: Config) -> PageResult:
-    """Classify one decoded page and, for an article, extract and clean all its fields."""
+def extract(url: str, html: str, config: Config, regions: Regions | None = None) -> PageResult:
+    """Classify one decoded page and, for an article, extract and clean all its fields.
+
+    ``regions``: the content regions learned for this site's templates (generic pages only).
+    """
     doc = parse(html)                                              # 1. parse
     if doc is None:
         return PageResult("other", "generic", None, None, None, Counter(), "empty page")
@@ -81,17 +85,18 @@ def extract(url: str, html: str, config: Config) -> PageResult:
     if profile == "drupal6":
         result = _drupal6(doc, url, config)                        # 4-6. fields, cleaning, sanitizing
         if result.reason == "no node" and config.profile == "auto":
-            result = _generic_instead(doc, url, config, result)
+            result = _generic_instead(doc, url, config, result, regions)
     else:
-        result = generic.extract(doc, url, config)
+        result = generic.extract(doc, url, config, regions)
     result.canonical = canonical
     return result
 
 
-def _generic_instead(doc: HtmlElement, url: str, config: Config, drupal: PageResult) -> PageResult:
+def _generic_instead(doc: HtmlElement, url: str, config: Config, drupal: PageResult,
+                     regions: Regions | None = None) -> PageResult:
     """Drupal markup without a Drupal 6 node (a later Drupal, a copied theme): an article the generic
     extractor finds wins; otherwise the page stays what the Drupal 6 profile said, with the text found."""
-    result = generic.extract(doc, url, config)
+    result = generic.extract(doc, url, config, regions)
     if result.kind == "article":
         return result
     drupal.text = result.text

@@ -16,7 +16,7 @@ from migrator.clean.rules import norm
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _CANONICAL = etree.XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
 _TITLE = etree.XPath("//title")
-_TITLE_SEPARATORS = (" | ", " :: ", " — ", " - ", " « ", " » ")
+_TITLE_SEPARATORS = (" | ", " :: ", " — ", " – ", " - ", " « ", " » ")  # " – ": WordPress's default
 
 #: Names that mean "no registered author" on Russian and English Drupal sites.
 GUESTS = frozenset(("гость", "аноним", "anonymous", "guest", "анонимный пользователь"))
@@ -79,6 +79,18 @@ def canonical_url(doc: HtmlElement, url: str) -> str | None:
     return None
 
 
+def title_parts(text: str) -> list[str]:
+    """The parts of a ``<title>`` between separators ("Post – Site" -> ["Post", "Site"]).
+
+    >>> title_parts("Write Rock – The Slow Kitchen Journal")
+    ['Write Rock', 'The Slow Kitchen Journal']
+    """
+    parts = [text]
+    for separator in _TITLE_SEPARATORS:
+        parts = [piece.strip() for part in parts for piece in part.split(separator)]
+    return parts
+
+
 def page_title(doc: HtmlElement) -> str:
     """``<title>`` without the site name: its longest part between separators.
 
@@ -89,17 +101,16 @@ def page_title(doc: HtmlElement) -> str:
     """
     found = _TITLE(doc)
     text = norm(found[0].text_content()) if found else ""
-    parts = [text]
-    for separator in _TITLE_SEPARATORS:
-        parts = [piece.strip() for part in parts for piece in part.split(separator)]
-    return max(parts, key=len) if text else ""
+    return max(title_parts(text), key=len) if text else ""
 
 
 def best_title(candidates: Iterable[HtmlElement], doc: HtmlElement) -> str:
-    """The longest heading that the ``<title>`` repeats, else the ``<title>`` itself, else the first heading."""
+    """The longest heading that the ``<title>`` repeats (at length, or as one whole part: a short title
+    beside a longer site name), else the ``<title>`` itself, else the first heading."""
     full = norm(_TITLE(doc)[0].text_content()) if _TITLE(doc) else ""
     texts = [t for t in (norm(c.text_content()) for c in candidates) if t]
-    confirmed = [t for t in texts if full and t in full and len(t) >= 0.5 * len(page_title(doc))]
+    parts = set(title_parts(full))
+    confirmed = [t for t in texts if full and t in full and (len(t) >= 0.5 * len(page_title(doc)) or t in parts)]
     if confirmed:
         return max(confirmed, key=len)
     return page_title(doc) or (texts[0] if texts else "")

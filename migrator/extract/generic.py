@@ -1,7 +1,8 @@
 """The generic extractor: any page without platform markup (legacy archives, foreign sites).
 
-The main text comes from trafilatura (precision first, no comments) unless the site mapping
-names a body selector; title and date come from the page's own metadata (JSON-LD, og:*,
+The main text comes from the site mapping's body selector, else from the content region learned
+for the page's template (:mod:`migrator.extract.region`, link-dense blocks inside it pruned), else
+from trafilatura (precision first, no comments); title and date come from the page's own metadata (JSON-LD, og:*,
 ``<title>``, headings) and visible date patterns, trafilatura's metadata as a fallback.
 A page is an article when its body is real text, not a list of links.
 """
@@ -28,6 +29,7 @@ from migrator.record import Article
 
 if TYPE_CHECKING:
     from migrator.extract import PageResult
+    from migrator.extract.region import Regions
     from migrator.mapping import Config
 
 logger = logging.getLogger(__name__)
@@ -187,6 +189,30 @@ def drop_leading(body: HtmlElement, title: str) -> int:
     return dropped
 
 
+def trim_breaks(body: HtmlElement) -> int:
+    """Line breaks before the body's first word or after its last: what is left of the title and date
+    lines :func:`drop_leading` emptied in a table-layout page (``<br>`` has no block to vanish with).
+
+    >>> body = lxml.html.fragment_fromstring("<div><br><br><p>Text.<br>More.</p><br></div>")
+    >>> trim_breaks(body), lxml.html.tostring(body, encoding="unicode")
+    (3, '<div><p>Text.<br>More.</p></div>')
+    """
+    order: list[HtmlElement | None] = []  # None: a text node
+    for event, element in etree.iterwalk(body, events=("start", "end")):
+        if event == "start":
+            order.append(element if element.tag == "br" else None if norm(element.text or "") else element)
+        elif element is not body and norm(element.tail or ""):
+            order.append(None)
+    texts = [i for i, item in enumerate(order) if item is None]
+    if not texts:
+        return 0
+    edges = order[:texts[0]] + order[texts[-1] + 1:]
+    breaks = [item for item in edges if item is not None and item.tag == "br"]
+    for br in breaks:
+        rules.remove(br)
+    return len(breaks)
+
+
 def images_of(doc: HtmlElement, text: str, url: str) -> list[str]:
     """Images of the original page inside the smallest element that holds most of the body's words."""
     paragraphs = sorted(text.split("\n\n"), key=len)
@@ -224,18 +250,84 @@ def dated_index_rows(doc: HtmlElement) -> int:
     return rows
 
 
+#: Containers inside a learned region that are lists of links (related posts, share bars, tag clouds).
+_LINK_BLOCKS = ("div", "ul", "ol", "section", "nav", "aside", "footer", "header", "table", "dl")
+#: A container is a list of links when this share of its text sits in at least two links.
+LINK_BLOCK_SHARE = 0.6
+
+
+def drop_link_blocks(body: HtmlElement) -> int:
+    """Remove the containers of a learned region that are mostly link text: a template puts related posts,
+    share bars and tag lists inside the content element, where the region comparison cannot tell them apart
+    (their links differ on every page). trafilatura's link-density test, for the region's blocks.
+
+    >>> import lxml.html
+    >>> body = lxml.html.fragment_fromstring('<div><p>Text of the post itself.</p><div><h3>More</h3><ul>'
+    ...     '<li><a href="/a">One other post title</a></li><li><a href="/b">Another post title</a></li></ul></div></div>')
+    >>> drop_link_blocks(body), lxml.html.tostring(body, encoding="unicode")
+    (1, '<div><p>Text of the post itself.</p></div>')
+    """
+    count = 0
+    for element in list(body.iter(*_LINK_BLOCKS)):
+        if element is body or element.getparent() is None or not _attached(element, body):
+            continue
+        links = element.findall(".//a")
+        text = len(norm(element.text_content()))
+        if len(links) >= 2 and text and sum(len(norm(a.text_content())) for a in links) >= LINK_BLOCK_SHARE * text:
+            parent = element.getparent()
+            rules.remove(element)
+            count += 1 + _drop_orphan_headings(parent, body)
+    return count
+
+
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _drop_orphan_headings(parent: HtmlElement, body: HtmlElement) -> int:
+    """Headings left with nothing after them once the list they introduced is gone ("Share this:",
+    "Related posts"): a container holding only headings goes, then trailing headings of the one above."""
+    count = 0
+    while parent is not body and parent.getparent() is not None and _only_headings(parent):
+        grand = parent.getparent()
+        rules.remove(parent)
+        parent, count = grand, count + 1
+    for child in reversed(list(parent)):
+        if not isinstance(child.tag, str) or (not norm(child.text_content()) and not norm(child.tail or "")):
+            continue
+        if child.tag not in _HEADING_TAGS or norm(child.tail or ""):
+            break
+        rules.remove(child)
+        count += 1
+    return count
+
+
+def _only_headings(element: HtmlElement) -> bool:
+    """All the text of ``element`` stands in headings."""
+    headings = "".join(norm(h.text_content()) for h in element.iter(*_HEADING_TAGS))
+    return norm(element.text_content()).replace(" ", "") == headings.replace(" ", "")
+
+
+def _attached(element: HtmlElement, root: HtmlElement) -> bool:
+    """Still inside ``root`` (an ancestor may have been removed already)."""
+    return any(a is root for a in element.iterancestors())
+
+
 def _link_share(body: HtmlElement, text: str) -> float:
     linked = sum(len(norm(a.text_content())) for a in body.iter("a"))
     return linked / max(1, len(text))
 
 
-def extract(doc: HtmlElement, url: str, config: Config) -> PageResult:
+def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None = None) -> PageResult:
     """Classify a page without platform markup and extract its article, if it is one."""
     from migrator.extract import PageResult
 
     selector = config.site_selectors.get("body")
     body = first(doc, selector) if selector else None
     meta: Any = None
+    pruned = 0
+    if body is None and regions:
+        body = regions.region(doc)
+        pruned = drop_link_blocks(body) if body is not None else 0
     if body is None:
         body, meta = _trafilatura(doc, url)
     if body is None:
@@ -243,6 +335,8 @@ def extract(doc: HtmlElement, url: str, config: Config) -> PageResult:
         kind = "listing" if links >= 10 else "other"
         return PageResult(kind, "generic", None, None, None, Counter(), f"{kind}: no main text, {links} links")
     removed = clean(body, config)
+    if pruned:
+        removed["link_blocks"] += pruned
     unwrap_layout_tables(body)
     text = element_to_text(body)
     words, share = len(_WORD.findall(text)), _link_share(body, text)
@@ -257,6 +351,7 @@ def extract(doc: HtmlElement, url: str, config: Config) -> PageResult:
     published_at, raw = date_of(doc, text, config, ld, getattr(meta, "date", None))
     title = title_of(doc, body, config, ld, getattr(meta, "title", None))
     drop_leading(body, title)
+    trim_breaks(body)
     text = element_to_text(body)
     article = Article(url=url, source_id="", title=title, published_at=published_at, published_raw=raw,
                       author=_author(doc, config, ld, meta), body_text=text,

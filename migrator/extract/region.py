@@ -1,0 +1,354 @@
+"""Content regions learned by comparing pages of one template: what repeats is template, what varies is content.
+
+A site without a profile still renders every article through a few templates. Pages are grouped by
+their skeleton (the set of element descriptors: tag, id and class names without digits); within a
+group, a block whose text stands on a large share of the pages is template, and each page's other
+words (outside links) are its content. The content region is the deepest element holding most of a
+page's content words (or its parent, when that adds a lead paragraph beside it), named by an XPath
+anchored at the nearest stable id, whose steps use what repeats across the group (stable class names,
+else the position among siblings); the XPath most pages agree on is the template's region. Groups of fewer than :data:`MIN_PAGES` pages learn nothing: their pages keep the
+single-page extractor.
+
+Learned at crawl end over the stored raw pages (:func:`learn_templates`), kept in the database's
+``templates`` table, and applied to each page a later run or ``migrator reclean`` extracts
+(:meth:`Regions.region`).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Callable, Iterable, Sequence
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from migrator.clean.repeated import BLOCK_TAGS, norm
+from migrator.extract.common import parse
+
+#: A template needs this many pages before its region is trusted.
+MIN_PAGES = 5
+#: Two pages share a template when their skeletons overlap this much (Jaccard).
+SAME_TEMPLATE = 0.7
+#: A block whose text stands on this share of a template's pages is template, not content.
+TEMPLATE_SHARE = 0.3
+#: A descriptor on this share of a template's pages belongs to its skeleton...
+STABLE_SHARE = 0.5
+#: ...and an id or class name on this share names a template part in the region's XPath (``category-baking``
+#: on half the posts names no part: a region must be found on every page of the template).
+STABLE_NAME_SHARE = 0.9
+#: The region must be the deepest majority holder on at least this share of the pages...
+MIN_AGREEMENT = 0.5
+#: ...where the deepest majority holder is the element holding more than this share of a page's content words.
+MAJORITY = 0.5
+#: A block of this many content words beside the region, in its parent, is a lead: the parent is the region...
+LEAD_WORDS = 15
+#: ...unless the parent adds more than this share of the region's content words (comments, other articles).
+WIDEN_SHARE = 0.5
+#: Pages per template that a region is learned from (enough to see what repeats; bounded on huge sites).
+SAMPLE = 300
+
+_IGNORED = frozenset({"script", "style", "noscript", "template", "head", "title", "meta", "link", "svg", "iframe"})
+_DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"\w+")
+_ROOTS = frozenset({"html", "body"})
+_PLAIN_TAG = re.compile(r"[A-Za-z][\w.-]*")
+
+
+def _tag(element: HtmlElement) -> str | None:
+    return element.tag if isinstance(element.tag, str) else None
+
+
+def _usable(name: str) -> bool:
+    """A name that can stand for a template part: no digits (``post-123`` is one page's, not the template's)
+    and no quotes (a utility class such as ``content-['']`` cannot go into an XPath string).
+
+    >>> [_usable(n) for n in ("entry-content", "post-123", "after:content-['']")]
+    [True, False, False]
+    """
+    return not _DIGIT.search(name) and "'" not in name and '"' not in name
+
+
+def _names(element: HtmlElement) -> tuple[str | None, list[str]]:
+    """An element's usable id and class names."""
+    ident = element.get("id")
+    classes = [c for c in (element.get("class") or "").split() if _usable(c)]
+    return (ident if ident and _usable(ident) else None), classes
+
+
+def descriptor(element: HtmlElement) -> str:
+    """Tag, id and class names of one element: a skeleton's unit.
+
+    >>> import lxml.html
+    >>> descriptor(lxml.html.fromstring('<article id="post-7" class="post hentry post-7">x</article>'))
+    'article.hentry.post'
+    """
+    ident, classes = _names(element)
+    return element.tag + (f"#{ident}" if ident else "") + "".join(f".{c}" for c in sorted(set(classes)))
+
+
+def skeleton(doc: HtmlElement) -> frozenset[str]:
+    """The distinct descriptors of a page's elements: what a template renders, whatever the article."""
+    return frozenset(descriptor(e) for e in doc.iter() if _tag(e) and e.tag not in _IGNORED)
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    """Overlap of two skeletons.
+
+    >>> jaccard(frozenset("abc"), frozenset("abd"))
+    0.5
+    """
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+# -- learning ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Template:
+    """One learned template: its stable skeleton, its content region and the evidence."""
+
+    skeleton: frozenset[str]
+    xpath: str
+    pages: int       # pages the template was learned from
+    agreeing: int    # pages whose own content region is this XPath
+
+    @cached_property
+    def select(self) -> etree.XPath:
+        return etree.XPath(self.xpath)
+
+
+def _join(groups: list[tuple[frozenset[str], list[int]]], shape: frozenset[str], index: int) -> None:
+    """Put a page in the group whose first page's skeleton it resembles most, or in a new group."""
+    best = max(groups, key=lambda g: jaccard(g[0], shape), default=None)
+    if best is not None and jaccard(best[0], shape) >= SAME_TEMPLATE:
+        best[1].append(index)
+    else:
+        groups.append((shape, [index]))
+
+
+def _leaf_block_texts(doc: HtmlElement) -> dict[HtmlElement, str]:
+    """Each leaf block (a block holding no other block) with its folded text."""
+    found = {}
+    for element in doc.iter(*BLOCK_TAGS):
+        if not any(_tag(d) in BLOCK_TAGS for d in element.iterdescendants()):
+            found[element] = norm(element.text_content())
+    return found
+
+
+def template_texts(docs: Sequence[HtmlElement]) -> set[str]:
+    """Block texts that stand on :data:`TEMPLATE_SHARE` of the pages (and on more than one)."""
+    counts: Counter[str] = Counter()
+    for doc in docs:
+        counts.update({t for t in _leaf_block_texts(doc).values() if t})
+    floor = max(2, TEMPLATE_SHARE * len(docs))
+    return {text for text, n in counts.items() if n >= floor}
+
+
+def content_words(doc: HtmlElement, template: set[str]) -> Counter[HtmlElement]:
+    """Per element, the words beneath it that are content: outside links, scripts and template blocks."""
+    skip = {e for e, text in _leaf_block_texts(doc).items() if text in template}
+    weights: Counter[HtmlElement] = Counter()
+    for element in doc.iter():
+        if not _tag(element) or element.tag in _IGNORED or element.tag == "a":
+            continue
+        if any(a in skip or _tag(a) in _IGNORED or a.tag == "a" for a in element.iterancestors()) or element in skip:
+            continue
+        own = len(_WORD.findall(element.text or "")) + sum(len(_WORD.findall(c.tail or "")) for c in element)
+        if own:
+            for holder in (element, *element.iterancestors()):
+                weights[holder] += own
+    return weights
+
+
+def majority_holder(doc: HtmlElement, weights: Counter[HtmlElement]) -> HtmlElement | None:
+    """The deepest element holding more than :data:`MAJORITY` of the page's content words (not html/body)."""
+    root = doc.getroottree().getroot()
+    total = weights.get(root, 0)
+    if not total:
+        return None
+    holders = [e for e, n in weights.items() if n > MAJORITY * total and e.tag not in _ROOTS]
+    return max(holders, key=lambda e: sum(1 for _ in e.iterancestors()), default=None)
+
+
+def widened(holder: HtmlElement, weights: Counter[HtmlElement]) -> HtmlElement:
+    """The holder's parent instead, when beside the holder the parent holds a paragraph of content of its own
+    (a lead or standfirst set above the body) and not much else (comments would be much else).
+
+    >>> import lxml.html
+    >>> doc = lxml.html.fromstring('<html><body><div><p>' + 'lead ' * 20 + '</p><div>' + 'body ' * 60 + '</div></div></body></html>')
+    >>> body = doc.find(".//div/div")
+    >>> widened(body, content_words(doc, set())).tag, widened(body, content_words(doc, set())) is body.getparent()
+    ('div', True)
+    """
+    parent = holder.getparent()
+    if parent is None or parent.tag in _ROOTS or weights[parent] - weights[holder] > WIDEN_SHARE * weights[holder]:
+        return holder
+    for child in parent:
+        if child is holder or not _tag(child):
+            continue
+        for block in child.iter(*BLOCK_TAGS):
+            leaf = not any(_tag(d) in BLOCK_TAGS for d in block.iterdescendants())
+            if leaf and weights[block] >= LEAD_WORDS:
+                return parent
+    return holder
+
+
+def _class_test(name: str) -> str:
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def _node_test(tag: str) -> str:
+    """A tag as an XPath node test; a prefixed one (Word's ``o:p``) by its name, since no namespace is bound.
+
+    >>> _node_test("div"), _node_test("o:p")
+    ('div', "*[name()='o:p']")
+    """
+    return tag if _PLAIN_TAG.fullmatch(tag) else f"*[name()='{tag}']"
+
+
+def _step(element: HtmlElement, stable: set[str]) -> str:
+    """One XPath step: the stable id, else the stable class names, else the position among same-tag siblings."""
+    ident, classes = _names(element)
+    test = _node_test(element.tag)
+    if ident and f"#{ident}" in stable:
+        return f"{test}[@id='{ident}']"
+    kept = sorted(c for c in set(classes) if f".{c}" in stable)
+    if kept:
+        return test + "".join(f"[{_class_test(c)}]" for c in kept)
+    parent = element.getparent()
+    if parent is None:
+        return test
+    position = [s for s in parent if s.tag == element.tag].index(element) + 1
+    return f"{test}[{position}]"
+
+
+def xpath_of(element: HtmlElement, stable: set[str]) -> str:
+    """An XPath to ``element`` that other pages of the template answer too, anchored at the nearest
+    ancestor with a stable id (else at the root).
+
+    >>> import lxml.html
+    >>> doc = lxml.html.fromstring('<html><body><div id="main"><p>a</p><div class="text t-9">b</div></div></body></html>')
+    >>> xpath_of(doc.find(".//div/div"), {"#main", ".text"})
+    "//div[@id='main']/div[contains(concat(' ', normalize-space(@class), ' '), ' text ')]"
+    """
+    chain: list[str] = []
+    for node in (element, *element.iterancestors()):
+        step = _step(node, stable)
+        chain.append(step)
+        if "[@id=" in step:
+            return "//" + "/".join(reversed(chain))
+    return "/" + "/".join(reversed(chain))
+
+
+def stable_names(docs: Sequence[HtmlElement]) -> set[str]:
+    """``#id`` and ``.class`` names standing on :data:`STABLE_NAME_SHARE` of the pages: the template's own."""
+    counts: Counter[str] = Counter()
+    for doc in docs:
+        names = set()
+        for element in doc.iter():
+            if _tag(element):
+                ident, classes = _names(element)
+                names.update([f"#{ident}"] if ident else [])
+                names.update(f".{c}" for c in classes)
+        counts.update(names)
+    return {name for name, n in counts.items() if n >= STABLE_NAME_SHARE * len(docs)}
+
+
+def learn_template(docs: Sequence[HtmlElement]) -> Template | None:
+    """The content region of one template's pages, when enough of them agree on it."""
+    if len(docs) < MIN_PAGES:
+        return None
+    template, stable = template_texts(docs), stable_names(docs)
+    votes: Counter[str] = Counter()
+    for doc in docs:
+        weights = content_words(doc, template)
+        holder = majority_holder(doc, weights)
+        if holder is not None:
+            votes[xpath_of(widened(holder, weights), stable)] += 1
+    if not votes:
+        return None
+    xpath, agreeing = votes.most_common(1)[0]
+    if agreeing < max(MIN_PAGES, MIN_AGREEMENT * len(docs)):
+        return None
+    shapes = Counter(d for doc in docs for d in skeleton(doc))
+    common = frozenset(d for d, n in shapes.items() if n >= STABLE_SHARE * len(docs))
+    return Template(common, xpath, len(docs), agreeing)
+
+
+def learn_templates(pages: Iterable[str], accept: Callable[[list[str]], bool] | None = None) -> list[Template]:
+    """Every template with a trusted content region among some pages' HTML.
+
+    Two passes keep memory bounded: skeletons first (each tree dropped at once), then each template's
+    first :data:`SAMPLE` pages parsed again to find its region. ``accept``, given a template's sample
+    pages, may turn the template down (pages not known to be articles: a listing template has a
+    region too, but no article in it).
+    """
+    htmls = list(pages)
+    groups: list[tuple[frozenset[str], list[int]]] = []
+    for i, html in enumerate(htmls):
+        doc = parse(html)
+        if doc is not None:
+            _join(groups, skeleton(doc), i)
+    found = []
+    for _, members in groups:
+        sample = [htmls[i] for i in members[:SAMPLE]]
+        if len(sample) < MIN_PAGES or (accept is not None and not accept(sample)):
+            continue
+        docs = [parse(html) for html in sample]
+        template = learn_template([d for d in docs if d is not None])
+        if template is not None:
+            found.append(template)
+    return found
+
+
+# -- applying ---------------------------------------------------------------------------------------
+
+class Regions:
+    """The learned templates of a site; ``region(doc)`` is a page's content element, or None to fall back."""
+
+    def __init__(self, templates: Sequence[Template] = ()) -> None:
+        self.templates = list(templates)
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[dict[str, Any]]) -> Regions:
+        """The templates a database keeps (:meth:`migrator.store.Store.template_rows`)."""
+        return cls([Template(frozenset(r["skeleton"]), r["xpath"], r["pages"], r["agreeing"]) for r in rows])
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The templates as rows for :meth:`migrator.store.Store.save_templates`."""
+        return [{"xpath": t.xpath, "skeleton": t.skeleton, "pages": t.pages, "agreeing": t.agreeing}
+                for t in self.templates]
+
+    def shapes(self) -> set[tuple[str, frozenset[str]]]:
+        """What decides extraction (XPath and skeleton of each template), without the evidence counts."""
+        return {(t.xpath, t.skeleton) for t in self.templates}
+
+    def __bool__(self) -> bool:
+        return bool(self.templates)
+
+    def __getstate__(self) -> list[tuple[frozenset[str], str, int, int]]:
+        """Plain values: compiled XPaths do not pickle (the extraction pool sends regions to its workers)."""
+        return [(t.skeleton, t.xpath, t.pages, t.agreeing) for t in self.templates]
+
+    def __setstate__(self, state: list[tuple[frozenset[str], str, int, int]]) -> None:
+        self.templates = [Template(*row) for row in state]
+
+    def template_of(self, doc: HtmlElement) -> Template | None:
+        """The learned template whose skeleton this page matches best, if it matches well enough."""
+        if not self.templates:
+            return None
+        shape = skeleton(doc)
+        best = max(self.templates, key=lambda t: jaccard(t.skeleton, shape))
+        return best if jaccard(best.skeleton, shape) >= SAME_TEMPLATE else None
+
+    def region(self, doc: HtmlElement) -> HtmlElement | None:
+        """The page's content region: its template's XPath, the match with the most text if several."""
+        template = self.template_of(doc)
+        if template is None:
+            return None
+        try:
+            found = [e for e in template.select(doc) if isinstance(e, HtmlElement)]
+        except etree.XPathError:  # a learned region never breaks extraction: the page falls back
+            return None
+        return max(found, key=lambda e: len(norm(e.text_content())), default=None)
