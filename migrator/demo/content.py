@@ -86,6 +86,11 @@ def attach(body_html: str, body_text: str, files: tuple[Attachment, ...]) -> tup
     return body_html, body_text
 
 
+def page_order(files: tuple[Attachment, ...]) -> list[str]:
+    """Paths as a page shows them: the inline links of the body first, then the attachments table."""
+    return [f.path for f in sorted(files, key=lambda f: not f.inline)]
+
+
 @dataclass(frozen=True)
 class Comment:
     """One reader comment; ``author`` is None for a guest."""

@@ -31,6 +31,7 @@ from migrator.demo.content import (
     BodyOptions,
     Link,
     attach,
+    page_order,
     build_attachments,
     file_bytes,
     build_archive_item,
@@ -424,7 +425,7 @@ class DemoSite:
             "url": a.alias, "aliases": [f"/node/{a.nid}", f"/?q=node/{a.nid}", f"/print/{a.nid}"],
             "source_id": f"node/{a.nid}", "title": a.title, "published_at": a.published.isoformat(),
             "updated_at": None, "author": a.author, "tags": [name for _, name in a.tags], "sources": list(a.sources),
-            "images": list(a.images), "attachments": [f.path for f in a.attachments], "body_text": a.body_text,
+            "images": list(a.images), "attachments": page_order(a.attachments), "body_text": a.body_text,
             "comments": [c.truth() for c in a.comments], "kind": "node", "discovery": discovery,
         }
 

@@ -194,12 +194,13 @@ def comments_of(doc: HtmlElement, config: Config, removed: Counter[str]) -> list
 
 
 def attachments_of(body: HtmlElement, url: str, config: Config) -> list[str]:
-    """Files of the upload module's table, then files the author linked inline, on the site's own hosts.
+    """Files of the upload module's table and files linked inline, in page order, on the site's own hosts.
 
     Read before cleaning: the table is dropped from the body, but its files belong to the article.
     """
-    inline = (href for href in _HREFS(body) if FILE_EXTENSIONS.search(urlsplit(href).path))
-    links = (absolute(url, str(href)) for href in [*_ATTACHMENT_TABLE(body), *inline])
+    listed = set(_ATTACHMENT_TABLE(body))
+    links = (absolute(url, str(href)) for href in _HREFS(body)
+             if href in listed or FILE_EXTENSIONS.search(urlsplit(href).path))
     hosts = config.allowed_hosts or (host_of(url),)
     return unique(link for link in links if host_allowed(link, hosts))
 
