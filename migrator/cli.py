@@ -243,7 +243,8 @@ def redirects(db: str, new_url: str, mapping: str | None, fmt: str, output: str)
               help="Manifest to write (JSON Lines; default: DIR/manifest.jsonl).")
 @explain_errors
 def media(db: str, directory: str, concurrency: int, manifest: str | None) -> None:
-    """Download every image and attachment (old URL, new path, kind, sha256 in a manifest); skips files already downloaded.
+    """Download every image and attachment (old URL, new path, kind, sha256 in a manifest); skips files
+    already downloaded.
 
     Example: migrator media --db site.db --download media/ --concurrency 8
     """

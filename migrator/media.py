@@ -1,4 +1,5 @@
-"""Media: a manifest of every image and attachment (old URL, new path, kind, checksum) and a concurrent, resumable download.
+"""Media: a manifest of every image and attachment (old URL, new path, kind, checksum) and a concurrent,
+resumable download.
 
 Downloads run in a thread pool; only the calling thread writes the ``media`` table, one row per
 file once it is on disk under its final name (written to a temporary name, then renamed). A
@@ -121,10 +122,12 @@ class MediaDownloader:
     def _record(self, item: MediaItem) -> None:
         from migrator.store import utcnow
 
-        # Plain SQL: the image cursor is still open, and sqlite-utils' upsert probes with DDL.
+        # Plain SQL: the media cursor is still open, and sqlite-utils' upsert probes with DDL.
         self.store.db.execute(
-            "INSERT INTO media (url, path, kind, sha256, bytes, status, error, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (url) DO UPDATE SET path = excluded.path, kind = excluded.kind, sha256 = excluded.sha256, bytes = excluded.bytes, "
+            "INSERT INTO media (url, path, kind, sha256, bytes, status, error, fetched_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (url) DO UPDATE SET path = excluded.path, kind = excluded.kind, sha256 = excluded.sha256, "
+            "bytes = excluded.bytes, "
             "status = excluded.status, error = excluded.error, fetched_at = excluded.fetched_at",
             [item.old_url, item.new_path, item.kind, item.sha256, item.bytes, item.status, item.error, utcnow()])
 
@@ -163,7 +166,8 @@ def write_manifest(items: Iterable[MediaItem], out: TextIO) -> dict[str, int]:
 
 def download_media(store: Store, directory: str | Path, concurrency: int = 8,
                    manifest: str | Path | None = None) -> dict[str, int]:
-    """Download every image and attachment of ``store`` into ``directory``; write the manifest (default DIR/manifest.jsonl)."""
+    """Download every image and attachment of ``store`` into ``directory``; write the manifest
+    (default DIR/manifest.jsonl)."""
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
     downloader = MediaDownloader(store, root, concurrency)
