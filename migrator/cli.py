@@ -237,13 +237,14 @@ def redirects(db: str, new_url: str, mapping: str | None, fmt: str, output: str)
 @cli.command()
 @click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file written by crawl.")
 @click.option("--download", "directory", required=True, type=click.Path(file_okay=False),
-              help="Directory to download every image into (resumable).")
+              help="Directory to download every image and attachment into (resumable).")
 @click.option("--concurrency", default=8, show_default=True, type=click.IntRange(min=1, max=64))
 @click.option("--manifest", type=click.Path(dir_okay=False),
               help="Manifest to write (JSON Lines; default: DIR/manifest.jsonl).")
 @explain_errors
 def media(db: str, directory: str, concurrency: int, manifest: str | None) -> None:
-    """Download every image (old URL, new path, sha256 in a manifest); skips files already downloaded.
+    """Download every image and attachment (old URL, new path, kind, sha256 in a manifest); skips files
+    already downloaded.
 
     Example: migrator media --db site.db --download media/ --concurrency 8
     """
@@ -253,7 +254,7 @@ def media(db: str, directory: str, concurrency: int, manifest: str | None) -> No
     _configure_logging(False)
     counts = download_media(Store(db, create=False), directory, concurrency, manifest)
     err.print("media: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) if counts
-              else "media: no images")
+              else "media: no images or attachments")
     if counts.get("failed"):
         sys.exit(1)
 

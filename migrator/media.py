@@ -1,4 +1,5 @@
-"""Media: a manifest of every image (old URL, new path, checksum) and a concurrent, resumable download.
+"""Media: a manifest of every image and attachment (old URL, new path, kind, checksum) and a concurrent,
+resumable download.
 
 Downloads run in a thread pool; only the calling thread writes the ``media`` table, one row per
 file once it is on disk under its final name (written to a temporary name, then renamed). A
@@ -33,10 +34,11 @@ USER_AGENT = "migrator-media/1"
 
 @dataclass
 class MediaItem:
-    """One row of the manifest: ``status`` is downloaded, skipped (already there) or failed."""
+    """One row of the manifest: ``kind`` is image or attachment; ``status`` is downloaded, skipped or failed."""
 
     old_url: str
     new_path: str
+    kind: str = "image"
     sha256: str | None = None
     bytes: int | None = None
     status: str = "pending"
@@ -44,7 +46,7 @@ class MediaItem:
 
 
 def new_path(url: str) -> str:
-    """A safe relative path for an image: its URL path without Drupal's ``sites/*/files/`` prefix.
+    """A safe relative path for a file: its URL path without Drupal's ``sites/*/files/`` prefix.
 
     >>> new_path("http://old.ru/sites/default/files/images/1870-6.jpg"), new_path("http://old.ru/a b/ф.gif")
     ('images/1870-6.jpg', 'a-b/f.gif')
@@ -69,8 +71,10 @@ def sha256_file(path: Path) -> str:
 
 def ensure_table(store: Store) -> None:
     if "media" not in store.db.table_names():
-        store.db["media"].create({"url": str, "path": str, "sha256": str, "bytes": int, "status": str,
+        store.db["media"].create({"url": str, "path": str, "kind": str, "sha256": str, "bytes": int, "status": str,
                                   "error": str, "fetched_at": str}, pk="url")
+    elif "kind" not in store.db["media"].columns_dict:  # a database from before attachments
+        store.db["media"].add_column("kind", str)
 
 
 def download(url: str, target: Path, timeout: float = 30.0) -> tuple[str, int]:
@@ -92,19 +96,19 @@ def download(url: str, target: Path, timeout: float = 30.0) -> tuple[str, int]:
 
 
 class MediaDownloader:
-    """Downloads every image of a store into ``directory``; records each file in the ``media`` table."""
+    """Downloads every image and attachment of a store into ``directory``; records each file in the ``media`` table."""
 
     def __init__(self, store: Store, directory: str | Path, concurrency: int = 8) -> None:
         self.store, self.root, self.concurrency = store, Path(directory), concurrency
         ensure_table(store)
 
-    def _done(self, url: str, path: str) -> MediaItem | None:
+    def _done(self, item: MediaItem) -> MediaItem | None:
         """The item when it is already downloaded and its file still has the recorded checksum."""
         row = self.store.db.execute("SELECT sha256, bytes FROM media WHERE url = ? AND status = 'downloaded'",
-                                    [url]).fetchone()
-        target = self.root / path
+                                    [item.old_url]).fetchone()
+        target = self.root / item.new_path
         if row and target.is_file() and sha256_file(target) == row[0]:
-            return MediaItem(url, path, row[0], row[1], "skipped")
+            return MediaItem(item.old_url, item.new_path, item.kind, row[0], row[1], "skipped")
         return None
 
     def _fetch(self, item: MediaItem) -> MediaItem:
@@ -118,21 +122,23 @@ class MediaDownloader:
     def _record(self, item: MediaItem) -> None:
         from migrator.store import utcnow
 
-        # Plain SQL: the image cursor is still open, and sqlite-utils' upsert probes with DDL.
+        # Plain SQL: the media cursor is still open, and sqlite-utils' upsert probes with DDL.
         self.store.db.execute(
-            "INSERT INTO media (url, path, sha256, bytes, status, error, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (url) DO UPDATE SET path = excluded.path, sha256 = excluded.sha256, bytes = excluded.bytes, "
+            "INSERT INTO media (url, path, kind, sha256, bytes, status, error, fetched_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (url) DO UPDATE SET path = excluded.path, kind = excluded.kind, sha256 = excluded.sha256, "
+            "bytes = excluded.bytes, "
             "status = excluded.status, error = excluded.error, fetched_at = excluded.fetched_at",
-            [item.old_url, item.new_path, item.sha256, item.bytes, item.status, item.error, utcnow()])
+            [item.old_url, item.new_path, item.kind, item.sha256, item.bytes, item.status, item.error, utcnow()])
 
-    def run(self, urls: Iterable[str]) -> Iterator[MediaItem]:
-        """Every image as a manifest item, in the order given; downloads happen concurrently."""
+    def run(self, urls: Iterable[tuple[str, str]]) -> Iterator[MediaItem]:
+        """Every (URL, kind) as a manifest item, in the order given; downloads happen concurrently."""
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
             # A bounded look-ahead keeps memory flat: at most 4 × concurrency items in flight.
             window: deque[tuple[MediaItem, Future[MediaItem] | None]] = deque()
-            for url in urls:
-                item = MediaItem(url, new_path(url))
-                done = self._done(item.old_url, item.new_path)
+            for url, kind in urls:
+                item = MediaItem(url, new_path(url), kind)
+                done = self._done(item)
                 window.append((done, None) if done else (item, pool.submit(self._fetch, item)))
                 if len(window) >= 4 * self.concurrency:
                     yield self._finish(*window.popleft())
@@ -150,7 +156,7 @@ class MediaDownloader:
 
 
 def write_manifest(items: Iterable[MediaItem], out: TextIO) -> dict[str, int]:
-    """JSON Lines manifest ``{old_url, new_path, sha256, bytes, status, error}``; returns counts by status."""
+    """JSON Lines manifest ``{old_url, new_path, kind, sha256, bytes, status, error}``; returns counts by status."""
     counts: dict[str, int] = {}
     for item in items:
         out.write(json.dumps(asdict(item), ensure_ascii=False) + "\n")
@@ -160,10 +166,11 @@ def write_manifest(items: Iterable[MediaItem], out: TextIO) -> dict[str, int]:
 
 def download_media(store: Store, directory: str | Path, concurrency: int = 8,
                    manifest: str | Path | None = None) -> dict[str, int]:
-    """Download every image of ``store`` into ``directory``; write the manifest (default DIR/manifest.jsonl)."""
+    """Download every image and attachment of ``store`` into ``directory``; write the manifest
+    (default DIR/manifest.jsonl)."""
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
     downloader = MediaDownloader(store, root, concurrency)
     target = Path(manifest) if manifest else root / "manifest.jsonl"
     with target.open("w", encoding="utf-8") as out:
-        return write_manifest(downloader.run(store.image_urls()), out)
+        return write_manifest(downloader.run(store.media_urls()), out)

@@ -34,6 +34,8 @@ class Article:
 
     ``published_raw`` keeps the date exactly as the page wrote it, beside the normalized
     ISO 8601 ``published_at`` (with the UTC offset in force on that date in the site's zone).
+    ``attachments`` (absolute URLs of attached and inline-linked files) is kept by the store for
+    ``migrator media`` but is not a key of the exported record, whose contract design.md fixes.
     """
 
     url: str
@@ -52,6 +54,7 @@ class Article:
     fetched_at: str | None = None
     published_raw: str | None = None
     profile: str = ""
+    attachments: list[str] = field(default_factory=list)
 
     @property
     def content_hash(self) -> str:

@@ -83,6 +83,8 @@ class Store:
             db["pages"].create_index(["source_id"])
         elif "checked_at" not in db["pages"].columns_dict:  # a database from before the revisit policy
             db["pages"].add_column("checked_at", str)
+        if "articles" in db.table_names() and "attachments" not in db["articles"].columns_dict:
+            db["articles"].add_column("attachments", str)  # a database from before attachments
         if "articles" not in db.table_names():
             db["articles"].create({
                 "source_id": str, "url": str, "title": str, "published_at": str, "published_raw": str,
@@ -90,6 +92,7 @@ class Store:
                 "body_html": str, "body_text": str, "comments": str, "comment_count": int,
                 "content_hash": str, "fetched_at": str, "profile": str, "state": str,
                 "first_run": int, "last_run": int, "changed_run": int, "gone_at": str, "gone_reason": str,
+                "attachments": str,
             }, pk="source_id")
             db["articles"].create_index(["url"])
         if "comments" not in db.table_names():
@@ -345,7 +348,7 @@ class Store:
             "published_at": article.published_at, "published_raw": article.published_raw,
             "updated_at": article.updated_at, "author": article.author,
             "tags": _dumps(article.tags), "sources": _dumps(article.sources), "images": _dumps(article.images),
-            "body_html": article.body_html, "body_text": article.body_text,
+            "attachments": _dumps(article.attachments), "body_html": article.body_html, "body_text": article.body_text,
             "comments": _dumps(record["comments"]), "comment_count": len(article.comments),
             "content_hash": digest, "fetched_at": article.fetched_at, "profile": article.profile,
             "state": "live", "last_run": run_id, "gone_at": None, "gone_reason": None,
@@ -542,11 +545,18 @@ class Store:
         return [r[0] for r in self.db.execute(
             "SELECT DISTINCT author FROM articles WHERE state = 'live' AND author IS NOT NULL ORDER BY 1")]
 
-    def image_urls(self) -> Iterator[str]:
-        """Every image URL of a live article, once each, streamed in order."""
-        for row in self.db.conn.execute("SELECT DISTINCT j.value FROM articles a, json_each(a.images) j "
-                                        "WHERE a.state = 'live' ORDER BY 1"):
-            yield row[0]
+    def media_urls(self, kinds: tuple[str, ...] = ("image", "attachment")) -> Iterator[tuple[str, str]]:
+        """(URL, kind) of every image and attached file of a live article, once each, streamed by URL.
+
+        A URL both shown as an image and attached counts as an image: one file, one manifest row.
+        """
+        parts = [f"SELECT j.value AS url, '{kind}' AS kind FROM articles a, json_each({column}) j "
+                 "WHERE a.state = 'live'"
+                 for kind, column in (("image", "a.images"), ("attachment", "COALESCE(a.attachments, '[]')"))
+                 if kind in kinds]
+        sql = f"SELECT url, MAX(kind) FROM ({' UNION '.join(parts)}) GROUP BY url ORDER BY url"
+        for row in self.db.conn.execute(sql):
+            yield row[0], row[1]
 
     # -- learned rules and offline re-cleaning (issue 3) ---------------------------------------
 
@@ -622,7 +632,8 @@ class Store:
             "title": article.title, "published_at": article.published_at, "published_raw": article.published_raw,
             "updated_at": article.updated_at, "author": article.author, "tags": _dumps(article.tags),
             "sources": _dumps(article.sources), "images": _dumps(article.images), "body_html": article.body_html,
-            "body_text": article.body_text, "comments": _dumps(record["comments"]),
+            "attachments": _dumps(article.attachments), "body_text": article.body_text,
+            "comments": _dumps(record["comments"]),
             "comment_count": len(article.comments), "content_hash": record["content_hash"], "changed_run": run_id,
         })
         self._save_comments(source_id, record["comments"])

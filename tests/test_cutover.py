@@ -18,7 +18,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -27,6 +27,7 @@ from typing import Any, Iterator
 import pytest
 from lxml import etree
 
+from migrator.demo.content import file_bytes
 from migrator.export import write_wxr
 from migrator.newplatform import load_new_platform
 
@@ -316,29 +317,69 @@ def test_nginx_map_passes_nginx_t_and_redirects_old_urls(site: dict[str, Any], n
 
 # -- media ----------------------------------------------------------------------------------------
 
+def _manifest(directory: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (directory / "manifest.jsonl").read_text().splitlines()]
+
+
+def _truth_attachments(site: dict[str, Any]) -> dict[str, bytes]:
+    """Every attachment of the crawled articles in the demo's ground truth: absolute URL -> the served bytes."""
+    base, found = site["server"].url, {r["source_id"] for r in site["records"]}
+    return {base + path: file_bytes(unquote(path)) for t in site["server"].site.truth()
+            if t["source_id"] in found for path in t["attachments"]}
+
+
 def test_media_download_is_complete_checksummed_and_resumable(site: dict[str, Any], tmp_path: Path) -> None:
-    images = sorted({i for r in site["records"] for i in r["images"]})
-    assert len(images) > 20
+    images = {i for r in site["records"] for i in r["images"]}
+    attachments = _truth_attachments(site)
+    assert len(images) > 20 and len(attachments) > 10
     directory = tmp_path / "media"
     ok("media", "--db", site["db"], "--download", str(directory), "--concurrency", "4")
-    manifest = [json.loads(line) for line in (directory / "manifest.jsonl").read_text().splitlines()]
-    assert [m["old_url"] for m in manifest] == images
+    manifest = _manifest(directory)
+    assert [m["old_url"] for m in manifest] == sorted(images | attachments.keys())  # each exactly once
+    assert {m["old_url"] for m in manifest if m["kind"] == "attachment"} == attachments.keys()
     assert {m["status"] for m in manifest} == {"downloaded"}
     for item in manifest:
         path = directory / item["new_path"]
         assert path.resolve().is_relative_to(directory.resolve())
         assert hashlib.sha256(path.read_bytes()).hexdigest() == item["sha256"]
+        if item["kind"] == "attachment":
+            served = attachments[item["old_url"]]
+            assert (item["sha256"], item["bytes"]) == (hashlib.sha256(served).hexdigest(), len(served))
     assert any(m["new_path"].startswith("images/") for m in manifest)  # sites/default/files/ dropped
+    assert any(m["new_path"].startswith("docs/") for m in manifest)  # inline links of the body
+    assert all(m["new_path"].isascii() for m in manifest)  # Cyrillic file names transliterated
 
     hits = lambda: sum(n for (p, _), n in site["server"].hits.items() if p.startswith(("/sites/", "/archive/img/")))  # noqa: E731
     before = hits()
     damaged = directory / manifest[0]["new_path"]
     damaged.write_bytes(b"truncated")
     ok("media", "--db", site["db"], "--download", str(directory))
-    again = [json.loads(line) for line in (directory / "manifest.jsonl").read_text().splitlines()]
-    assert [m["status"] for m in again] == ["downloaded"] + ["skipped"] * (len(images) - 1)
+    again = _manifest(directory)
+    assert [m["status"] for m in again] == ["downloaded"] + ["skipped"] * (len(manifest) - 1)
     assert hits() - before == 1
     assert hashlib.sha256(damaged.read_bytes()).hexdigest() == manifest[0]["sha256"]
+    ok("media", "--db", site["db"], "--download", str(directory))
+    assert {m["status"] for m in _manifest(directory)} == {"skipped"}
+    assert hits() - before == 1  # the third run downloaded nothing
+
+
+def test_failing_attachment_is_recorded_and_the_run_goes_on(site: dict[str, Any], tmp_path: Path) -> None:
+    db = tmp_path / "site.db"
+    shutil.copy(site["db"], db)
+    missing = site["server"].url + "/gone/%D0%BE%D1%82%D1%87%D1%91%D1%82.pdf"  # the demo answers 404
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE articles SET attachments = json_insert(attachments, '$[#]', ?) WHERE source_id = "
+                 "(SELECT MIN(source_id) FROM articles WHERE state = 'live')", [missing])
+    conn.commit()
+    conn.close()
+    directory = tmp_path / "media"
+    proc = migrator("media", "--db", str(db), "--download", str(directory), "--concurrency", "4")
+    assert proc.returncode == 1 and "1 failed" in proc.stderr
+    manifest = {m["old_url"]: m for m in _manifest(directory)}
+    assert manifest.pop(missing)["status"] == "failed"
+    assert len(manifest) > 30 and {m["status"] for m in manifest.values()} == {"downloaded"}
+    failed = sqlite3.connect(db).execute("SELECT status, kind, error FROM media WHERE url = ?", [missing]).fetchone()
+    assert failed[:2] == ("failed", "attachment") and "404" in failed[2]
 
 
 # -- parity diff ----------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ def perfect_extract(page: bytes) -> dict[str, Any]:
         script.drop_tree()
     blocks = []
     for el in list(content)[1:]:  # the first block is the migration banner
-        if not isinstance(el.tag, str) or "field" in (el.get("class") or ""):
+        if not isinstance(el.tag, str) or "field" in (el.get("class") or "") or el.get("id") == "attachments":
             continue
         if el.tag == "ul":
             text = "\n".join(norm(li.text_content()) for li in el)
@@ -60,9 +60,11 @@ def perfect_extract(page: bytes) -> dict[str, Any]:
     tags = [norm(a.text_content()) for a in node.xpath('.//a[@rel="tag"]')]
     sources = node.xpath('.//div[contains(@class, "field-field-source")]//div[contains(@class, "field-item")]/a/@href')
     images = content.xpath(".//img/@src")
+    attachments = content.xpath('.//table[@id="attachments"]//a/@href | .//p/a[contains(@href, "/files/")]/@href')
     comments = ["\n\n".join(norm(p.text_content()) for p in c.xpath('.//div[@class="content"]/p'))
                 for c in doc.xpath('//div[@id="comments"]//div[contains(@class, "comment-published")]')]
     return {"body_text": "\n\n".join(blocks), "tags": tags, "sources": sources, "images": images,
+            "attachments": attachments,
             "comments": comments, "banner": BANNER_FIRST in norm(content[0].text_content())}
 
 
@@ -115,6 +117,7 @@ def test_truth_is_what_the_pages_show(theme: str) -> None:
         assert got["banner"], item["url"]
         assert got["body_text"] == item["body_text"], item["url"]
         assert got["tags"] == item["tags"] and got["sources"] == item["sources"] and got["images"] == item["images"]
+        assert got["attachments"] == item["attachments"]
         assert got["comments"] == [c["body_text"] for c in item["comments"]]
         assert item["title"] in page.decode()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from urllib.parse import quote
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
@@ -31,6 +32,63 @@ class Link:
 
     href: str
     title: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file attached to a node: in the upload module's table, or linked inline where the author wrote it."""
+
+    path: str  # root-relative and percent-encoded, as the page links it
+    name: str
+    inline: bool
+
+
+#: (stem, extension) of attached files; Drupal kept the uploader's name, Cyrillic included.
+_FILES = (("report-2014", "pdf"), ("Отчёт о работе", "pdf"), ("Положение о конкурсе", "doc"),
+          ("smeta", "xls"), ("Фотографии", "zip"), ("protokol", "doc"), ("Список участников", "xls"))
+_MAGIC = {"pdf": b"%PDF-1.4\n", "doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+          "zip": b"PK\x03\x04"}
+FILE_TYPES = {"pdf": "application/pdf", "doc": "application/msword", "xls": "application/vnd.ms-excel",
+              "zip": "application/zip"}
+
+
+def build_attachments(rng: random.Random, nid: int) -> tuple[Attachment, ...]:
+    """One or two files of a node; names carry the nid, as Drupal renamed clashing uploads."""
+    files = []
+    for stem, ext in rng.sample(_FILES, rng.randint(1, 2)):
+        inline = rng.random() < 0.35
+        name = f"{stem}-{nid}.{ext}"
+        folder = "docs/" if inline else ""
+        files.append(Attachment(quote(f"/sites/default/files/{folder}{name}"), name, inline))
+    return tuple(files)
+
+
+def file_bytes(path: str) -> bytes:
+    """The served bytes of a file path (unquoted): a format's magic, then 300 to 3,000 bytes fixed by the path."""
+    ext = path.rpartition(".")[2].lower()
+    seed = hashlib.sha256(path.encode("utf-8")).digest()
+    size = 300 + int.from_bytes(seed[:2], "big") % 2700
+    body = (seed * (size // len(seed) + 1))[:size]
+    return _MAGIC.get(ext, b"") + body
+
+
+def human_size(size: int) -> str:
+    """Size as the upload module wrote it ("245.3 KB", "812 bytes")."""
+    return f"{size} bytes" if size < 1024 else f"{size / 1024:.1f} KB"
+
+
+def attach(body_html: str, body_text: str, files: tuple[Attachment, ...]) -> tuple[str, str]:
+    """Body with a closing paragraph linking each inline file: the author's own words stay in the body."""
+    for f in files:
+        if f.inline:
+            body_html += f'\n<p>Полный текст документа: <a href="{escape(f.path)}">{escape(f.name)}</a>.</p>'
+            body_text += f"\n\nПолный текст документа: {f.name}."
+    return body_html, body_text
+
+
+def page_order(files: tuple[Attachment, ...]) -> list[str]:
+    """Paths as a page shows them: the inline links of the body first, then the attachments table."""
+    return [f.path for f in sorted(files, key=lambda f: not f.inline)]
 
 
 @dataclass(frozen=True)
@@ -69,6 +127,7 @@ class Article:
     variant: int  # which wording a theme uses for this node's "submitted" line and terms
     etag: str
     last_modified: datetime
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)

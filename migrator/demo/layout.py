@@ -6,10 +6,10 @@ Templates are plain f-strings: rendering a page must cost well under a milliseco
 from __future__ import annotations
 
 from html import escape
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from migrator.demo import text as t
-from migrator.demo.content import Article, ArchiveItem, Comment
+from migrator.demo.content import Article, ArchiveItem, Comment, file_bytes, human_size
 
 Block = tuple[str, str, str]  # (block id, title, inner html)
 
@@ -59,9 +59,22 @@ def share_widget(base: str, nid: int) -> str:
             f'<a href="http://twitter.com/share?url={target}" rel="nofollow">Twitter</a></li></ul></div>\n')
 
 
+def attachments_table(a: Article) -> str:
+    """The upload module's table of the files not linked inline, after the body (empty without any)."""
+    rows = [f for f in a.attachments if not f.inline]
+    if not rows:
+        return ""
+    cells = "".join(
+        f'<tr class="{"odd" if k % 2 == 0 else "even"}"><td><a href="{escape(f.path)}">{escape(f.name)}</a></td>'
+        f"<td>{human_size(len(file_bytes(unquote(f.path))))}</td></tr>" for k, f in enumerate(rows))
+    return (f'<table id="attachments"><thead><tr><th>Вложение</th><th>Размер</th></tr></thead>'
+            f"<tbody>{cells}</tbody></table>\n")
+
+
 def body_content(a: Article, fields: str = "") -> str:
-    """The node's ``div.content``: banner first, then the body, then CCK fields (tags, sources)."""
-    return f'  <div class="content">\n    {t.BANNER_HTML}\n{a.body_html}\n{fields}{source_field(a)}  </div>\n'
+    """The node's ``div.content``: banner, body, the attachments table, then CCK fields (tags, sources)."""
+    return (f'  <div class="content">\n    {t.BANNER_HTML}\n{a.body_html}\n{attachments_table(a)}'
+            f"{fields}{source_field(a)}  </div>\n")
 
 
 def _head(title: str, base: str, extra_class: str = "") -> str:
@@ -248,7 +261,7 @@ def print_page(a: Article, base: str) -> str:
         f'<div class="print-site_name">Опубликовано на {t.SITE_NAME} ({base})</div>\n'
         f'<h1 class="print-title">{escape(a.title)}</h1>\n'
         f'<div class="print-submitted">Опубликовано {t.ru_date(a.published)} пользователем {a.author or t.GUEST}</div>\n'
-        f'<div class="print-content">{t.BANNER_HTML}\n{a.body_html}\n{source_field(a)}</div>\n'
+        f'<div class="print-content">{t.BANNER_HTML}\n{a.body_html}\n{attachments_table(a)}{source_field(a)}</div>\n'
         f'<div class="print-footer">{t.SITE_NAME}</div><hr class="print-hr" />\n'
         f'<div class="print-source_url"><strong>Источник (получено  {a.published.year}):</strong> '
         f'<a href="{base}{a.alias}">{base}{a.alias}</a></div>\n</body>\n</html>\n')

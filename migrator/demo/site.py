@@ -18,7 +18,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from functools import lru_cache
 from html import escape
 from typing import Any, Callable
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from migrator.demo import layout
 from migrator.demo import text as t
@@ -26,8 +26,14 @@ from migrator.demo.content import (
     MSK,
     ArchiveItem,
     Article,
+    Attachment,
+    FILE_TYPES,
     BodyOptions,
     Link,
+    attach,
+    page_order,
+    build_attachments,
+    file_bytes,
     build_archive_item,
     build_body,
     build_comments,
@@ -373,6 +379,8 @@ class DemoSite:
             malformed=self._hash("malformed", i) % 100 < 4,
         )
         body_html, body_text, images, teaser = build_body(rng, nid, options)
+        files = self.attachments(i)
+        body_html, body_text = attach(body_html, body_text, files)
         mode, sources = build_sources(rng)
         comments = build_comments(rng, nid, published)
         title, alias, tags = self.title(i), self.alias(i), self.tags(i)
@@ -381,10 +389,16 @@ class DemoSite:
             last = (datetime.combine(self.spec.edited_on, datetime.min.time(), MSK) if self.spec.edited_on
                     else last + timedelta(days=1))
         parts = (title, alias, published.isoformat(), author, tags, mode, sources, body_html,
-                 tuple((c.cid, c.author, c.published.isoformat(), c.paragraphs) for c in comments))
+                 tuple((c.cid, c.author, c.published.isoformat(), c.paragraphs) for c in comments), files)
         etag, last_modified = validators(parts, last)
         return Article(i, nid, title, alias, published, author, tags, mode, sources, body_html, body_text, teaser,
-                       images, comments, rng.randrange(4), etag, last_modified)
+                       images, comments, rng.randrange(4), etag, last_modified, files)
+
+    def attachments(self, i: int) -> tuple[Attachment, ...]:
+        """About one article in twelve has files; their own RNG leaves every other article's content as it was."""
+        if self._hash("files", i) % 12:
+            return ()
+        return build_attachments(random.Random(f"{self.spec.seed}:{self.nid(i)}:files"), self.nid(i))
 
     def views(self, i: int) -> int:
         """The view counter: grows with every version even when the article does not change."""
@@ -411,15 +425,15 @@ class DemoSite:
             "url": a.alias, "aliases": [f"/node/{a.nid}", f"/?q=node/{a.nid}", f"/print/{a.nid}"],
             "source_id": f"node/{a.nid}", "title": a.title, "published_at": a.published.isoformat(),
             "updated_at": None, "author": a.author, "tags": [name for _, name in a.tags], "sources": list(a.sources),
-            "images": list(a.images), "body_text": a.body_text, "comments": [c.truth() for c in a.comments],
-            "kind": "node", "discovery": discovery,
+            "images": list(a.images), "attachments": page_order(a.attachments), "body_text": a.body_text,
+            "comments": [c.truth() for c in a.comments], "kind": "node", "discovery": discovery,
         }
 
     def _archive_truth(self, item: ArchiveItem) -> dict[str, Any]:
         return {
             "url": item.path, "aliases": [], "source_id": item.path.strip("/").removesuffix(".html"),
             "title": item.title, "published_at": item.published.isoformat(), "updated_at": None, "author": None,
-            "tags": [], "sources": [], "images": [item.image] if item.image else [],
+            "tags": [], "sources": [], "images": [item.image] if item.image else [], "attachments": [],
             "body_text": "\n\n".join(item.paragraphs), "comments": [], "kind": "archive",
             "discovery": ["archive-index"],
         }
@@ -707,6 +721,9 @@ class DemoSite:
 
     def _static(self, req: Request) -> Response:
         path = req.match.group(0)
+        ext = path.rpartition(".")[2].lower()
+        if ext in FILE_TYPES:
+            return 200, [("Content-Type", FILE_TYPES[ext])], file_bytes(unquote(path))
         if path.endswith((".gif", ".jpg", ".png", ".ico")):
             return 200, [("Content-Type", "image/gif")], _GIF
         kind = "text/css" if ".css" in path else "application/javascript"

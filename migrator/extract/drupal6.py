@@ -20,6 +20,7 @@ from migrator.clean.text import element_to_text
 from migrator.extract.common import absolute, best_title, clean_author, css, first, unique
 from migrator.extract.dates import parse_date
 from migrator.record import Article, Comment
+from migrator.urls import host_allowed, host_of
 
 if TYPE_CHECKING:
     from migrator.mapping import Config
@@ -51,6 +52,9 @@ _HREFS = etree.XPath(".//a/@href")
 _FIELDS = etree.XPath(".//div[" + _CLASS.format("field") + "]")
 _FIELD_LABEL = etree.XPath("./div[contains(@class, 'field-label')]")
 _IMG_SRC = etree.XPath(".//img/@src")
+_ATTACHMENT_TABLE = etree.XPath(".//table[@id='attachments']//a/@href")
+#: Extensions of linked files that are media to download, not pages.
+FILE_EXTENSIONS = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|rtf|odt|ods|zip|rar|7z|gz|mp3|mp4|avi|flv|wmv)$", re.I)
 _DATE_FALLBACK = ("meta[property='article:published_time']", ".date-display-single", ".field-field-date")
 
 #: How a page reveals its node id: the node's own id, then links that carry the id.
@@ -189,6 +193,18 @@ def comments_of(doc: HtmlElement, config: Config, removed: Counter[str]) -> list
     return comments
 
 
+def attachments_of(body: HtmlElement, url: str, config: Config) -> list[str]:
+    """Files of the upload module's table and files linked inline, in page order, on the site's own hosts.
+
+    Read before cleaning: the table is dropped from the body, but its files belong to the article.
+    """
+    listed = set(_ATTACHMENT_TABLE(body))
+    links = (absolute(url, str(href)) for href in _HREFS(body)
+             if href in listed or FILE_EXTENSIONS.search(urlsplit(href).path))
+    hosts = config.allowed_hosts or (host_of(url),)
+    return unique(link for link in links if host_allowed(link, hosts))
+
+
 def article_of(doc: HtmlElement, node: HtmlElement, url: str, config: Config,
                removed: Counter[str]) -> Article:
     """Every field of the one full node; the body is cleaned in place, after the fields are read."""
@@ -205,6 +221,7 @@ def article_of(doc: HtmlElement, node: HtmlElement, url: str, config: Config,
     body = first(node, sel.get("body")) if sel.get("body") else None
     if body is None:
         body = node
+    article.attachments = attachments_of(body, url, config)
     removed.update(clean(body, config))
     article.body_text = element_to_text(body)
     article.body_html = body_html(body, url)
