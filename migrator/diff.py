@@ -70,13 +70,12 @@ def body_problems(old: str, new: str, new_flat: str | None = None) -> list[str]:
     """What happened to a body: truncation, lost paragraphs, mojibake."""
     problems = []
     old_paras = [p.strip() for p in old.split("\n\n") if p.strip()]
-    new_norm = _SPACE.sub(" ", new)
     # markup decides where whitespace falls (<br>, cells, inline blocks): look paragraphs up without it
     haystack = _SPACE.sub("", new_flat if new_flat is not None else new)
     lost = [p for p in old_paras if _SPACE.sub("", p) not in haystack]
     if len(_MOJIBAKE.findall(new)) >= 3 > len(_MOJIBAKE.findall(old)):
         problems.append("mojibake")
-    elif new and len(new) < 0.9 * len(old) and _SPACE.sub(" ", old).startswith(new_norm.rstrip(" .…")[:200]):
+    elif new and len(new) < 0.9 * len(old) and _SPACE.sub("", old).startswith(_SPACE.sub("", new).rstrip(".…")):
         problems.append("truncated")
     if lost and "mojibake" not in problems:
         problems.append(f"lost paragraphs: {len(lost)} of {len(old_paras)}")
