@@ -468,22 +468,36 @@ def _offline_config(store: Any, mapping: str | None, timezone: str | None) -> An
 
 
 @cli.command("learn")
-@click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file written by crawl.")
+@click.argument("target", required=False)
+@click.option("--db", required=True, type=click.Path(dir_okay=False),
+              help="SQLite file written by crawl (with TARGET: the file to crawl into first).")
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False),
               help="Rulebook to write (default: <mapping>.rules.toml, else <db>.rules.toml).")
 @click.option("--mapping", type=click.Path(dir_okay=False), help="Site mapping file (default: the last crawl's).")
+@click.option("--timezone", callback=_timezone, help="With TARGET: IANA zone of the site's dates.")
 @explain_errors
-def learn_rules(db: str, rules_file: str | None, mapping: str | None) -> None:
+def learn_rules(target: str | None, db: str, rules_file: str | None, mapping: str | None,
+                timezone: str | None) -> None:
     """Write the boilerplate rules learned from a crawled corpus into a reviewable rulebook (TOML).
 
     Each rule gives the exact text, how many pages it stands in, their share, a sample URL and
     status = "proposed"; set "accepted" or "rejected" by hand. Statuses already in the file stay.
+    With TARGET (a start URL or a mapping file), the site is crawled into --db first.
 
-    Example: migrator learn --db site.db --rules mappings/site.rules.toml
+    Examples: migrator learn --db site.db --rules mappings/site.rules.toml
+              migrator learn http://old.example.ru/ --db site.db
     """
     from migrator.rulebook import rules_path, update_rulebook
     from migrator.store import Store
 
+    if target:
+        from migrator.crawl import run_crawl
+
+        _configure_logging(False)
+        summary = run_crawl(load(target, mapping, timezone, None), db, command="crawl")
+        print_summary(summary, db)
+        if not summary.ok:
+            sys.exit(1)
     store = Store(db, create=False)
     path = rules_path(_offline_config(store, mapping, None), db, rules_file)
     rules, new = update_rulebook(store, path)

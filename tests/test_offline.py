@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from migrator.demo.server import DemoServer
+from migrator.demo.site import DemoSite, SiteSpec
 from migrator.record import EXPORT_KEYS
 from migrator.rulebook import Rule, read_rules, write_rules
 from migrator.store import Store
@@ -136,6 +138,17 @@ def test_learn_writes_a_reviewable_rulebook_beside_the_db(db: Path) -> None:
     assert migrator("learn", "--db", str(db), "--rules", str(path)).returncode == 0
     again = {r.id: r for r in read_rules(path)}
     assert again[first.id].status == "rejected" and len(again) == len(rules)
+
+
+def test_learn_target_crawls_first_then_writes_the_rulebook(tmp_path: Path) -> None:
+    """`migrator learn URL --db PATH`: one step from a site to rules to review."""
+    db = tmp_path / "small.db"
+    with DemoServer(DemoSite(SiteSpec(articles=30, archive_items=4, slow_seconds=0.2))) as server:
+        proc = migrator("learn", server.url + "/", "--db", str(db), "--timezone", "Europe/Moscow")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "finished" in proc.stderr and str(db.with_name("small.rules.toml")) in proc.stderr
+    rules = read_rules(db.with_name("small.rules.toml"))
+    assert [r.status for r in rules if r.value.startswith(BANNER)] == ["proposed"]
 
 
 def test_crawl_counts_removals_per_learned_rule(crawled_db: Path) -> None:
