@@ -427,7 +427,7 @@ def hashed_build(html: str) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     """Serve the blog in the foreground until interrupted."""
-    from migrator.demo.server import _Server
+    from migrator.demo.server import serve_forever
 
     parser = argparse.ArgumentParser(description="Serve the generated English WordPress-style blog.")
     parser.add_argument("--host", default="127.0.0.1")
@@ -436,14 +436,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=BlogSpec.seed)
     parser.add_argument("--theme", default=BlogSpec.theme, choices=["wordpress", "hashed", "magazine"])
     args = parser.parse_args(argv)
-    server = _Server((args.host, args.port), BlogSite(BlogSpec(args.posts, args.seed, args.theme)))  # type: ignore[arg-type]
-    print(f"serving the blog on http://{args.host}:{server.server_address[1]}/ (Ctrl-C stops)", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve_forever(BlogSite(BlogSpec(args.posts, args.seed, args.theme)), args.host, args.port, "the blog")
 
 
 if __name__ == "__main__":

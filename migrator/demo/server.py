@@ -132,8 +132,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--version", type=int, default=0, help="site version: changes sidebars and counters")
     args = parser.parse_args(argv)
     site = DemoSite(SiteSpec(seed=args.seed, articles=args.articles, theme=args.theme, version=args.version))
-    server = _Server((args.host, args.port), site)
-    print(f"serving the demo site on http://{args.host}:{server.server_address[1]}/ (Ctrl-C stops)", flush=True)
+    serve_forever(site, args.host, args.port, "the demo site")
+
+
+def serve_forever(site: Site, host: str, port: int, name: str) -> None:
+    """Serve ``site`` (anything with ``delay`` and ``respond``) in the foreground until Ctrl-C."""
+    server = _Server((host, port), site)
+    print(f"serving {name} on http://{host}:{server.server_address[1]}/ (Ctrl-C stops)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
