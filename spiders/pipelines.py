@@ -183,9 +183,7 @@ class StorePipeline:
             if regions.shapes() != stored.shapes():
                 changed, not_articles = apply_regions(self.store, self.config, self.rulebook, regions, self.run_id)
                 demoted = [sid for sid in not_articles if self.store.demote(sid, self.run_id, "no article in its region")]
-        for _ in demoted:
-            self.stats.inc_value("migrator/articles", -1)
-            self.stats.inc_value("migrator/skipped/listing")
+        self._withdrawn(len(demoted))
         self.stats.set_value("migrator/regions/templates", len(regions.templates))
         self.stats.set_value("migrator/regions/records", len(changed))
         logger.info("content regions: %d templates learned, %d records changed in them, %d withdrawn",
@@ -200,9 +198,15 @@ class StorePipeline:
             demoted = [sid for sid in listings if self.store.demote(sid, self.run_id, "excerpts of other articles")]
         for source_id in demoted:
             logger.info("withdrawn %s: excerpts of other articles", source_id)
-            self.stats.inc_value("migrator/articles", -1)
-            self.stats.inc_value("migrator/skipped/listing")
+        self._withdrawn(len(demoted))
         return len(demoted)
+
+    def _withdrawn(self, count: int) -> None:
+        """Records withdrawn at crawl end were new in this run: they leave the article counts for listings."""
+        if count:
+            self.stats.inc_value("migrator/articles", -count)
+            self.stats.inc_value("migrator/articles/new", -count)
+            self.stats.inc_value("migrator/skipped/listing", count)
 
     def remove_repeated_blocks(self) -> None:
         """Learn the blocks that repeat across this site's bodies and strip them from every record.
@@ -230,8 +234,7 @@ class StorePipeline:
                 if not_an_article(cleaned, text, known) and self.store.demote(source_id, self.run_id, "repeated blocks only"):
                     demoted += 1  # its only text was the site's template: a listing or a stub
                     logger.info("withdrawn %s: nothing but repeated blocks and links", source_id)
-                    self.stats.inc_value("migrator/articles", -1)
-                    self.stats.inc_value("migrator/skipped/listing")
+                    self._withdrawn(1)
                     continue
                 if not removed:
                     continue
