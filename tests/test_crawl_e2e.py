@@ -16,12 +16,10 @@ import pytest
 from migrator.demo.run import absolute_truth
 from migrator.evaluate import BOILERPLATE, compare
 from migrator.record import EXPORT_KEYS
+from tests.helpers import migrator
 
 SHARED_TOOLS = Path(__file__).resolve().parents[1].parent / "shared" / "tools"
 
-
-def migrator(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "migrator", *args], capture_output=True, text=True, timeout=timeout)
 
 
 def export(db: Path) -> list[dict[str, Any]]:

@@ -13,7 +13,6 @@ import shutil
 import socket
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -30,6 +29,7 @@ from lxml import etree
 from migrator.demo.content import file_bytes
 from migrator.export import write_wxr
 from migrator.newplatform import load_new_platform
+from tests.helpers import migrator
 
 NEW = "https://new.example.ru"
 WP = "{http://wordpress.org/export/1.2/}"
@@ -40,9 +40,6 @@ rubrics = {"Нанотехнологии" = "nano", "Медицина" = "med"}
 rename = {title = "headline"}
 """
 
-
-def migrator(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "migrator", *args], capture_output=True, text=True, timeout=timeout)
 
 
 def ok(*args: str) -> str:

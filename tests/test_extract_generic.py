@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -12,6 +11,7 @@ from charset_normalizer import from_bytes
 
 from migrator.extract import extract
 from migrator.mapping import Config, load_config
+from tests.helpers import textscore
 
 PAGES = Path(__file__).parent / "pages"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -82,14 +82,6 @@ def test_generic_profile_is_forced_by_the_mapping() -> None:
     assert result.profile == "generic"
 
 
-def _textscore():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("textscore", SHARED / "tools" / "textscore.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.skipif(not (AEB / "ground-truth.json").exists(), reason="shared/data/aeb-dev not present")
 def test_aeb_dev_body_f1_is_pinned() -> None:
     """trafilatura alone scores 0.965 here; the generic extractor must not fall below 0.95."""
@@ -101,7 +93,7 @@ def test_aeb_dev_body_f1_is_pinned() -> None:
         result = extract(truth.get(key, {}).get("url") or "http://aeb.test/", decode(gzip.decompress(path.read_bytes())),
                          config)
         output[key] = {"articleBody": result.article.body_text if result.article else ""}
-    scores, _ = _textscore().score(truth, output)
+    scores, _ = textscore().score(truth, output)
     assert scores["f1"] >= 0.95, scores
 
 

@@ -6,12 +6,10 @@ a real SQLite file, once per module.
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +20,12 @@ from migrator.demo.site import DemoSite, SiteSpec
 from migrator.record import EXPORT_KEYS
 from migrator.rulebook import Rule, read_rules, write_rules
 from migrator.store import Store
+from tests.helpers import migrator, textscore
 
 PAGES = Path(__file__).parent / "pages"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 AEB = SHARED / "data" / "aeb-dev"
 
-
-def migrator(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "migrator", *args], capture_output=True, text=True, timeout=timeout)
 
 
 def lines(proc: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:
@@ -69,14 +65,6 @@ def test_extract_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
 
 
-def _textscore() -> Any:
-    spec = importlib.util.spec_from_file_location("textscore", SHARED / "tools" / "textscore.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.skipif(not (AEB / "ground-truth.json").exists(), reason="shared/data/aeb-dev not present")
 def test_extract_on_aeb_dev_scores_pinned_f1() -> None:
     """`migrator extract` over the real pages, no flags, scored by shared/tools/textscore.py (0.9708 today)."""
@@ -85,7 +73,7 @@ def test_extract_on_aeb_dev_scores_pinned_f1() -> None:
     output = {Path(r["file"]).name[: -len(".html.gz")]: {"articleBody": r["body_text"] or ""}
               for r in lines(migrator("extract", *files))}
     assert len(output) == len(files)
-    scores, _ = _textscore().score(truth, output)
+    scores, _ = textscore().score(truth, output)
     assert scores["f1"] >= 0.96, scores
 
 

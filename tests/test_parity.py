@@ -12,7 +12,6 @@ import random
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,10 +24,8 @@ from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
 from migrator.newplatform import NewPlatform
 from migrator.store import Store
+from tests.helpers import migrator
 
-
-def migrator(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "migrator", *args], capture_output=True, text=True, timeout=timeout)
 
 
 def ok(*args: str) -> str:

@@ -11,20 +11,16 @@ import os
 import random
 import signal
 import sqlite3
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
 from test_sync import snapshot, spawn, wait_for_pages
+from tests.helpers import migrator
 
 MSK = ("--timezone", "Europe/Moscow")
 
-
-def migrator(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "migrator", *args], capture_output=True, text=True, timeout=300)
 
 
 def article_hits(site: DemoSite, hits: dict[tuple[str, int], int]) -> set[int]:

@@ -21,10 +21,8 @@ import pytest
 
 from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
+from tests.helpers import migrator
 
-
-def migrator(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "migrator", *args], capture_output=True, text=True, timeout=timeout)
 
 
 def spawn(*args: str) -> subprocess.Popen[str]:

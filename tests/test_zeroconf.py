@@ -11,8 +11,6 @@ import json
 import re
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -27,10 +25,8 @@ from migrator.evaluate import body_f1, compare
 from migrator.extract.region import MIN_PAGES, Regions, learn_templates
 from migrator.rulebook import Rule, write_rules
 from migrator.store import Store
+from tests.helpers import migrator
 
-
-def migrator(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "migrator", *args], capture_output=True, text=True, timeout=timeout)
 
 
 def export(db: Path) -> list[dict[str, Any]]:
