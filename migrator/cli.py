@@ -16,7 +16,19 @@ from rich.table import Table
 from migrator import __version__
 from migrator.errors import MigratorError
 
-err = Console(stderr=True, highlight=False)
+
+
+def console(stderr: bool = False) -> Console:
+    """A rich console that never wraps lines when its stream is no terminal (cron mail, log files, pipes).
+
+    Rich falls back to 80 columns there, which would break one-line messages in two.
+    """
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else 10_000
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, width=width)
+
+
+err = console(stderr=True)
 
 
 def explain_errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -407,7 +419,7 @@ def status(db: str, limit: int) -> None:
     from migrator.store import Store
 
     info = Store(db, create=False).status(limit)
-    out = Console(highlight=False)
+    out = console()
     states = Table(title="articles")
     states.add_column("state")
     states.add_column("count", justify="right")
