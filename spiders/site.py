@@ -23,6 +23,7 @@ from migrator.mapping import Config, load_config
 from migrator.store import Store, utcnow
 from migrator.urls import normalize
 from spiders.frontier import Frontier
+from spiders.middlewares import OffsiteRedirect
 from spiders.items import AliasItem, ErrorItem, NotModifiedItem, PageItem, VisitItem
 from spiders.revisit import RevisitPolicy
 
@@ -46,6 +47,7 @@ _FAILURE_REASONS = (
     ("ConnectionRefused", "connection-refused"), ("Timeout", "timeout"), ("TimedOut", "timeout"),
     ("ConnectionLost", "connection-lost"), ("ResponseNeverReceived", "connection-lost"),
     ("DataLoss", "connection-lost"), ("DownloadFailed", "download-failed"),
+    ("OffsiteRedirect", "offsite-redirect"),
 )
 
 
@@ -76,6 +78,9 @@ class SiteSpider(Spider):
             if max_pages:
                 config = config.with_overrides(max_pages=int(max_pages))
         self.config = config
+        # Scrapy's OffsiteMiddleware then filters what the frontier did not (requests a shared dupefilter
+        # schedules); redirects are refused by spiders.middlewares.OffsiteRedirectMiddleware.
+        self.allowed_domains = list(config.allowed_hosts)
         self.alias_rules = _compile(config.alias_rules)
         self.frontier = Frontier(
             allowed_hosts=tuple(config.allowed_hosts), deny=_compile(config.deny),
@@ -318,6 +323,9 @@ class SiteSpider(Spider):
         role = request.meta.get("role", "page") if request is not None else "page"
         visit = request.meta.get("frontier_url") if request is not None else None
         reason = failure_reason(failure)
+        if isinstance(failure.value, OffsiteRedirect):  # listed with its target, counted as a skip
+            yield ErrorItem(url=url, reason=reason, detail=failure.value.target[:500], visit=visit, skip=True)
+            return
         if reason == "robots":
             self.crawler.stats.inc_value("migrator/skipped/robots")
             yield VisitItem(visit)
