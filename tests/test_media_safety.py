@@ -9,12 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 from urllib.parse import quote, urlsplit
 
 import lxml.html
@@ -26,7 +24,7 @@ from migrator.media import new_path
 from migrator.record import Article
 from migrator.slug import slugify, transliterate
 from migrator.store import Store
-from tests.helpers import migrator
+from tests.helpers import RouteServer, migrator, serve
 
 PAGES = Path(__file__).parent / "pages"
 HOSTILE = ("file:///etc/hostname", "data:image/gif;base64,R0lGODlhAQABAAAAACw=", " JavaScript:alert(1)",
@@ -95,81 +93,24 @@ def test_distinct_urls_get_distinct_paths(a: str, b: str) -> None:
 
 # -- migrator media against real servers -----------------------------------------------------------
 
-Route = Callable[[str], tuple[int, dict[str, str], bytes]]
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: "_Server"
-
-    def do_GET(self) -> None:  # noqa: N802
-        self.server.enter(self.path, self.client_address)
-        try:
-            status, headers, body = self.server.route(self.path)
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            if "Content-Length" not in headers:
-                self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        finally:
-            self.server.leave()
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        """Quiet."""
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, host: str, route: Route) -> None:
-        super().__init__((host, 0), _Handler)
-        self.route = route
-        self.url = f"http://{host}:{self.server_address[1]}"
-        self.paths: Counter[str] = Counter()
-        self.connections: set[tuple[str, int]] = set()
-        self.active = self.peak = 0
-        self._lock = threading.Lock()
-
-    def enter(self, path: str, client: tuple[str, int]) -> None:
-        with self._lock:
-            self.paths[path] += 1
-            self.connections.add(client)
-            self.active += 1
-            self.peak = max(self.peak, self.active)
-
-    def leave(self) -> None:
-        with self._lock:
-            self.active -= 1
-
-
-def _serve(host: str, route: Route) -> Iterator[_Server]:
-    server = _Server(host, route)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def _bytes(name: str) -> bytes:
     return hashlib.sha256(name.encode()).digest() * 64
 
 
 @pytest.fixture(scope="module")
-def stranger() -> Iterator[_Server]:
-    yield from _serve("127.0.0.3", lambda path: (200, {}, b"nobody asked me"))
+def stranger() -> Iterator[RouteServer]:
+    with serve("127.0.0.3", lambda path: (200, {}, b"nobody asked me")) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
-def cdn() -> Iterator[_Server]:
-    yield from _serve("127.0.0.2", lambda path: (200, {}, _bytes("cdn" + path)))
+def cdn() -> Iterator[RouteServer]:
+    with serve("127.0.0.2", lambda path: (200, {}, _bytes("cdn" + path))) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
-def old(stranger: _Server) -> Iterator[_Server]:
+def old(stranger: RouteServer) -> Iterator[RouteServer]:
     flaky: Counter[str] = Counter()
 
     def route(path: str) -> tuple[int, dict[str, str], bytes]:
@@ -189,11 +130,12 @@ def old(stranger: _Server) -> Iterator[_Server]:
             return 404, {}, b"no"
         return 200, {}, _bytes("old" + path)
 
-    yield from _serve("127.0.0.1", route)
+    with serve("127.0.0.1", route) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
-def media_run(old: _Server, cdn: _Server, stranger: _Server, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def media_run(old: RouteServer, cdn: RouteServer, stranger: RouteServer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("media")
     db = root / "site.db"
     images = [f"{old.url}/img/{quote('é')}.jpg", f"{old.url}/img/{quote('è')}.jpg", f"{old.url}/image.php?id=1",
@@ -215,7 +157,7 @@ def media_run(old: _Server, cdn: _Server, stranger: _Server, tmp_path_factory: p
     return {"proc": proc, "manifest": manifest, "out": out, "db": db, "images": images}
 
 
-def test_only_allowed_hosts_are_contacted(media_run: dict[str, Any], stranger: _Server, old: _Server) -> None:
+def test_only_allowed_hosts_are_contacted(media_run: dict[str, Any], stranger: RouteServer, old: RouteServer) -> None:
     manifest = media_run["manifest"]
     assert stranger.paths == Counter()  # neither the direct link nor the redirect reached it
     assert old.paths["/away.jpg"] == 1
@@ -228,7 +170,7 @@ def test_only_allowed_hosts_are_contacted(media_run: dict[str, Any], stranger: _
     assert rows["file:///dev/zero"] == "refused"  # listed in the database too
 
 
-def test_no_two_urls_share_a_path_and_contents_are_right(media_run: dict[str, Any], old: _Server, cdn: _Server) -> None:
+def test_no_two_urls_share_a_path_and_contents_are_right(media_run: dict[str, Any], old: RouteServer, cdn: RouteServer) -> None:
     manifest, out = media_run["manifest"], media_run["out"]
     downloaded = {u: m for u, m in manifest.items() if m["status"] == "downloaded"}
     assert len({m["new_path"] for m in downloaded.values()}) == len(downloaded) == 15
@@ -240,7 +182,7 @@ def test_no_two_urls_share_a_path_and_contents_are_right(media_run: dict[str, An
     assert not list(out.rglob("*.part"))
 
 
-def test_retries_size_cap_keep_alive_and_politeness(media_run: dict[str, Any], old: _Server) -> None:
+def test_retries_size_cap_keep_alive_and_politeness(media_run: dict[str, Any], old: RouteServer) -> None:
     manifest = media_run["manifest"]
     assert manifest[f"{old.url}/flaky.jpg"]["status"] == "downloaded" and old.paths["/flaky.jpg"] == 3
     big = manifest[f"{old.url}/big.bin"]

@@ -7,18 +7,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import pytest
 from scrapy.http import HtmlResponse, Request
 
 from spiders.middlewares import OffsiteRedirect, OffsiteRedirectMiddleware
-from tests.helpers import migrator
-
-Route = Callable[[str], tuple[int, dict[str, str], str]]
+from tests.helpers import RouteServer, migrator, serve
 
 ARTICLE = """<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"><title>{title} | Сайт</title></head>
 <body><nav><a href="/">Главная</a></nav><article><h1>{title}</h1>
@@ -29,54 +24,15 @@ ARTICLE = """<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"><title>{
 </article></body></html>"""
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: "_Server"
-
-    def do_GET(self) -> None:  # noqa: N802 (http.server naming)
-        self.server.requests.append(self.path)
-        status, headers, body = self.server.route(self.path)
-        data = body.encode("utf-8")
-        self.send_response(status)
-        for name, value in {"Content-Type": "text/html; charset=utf-8", **headers}.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        """Quiet."""
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, host: str, route: Route) -> None:
-        super().__init__((host, 0), _Handler)
-        self.route = route
-        self.requests: list[str] = []
-        self.url = f"http://{host}:{self.server_address[1]}"
-
-
-def _serve(host: str, route: Route) -> Iterator[_Server]:
-    server = _Server(host, route)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.fixture(scope="module")
-def other() -> Iterator[_Server]:
+def other() -> Iterator[RouteServer]:
     """"Another host": answers everything, and remembers being asked."""
-    yield from _serve("127.0.0.2", lambda path: (200, {}, ARTICLE.format(title="Чужая страница")))
+    with serve("127.0.0.2", lambda path: (200, {}, ARTICLE.format(title="Чужая страница"))) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
-def old(other: _Server) -> Iterator[_Server]:
+def old(other: RouteServer) -> Iterator[RouteServer]:
     """The old site: two articles, and an off-host redirect, link, sitemap entry and robots.txt Sitemap."""
     away, here = other.url, ""
 
@@ -100,15 +56,13 @@ def old(other: _Server) -> Iterator[_Server]:
             return 200, {}, ARTICLE.format(title=f"Лазер {path[-2:]}")
         return 404, {}, "<html><body>нет</body></html>"
 
-    serving = _serve("127.0.0.1", route)
-    server = next(serving)
-    here = server.url
-    yield server
-    next(serving, None)
+    with serve("127.0.0.1", route) as server:
+        here = server.url
+        yield server
 
 
 @pytest.fixture(scope="module")
-def crawled(old: _Server, other: _Server, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def crawled(old: RouteServer, other: RouteServer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     db = tmp_path_factory.mktemp("offsite") / "site.db"
     proc = migrator("crawl", old.url + "/", "--db", str(db))
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -117,13 +71,13 @@ def crawled(old: _Server, other: _Server, tmp_path_factory: pytest.TempPathFacto
     return {"db": str(db), "proc": proc, "conn": conn}
 
 
-def test_no_request_reaches_another_host(crawled: dict[str, Any], old: _Server, other: _Server) -> None:
-    assert "/offhost" in old.requests and "/sitemap.xml" in old.requests  # the bait was taken...
-    assert other.requests == []  # ...and nothing, not even robots.txt, was asked of the other host
+def test_no_request_reaches_another_host(crawled: dict[str, Any], old: RouteServer, other: RouteServer) -> None:
+    assert "/offhost" in old.paths and "/sitemap.xml" in old.paths  # the bait was taken...
+    assert not other.paths  # ...and nothing, not even robots.txt, was asked of the other host
 
 
-def test_offsite_redirect_is_listed_with_its_target_and_counted(crawled: dict[str, Any], old: _Server,
-                                                                other: _Server) -> None:
+def test_offsite_redirect_is_listed_with_its_target_and_counted(crawled: dict[str, Any], old: RouteServer,
+                                                                other: RouteServer) -> None:
     rows = {r["url"]: r["detail"] for r in crawled["conn"].execute(
         "SELECT url, detail FROM errors WHERE reason = 'offsite-redirect'")}
     assert rows == {f"{old.url}/offhost": f"{other.url}/secret", f"{old.url}/to-file": "file:///etc/hostname"}
@@ -134,7 +88,7 @@ def test_offsite_redirect_is_listed_with_its_target_and_counted(crawled: dict[st
     assert "offsite-redirect" in crawled["proc"].stderr + crawled["proc"].stdout  # the summary table shows it
 
 
-def test_no_page_and_no_redirect_key_of_another_host(crawled: dict[str, Any], old: _Server, other: _Server) -> None:
+def test_no_page_and_no_redirect_key_of_another_host(crawled: dict[str, Any], old: RouteServer, other: RouteServer) -> None:
     urls = [u for (u,) in crawled["conn"].execute("SELECT url FROM pages UNION SELECT request_url FROM pages")]
     assert f"{old.url}/news/a2-moved" in urls  # on-site redirects are followed as before
     assert not [u for u in urls if "127.0.0.2" in u or not u.startswith(old.url)]
