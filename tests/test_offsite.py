@@ -33,13 +33,17 @@ def other() -> Iterator[RouteServer]:
 
 @pytest.fixture(scope="module")
 def old(other: RouteServer) -> Iterator[RouteServer]:
-    """The old site: two articles, and an off-host redirect, link, sitemap entry and robots.txt Sitemap."""
+    """The old site: two articles, and off-host redirects (of a page, of its sitemap.xml, to file:), an off-host
+    link, sitemap entry and robots.txt Sitemap line."""
     away, here = other.url, ""
 
     def route(path: str) -> tuple[int, dict[str, str], str]:
         if path == "/robots.txt":
-            return 200, {"Content-Type": "text/plain"}, f"User-agent: *\nAllow: /\nSitemap: {away}/sitemap.xml\n"
-        if path == "/sitemap.xml":
+            return 200, {"Content-Type": "text/plain"}, (
+                f"User-agent: *\nAllow: /\nSitemap: {away}/sitemap.xml\nSitemap: {here}/map.xml\n")
+        if path == "/sitemap.xml":  # the spider's own guess at a sitemap, redirected away
+            return 302, {"Location": f"{away}/sitemap.xml"}, ""
+        if path == "/map.xml":
             return 200, {"Content-Type": "application/xml"}, (
                 '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
                 f"<url><loc>{here}/news/a1</loc></url><url><loc>{away}/from-sitemap</loc></url></urlset>")
@@ -72,7 +76,7 @@ def crawled(old: RouteServer, other: RouteServer, tmp_path_factory: pytest.TempP
 
 
 def test_no_request_reaches_another_host(crawled: dict[str, Any], old: RouteServer, other: RouteServer) -> None:
-    assert "/offhost" in old.paths and "/sitemap.xml" in old.paths  # the bait was taken...
+    assert {"/offhost", "/sitemap.xml", "/map.xml"} <= set(old.paths)  # the bait was taken...
     assert not other.paths  # ...and nothing, not even robots.txt, was asked of the other host
 
 
@@ -80,10 +84,11 @@ def test_offsite_redirect_is_listed_with_its_target_and_counted(crawled: dict[st
                                                                 other: RouteServer) -> None:
     rows = {r["url"]: r["detail"] for r in crawled["conn"].execute(
         "SELECT url, detail FROM errors WHERE reason = 'offsite-redirect'")}
-    assert rows == {f"{old.url}/offhost": f"{other.url}/secret", f"{old.url}/to-file": "file:///etc/hostname"}
+    assert rows == {f"{old.url}/offhost": f"{other.url}/secret", f"{old.url}/to-file": "file:///etc/hostname",
+                    f"{old.url}/sitemap.xml": f"{other.url}/sitemap.xml"}
     (stats,) = crawled["conn"].execute("SELECT stats FROM runs ORDER BY id DESC LIMIT 1").fetchone()
     run = json.loads(stats)
-    assert run["skipped"]["offsite-redirect"] == 2
+    assert run["skipped"]["offsite-redirect"] == 3
     assert "offsite-redirect" not in run["errors_by_reason"]  # a refusal by policy, not the site failing
     assert "offsite-redirect" in crawled["proc"].stderr + crawled["proc"].stdout  # the summary table shows it
 
