@@ -72,13 +72,20 @@ class OffsiteRedirectMiddleware:
         if response.status not in _REDIRECTS or b"Location" not in response.headers:
             return response
         hosts = _allowed_hosts(self.crawler.spider)
-        if hosts is None:  # a spider without a scope (not ours): Scrapy's own rules apply
+        if hosts is None or not _will_follow(request, response):  # not ours, or RedirectMiddleware will not follow
             return response
         location = response.headers[b"Location"].decode("latin-1").strip()
         target = safe_url_string(urljoin(request.url, location))
         if target.startswith(("http://", "https://")) and host_allowed(target, hosts):
             return response
         raise OffsiteRedirect(request.url, target)
+
+
+def _will_follow(request: Request, response: Response) -> bool:
+    """Whether Scrapy's RedirectMiddleware would follow this redirect (the meta keys it honours)."""
+    meta = request.meta
+    return not (meta.get("dont_redirect") or meta.get("handle_httpstatus_all")
+                or response.status in meta.get("handle_httpstatus_list", ()))
 
 
 def _allowed_hosts(spider: Spider | None) -> tuple[str, ...] | None:

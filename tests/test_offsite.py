@@ -129,3 +129,11 @@ def test_redirect_scope(location: str, follows: bool) -> None:
     else:
         with pytest.raises(OffsiteRedirect):
             middleware.process_response(request, response)
+
+
+def test_a_redirect_the_request_will_not_follow_is_left_alone() -> None:
+    crawler = type("C", (), {"spider": _Spider()})()
+    middleware = OffsiteRedirectMiddleware(crawler)  # type: ignore[arg-type]
+    request = Request("http://old.test/a", meta={"dont_redirect": True})
+    response = HtmlResponse("http://old.test/a", status=302, headers={"Location": "http://127.0.0.2/"}, request=request)
+    assert middleware.process_response(request, response) is response  # the spider sees the 302 itself
