@@ -254,7 +254,8 @@ def redirects(db: str, new_url: str, mapping: str | None, fmt: str, output: str)
 @click.option("--manifest", type=click.Path(dir_okay=False),
               help="Manifest to write (JSON Lines; default: DIR/manifest.jsonl).")
 @click.option("--mapping", type=click.Path(dir_okay=False),
-              help="Site mapping: its allowed_hosts and [media] hosts may be downloaded from too.")
+              help="Site mapping whose allowed_hosts and [media] hosts may be downloaded from too "
+                   "(default: the last crawl's).")
 @click.option("--per-host", type=click.IntRange(min=1), default=4, show_default=True,
               help="Connections open to one host at once.")
 @click.option("--delay", type=click.FloatRange(min=0), default=0.0, show_default=True,
@@ -269,16 +270,13 @@ def media(db: str, directory: str, concurrency: int, manifest: str | None, mappi
 
     Example: migrator media --db site.db --download media/ --concurrency 8 --mapping site.toml
     """
-    from migrator.mapping import load_config
     from migrator.media import download_media
     from migrator.store import Store
 
     _configure_logging(False)
-    hosts: tuple[str, ...] = ()
-    if mapping:
-        config = load_config(mapping)
-        hosts = (*config.allowed_hosts, *config.media_hosts)
-    counts = download_media(Store(db, create=False), directory, concurrency, manifest, hosts=hosts,
+    store = Store(db, create=False)
+    config = _offline_config(store, mapping, None)
+    counts = download_media(store, directory, concurrency, manifest, hosts=(*config.allowed_hosts, *config.media_hosts),
                             per_host=per_host, delay=delay, max_bytes=max_bytes)
     err.print("media: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) if counts
               else "media: no images or attachments")

@@ -143,18 +143,18 @@ def media_run(old: RouteServer, cdn: RouteServer, stranger: RouteServer, tmp_pat
               f"{old.url}/away.jpg", f"{stranger.url}/direct.jpg", *HOSTILE[:2]]
     images += [f"{old.url}/slow/{i}.jpg" for i in range(8)]
     attachments = [f"{old.url}/big.bin", f"{old.url}/gone.jpg", "file:///dev/zero"]
+    mapping = root / "site.toml"
+    mapping.write_text('[media]\nhosts = ["127.0.0.2"]\n', encoding="utf-8")
     store = Store(db)
-    run = store.begin_run("crawl", old.url + "/", {})
+    run = store.begin_run("crawl", old.url + "/", {"mapping": str(mapping)})
     store.save_article(Article(url=old.url + "/a", source_id="node/1", title="A", images=images,
                                attachments=attachments, body_text="text"), run)
     store.close()
-    mapping = root / "site.toml"
-    mapping.write_text('[media]\nhosts = ["127.0.0.2"]\n', encoding="utf-8")
     out = root / "files"
     proc = migrator("media", "--db", str(db), "--download", str(out), "--mapping", str(mapping),
                     "--concurrency", "8", "--per-host", "2", "--max-bytes", "4096")
     manifest = {m["old_url"]: m for m in map(json.loads, (out / "manifest.jsonl").read_text().splitlines())}
-    return {"proc": proc, "manifest": manifest, "out": out, "db": db, "images": images}
+    return {"proc": proc, "manifest": manifest, "out": out, "db": db, "root": root}
 
 
 def test_only_allowed_hosts_are_contacted(media_run: dict[str, Any], stranger: RouteServer, old: RouteServer) -> None:
@@ -192,3 +192,10 @@ def test_retries_size_cap_keep_alive_and_politeness(media_run: dict[str, Any], o
     assert "refused" in media_run["proc"].stderr
     assert old.peak <= 2  # --per-host 2, with 8 threads and 8 slow files
     assert len(old.connections) <= 4 < sum(old.paths.values())  # kept alive, not one connection per file
+
+
+def test_the_last_crawls_mapping_declares_media_hosts_by_default(media_run: dict[str, Any], cdn: RouteServer) -> None:
+    out = media_run["root"] / "again"
+    migrator("media", "--db", str(media_run["db"]), "--download", str(out), "--max-bytes", "4096")
+    manifest = {m["old_url"]: m for m in map(json.loads, (out / "manifest.jsonl").read_text().splitlines())}
+    assert manifest[f"{cdn.url}/x.jpg"]["status"] == "downloaded"
