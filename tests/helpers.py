@@ -45,7 +45,7 @@ class _RouteHandler(BaseHTTPRequestHandler):
             self.send_response(status)
             for name, value in {"Content-Type": "text/html; charset=utf-8", **headers}.items():
                 self.send_header(name, value)
-            if "Content-Length" not in headers:
+            if "Content-Length" not in headers and "Transfer-Encoding" not in headers:  # a route may chunk itself
                 self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)

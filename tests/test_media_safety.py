@@ -122,8 +122,9 @@ def old(stranger: RouteServer) -> Iterator[RouteServer]:
             return 302, {"Location": stranger.url + "/stolen.jpg"}, b""
         if path == "/big.bin":
             return 200, {}, b"x" * 5000
-        if path == "/liar.bin":  # declares a small body, the cap still counts what arrives
-            return 200, {"Content-Length": "6000"}, b"y" * 6000
+        if path == "/chunked.bin":  # no Content-Length to refuse it by: the cap counts what arrives
+            chunks = b"".join(b"3e8\r\n" + b"y" * 1000 + b"\r\n" for _ in range(5)) + b"0\r\n\r\n"
+            return 200, {"Transfer-Encoding": "chunked"}, chunks
         if path.startswith("/slow/"):
             time.sleep(0.2)
         if path == "/gone.jpg":
@@ -142,7 +143,7 @@ def media_run(old: RouteServer, cdn: RouteServer, stranger: RouteServer, tmp_pat
               f"{old.url}/image.php?id=2", f"{old.url}/x.jpg", f"{cdn.url}/x.jpg", f"{old.url}/flaky.jpg",
               f"{old.url}/away.jpg", f"{stranger.url}/direct.jpg", *HOSTILE[:2]]
     images += [f"{old.url}/slow/{i}.jpg" for i in range(8)]
-    attachments = [f"{old.url}/big.bin", f"{old.url}/gone.jpg", "file:///dev/zero"]
+    attachments = [f"{old.url}/big.bin", f"{old.url}/chunked.bin", f"{old.url}/gone.jpg", "file:///dev/zero"]
     mapping = root / "site.toml"
     mapping.write_text('[media]\nhosts = ["127.0.0.2"]\n', encoding="utf-8")
     store = Store(db)
@@ -185,8 +186,9 @@ def test_no_two_urls_share_a_path_and_contents_are_right(media_run: dict[str, An
 def test_retries_size_cap_keep_alive_and_politeness(media_run: dict[str, Any], old: RouteServer) -> None:
     manifest = media_run["manifest"]
     assert manifest[f"{old.url}/flaky.jpg"]["status"] == "downloaded" and old.paths["/flaky.jpg"] == 3
-    big = manifest[f"{old.url}/big.bin"]
-    assert big["status"] == "failed" and "4096" in big["error"]
+    for name in ("big.bin", "chunked.bin"):
+        big = manifest[f"{old.url}/{name}"]
+        assert big["status"] == "failed" and "4096" in big["error"], big
     assert manifest[f"{old.url}/gone.jpg"]["status"] == "failed" and "404" in manifest[f"{old.url}/gone.jpg"]["error"]
     assert media_run["proc"].returncode == 1  # failures make the run fail; refusals are listed
     assert "refused" in media_run["proc"].stderr
