@@ -253,18 +253,31 @@ def redirects(db: str, new_url: str, mapping: str | None, fmt: str, output: str)
 @click.option("--concurrency", default=8, show_default=True, type=click.IntRange(min=1, max=64))
 @click.option("--manifest", type=click.Path(dir_okay=False),
               help="Manifest to write (JSON Lines; default: DIR/manifest.jsonl).")
+@click.option("--mapping", type=click.Path(dir_okay=False),
+              help="Site mapping whose allowed_hosts and [media] hosts may be downloaded from too "
+                   "(default: the last crawl's).")
+@click.option("--per-host", type=click.IntRange(min=1), default=4, show_default=True,
+              help="Connections open to one host at once.")
+@click.option("--delay", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Seconds between two requests to one host.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=200 * 1024 * 1024, show_default=True,
+              help="Largest file downloaded; a bigger one fails.")
 @explain_errors
-def media(db: str, directory: str, concurrency: int, manifest: str | None) -> None:
+def media(db: str, directory: str, concurrency: int, manifest: str | None, mapping: str | None, per_host: int,
+          delay: float, max_bytes: int) -> None:
     """Download every image and attachment (old URL, new path, kind, sha256 in a manifest); skips files
-    already downloaded.
+    already downloaded. Only http(s) URLs on the site's hosts or the mapping's [media] hosts are fetched.
 
-    Example: migrator media --db site.db --download media/ --concurrency 8
+    Example: migrator media --db site.db --download media/ --concurrency 8 --mapping site.toml
     """
     from migrator.media import download_media
     from migrator.store import Store
 
     _configure_logging(False)
-    counts = download_media(Store(db, create=False), directory, concurrency, manifest)
+    store = Store(db, create=False)
+    config = _offline_config(store, mapping, None)
+    counts = download_media(store, directory, concurrency, manifest, hosts=(*config.allowed_hosts, *config.media_hosts),
+                            per_host=per_host, delay=delay, max_bytes=max_bytes)
     err.print("media: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) if counts
               else "media: no images or attachments")
     if counts.get("failed"):

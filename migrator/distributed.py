@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import pickle
 import subprocess
 import sys
 import time
@@ -75,6 +74,22 @@ def run_distributed(config: Config, db_path: str, redis_url: str, workers: int, 
         return summary
 
 
+def decode_items(blobs: list[bytes], stats: Any, key: str) -> list[Any]:
+    """The items workers pushed; an entry that is not their JSON (a planted pickle, garbage) is rejected,
+    counted as the error ``rejected-item`` and logged. Nothing from Redis is ever unpickled."""
+    from spiders.distributed import Rejected, decode_item, preview
+
+    items = []
+    for blob in blobs:
+        try:
+            items.append(decode_item(blob))
+        except Rejected as exc:
+            logger.warning("rejected an entry of %s that is not a migrator item (%s): %s", key, exc, preview(blob))
+            stats.inc_value("migrator/errors")
+            stats.inc_value("migrator/errors/rejected-item")
+    return items
+
+
 class _Loader:
     def __init__(self, config: Config, db_path: str, run_id: int, server: redis.Redis, key: str,
                  procs: list[subprocess.Popen[bytes]]) -> None:
@@ -106,8 +121,8 @@ class _Loader:
         while True:
             room = LOADER_CONCURRENCY - len(tasks)
             raw = self.server.lpop(f"{self.key}:items", room) if room > 0 else None
-            for blob in raw or []:
-                task = asyncio.ensure_future(self._load(pickle.loads(blob)))
+            for item in decode_items(raw or [], self.stats, f"{self.key}:items"):
+                task = asyncio.ensure_future(self._load(item))
                 tasks.add(task)
                 task.add_done_callback(tasks.discard)
             if raw:

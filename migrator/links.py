@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urldefrag, urljoin, urlsplit, urlunsplit
 
 from migrator.newplatform import NewPlatform
+from migrator.urls import normalize
 
 if TYPE_CHECKING:
     from migrator.store import Store
@@ -47,6 +48,7 @@ class LinkRewriter:
 
     def _new_url(self, url: str) -> str | None:
         """The new URL of the old article an absolute URL names (fragment excluded), or None."""
+        url = normalize(url)  # as the store keeps URLs: a raw /новости link names /%D0%BD%D0%BE...
         parts = urlsplit(url)
         bare = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
         candidates = [url, bare, bare.rstrip("/") if parts.path != "/" else bare]

@@ -62,6 +62,8 @@ class Config:
     #: or when a sitemap's <lastmod> says they changed since.
     revisit_fresh_days: int | None = None
     revisit_expire_days: int | None = None
+    #: Hosts besides the site's own that ``migrator media`` may download from (a CDN, an old static host).
+    media_hosts: tuple[str, ...] = ()
     # extraction and cleaning
     selectors: Mapping[str, str] = field(default_factory=dict)
     drop_selectors: tuple[str, ...] = ()
@@ -145,8 +147,9 @@ SCHEMA: dict[str, tuple[Callable[[Any], bool], str, str]] = {
     "clean.drop_texts": (_is_str_list, "a list of strings", "drop_texts"),
     "clean.learn": (lambda v: isinstance(v, bool), "true or false", "learn"),
     "clean.rules": (_is_str, "a rules file path (relative to the mapping)", "rules"),
+    "media.hosts": (_is_str_list, "a list of host names", "media_hosts"),
 }
-_TABLES = {"urls", "crawl", "clean"}
+_TABLES = {"urls", "crawl", "clean", "media"}
 #: Tables of the same file that other modules validate: the new platform's field and URL mapping.
 _OTHER_TABLES = {"new_platform"}
 _REGEX_LISTS = {"urls.deny", "urls.alias_rules", "clean.drop_patterns"}

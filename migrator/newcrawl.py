@@ -14,12 +14,13 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
 
 from migrator.encoding import decode_html
+from migrator.urls import page_key
 
 log = logging.getLogger(__name__)
 USER_AGENT = "migrator-diff/1"
@@ -85,9 +86,8 @@ def land(url: str) -> tuple[str, list[int]]:
 
 
 def norm(url: str) -> str:
-    """One key per page: no fragment, lower-case host, no trailing slash, default port dropped."""
-    p = urlsplit(urldefrag(url)[0])
-    return urlunsplit((p.scheme, p.netloc.lower().removesuffix(":80"), p.path.rstrip("/") or "/", p.query, ""))
+    """One key per page: :func:`migrator.urls.page_key` (normalized, no trailing slash)."""
+    return page_key(url)
 
 
 def _text(node: Any) -> tuple[str, str]:

@@ -1,7 +1,7 @@
 """URL normalization and identity: one article behind many URLs.
 
-Pure functions over strings; the spider and the loader share them so both agree on what
-"the same URL" and "the same article" mean.
+Pure functions over strings; the spider, the loader and the diff share them so all agree on what
+"the same URL" and "the same article" mean. Every URL is normalized here (``normalize``), with w3lib.
 """
 from __future__ import annotations
 
@@ -9,17 +9,30 @@ import fnmatch
 import functools
 import re
 from typing import Iterable
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlencode, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url, parse_qsl_to_bytes, safe_url_string
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _EXTENSION = re.compile(r"\.(?:s?html?|php\d?|aspx?|jsp|cgi)$", re.I)
+#: URLs, paths and queries w3lib would leave as they are (ASCII, nothing to escape or unescape): the fast path.
+_PLAIN_URL = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]*")
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9\-._~/!$&'()*+,=:@]*")
+_PLAIN_QUERY = re.compile(r"[A-Za-z0-9_.\-~/:=&]*")  # what quote_plus(safe="/:") leaves alone
 
 
 def normalize(url: str, strip_query: Iterable[str] = ()) -> str:
     """Canonical form of a URL: no fragment, lower-case host, no default port, noise params dropped.
 
+    Built on w3lib: non-ASCII paths are percent-encoded as UTF-8 and escapes upper-cased (``/новости`` and
+    ``/%d0%bd…`` are one URL), IDN hosts become punycode, IPv6 hosts keep their brackets, and the query
+    keeps its bytes (a windows-1251 ``?q=%CD%EE`` stays so) and its order (the redirect map matches the
+    query as clients send it).
+
     >>> normalize("HTTP://Demo.Test:80/news/a?utm_source=rss&page=2#top", ["utm_*"])
     'http://demo.test/news/a?page=2'
+    >>> normalize("http://Пример.РФ/новости?q=%CD%EE%E2%EE%F1%F2%E8"), normalize("http://[::1]:8080")
+    ('http://xn--e1afmkfd.xn--p1ai/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8?q=%CD%EE%E2%EE%F1%F2%E8', 'http://[::1]:8080/')
     """
     return _normalize(url, tuple(strip_query))
 
@@ -27,15 +40,56 @@ def normalize(url: str, strip_query: Iterable[str] = ()) -> str:
 @functools.lru_cache(maxsize=1 << 16)
 def _normalize(url: str, strip_query: tuple[str, ...]) -> str:
     # Menus, sidebars and pagers repeat the same links on every page: the cache makes them free.
-    parts = urlsplit(url.strip())
+    url = url.strip()
+    parts = urlsplit(url if _PLAIN_URL.fullmatch(url) else safe_url_string(url))
     scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    if parts.port and parts.port != _DEFAULT_PORTS.get(scheme):
-        host = f"{host}:{parts.port}"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not any(fnmatch.fnmatchcase(k, p) for p in strip_query)]
+    netloc = _netloc(parts)
     path = parts.path or "/"
-    return urlunsplit((scheme, host, path, urlencode(query, safe="/:"), ""))
+    if not _PLAIN_PATH.fullmatch(path) or "/." in path:
+        # canonicalize_url, given no query, gives the path its canonical escapes (%d0 -> %D0, %7E -> ~) and
+        # resolves dot segments; its query handling would sort the parameters, so the query is done below.
+        path = urlsplit(canonicalize_url(urlunsplit((scheme, netloc, path, "", "")))).path or "/"
+    return urlunsplit((scheme, netloc, path, _query(parts.query, strip_query), ""))
+
+
+def _netloc(parts: SplitResult) -> str:
+    """Lower-case host (IPv6 in brackets) and its port unless it is the scheme's default; no user info."""
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:  # "host:abc": no usable port, the host is still the host
+        port = None
+    return f"{host}:{port}" if port and port != _DEFAULT_PORTS.get(parts.scheme.lower()) else host
+
+
+def _query(query: str, strip_query: tuple[str, ...]) -> str:
+    """The query in its order, noise parameters dropped, every value's bytes kept whatever their charset."""
+    if not query:
+        return ""
+    if _PLAIN_QUERY.fullmatch(query):  # nothing to decode or encode: the same answer, without w3lib's cost
+        pairs = [p.partition("=") for p in query.split("&") if p]
+        if not any("=" in v for _, _, v in pairs):  # urlencode would escape a second "=" in a value
+            return "&".join(f"{k}={v}" for k, _, v in pairs if not _stripped(k, strip_query))
+    pairs = [(k, v) for k, v in parse_qsl_to_bytes(query, keep_blank_values=True)
+             if not _stripped(k.decode("utf-8", "replace"), strip_query)]
+    return urlencode(pairs, safe="/:")
+
+
+def _stripped(key: str, strip_query: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatchcase(key, p) for p in strip_query)
+
+
+def page_key(url: str) -> str:
+    """One key per page of a site read as it is (the new one in a diff): the normalized URL without a
+    trailing slash on its path, as platforms answer both.
+
+    >>> page_key("http://New.test:80/2014/slug/#c1")
+    'http://new.test/2014/slug'
+    """
+    parts = urlsplit(normalize(url))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") or "/", parts.query, ""))
 
 
 def host_of(url: str) -> str:

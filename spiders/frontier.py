@@ -156,7 +156,7 @@ class Frontier:
         if not host_allowed(url, self.allowed_hosts):
             return "offsite"
         parts = urlsplit(url)
-        if ASSET.search(parts.path):
+        if not force and ASSET.search(parts.path):  # a seed is no asset: robots.txt may name a sitemap.xml.gz
             return "asset"
         target = path_and_query(url)
         if any(rule.search(target) for rule in self.deny):

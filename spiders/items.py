@@ -33,12 +33,14 @@ class AliasItem:
 
 @dataclass
 class ErrorItem:
-    """A request that failed for good (after retries), with the reason it is counted under."""
+    """A request that failed for good (after retries), with the reason it is counted under; ``skip``:
+    refused by policy (an off-site redirect), listed like an error but counted among the skips."""
 
     url: str
     reason: str
     detail: str = ""
     visit: str | None = None
+    skip: bool = False
 
 
 @dataclass

@@ -137,7 +137,7 @@ class StorePipeline:
                 self.store.add_aliases(item.source_id, [item.url], "url-rule", self.run_id)
                 outcome = DropItem("alias recorded", log_level="DEBUG")
             elif isinstance(item, ErrorItem):
-                outcome = self._error(item.url, item.reason, item.detail)
+                outcome = self._error(item.url, item.reason, item.detail, skip=item.skip)
             elif isinstance(item, NotModifiedItem):
                 outcome = self._not_modified(item)
             elif isinstance(item, VisitItem):
@@ -268,8 +268,10 @@ class StorePipeline:
             if row is not None:
                 yield source_id, row[0]
 
-    def _error(self, url: str, reason: str, detail: str = "") -> DropItem:
+    def _error(self, url: str, reason: str, detail: str = "", skip: bool = False) -> DropItem:
         self.store.record_error(self.run_id, url, reason, detail)
+        if skip:
+            return self._skip(reason)
         self.stats.inc_value("migrator/errors")
         self.stats.inc_value(f"migrator/errors/{reason}")
         return DropItem(f"error: {reason}", log_level="DEBUG")

@@ -32,6 +32,7 @@ HTTPERROR_ALLOW_ALL = True
 REDIRECT_MAX_TIMES = 10
 
 DOWNLOADER_MIDDLEWARES = {
+    "spiders.middlewares.OffsiteRedirectMiddleware": 660,  # before the loop check and RedirectMiddleware (600)
     "spiders.middlewares.RedirectLoopMiddleware": 650,
     "spiders.revisit.ConditionalRequestsMiddleware": 580,  # sync runs only
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import zlib
 from datetime import datetime, timezone
 from typing import Any, AsyncIterator, Iterator
 from urllib.parse import urljoin, urlsplit
@@ -16,6 +17,7 @@ import lxml.etree
 import lxml.html
 from scrapy import Request, Spider
 from scrapy.http import Response
+from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
 from migrator.encoding import decode_html
@@ -24,6 +26,7 @@ from migrator.store import Store, utcnow
 from migrator.urls import normalize
 from spiders.frontier import Frontier
 from spiders.items import AliasItem, ErrorItem, NotModifiedItem, PageItem, VisitItem
+from spiders.middlewares import OffsiteRedirect
 from spiders.revisit import RevisitPolicy
 
 logger = logging.getLogger(__name__)
@@ -33,7 +36,11 @@ _LINK_XPATH = lxml.etree.XPath(
     " | //link[@rel='alternate' or @rel='canonical' or @rel='next']/@href"
 )
 _BASE_XPATH = lxml.etree.XPath("//base/@href")
-_XML_TYPES = ("xml", "rss", "atom")
+#: XML media types: text/xml, application/xml and every ``+xml`` suffix (RFC 7303: rss+xml, atom+xml)
+#: but XHTML, which is a page to store and follow.
+_XML_TYPE = re.compile(r"^(?:text|application)/(?:[\w.-]+\+)?xml$")
+#: The sitemaps.org protocol's limit on an uncompressed sitemap; a gzipped one is decompressed up to it.
+SITEMAP_MAX_BYTES = 52_428_800
 
 
 def _compile(patterns: Any) -> tuple[re.Pattern[str], ...]:
@@ -46,6 +53,7 @@ _FAILURE_REASONS = (
     ("ConnectionRefused", "connection-refused"), ("Timeout", "timeout"), ("TimedOut", "timeout"),
     ("ConnectionLost", "connection-lost"), ("ResponseNeverReceived", "connection-lost"),
     ("DataLoss", "connection-lost"), ("DownloadFailed", "download-failed"),
+    ("OffsiteRedirect", "offsite-redirect"),
 )
 
 
@@ -76,6 +84,9 @@ class SiteSpider(Spider):
             if max_pages:
                 config = config.with_overrides(max_pages=int(max_pages))
         self.config = config
+        # Scrapy's OffsiteMiddleware then filters what the frontier did not (requests a shared dupefilter
+        # schedules); redirects are refused by spiders.middlewares.OffsiteRedirectMiddleware.
+        self.allowed_domains = list(config.allowed_hosts)
         self.alias_rules = _compile(config.alias_rules)
         self.frontier = Frontier(
             allowed_hosts=tuple(config.allowed_hosts), deny=_compile(config.deny),
@@ -187,7 +198,7 @@ class SiteSpider(Spider):
             yield from self._queue(visit, self._follow_sitemaps(response.text.splitlines()))
             return
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
-        if role in ("sitemap", "feed") or any(t in content_type for t in _XML_TYPES):
+        if role in ("sitemap", "feed") or _is_xml(content_type):
             yield from self._queue(visit, self._parse_xml(response))
             return
         if "html" not in content_type and not response.body.lstrip()[:1] == b"<":
@@ -267,10 +278,30 @@ class SiteSpider(Spider):
                 if admitted:
                     yield self._request(admitted, role="sitemap", priority=5)
 
-    def _parse_xml(self, response: Response) -> Iterator[Request]:
-        """Sitemaps (urlset, sitemapindex) and RSS/Atom feeds: every URL they list."""
+    def _xml_body(self, response: Response) -> bytes | None:
+        """The XML of a sitemap or feed: a gzipped one (``.xml.gz`` served as ``application/x-gzip`` or
+        ``application/gzip``: gzip's magic bytes, which decide, as a server may already have decoded a
+        ``Content-Encoding``) is decompressed up to ``SITEMAP_MAX_BYTES``; None (counted) when that fails."""
+        body = response.body
+        if body[:2] != b"\x1f\x8b":
+            return body
         try:
-            root = lxml.etree.fromstring(response.body, parser=_XML_PARSER)
+            return gunzip(body, max_size=SITEMAP_MAX_BYTES)
+        except (OSError, EOFError, ValueError, zlib.error) as exc:  # Scrapy's size error: a ValueError with max_size
+            too_large = getattr(exc, "max_size", None) is not None
+            reason = "xml-too-large" if too_large else "bad-gzip"
+            self.crawler.stats.inc_value(f"migrator/discovery/{reason}")
+            logger.warning("%s: %s; not read", response.url,
+                           f"over {SITEMAP_MAX_BYTES} bytes once decompressed" if too_large else "not a readable gzip file")
+        return None
+
+    def _parse_xml(self, response: Response) -> Iterator[Request]:
+        """Sitemaps (urlset, sitemapindex, gzipped too) and RSS/Atom feeds: every URL they list."""
+        body = self._xml_body(response)
+        if body is None:
+            return
+        try:
+            root = lxml.etree.fromstring(body, parser=_XML_PARSER)
         except lxml.etree.XMLSyntaxError:
             self.crawler.stats.inc_value("migrator/discovery/bad-xml")
             return
@@ -318,6 +349,9 @@ class SiteSpider(Spider):
         role = request.meta.get("role", "page") if request is not None else "page"
         visit = request.meta.get("frontier_url") if request is not None else None
         reason = failure_reason(failure)
+        if isinstance(failure.value, OffsiteRedirect):  # listed with its target, counted as a skip
+            yield ErrorItem(url=url, reason=reason, detail=failure.value.target[:500], visit=visit, skip=True)
+            return
         if reason == "robots":
             self.crawler.stats.inc_value("migrator/skipped/robots")
             yield VisitItem(visit)
@@ -348,4 +382,15 @@ def _queued(requests: list[Request]) -> list[tuple[str, str, int]]:
 
 
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", recover=True, remove_comments=True)
-_XML_PARSER = lxml.etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=True)
+# No huge_tree: libxml2's own limits on depth and node size stay on for documents from the old site.
+_XML_PARSER = lxml.etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
+
+
+def _is_xml(content_type: str) -> bool:
+    """Whether a Content-Type names XML (a sitemap or feed), not XHTML.
+
+    >>> _is_xml("application/rss+xml; charset=utf-8"), _is_xml("text/xml"), _is_xml("application/xhtml+xml")
+    (True, True, False)
+    """
+    mime = content_type.split(";", 1)[0].strip().lower()
+    return mime != "application/xhtml+xml" and bool(_XML_TYPE.match(mime))

@@ -3,6 +3,8 @@ and the database ends exactly as a single-process crawl's, even when a worker is
 from __future__ import annotations
 
 import json
+import logging
+import pickle
 import shutil
 import signal
 import socket
@@ -11,13 +13,23 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Iterator
 
 import psutil
 import pytest
+import redis
+from scrapy import Request
+from scrapy.settings import Settings
+from scrapy.statscollectors import MemoryStatsCollector
+
+import spiders.distributed
 
 from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
+from migrator.distributed import decode_items
+from spiders.distributed import JsonPriorityQueue, PushItems
+from spiders.items import ErrorItem, PageItem
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 pytestmark = pytest.mark.skipif(not Path(REDIS_SERVER).exists(), reason="redis-server is not installed")
@@ -113,3 +125,67 @@ def test_a_worker_killed_mid_crawl_loses_nothing(site: DemoServer, redis_url: st
     assert killed is not None, "the crawl ended before a worker could be killed"
     assert loader.returncode == 0, stderr[-3000:]
     assert export(db) == single
+
+
+# -- nothing from Redis is unpickled ---------------------------------------------------------------
+
+class _Payload:
+    """What an attacker who can write to Redis would plant: unpickling it runs a command."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (subprocess.call, (["touch", str(self.marker)],))
+
+
+class _Spider:
+    name = "site"
+
+    def __init__(self) -> None:
+        self.crawler = SimpleNamespace(stats=MemoryStatsCollector(SimpleNamespace(settings=Settings())))
+
+    def parse(self, response: Any) -> None: ...
+
+    def failed(self, failure: Any) -> None: ...
+
+
+def test_a_planted_pickle_in_the_request_queue_is_rejected_not_run(redis_url: str, tmp_path: Path,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    marker = tmp_path / "pwned"
+    server = redis.Redis.from_url(redis_url)
+    spider = _Spider()
+    queue = JsonPriorityQueue(server, spider, "test:planted:requests", serializer=spiders.distributed)
+    request = Request("http://old.test/новости?q=%CD%EE", callback=spider.parse, errback=spider.failed, priority=5,
+                      headers={"Referer": "http://old.test/"}, meta={"role": "page", "frontier_url": "http://old.test/a"})
+    queue.push(request)
+    server.execute_command("ZADD", queue.key, -10, pickle.dumps(_Payload(marker)))  # ahead of the real one
+    with caplog.at_level(logging.WARNING, logger="spiders.distributed"):
+        assert queue.pop() is None
+    back = queue.pop()
+    assert not marker.exists()
+    assert spider.crawler.stats.get_value("migrator/errors/rejected-request") == 1
+    assert "not a JSON request" in caplog.text
+    assert (back.url, back.priority, back.meta, back.headers[b"Referer"], back.callback) == (
+        request.url, 5, request.meta, b"http://old.test/", spider.parse)
+    server.delete(queue.key)
+
+
+def test_a_planted_pickle_among_the_items_is_rejected_not_run(redis_url: str, tmp_path: Path,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    marker = tmp_path / "pwned"
+    server, key = redis.Redis.from_url(redis_url), "test:planted:items"
+    page = PageItem(url="http://old.test/a", status=200, headers={"Content-Type": "text/html"}, body=b"\xcf\xf0\x00",
+                    text="Привет", encoding="windows-1251", encoding_source="http", encoding_evidence={"meta": None},
+                    fetched_at="2026-12-01T00:00:00Z", discovered=[("http://old.test/b", "page", 0)], visit="http://old.test/a")
+    pipeline = PushItems(server, "test:planted")
+    pipeline.process_item(page)
+    server.rpush(key, pickle.dumps(_Payload(marker)), b"\x80garbage", b'{"type": "os.system", "fields": {}}')
+    pipeline.process_item(ErrorItem(url="http://old.test/x", reason="offsite-redirect", detail="http://evil/", skip=True))
+    stats = MemoryStatsCollector(SimpleNamespace(settings=Settings()))
+    with caplog.at_level(logging.WARNING, logger="migrator.distributed"):
+        items = decode_items(server.lpop(key, 10), stats, key)
+    assert not marker.exists()
+    assert items == [page, ErrorItem(url="http://old.test/x", reason="offsite-redirect", detail="http://evil/", skip=True)]
+    assert stats.get_value("migrator/errors/rejected-item") == 3
+    assert caplog.text.count("rejected an entry of test:planted:items") == 3

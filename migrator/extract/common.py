@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from typing import Iterable
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -16,6 +16,8 @@ from migrator.clean.rules import norm
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _CANONICAL = etree.XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
 _TITLE = etree.XPath("//title")
+#: Characters the URL standard strips from inside a URL (tab, newline, carriage return): "java\tscript:".
+_URL_WHITESPACE = re.compile(r"[\t\n\r]")
 _TITLE_SEPARATORS = (" | ", " :: ", " — ", " – ", " - ", " « ", " » ")  # " – ": WordPress's default
 
 #: Names that mean "no registered author" on Russian and English Drupal sites.
@@ -49,16 +51,26 @@ def first(root: HtmlElement, selector: str | None) -> HtmlElement | None:
 
 
 def absolute(base: str, href: str | None) -> str | None:
-    """``href`` resolved against ``base``; None for empty, fragment-only, javascript: or data: links."""
+    """``href`` resolved against ``base`` when that gives an http(s) URL with a host, else None.
+
+    The one place the extractors make URLs absolute, so ``images``, ``sources`` and attachments never
+    carry ``file:``, ``javascript:``, ``data:``, ``vbscript:`` or other schemes (browsers ignore case
+    and tabs or newlines inside a scheme, so the joined URL, not the raw text, is checked).
+
+    >>> absolute("http://d.test/news/1", "../img/a.jpg"), absolute("http://d.test/", " JaVaScript:alert(1)")
+    ('http://d.test/img/a.jpg', None)
+    """
     if not href:
         return None
-    href = href.strip()
-    if not href or href.startswith(("#", "javascript:", "data:", "mailto:")):
+    href = _URL_WHITESPACE.sub("", href.strip())
+    if not href or href.startswith("#"):
         return None
     try:
-        return urljoin(base, href)
+        joined = urljoin(base, href)
+        parts = urlsplit(joined)
     except ValueError:
         return None
+    return joined if parts.scheme in ("http", "https") and parts.hostname else None
 
 
 def unique(items: Iterable[str | None]) -> list[str]:
