@@ -13,7 +13,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from migrator import __version__
+from migrator import __version__, interrupt
 from migrator.errors import MigratorError
 
 
@@ -598,7 +598,14 @@ def worker(target: str, redis_url: str, key: str | None, timezone: str | None, m
 
 
 def main() -> None:
-    cli(prog_name="migrator")
+    """The command, with SIGINT and SIGTERM ending it within seconds (exit 130 / 143, see migrator.interrupt)."""
+    interrupt.install()
+    try:
+        cli(prog_name="migrator")
+    except SystemExit as exc:
+        if interrupt.received() and exc.code not in (0, None):
+            sys.exit(interrupt.exit_code())
+        raise
 
 
 if __name__ == "__main__":

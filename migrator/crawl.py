@@ -6,6 +6,7 @@ start a process per crawl.
 from __future__ import annotations
 
 import logging
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -14,10 +15,11 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from migrator import interrupt
 from migrator.lock import RunLock
 from migrator.mapping import Config
 from migrator.rulebook import Rulebook
-from migrator.store import Store
+from migrator.store import Store, mark_run
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +110,25 @@ def summarize(run_id: int, stats: dict[str, Any], seconds: float, max_errors: in
     return summary
 
 
+class _Stopper:
+    """Called from a signal handler: stop the crawl as Scrapy's first Ctrl-C does (finish reason
+    ``shutdown``), once the crawler process exists."""
+
+    process: CrawlerProcess | None = None
+
+    def __call__(self) -> None:
+        if self.process is not None:
+            from twisted.internet import reactor
+
+            reactor.callFromThread(self.process.stop)
+
+
+def _stopped_now(db_path: str, run_id: int, queue_dir: str) -> None:
+    """Before a forced exit: the run is ``interrupted`` (its frontier resumes it), its queue files go."""
+    mark_run(db_path, run_id, "interrupted")
+    shutil.rmtree(queue_dir, ignore_errors=True)
+
+
 def run_crawl(config: Config, db_path: str, *, command: str = "crawl", mode: str = "crawl",
               max_errors: int | None = None, settings: dict[str, Any] | None = None,
               verbose: bool = False) -> CrawlSummary:
@@ -129,6 +150,7 @@ def _run_locked(config: Config, db_path: str, command: str, mode: str, max_error
     store = Store(db_path)
     target = ",".join(config.start_urls)
     options = {"timezone": config.timezone, "max_pages": config.max_pages, "mapping": getattr(config, "source", None)}
+    previous = store.runs(1)
     run_id = store.resumable_run(command, target)
     resumed = run_id is not None
     earlier_pages = 0
@@ -136,26 +158,37 @@ def _run_locked(config: Config, db_path: str, command: str, mode: str, max_error
         run_id = store.begin_run(command, target, options)
     else:
         earlier_pages = store.pages_in_run(run_id)
-        logger.info("resuming run %d, which was interrupted after %d pages", run_id, earlier_pages)
+        how = "was interrupted" if previous and previous[0]["status"] == "interrupted" else \
+            "did not finish (killed, or its machine went down)"
+        logger.info("resuming run %d, which %s after %d pages", run_id, how, earlier_pages)
     store.close()
     overrides = {"MIGRATOR_MODE": mode, **(settings or {})}
     if not verbose:  # Scrapy's own INFO lines (enabled middlewares...) only with --verbose
         for name in ("scrapy", "py.warnings", "asyncio", "twisted", "trafilatura", "htmldate"):
             logging.getLogger(name).setLevel(logging.WARNING)
-    with tempfile.TemporaryDirectory(prefix="migrator-queue-") as queue_dir:
+    stopper = _Stopper()
+    with tempfile.TemporaryDirectory(prefix="migrator-queue-") as queue_dir, \
+            interrupt.on_exit(lambda: _stopped_now(db_path, run_id, queue_dir)), interrupt.graceful(stopper):
         if "JOBDIR" not in overrides:  # the scheduler's queue on disk: memory stays flat on big sites
             overrides["JOBDIR"] = queue_dir
-        process = CrawlerProcess(scrapy_settings(db_path, run_id, overrides))
+        process = stopper.process = CrawlerProcess(scrapy_settings(db_path, run_id, overrides))
         crawler = process.create_crawler(SiteSpider)
         started = time.monotonic()
         process.crawl(crawler, config=config)
-        process.start()
-    stats = dict(crawler.stats.get_stats())
+        if not interrupt.received():  # a signal before the start: nothing to fetch, the run is interrupted
+            process.start(install_signal_handlers=False)  # migrator.interrupt handles SIGINT and SIGTERM
+        return _finish(db_path, run_id, dict(crawler.stats.get_stats()), time.monotonic() - started, max_errors,
+                       earlier_pages, mode, resumed)
+
+
+def _finish(db_path: str, run_id: int, stats: dict[str, Any], seconds: float, max_errors: int | None,
+            earlier_pages: int, mode: str, resumed: bool) -> CrawlSummary:
+    """Summarize the crawl and close its run in the ledger."""
     store = Store(db_path)
     not_due = store.settle_skipped(run_id)  # skipped by the revisit policy: seen, unchanged
     if not_due:
         stats["migrator/articles/not-due"] = not_due
-    summary = summarize(run_id, stats, time.monotonic() - started, max_errors, earlier_pages)
+    summary = summarize(run_id, stats, seconds, max_errors, earlier_pages)
     summary.mode, summary.resumed = mode, resumed
     summary.report = store.run_report(run_id)
     store.finish_run(run_id, summary.status, {**summary.as_dict(), "removed": _by_prefix(stats, "migrator/removed/")})

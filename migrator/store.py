@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +29,18 @@ RAW_LEVEL = 1
 def utcnow() -> str:
     """Now, as ISO 8601 UTC with seconds."""
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def mark_run(path: str | Path, run_id: int, status: str) -> None:
+    """Set a ``running`` run's status on its own short connection: for a process about to end at once,
+    whose main connection may be in the middle of a transaction (it waits two seconds at most)."""
+    conn = sqlite3.connect(path, timeout=2.0)
+    try:
+        with conn:
+            conn.execute("UPDATE runs SET status = ?, finished_at = ? WHERE id = ? AND status = 'running'",
+                         [status, utcnow(), run_id])
+    finally:
+        conn.close()
 
 
 @dataclass

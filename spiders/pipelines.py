@@ -22,6 +22,7 @@ from migrator.clean.repeated import learn, listings_of_excerpts, residue, shingl
 from migrator.clean.text import html_to_text
 from migrator.extract import PageResult
 from migrator.extract.region import Regions
+from migrator import interrupt
 from migrator.extract_pool import ExtractionPool, default_workers
 from migrator.lock import RunLock
 from migrator.offline import apply_regions, learn_regions
@@ -105,11 +106,12 @@ class StorePipeline:
             self.pool.close()
         if self.store is None:
             return
-        self.withdraw_listings()        # before regions are learned: a listing's template is no article's
-        self.learn_content_regions()
-        self.remove_repeated_blocks()
-        if self.withdraw_listings():    # again: cut to their region and cleaned, more listings show...
-            self.learn_content_regions()  # ...and the template they made is learned no more
+        if not interrupt.received():  # stopping by a signal, against a deadline: the resumed run does these
+            self.withdraw_listings()        # before regions are learned: a listing's template is no article's
+            self.learn_content_regions()
+            self.remove_repeated_blocks()
+            if self.withdraw_listings():    # again: cut to their region and cleaned, more listings show...
+                self.learn_content_regions()  # ...and the template they made is learned no more
         if self.own_run:
             stats = self.stats.get_stats()
             summary = {"pages": stats.get("migrator/pages", 0), "articles": stats.get("migrator/articles", 0),
