@@ -75,7 +75,12 @@ _CHATTY = ("scrapy", "twisted", "py.warnings", "asyncio", "trafilatura", "htmlda
 
 
 def _quiet_libraries(record: logging.LogRecord) -> bool:
-    return record.levelno >= logging.WARNING or not record.name.startswith(_CHATTY)
+    """Libraries' warnings and errors pass as one line: their tracebacks (a refused connection's is 60 lines)
+    only with --verbose; the crawl counts and reports each failure itself."""
+    if not record.name.startswith(_CHATTY):
+        return True
+    record.exc_info, record.exc_text, record.stack_info = None, None, None
+    return record.levelno >= logging.WARNING
 
 
 def _configure_logging(verbose: bool) -> None:
@@ -205,7 +210,7 @@ def export(db: str, fmt: str, output: str, new_url: str | None, mapping: str | N
     from migrator.export import export_store
     from migrator.store import Store
 
-    store = Store(db, create=False)
+    store = Store(db, create=False, readonly=True)
     platform = _platform(new_url, mapping)
     rewrite = bool(new_url) if rewrite_links is None else rewrite_links
     if fmt == "markdown":
@@ -235,7 +240,7 @@ def redirects(db: str, new_url: str, mapping: str | None, fmt: str, output: str)
     from migrator.redirects import collisions, write_redirects
     from migrator.store import Store
 
-    store = Store(db, create=False)
+    store = Store(db, create=False, readonly=True)
     platform = _platform(new_url, mapping)
     with click.open_file(output, "w", encoding="utf-8") as out:
         count = write_redirects(store, platform, fmt, out)
@@ -298,7 +303,7 @@ def diff(db: str, new_url: str | None, mapping: str | None, old_base: str | None
 
     if (new_url is None) == (against_run is None):
         raise click.UsageError("give either --new URL (the new site) or --against-run N (an earlier crawl run)")
-    store = Store(db, create=False)
+    store = Store(db, create=False, readonly=True)
     if against_run is not None:
         report = diff_runs(store, against_run, threshold=threshold).as_dict()
         title = f"Changes: the old site after run {against_run} vs now"
@@ -418,7 +423,7 @@ def status(db: str, limit: int) -> None:
     """
     from migrator.store import Store
 
-    info = Store(db, create=False).status(limit)
+    info = Store(db, create=False, readonly=True).status(limit)
     out = console()
     states = Table(title="articles")
     states.add_column("state")

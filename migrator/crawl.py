@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import sqlite3
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from migrator import interrupt
+from migrator.errors import StoreError
 from migrator.lock import RunLock
 from migrator.mapping import Config
 from migrator.rulebook import Rulebook
@@ -25,6 +27,10 @@ logger = logging.getLogger(__name__)
 
 #: Finish reasons of a crawl that ran to its end (anything else failed or was interrupted).
 _FINISHED = {"finished", "closespider_pagecount", "closespider_itemcount"}
+#: Error reasons that say the site did not answer at all (not that a page was bad).
+_UNREACHABLE = {"connection-refused", "connection-lost", "timeout", "dns"}
+#: A run where more than this share of requests could not connect failed: the site went away.
+SITE_GONE_SHARE = 0.25
 
 
 @dataclass
@@ -99,8 +105,18 @@ def summarize(run_id: int, stats: dict[str, Any], seconds: float, max_errors: in
         seconds=seconds,
     )
     reason = stats.get("finish_reason", "unknown")
-    if reason not in _FINISHED:
+    unreachable = sum(n for k, n in summary.errors.items() if k in _UNREACHABLE)
+    if reason == "write-failed":  # the frontier stays: the run resumes once the database can be written
+        summary.status, summary.message = "interrupted", str(stats.get("migrator/fault", "a write failed"))
+    elif reason == "max-errors" and max_errors is not None:
+        summary.status = "failed"
+        summary.message = f"stopped after {summary.error_count} errors, more than the allowed {max_errors}"
+    elif reason not in _FINISHED:
         summary.status, summary.message = "interrupted", f"crawl ended early: {reason}"
+    elif summary.pages and unreachable > SITE_GONE_SHARE * (summary.pages + summary.error_count):
+        summary.status = "failed"  # the site went away mid-crawl: what was not fetched is not "gone"
+        summary.message = (f"the site stopped answering: {unreachable} of {summary.pages + summary.error_count} "
+                           f"requests could not connect ({', '.join(k for k in summary.errors if k in _UNREACHABLE)})")
     elif summary.pages == 0:
         first = ", ".join(f"{k}" for k in summary.errors) or "no page answered"
         summary.status, summary.message = "failed", f"no page could be fetched ({first})"
@@ -162,7 +178,7 @@ def _run_locked(config: Config, db_path: str, command: str, mode: str, max_error
             "did not finish (killed, or its machine went down)"
         logger.info("resuming run %d, which %s after %d pages", run_id, how, earlier_pages)
     store.close()
-    overrides = {"MIGRATOR_MODE": mode, **(settings or {})}
+    overrides = {"MIGRATOR_MODE": mode, "MIGRATOR_MAX_ERRORS": max_errors, **(settings or {})}
     if not verbose:  # Scrapy's own INFO lines (enabled middlewares...) only with --verbose
         for name in ("scrapy", "py.warnings", "asyncio", "twisted", "trafilatura", "htmldate"):
             logging.getLogger(name).setLevel(logging.WARNING)
@@ -183,14 +199,24 @@ def _run_locked(config: Config, db_path: str, command: str, mode: str, max_error
 
 def _finish(db_path: str, run_id: int, stats: dict[str, Any], seconds: float, max_errors: int | None,
             earlier_pages: int, mode: str, resumed: bool) -> CrawlSummary:
-    """Summarize the crawl and close its run in the ledger."""
-    store = Store(db_path)
-    not_due = store.settle_skipped(run_id)  # skipped by the revisit policy: seen, unchanged
-    if not_due:
-        stats["migrator/articles/not-due"] = not_due
-    summary = summarize(run_id, stats, seconds, max_errors, earlier_pages)
-    summary.mode, summary.resumed = mode, resumed
-    summary.report = store.run_report(run_id)
-    store.finish_run(run_id, summary.status, {**summary.as_dict(), "removed": _by_prefix(stats, "migrator/removed/")})
-    store.close()
+    """Summarize the crawl and close its run in the ledger; a resumed run counts what all its parts did.
+
+    A write that fails here (the disk filled up) leaves the run open to be resumed, and says so in one line.
+    """
+    try:
+        store = Store(db_path)
+        not_due = store.settle_skipped(run_id)  # skipped by the revisit policy: seen, unchanged
+        if not_due:
+            stats["migrator/articles/not-due"] = not_due
+        if resumed:
+            stats.update(store.run_totals(run_id))
+        summary = summarize(run_id, stats, seconds, max_errors, 0 if resumed else earlier_pages)
+        summary.mode, summary.resumed = mode, resumed
+        summary.report = store.run_report(run_id)
+        store.finish_run(run_id, summary.status,
+                         {**summary.as_dict(), "removed": _by_prefix(stats, "migrator/removed/")})
+        store.close()
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot write {db_path}: {exc}; run {run_id} stays open and resumes from where it "
+                         "stopped once the database can be written") from exc
     return summary

@@ -63,19 +63,48 @@ class RawPage:
 class Store:
     """A migrator database on disk (created on first use)."""
 
-    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True, readonly: bool = False) -> None:
+        """``create=False``: the file must exist and be a migrator database (nothing is written into another
+        application's file); ``readonly``: opened read-only (SQLite ``mode=ro``), for the commands that only
+        read (export, status, redirects, diff), which then work in a read-only directory too."""
         self.path = Path(path)
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no such database (run `migrator crawl` first)")
         try:
-            self.db = sqlite_utils.Database(self.path)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db = sqlite_utils.Database(self._open_readonly() if readonly else sqlite3.connect(self.path))
+            if not create:
+                self._check_ours()
+            if not readonly:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA busy_timeout=5000")
-        except Exception as exc:  # sqlite3.DatabaseError: not a database, unreadable
-            raise StoreError(f"{self.path}: cannot open database: {exc}") from exc
-        self._ensure_schema()
+        except sqlite3.DatabaseError as exc:  # not a database, unreadable, read-only file or directory
+            bad = "not a database" in str(exc)
+            raise StoreError(f"{self.path}: cannot {'open' if bad or readonly else 'write'} the database: {exc}",
+                             exit_code=2 if bad else 1) from exc
+        if not readonly:
+            self._ensure_schema()
         self._depth = 0
+
+    def _open_readonly(self) -> sqlite3.Connection:
+        """A read-only connection; in a read-only directory a WAL database has no ``-shm`` file to share, so
+        it is read as immutable (nobody can be writing it there)."""
+        uri = self.path.resolve().as_uri() + "?mode=ro"
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            conn.close()
+            conn = sqlite3.connect(uri + "&immutable=1", uri=True)
+        return conn
+
+    def _check_ours(self) -> None:
+        """An existing file must already be a migrator database: an empty file or another application's
+        SQLite file gets no tables of ours."""
+        tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not {"meta", "runs", "articles"} <= tables:
+            what = "an empty database" if not tables else "tables " + ", ".join(sorted(tables)[:5])
+            raise StoreError(f"{self.path}: not a migrator database ({what}); nothing was written to it", exit_code=2)
 
     # -- schema -------------------------------------------------------------------------------
 
@@ -314,6 +343,21 @@ class Store:
             "SELECT count(*) FROM articles WHERE last_run = ? AND state = 'live' AND source_id NOT IN "
             "(SELECT source_id FROM changes WHERE run_id = ?)", [run_id, run_id]).fetchone()[0]
         return report
+
+    def run_totals(self, run_id: int) -> dict[str, int]:
+        """A run's counts from what it stored (every part of a resumed run), as crawl stats keys: pages,
+        live articles it saw, new / updated ones, errors by reason."""
+        one = self.db.execute
+        totals = {"migrator/pages": self.pages_in_run(run_id),
+                  "migrator/articles": one("SELECT count(*) FROM articles WHERE last_run = ? AND state = 'live'",
+                                           [run_id]).fetchone()[0]}
+        for change in ("new", "updated"):
+            totals[f"migrator/articles/{change}"] = one(
+                "SELECT count(*) FROM changes c JOIN articles a USING (source_id) WHERE c.run_id = ? "
+                "AND c.change = ? AND a.state = 'live'", [run_id, change]).fetchone()[0]
+        for reason, count in one("SELECT reason, sum(count) FROM errors WHERE run_id = ? GROUP BY reason", [run_id]):
+            totals[f"migrator/errors/{reason}"] = int(count)
+        return totals
 
     def status(self, runs: int = 10) -> dict[str, Any]:
         """Articles by state, the last runs with their change counts, errors of the last run by reason."""
