@@ -217,6 +217,9 @@ class Store:
                 "errors": int(stats.get("errors", 0)),
             })
 
+    def has_run(self, run_id: int) -> bool:
+        return self.db.execute("SELECT 1 FROM runs WHERE id = ?", [run_id]).fetchone() is not None
+
     def runs(self, limit: int = 10) -> list[dict[str, Any]]:
         return list(self.db["runs"].rows_where(order_by="id desc", limit=limit))
 
