@@ -173,7 +173,7 @@ def _run_locked(config: Config, db_path: str, command: str, mode: str, max_error
     if run_id is None:
         run_id = store.begin_run(command, target, options)
     else:
-        earlier_pages = store.pages_in_run(run_id)
+        earlier_pages = store.pages_counted(run_id)
         how = "was interrupted" if previous and previous[0]["status"] == "interrupted" else \
             "did not finish (killed, or its machine went down)"
         logger.info("resuming run %d, which %s after %d pages", run_id, how, earlier_pages)
@@ -194,11 +194,11 @@ def _run_locked(config: Config, db_path: str, command: str, mode: str, max_error
         if not interrupt.received():  # a signal before the start: nothing to fetch, the run is interrupted
             process.start(install_signal_handlers=False)  # migrator.interrupt handles SIGINT and SIGTERM
         return _finish(db_path, run_id, dict(crawler.stats.get_stats()), time.monotonic() - started, max_errors,
-                       earlier_pages, mode, resumed)
+                       mode, resumed)
 
 
 def _finish(db_path: str, run_id: int, stats: dict[str, Any], seconds: float, max_errors: int | None,
-            earlier_pages: int, mode: str, resumed: bool) -> CrawlSummary:
+            mode: str, resumed: bool) -> CrawlSummary:
     """Summarize the crawl and close its run in the ledger; a resumed run counts what all its parts did.
 
     A write that fails here (the disk filled up) leaves the run open to be resumed, and says so in one line.
@@ -208,9 +208,10 @@ def _finish(db_path: str, run_id: int, stats: dict[str, Any], seconds: float, ma
         not_due = store.settle_skipped(run_id)  # skipped by the revisit policy: seen, unchanged
         if not_due:
             stats["migrator/articles/not-due"] = not_due
+        stats["migrator/pages"] = store.pages_counted(run_id)  # committed pages, of every part of the run
         if resumed:
             stats.update(store.run_totals(run_id))
-        summary = summarize(run_id, stats, seconds, max_errors, 0 if resumed else earlier_pages)
+        summary = summarize(run_id, stats, seconds, max_errors)
         summary.mode, summary.resumed = mode, resumed
         summary.report = store.run_report(run_id)
         store.finish_run(run_id, summary.status,

@@ -243,6 +243,16 @@ class Store:
                     self.db["runs"].update(row["id"], {"status": "interrupted", "finished_at": utcnow()})
         return resumable
 
+    def count_page(self, run_id: int) -> None:
+        """One more page fetched by the run, counted in the page's own transaction: the part of a run that
+        was killed counts exactly the pages it committed."""
+        self.db.execute("UPDATE runs SET pages = coalesce(pages, 0) + 1 WHERE id = ?", [run_id])
+
+    def pages_counted(self, run_id: int) -> int:
+        """Pages the run has counted so far (all its parts, when it was resumed)."""
+        row = self.db.execute("SELECT pages FROM runs WHERE id = ?", [run_id]).fetchone()
+        return int(row[0] or 0) if row else 0
+
     def pages_in_run(self, run_id: int) -> int:
         """Pages stored (or answered 304) by a run so far."""
         return self.db.execute("SELECT count(*) FROM pages WHERE run_id = ?", [run_id]).fetchone()[0]
@@ -348,11 +358,10 @@ class Store:
         return report
 
     def run_totals(self, run_id: int) -> dict[str, int]:
-        """A run's counts from what it stored (every part of a resumed run), as crawl stats keys: pages,
-        live articles it saw, new / updated ones, errors by reason."""
+        """A run's counts from what it stored (every part of a resumed run), as crawl stats keys: live
+        articles it saw, new / updated ones, errors by reason."""
         one = self.db.execute
-        totals = {"migrator/pages": self.pages_in_run(run_id),
-                  "migrator/articles": one("SELECT count(*) FROM articles WHERE last_run = ? AND state = 'live'",
+        totals = {"migrator/articles": one("SELECT count(*) FROM articles WHERE last_run = ? AND state = 'live'",
                                            [run_id]).fetchone()[0]}
         for change in ("new", "updated"):
             totals[f"migrator/articles/{change}"] = one(

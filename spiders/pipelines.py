@@ -165,6 +165,8 @@ class StorePipeline:
                 outcome = DropItem("visited", log_level="DEBUG")
             else:
                 outcome = item
+            if isinstance(item, (PageItem, NotModifiedItem)) and not self.own_run:
+                self.store.count_page(self.run_id)  # in the page's transaction: a resumed run counts its parts
             self._visited(item)
         return outcome
 
