@@ -129,3 +129,41 @@ def test_run_after_sigkill_says_the_last_one_did_not_finish(demo_server: Any, tm
                               "--timezone", "Europe/Moscow", "--max-pages", "30"],
                              capture_output=True, text=True, timeout=600)
     assert "did not finish" in resumed.stderr and "was interrupted" not in resumed.stderr, resumed.stderr[-2000:]
+
+
+def test_sigint_ends_a_diff_stuck_on_a_silent_site(tmp_path: Path) -> None:
+    """Not only crawls: `diff`'s thread pool waiting on a new site that accepts and never answers."""
+    import socket
+    import threading
+
+    from migrator.record import Article
+    from migrator.store import Store
+
+    db = tmp_path / "site.db"
+    store = Store(db)
+    run = store.begin_run("crawl", "http://old.example.ru/", {})
+    with store.batch():
+        store.save_article(Article(source_id="node/1", url="http://old.example.ru/node/1", title="Лазер",
+                                   published_at="2014-10-01T10:00:00+04:00", body_html="<p>Текст.</p>",
+                                   body_text="Текст."), run)
+    store.finish_run(run, "finished", {})
+    store.close()
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(64)
+    accepted: list[socket.socket] = []
+    threading.Thread(target=lambda: [accepted.append(silent.accept()[0]) for _ in iter(int, 1)], daemon=True).start()
+    port = silent.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "migrator", "diff", "--db", str(db), "--new",
+                             f"http://127.0.0.1:{port}/"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    try:
+        _wait_for(lambda: accepted, 60, "diff never asked the new site")
+        os.killpg(proc.pid, signal.SIGINT)
+        sent = time.monotonic()
+        _, stderr = proc.communicate(timeout=DEADLINE + 20)
+        assert time.monotonic() - sent < DEADLINE, stderr[-2000:]
+        assert proc.returncode == 130
+        _assert_group_gone(proc.pid)
+    finally:
+        silent.close()
