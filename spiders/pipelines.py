@@ -20,11 +20,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
+from migrator import interrupt
 from migrator.clean.repeated import learn, listings_of_excerpts, residue, shingles
 from migrator.clean.text import html_to_text
 from migrator.extract import PageResult
 from migrator.extract.region import Regions
-from migrator import interrupt
 from migrator.extract_pool import ExtractionPool, default_workers
 from migrator.lock import RunLock
 from migrator.offline import apply_regions, learn_regions
@@ -111,7 +111,8 @@ class StorePipeline:
             self.pool.close()
         if self.store is None:
             return
-        if not interrupt.received() and not self.fault:  # stopping by a signal, against a deadline: the resumed run does these
+        # Stopping by a signal (against a deadline) or a failed write: the resumed run does these passes.
+        if not interrupt.received() and not self.fault:
             self.withdraw_listings()        # before regions are learned: a listing's template is no article's
             self.learn_content_regions()
             self.remove_repeated_blocks()
@@ -180,9 +181,10 @@ class StorePipeline:
 
     def _stop_run(self, reason: str) -> None:
         """End the crawl now (a failed write, too many errors): Scrapy closes the spider with ``reason``."""
-        if not self.stopping:
+        engine = getattr(self.crawler, "engine", None)  # none in the Redis loader (migrator.distributed)
+        if not self.stopping and engine is not None:
             self.stopping = True
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
+            deferred_from_coro(engine.close_spider_async(reason=reason))
 
     def _visited(self, item: Any) -> None:
         """Frontier bookkeeping in the item's own transaction (runs the migrator command started)."""

@@ -111,8 +111,8 @@ def test_lock_follows_the_database_file_through_a_symlink(tmp_path: Path) -> Non
             RunLock(link).acquire()
 
 
-@pytest.mark.parametrize("command", [["export"], ["status"], ["redirects", "--new", "https://new.example.ru"],
-                                     ["diff", "--against-run", "1"]])
+@pytest.mark.parametrize("command", [["export"], ["status"], ["diff", "--against-run", "1"],
+                                     ["redirects", "--new", "https://new.example.ru"]])
 @pytest.mark.parametrize("kind", ["empty", "other-application"])
 def test_reading_commands_never_write_into_a_file_they_did_not_create(tmp_path: Path, command: list[str],
                                                                       kind: str) -> None:

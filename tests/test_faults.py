@@ -133,7 +133,8 @@ class DyingSite:
     def delay(self, path_and_query: str) -> float:
         return self.site.delay(path_and_query)
 
-    def respond(self, method: str, path_and_query: str, headers: dict[str, str]) -> tuple[int, list[tuple[str, str]], bytes]:
+    def respond(self, method: str, path_and_query: str,
+                headers: dict[str, str]) -> tuple[int, list[tuple[str, str]], bytes]:
         if self.dead:
             raise ConnectionAbortedError("the site went away")
         return self.site.respond(method, path_and_query, headers)
