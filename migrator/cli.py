@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -13,8 +15,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from migrator import __version__
-from migrator.errors import MigratorError
+from migrator import __version__, interrupt
+from migrator.errors import MigratorError, StoreError
 
 
 
@@ -32,18 +34,54 @@ err = console(stderr=True)
 
 
 def explain_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The library raises, the CLI explains: a MigratorError is one line on stderr and exit 2."""
+    """The library raises, the CLI explains: a MigratorError is one line on stderr and its exit code (bad
+    mapping or database file 2, locked 3, else 1); so is a database or file the system refuses (a locked
+    SQLite file 3). With --verbose the traceback follows."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except MigratorError as exc:
-            error = click.ClickException(str(exc))
-            error.exit_code = getattr(exc, "exit_code", error.exit_code)  # LockedError: 3
-            raise error from exc
+        except (MigratorError, sqlite3.Error, OSError) as exc:
+            if kwargs.get("verbose"):
+                logging.getLogger(__name__).exception("%s failed", func.__name__)
+            raise _one_line(exc) from exc
 
     return wrapper
+
+
+def _one_line(exc: BaseException) -> click.ClickException:
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+        error = click.ClickException(f"the database is locked by another process (a crawl or sync?): {exc}")
+        error.exit_code = 3
+        return error
+    if isinstance(exc, OSError) and exc.filename:
+        error = click.ClickException(f"{exc.filename}: {exc.strerror}")
+    else:
+        error = click.ClickException(str(exc) if isinstance(exc, MigratorError) else f"{type(exc).__name__}: {exc}")
+    error.exit_code = getattr(exc, "exit_code", 1)
+    return error
+
+
+def diff_exit_codes(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``diff`` exits 2 on any trouble, so that 1 always means "differences found" (a cut-over check in CI)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except click.ClickException as exc:
+            exc.exit_code = 2
+            raise
+
+    return wrapper
+
+
+def _db_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--db of a command that may create the file: its directory must exist."""
+    if value is not None and not Path(value).resolve().parent.is_dir():
+        raise click.BadParameter(f"{value}: directory {Path(value).resolve().parent} does not exist")
+    return value
 
 
 def _timezone(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -75,7 +113,12 @@ _CHATTY = ("scrapy", "twisted", "py.warnings", "asyncio", "trafilatura", "htmlda
 
 
 def _quiet_libraries(record: logging.LogRecord) -> bool:
-    return record.levelno >= logging.WARNING or not record.name.startswith(_CHATTY)
+    """Libraries' warnings and errors pass as one line: their tracebacks (a refused connection's is 60 lines)
+    only with --verbose; the crawl counts and reports each failure itself."""
+    if not record.name.startswith(_CHATTY):
+        return True
+    record.exc_info, record.exc_text, record.stack_info = None, None, None
+    return record.levelno >= logging.WARNING
 
 
 def _configure_logging(verbose: bool) -> None:
@@ -128,15 +171,30 @@ def print_summary(summary: Any, db: str) -> None:
     err.print(f"database: {db}" + (f" — {summary.message}" if summary.message else ""))
 
 
+class ExampleLast(click.Command):
+    """A command whose ``--help`` ends with its examples: the docstring's lines from "Example" on are shown
+    after the options, as written."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        text = inspect.cleandoc(self.help or "")
+        head, sep, examples = text.partition("\nExample")
+        if sep:
+            self.help, self.epilog = head.rstrip(), "\b\n" + ("Example" + examples).rstrip()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="migrator")
 def cli() -> None:
     """Move a website off an old platform: crawl, extract, clean, load, export."""
 
 
+cli.command_class = ExampleLast
+
+
 @cli.command()
 @click.argument("target")
-@click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file to write.")
+@click.option("--db", required=True, type=click.Path(dir_okay=False), callback=_db_dir, help="SQLite file to write.")
 @crawl_options
 @click.option("--redis", "redis_url", help="Share the crawl over Redis (scrapy-redis), e.g. redis://127.0.0.1:6379/0.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=0, max=64),
@@ -205,7 +263,7 @@ def export(db: str, fmt: str, output: str, new_url: str | None, mapping: str | N
     from migrator.export import export_store
     from migrator.store import Store
 
-    store = Store(db, create=False)
+    store = Store(db, create=False, readonly=True)
     platform = _platform(new_url, mapping)
     rewrite = bool(new_url) if rewrite_links is None else rewrite_links
     if fmt == "markdown":
@@ -220,9 +278,10 @@ def export(db: str, fmt: str, output: str, new_url: str | None, mapping: str | N
 
 @cli.command()
 @click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file written by crawl.")
-@click.option("--new", "new_url", required=True, help="Base URL of the new site, e.g. https://new.example.ru")
+@click.option("--new", "new_url",
+              help="Base URL of the new site, e.g. https://new.example.ru (default: the mapping's base_url).")
 @click.option("--mapping", type=click.Path(dir_okay=False),
-              help="Mapping file whose [new_platform] table gives the new URL pattern.")
+              help="Mapping file whose [new_platform] table gives the new URL pattern (and base_url).")
 @click.option("--format", "fmt", type=click.Choice(["nginx", "apache", "csv"]), default="nginx", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="File to write (default: stdout).")
@@ -235,8 +294,10 @@ def redirects(db: str, new_url: str, mapping: str | None, fmt: str, output: str)
     from migrator.redirects import collisions, write_redirects
     from migrator.store import Store
 
-    store = Store(db, create=False)
     platform = _platform(new_url, mapping)
+    if platform is None or not platform.base_url:
+        raise click.UsageError("give --new URL, or --mapping FILE whose [new_platform] table sets base_url")
+    store = Store(db, create=False, readonly=True)
     with click.open_file(output, "w", encoding="utf-8") as out:
         count = write_redirects(store, platform, fmt, out)
     err.print(f"{count} redirects" + ("" if output == "-" else f" written to {output}"))
@@ -299,10 +360,14 @@ def media(db: str, directory: str, concurrency: int, manifest: str | None, mappi
 @click.option("--max-pages", default=100_000, show_default=True, type=click.IntRange(min=1),
               help="Stop crawling the new site after N pages.")
 @click.option("--concurrency", default=8, show_default=True, type=click.IntRange(min=1, max=64))
+@diff_exit_codes
 @explain_errors
 def diff(db: str, new_url: str | None, mapping: str | None, old_base: str | None, against_run: int | None,
          json_path: str | None, html_path: str | None, threshold: float, max_pages: int, concurrency: int) -> None:
     """Old records against the new site (or an earlier run): missing, changed and mis-redirected articles.
+
+    Exit 0: no differences; 1: differences (the reports list them); 2: trouble (bad arguments, no such
+    database or run, a file that cannot be written).
 
     Example: migrator diff --db site.db --new https://new.example.ru --json parity.json --html parity.html
     """
@@ -311,8 +376,10 @@ def diff(db: str, new_url: str | None, mapping: str | None, old_base: str | None
 
     if (new_url is None) == (against_run is None):
         raise click.UsageError("give either --new URL (the new site) or --against-run N (an earlier crawl run)")
-    store = Store(db, create=False)
+    store = Store(db, create=False, readonly=True)
     if against_run is not None:
+        if not store.has_run(against_run):
+            raise StoreError(f"{db}: no run {against_run} to compare with (see `migrator status --db {db}`)")
         report = diff_runs(store, against_run, threshold=threshold).as_dict()
         title = f"Changes: the old site after run {against_run} vs now"
     else:
@@ -321,6 +388,8 @@ def diff(db: str, new_url: str | None, mapping: str | None, old_base: str | None
         title = "Parity: old site vs new"
     store.close()
     write_diff_report(report, json_path, html_path, title)
+    if any(report[kind] for kind in ("missing", "changed", "broken_redirects")):
+        sys.exit(1)
 
 
 def write_diff_report(report: dict[str, Any], json_path: str | None, html_path: str | None, title: str) -> None:
@@ -345,20 +414,26 @@ def write_diff_report(report: dict[str, Any], json_path: str | None, html_path: 
 
 @cli.command()
 @click.option("--db", default="migrator-demo.db", show_default=True, type=click.Path(dir_okay=False),
-              help="SQLite file to write.")
+              callback=_db_dir, help="SQLite file to write (recreated).")
 @click.option("--articles", default=300, show_default=True, type=click.IntRange(min=1),
               help="Size of the generated demo site.")
 @click.option("--seed", default=7, show_default=True, type=int, help="Seed of the generated site.")
 @click.option("--theme", default="garland", show_default=True, type=click.Choice(["garland", "zen"]))
 @click.option("--serve", is_flag=True, help="Only serve the demo site until Ctrl-C.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(min=0, max=65535),
+              help="With --serve: the local port to serve on (0: any free one).")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's own log lines too.")
 @explain_errors
-def demo(db: str, articles: int, seed: int, theme: str, serve: bool, verbose: bool) -> None:
-    """Run the whole migration against the bundled demo site and show the result."""
+def demo(db: str, articles: int, seed: int, theme: str, serve: bool, port: int, verbose: bool) -> None:
+    """Run the whole migration against the bundled demo site and show the result.
+
+    Examples: migrator demo --articles 100
+              migrator demo --serve --port 8000    # just serve the demo site (then crawl it)
+    """
     from migrator.demo.run import run_demo, serve_forever
 
     if serve:
-        serve_forever(articles=articles, seed=seed, theme=theme)
+        serve_forever(articles=articles, seed=seed, theme=theme, port=port)
         return
     _configure_logging(verbose)
     report = run_demo(db, articles=articles, seed=seed, theme=theme)
@@ -382,7 +457,8 @@ def demo(db: str, articles: int, seed: int, theme: str, serve: bool, verbose: bo
 
 @cli.command()
 @click.argument("target")
-@click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file of earlier crawls.")
+@click.option("--db", required=True, type=click.Path(dir_okay=False), callback=_db_dir,
+              help="SQLite file of earlier crawls.")
 @click.option("--report", type=click.Path(dir_okay=False),
               help='Write {"new": [urls], "updated": [urls], "gone": [urls], "unchanged": N} here (JSON).')
 @crawl_options
@@ -431,7 +507,7 @@ def status(db: str, limit: int) -> None:
     """
     from migrator.store import Store
 
-    info = Store(db, create=False).status(limit)
+    info = Store(db, create=False, readonly=True).status(limit)
     out = console()
     states = Table(title="articles")
     states.add_column("state")
@@ -494,7 +570,7 @@ def _offline_config(store: Any, mapping: str | None, timezone: str | None) -> An
 
 @cli.command("learn")
 @click.argument("target", required=False)
-@click.option("--db", required=True, type=click.Path(dir_okay=False),
+@click.option("--db", required=True, type=click.Path(dir_okay=False), callback=_db_dir,
               help="SQLite file written by crawl (with TARGET: the file to crawl into first).")
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False),
               help="Rulebook to write (default: <mapping>.rules.toml, else <db>.rules.toml).")
@@ -548,15 +624,23 @@ def reclean_db(db: str, rules_file: str | None, mapping: str | None, timezone: s
     Prints sample unified diffs of body_text (stdout) and how many records changed (stderr): the
     impact of a rule change across the whole corpus, before anyone accepts it (--dry-run).
 
+    Exit 3 when a crawl or sync holds the database.
+
     Example: migrator reclean --db site.db --rules site.rules.toml --dry-run
     """
+    from migrator.lock import RunLock
     from migrator.offline import reclean
     from migrator.rulebook import Rulebook
     from migrator.store import Store
 
-    store = Store(db, create=False)
+    store = Store(db, create=False, readonly=dry_run)
     config = _offline_config(store, mapping, timezone)
-    report = reclean(store, config, Rulebook.for_run(config, db, rules_file), dry_run=dry_run, samples=samples)
+    rulebook = Rulebook.for_run(config, db, rules_file)
+    if dry_run:
+        report = reclean(store, config, rulebook, dry_run=True, samples=samples)
+    else:
+        with RunLock(db):  # it rewrites records: not beside a crawl or sync of the same database (exit 3)
+            report = reclean(store, config, rulebook, dry_run=False, samples=samples)
     for diff in report.diffs:
         click.echo(diff)
     err.print(report.line(), soft_wrap=True)
@@ -611,7 +695,14 @@ def worker(target: str, redis_url: str, key: str | None, timezone: str | None, m
 
 
 def main() -> None:
-    cli(prog_name="migrator")
+    """The command, with SIGINT and SIGTERM ending it within seconds (exit 130 / 143, see migrator.interrupt)."""
+    interrupt.install()
+    try:
+        cli(prog_name="migrator")
+    except SystemExit as exc:
+        if interrupt.received() and exc.code not in (0, None):
+            sys.exit(interrupt.exit_code())
+        raise
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ start a process per crawl.
 from __future__ import annotations
 
 import logging
+import shutil
+import sqlite3
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -14,15 +16,21 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from migrator import interrupt
+from migrator.errors import StoreError
 from migrator.lock import RunLock
 from migrator.mapping import Config
 from migrator.rulebook import Rulebook
-from migrator.store import Store
+from migrator.store import Store, mark_run
 
 logger = logging.getLogger(__name__)
 
 #: Finish reasons of a crawl that ran to its end (anything else failed or was interrupted).
 _FINISHED = {"finished", "closespider_pagecount", "closespider_itemcount"}
+#: Error reasons that say the site did not answer at all (not that a page was bad).
+_UNREACHABLE = {"connection-refused", "connection-lost", "timeout", "dns"}
+#: A run where more than this share of requests could not connect failed: the site went away.
+SITE_GONE_SHARE = 0.25
 
 
 @dataclass
@@ -97,8 +105,18 @@ def summarize(run_id: int, stats: dict[str, Any], seconds: float, max_errors: in
         seconds=seconds,
     )
     reason = stats.get("finish_reason", "unknown")
-    if reason not in _FINISHED:
+    unreachable = sum(n for k, n in summary.errors.items() if k in _UNREACHABLE)
+    if reason == "write-failed":  # the frontier stays: the run resumes once the database can be written
+        summary.status, summary.message = "interrupted", str(stats.get("migrator/fault", "a write failed"))
+    elif reason == "max-errors" and max_errors is not None:
+        summary.status = "failed"
+        summary.message = f"stopped after {summary.error_count} errors, more than the allowed {max_errors}"
+    elif reason not in _FINISHED:
         summary.status, summary.message = "interrupted", f"crawl ended early: {reason}"
+    elif summary.pages and unreachable > SITE_GONE_SHARE * (summary.pages + summary.error_count):
+        summary.status = "failed"  # the site went away mid-crawl: what was not fetched is not "gone"
+        summary.message = (f"the site stopped answering: {unreachable} of {summary.pages + summary.error_count} "
+                           f"requests could not connect ({', '.join(k for k in summary.errors if k in _UNREACHABLE)})")
     elif summary.pages == 0:
         first = ", ".join(f"{k}" for k in summary.errors) or "no page answered"
         summary.status, summary.message = "failed", f"no page could be fetched ({first})"
@@ -106,6 +124,25 @@ def summarize(run_id: int, stats: dict[str, Any], seconds: float, max_errors: in
         summary.status = "failed"
         summary.message = f"{summary.error_count} errors, more than the allowed {max_errors}"
     return summary
+
+
+class _Stopper:
+    """Called from a signal handler: stop the crawl as Scrapy's first Ctrl-C does (finish reason
+    ``shutdown``), once the crawler process exists."""
+
+    process: CrawlerProcess | None = None
+
+    def __call__(self) -> None:
+        if self.process is not None:
+            from twisted.internet import reactor
+
+            reactor.callFromThread(self.process.stop)
+
+
+def _stopped_now(db_path: str, run_id: int, queue_dir: str) -> None:
+    """Before a forced exit: the run is ``interrupted`` (its frontier resumes it), its queue files go."""
+    mark_run(db_path, run_id, "interrupted")
+    shutil.rmtree(queue_dir, ignore_errors=True)
 
 
 def run_crawl(config: Config, db_path: str, *, command: str = "crawl", mode: str = "crawl",
@@ -129,35 +166,58 @@ def _run_locked(config: Config, db_path: str, command: str, mode: str, max_error
     store = Store(db_path)
     target = ",".join(config.start_urls)
     options = {"timezone": config.timezone, "max_pages": config.max_pages, "mapping": getattr(config, "source", None)}
+    previous = store.runs(1)
     run_id = store.resumable_run(command, target)
     resumed = run_id is not None
     earlier_pages = 0
     if run_id is None:
         run_id = store.begin_run(command, target, options)
     else:
-        earlier_pages = store.pages_in_run(run_id)
-        logger.info("resuming run %d, which was interrupted after %d pages", run_id, earlier_pages)
+        earlier_pages = store.pages_counted(run_id)
+        how = "was interrupted" if previous and previous[0]["status"] == "interrupted" else \
+            "did not finish (killed, or its machine went down)"
+        logger.info("resuming run %d, which %s after %d pages", run_id, how, earlier_pages)
     store.close()
-    overrides = {"MIGRATOR_MODE": mode, **(settings or {})}
+    overrides = {"MIGRATOR_MODE": mode, "MIGRATOR_MAX_ERRORS": max_errors, **(settings or {})}
     if not verbose:  # Scrapy's own INFO lines (enabled middlewares...) only with --verbose
         for name in ("scrapy", "py.warnings", "asyncio", "twisted", "trafilatura", "htmldate"):
             logging.getLogger(name).setLevel(logging.WARNING)
-    with tempfile.TemporaryDirectory(prefix="migrator-queue-") as queue_dir:
+    stopper = _Stopper()
+    with tempfile.TemporaryDirectory(prefix="migrator-queue-") as queue_dir, \
+            interrupt.on_exit(lambda: _stopped_now(db_path, run_id, queue_dir)), interrupt.graceful(stopper):
         if "JOBDIR" not in overrides:  # the scheduler's queue on disk: memory stays flat on big sites
             overrides["JOBDIR"] = queue_dir
-        process = CrawlerProcess(scrapy_settings(db_path, run_id, overrides))
+        process = stopper.process = CrawlerProcess(scrapy_settings(db_path, run_id, overrides))
         crawler = process.create_crawler(SiteSpider)
         started = time.monotonic()
         process.crawl(crawler, config=config)
-        process.start()
-    stats = dict(crawler.stats.get_stats())
-    store = Store(db_path)
-    not_due = store.settle_skipped(run_id)  # skipped by the revisit policy: seen, unchanged
-    if not_due:
-        stats["migrator/articles/not-due"] = not_due
-    summary = summarize(run_id, stats, time.monotonic() - started, max_errors, earlier_pages)
-    summary.mode, summary.resumed = mode, resumed
-    summary.report = store.run_report(run_id)
-    store.finish_run(run_id, summary.status, {**summary.as_dict(), "removed": _by_prefix(stats, "migrator/removed/")})
-    store.close()
+        if not interrupt.received():  # a signal before the start: nothing to fetch, the run is interrupted
+            process.start(install_signal_handlers=False)  # migrator.interrupt handles SIGINT and SIGTERM
+        return _finish(db_path, run_id, dict(crawler.stats.get_stats()), time.monotonic() - started, max_errors,
+                       mode, resumed)
+
+
+def _finish(db_path: str, run_id: int, stats: dict[str, Any], seconds: float, max_errors: int | None,
+            mode: str, resumed: bool) -> CrawlSummary:
+    """Summarize the crawl and close its run in the ledger; a resumed run counts what all its parts did.
+
+    A write that fails here (the disk filled up) leaves the run open to be resumed, and says so in one line.
+    """
+    try:
+        store = Store(db_path)
+        not_due = store.settle_skipped(run_id)  # skipped by the revisit policy: seen, unchanged
+        if not_due:
+            stats["migrator/articles/not-due"] = not_due
+        stats["migrator/pages"] = store.pages_counted(run_id)  # committed pages, of every part of the run
+        if resumed:
+            stats.update(store.run_totals(run_id))
+        summary = summarize(run_id, stats, seconds, max_errors)
+        summary.mode, summary.resumed = mode, resumed
+        summary.report = store.run_report(run_id)
+        store.finish_run(run_id, summary.status,
+                         {**summary.as_dict(), "removed": _by_prefix(stats, "migrator/removed/")})
+        store.close()
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot write {db_path}: {exc}; run {run_id} stays open and resumes from where it "
+                         "stopped once the database can be written") from exc
     return summary

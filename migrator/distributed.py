@@ -22,6 +22,7 @@ import redis
 from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 
+from migrator import interrupt
 from migrator.crawl import CrawlSummary, summarize
 from migrator.lock import RunLock
 from migrator.mapping import Config
@@ -57,7 +58,8 @@ def run_distributed(config: Config, db_path: str, redis_url: str, workers: int, 
                                    "--key", key]) for _ in range(workers)]
         started = time.monotonic()
         try:
-            stats = asyncio.run(_Loader(config, db_path, run_id, server, key, procs).run())
+            with interrupt.on_exit(lambda: [proc.kill() for proc in procs]):  # a forced exit takes the workers along
+                stats = asyncio.run(_Loader(config, db_path, run_id, server, key, procs).run())
         finally:
             server.set(f"{key}:done", "1")
             for proc in procs:

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 
 class MigratorError(Exception):
-    """Base class of every error the CLI reports without a traceback."""
+    """Base class of every error the CLI reports without a traceback, exiting ``exit_code``."""
+
+    exit_code = 1
 
 
 class MappingError(MigratorError):
@@ -13,13 +15,19 @@ class MappingError(MigratorError):
         self.path, self.key, self.expected = path, key, expected
         super().__init__(f"{path}: {key}: expected {expected}")
 
+    exit_code = 2  # bad input, as a bad option is
+
 
 class TargetError(MigratorError):
     """The crawl target is not a usable URL or mapping file, or its host cannot be reached."""
 
 
 class StoreError(MigratorError):
-    """The database is missing, locked or not a migrator database."""
+    """The database is missing, cannot be written, or is not a migrator database (``exit_code=2``: bad input)."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 class LockedError(MigratorError):

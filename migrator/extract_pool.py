@@ -7,10 +7,15 @@ reactor keeps fetching. With ``workers=0`` (one core, or tests) extraction runs 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import dataclasses
 import logging
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, Mapping
@@ -38,9 +43,34 @@ def _portable(config: Config) -> dict[str, Any]:
             for f in dataclasses.fields(config) if f.init for v in [getattr(config, f.name)]}
 
 
-def _init(fields: dict[str, Any], regions: Regions | None) -> None:
+#: prctl(2) option: the signal the kernel sends this process when the thread that started it exits.
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """End this worker when the crawl process ends, however it ends (SIGKILL too): the kernel's parent-death
+    signal on Linux, a watching thread elsewhere. A worker that outlived the crawl would hold its stdout and
+    stderr open (cron waits on them) and keep multiprocessing's resource tracker alive."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    else:
+        threading.Thread(target=_watch_parent, args=(parent,), name="watch-parent", daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the kernel was told
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
+def _init(fields: dict[str, Any], regions: Regions | None, parent: int) -> None:
     from migrator.mapping import Config
 
+    die_with_parent(parent)
+    for signum in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C and systemd signal the whole group: the crawl
+        signal.signal(signum, signal.SIG_IGN)       # process decides when its workers stop
     global _config, _regions
     _config, _regions = Config(**fields), regions
 
@@ -62,7 +92,7 @@ class ExtractionPool:
         if workers > 0:
             # spawn, not fork: the parent runs a reactor and threads that a fork would copy mid-flight
             self.executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                                initializer=_init, initargs=(_portable(config), regions))
+                                                initializer=_init, initargs=(_portable(config), regions, os.getpid()))
 
     async def extract(self, url: str, html: str) -> PageResult:
         if self.executor is None:

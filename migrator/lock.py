@@ -1,5 +1,8 @@
 """One crawl or sync at a time per database: an exclusive ``flock`` on ``PATH.lock``, held for the run.
 
+PATH is the database file itself (symlinks resolved), not the name it was given: two names of one
+file share one lock.
+
 The kernel drops the lock when its process dies, even by SIGKILL, so a stale lock never blocks
 the next run; the lock file itself stays (removing it would race with a starting run).
 """
@@ -10,18 +13,21 @@ import os
 from pathlib import Path
 from types import TracebackType
 
-from migrator.errors import LockedError
+from migrator.errors import LockedError, StoreError
 
 
 class RunLock:
     """``with RunLock("site.db"):`` — raises LockedError at once when another process holds it."""
 
     def __init__(self, db_path: str | Path) -> None:
-        self.path = Path(f"{db_path}.lock")
+        self.path = Path(f"{os.path.realpath(db_path)}.lock")
         self._fd: int | None = None
 
     def acquire(self) -> RunLock:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:  # a missing or read-only directory, a read-only filesystem
+            raise StoreError(f"{self.path}: cannot create the run's lock file: {exc.strerror}") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -16,7 +16,6 @@ Each rule removes under the name ``learned:<id>``, counted in the run's stats li
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import sys
 from collections import Counter
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 import lxml.html
+import tomli_w
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
@@ -125,11 +125,6 @@ def _rule(path: str, i: int, item: Any) -> Rule:
                 status, item.get("removed"))
 
 
-def _toml_str(value: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's)."""
-    return json.dumps(value, ensure_ascii=False)
-
-
 HEADER = """\
 # Learned boilerplate rules (written by `migrator learn`; review and edit `status`).
 #   status = "proposed"  learned, not reviewed: applied automatically unless the mapping sets [clean] learn = false
@@ -141,21 +136,24 @@ HEADER = """\
 """
 
 
+def _table(rule: Rule) -> dict[str, Any]:
+    """One ``[[rule]]`` table, keys in reading order; absent evidence is left out (TOML has no null)."""
+    table: dict[str, Any] = {"id": rule.id, rule.kind: rule.value, "pages": rule.pages, "share": rule.share}
+    if rule.sample_url:
+        table["sample_url"] = rule.sample_url
+    if rule.removed is not None:
+        table["removed"] = rule.removed
+    table["status"] = rule.status
+    return table
+
+
 def write_rules(path: str | Path, rules: Iterable[Rule]) -> None:
     """Write the rulebook whole (a reader never sees half a file), most frequent rules first."""
-    parts = [HEADER]
-    for rule in rules:
-        lines = ["", "[[rule]]", f'id = "{rule.id}"', f"{rule.kind} = {_toml_str(rule.value)}",
-                 f"pages = {rule.pages}", f"share = {rule.share}"]
-        if rule.sample_url:
-            lines.append(f"sample_url = {_toml_str(rule.sample_url)}")
-        if rule.removed is not None:
-            lines.append(f"removed = {rule.removed}")
-        lines.append(f'status = "{rule.status}"')
-        parts.append("\n".join(lines) + "\n")
+    tables = [_table(rule) for rule in rules]
+    text = HEADER + ("\n" + tomli_w.dumps({"rule": tables}) if tables else "")
     target = Path(path)
     tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text("".join(parts), encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8")
     tmp.replace(target)
 
 

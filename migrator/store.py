@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +31,18 @@ def utcnow() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
+def mark_run(path: str | Path, run_id: int, status: str) -> None:
+    """Set a ``running`` run's status on its own short connection: for a process about to end at once,
+    whose main connection may be in the middle of a transaction (it waits two seconds at most)."""
+    conn = sqlite3.connect(path, timeout=2.0)
+    try:
+        with conn:
+            conn.execute("UPDATE runs SET status = ?, finished_at = ? WHERE id = ? AND status = 'running'",
+                         [status, utcnow(), run_id])
+    finally:
+        conn.close()
+
+
 @dataclass
 class RawPage:
     """One fetched page as the server sent it, with the evidence behind its decoding."""
@@ -50,19 +63,48 @@ class RawPage:
 class Store:
     """A migrator database on disk (created on first use)."""
 
-    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True, readonly: bool = False) -> None:
+        """``create=False``: the file must exist and be a migrator database (nothing is written into another
+        application's file); ``readonly``: opened read-only (SQLite ``mode=ro``), for the commands that only
+        read (export, status, redirects, diff), which then work in a read-only directory too."""
         self.path = Path(path)
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no such database (run `migrator crawl` first)")
         try:
-            self.db = sqlite_utils.Database(self.path)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db = sqlite_utils.Database(self._open_readonly() if readonly else sqlite3.connect(self.path))
+            if not create:
+                self._check_ours()
+            if not readonly:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA busy_timeout=5000")
-        except Exception as exc:  # sqlite3.DatabaseError: not a database, unreadable
-            raise StoreError(f"{self.path}: cannot open database: {exc}") from exc
-        self._ensure_schema()
+        except sqlite3.DatabaseError as exc:  # not a database, unreadable, read-only file or directory
+            bad = "not a database" in str(exc)
+            raise StoreError(f"{self.path}: cannot {'open' if bad or readonly else 'write'} the database: {exc}",
+                             exit_code=2 if bad else 1) from exc
+        if not readonly:
+            self._ensure_schema()
         self._depth = 0
+
+    def _open_readonly(self) -> sqlite3.Connection:
+        """A read-only connection; in a read-only directory a WAL database has no ``-shm`` file to share, so
+        it is read as immutable (nobody can be writing it there)."""
+        uri = self.path.resolve().as_uri() + "?mode=ro"
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            conn.close()
+            conn = sqlite3.connect(uri + "&immutable=1", uri=True)
+        return conn
+
+    def _check_ours(self) -> None:
+        """An existing file must already be a migrator database: an empty file or another application's
+        SQLite file gets no tables of ours."""
+        tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not {"meta", "runs", "articles"} <= tables:
+            what = "an empty database" if not tables else "tables " + ", ".join(sorted(tables)[:5])
+            raise StoreError(f"{self.path}: not a migrator database ({what}); nothing was written to it", exit_code=2)
 
     # -- schema -------------------------------------------------------------------------------
 
@@ -175,6 +217,9 @@ class Store:
                 "errors": int(stats.get("errors", 0)),
             })
 
+    def has_run(self, run_id: int) -> bool:
+        return self.db.execute("SELECT 1 FROM runs WHERE id = ?", [run_id]).fetchone() is not None
+
     def runs(self, limit: int = 10) -> list[dict[str, Any]]:
         return list(self.db["runs"].rows_where(order_by="id desc", limit=limit))
 
@@ -197,6 +242,16 @@ class Store:
                 if row["status"] == "running":
                     self.db["runs"].update(row["id"], {"status": "interrupted", "finished_at": utcnow()})
         return resumable
+
+    def count_page(self, run_id: int) -> None:
+        """One more page fetched by the run, counted in the page's own transaction: the part of a run that
+        was killed counts exactly the pages it committed."""
+        self.db.execute("UPDATE runs SET pages = coalesce(pages, 0) + 1 WHERE id = ?", [run_id])
+
+    def pages_counted(self, run_id: int) -> int:
+        """Pages the run has counted so far (all its parts, when it was resumed)."""
+        row = self.db.execute("SELECT pages FROM runs WHERE id = ?", [run_id]).fetchone()
+        return int(row[0] or 0) if row else 0
 
     def pages_in_run(self, run_id: int) -> int:
         """Pages stored (or answered 304) by a run so far."""
@@ -301,6 +356,20 @@ class Store:
             "SELECT count(*) FROM articles WHERE last_run = ? AND state = 'live' AND source_id NOT IN "
             "(SELECT source_id FROM changes WHERE run_id = ?)", [run_id, run_id]).fetchone()[0]
         return report
+
+    def run_totals(self, run_id: int) -> dict[str, int]:
+        """A run's counts from what it stored (every part of a resumed run), as crawl stats keys: live
+        articles it saw, new / updated ones, errors by reason."""
+        one = self.db.execute
+        totals = {"migrator/articles": one("SELECT count(*) FROM articles WHERE last_run = ? AND state = 'live'",
+                                           [run_id]).fetchone()[0]}
+        for change in ("new", "updated"):
+            totals[f"migrator/articles/{change}"] = one(
+                "SELECT count(*) FROM changes c JOIN articles a USING (source_id) WHERE c.run_id = ? "
+                "AND c.change = ? AND a.state = 'live'", [run_id, change]).fetchone()[0]
+        for reason, count in one("SELECT reason, sum(count) FROM errors WHERE run_id = ? GROUP BY reason", [run_id]):
+            totals[f"migrator/errors/{reason}"] = int(count)
+        return totals
 
     def status(self, runs: int = 10) -> dict[str, Any]:
         """Articles by state, the last runs with their change counts, errors of the last run by reason."""

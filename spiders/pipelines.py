@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from itertools import islice
 
 import lxml.html
@@ -17,7 +18,9 @@ from typing import Any, Iterator
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
 
+from migrator import interrupt
 from migrator.clean.repeated import learn, listings_of_excerpts, residue, shingles
 from migrator.clean.text import html_to_text
 from migrator.extract import PageResult
@@ -68,6 +71,9 @@ class StorePipeline:
         self.store: Store | None = None
         self.pool: ExtractionPool | None = None
         self.lock: RunLock | None = None
+        self.max_errors = crawler.settings.get("MIGRATOR_MAX_ERRORS")
+        self.fault: str | None = None  # the first failed write: the run stops there
+        self.stopping = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -105,11 +111,13 @@ class StorePipeline:
             self.pool.close()
         if self.store is None:
             return
-        self.withdraw_listings()        # before regions are learned: a listing's template is no article's
-        self.learn_content_regions()
-        self.remove_repeated_blocks()
-        if self.withdraw_listings():    # again: cut to their region and cleaned, more listings show...
-            self.learn_content_regions()  # ...and the template they made is learned no more
+        # Stopping by a signal (against a deadline) or a failed write: the resumed run does these passes.
+        if not interrupt.received() and not self.fault:
+            self.withdraw_listings()        # before regions are learned: a listing's template is no article's
+            self.learn_content_regions()
+            self.remove_repeated_blocks()
+            if self.withdraw_listings():    # again: cut to their region and cleaned, more listings show...
+                self.learn_content_regions()  # ...and the template they made is learned no more
         if self.own_run:
             stats = self.stats.get_stats()
             summary = {"pages": stats.get("migrator/pages", 0), "articles": stats.get("migrator/articles", 0),
@@ -123,6 +131,8 @@ class StorePipeline:
         """Extract a page (in a worker process when there is one), then store the item in one transaction;
         a skip or an error is raised only after it commits."""
         assert self.store is not None and self.pool is not None
+        if self.fault:  # not stored, not marked done: the resumed run fetches it again
+            raise DropItem("not stored: the database cannot be written", log_level="DEBUG")
         extracted: PageResult | Exception | None = None
         if isinstance(item, PageItem) and item.status < 400 and item.text is not None:
             try:
@@ -130,6 +140,18 @@ class StorePipeline:
             except Exception as exc:  # one broken page never ends a run
                 logger.warning("extraction failed on %s: %s", item.url, exc, exc_info=True)
                 extracted = exc
+        try:
+            outcome = self._store(item, extracted)
+        except sqlite3.Error as exc:  # disk full, read-only, I/O error: every later write would fail too
+            self._write_failed(exc)
+            raise DropItem("not stored: the database cannot be written", log_level="DEBUG") from None
+        if isinstance(outcome, DropItem):
+            raise outcome
+        return outcome
+
+    def _store(self, item: Any, extracted: PageResult | Exception | None) -> Any:
+        """The item's rows, in one transaction; returns the item or the DropItem to raise once committed."""
+        assert self.store is not None
         with self.store.batch():
             if isinstance(item, PageItem):
                 outcome = self._page(item, extracted)
@@ -144,10 +166,25 @@ class StorePipeline:
                 outcome = DropItem("visited", log_level="DEBUG")
             else:
                 outcome = item
+            if isinstance(item, (PageItem, NotModifiedItem)) and not self.own_run:
+                self.store.count_page(self.run_id)  # in the page's transaction: a resumed run counts its parts
             self._visited(item)
-        if isinstance(outcome, DropItem):
-            raise outcome
         return outcome
+
+    def _write_failed(self, exc: sqlite3.Error) -> None:
+        """The first failed write ends the run, with one line naming the file."""
+        if self.fault is None:
+            self.fault = f"cannot write {self.db_path}: {exc}"
+            logger.error("%s; stopping the crawl (it resumes from here once the database can be written)", self.fault)
+            self.stats.set_value("migrator/fault", self.fault)
+            self._stop_run("write-failed")
+
+    def _stop_run(self, reason: str) -> None:
+        """End the crawl now (a failed write, too many errors): Scrapy closes the spider with ``reason``."""
+        engine = getattr(self.crawler, "engine", None)  # none in the Redis loader (migrator.distributed)
+        if not self.stopping and engine is not None:
+            self.stopping = True
+            deferred_from_coro(engine.close_spider_async(reason=reason))
 
     def _visited(self, item: Any) -> None:
         """Frontier bookkeeping in the item's own transaction (runs the migrator command started)."""
@@ -274,6 +311,8 @@ class StorePipeline:
             return self._skip(reason)
         self.stats.inc_value("migrator/errors")
         self.stats.inc_value(f"migrator/errors/{reason}")
+        if self.max_errors is not None and self.stats.get_value("migrator/errors", 0) > int(self.max_errors):
+            self._stop_run("max-errors")  # --max-errors: stop now, not after the whole site
         return DropItem(f"error: {reason}", log_level="DEBUG")
 
     def _skip(self, reason: str) -> DropItem:

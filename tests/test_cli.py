@@ -2,14 +2,20 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from migrator.cli import cli
+from migrator.errors import LockedError
+from migrator.lock import RunLock
+from migrator.store import Store
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -34,7 +40,7 @@ def test_bad_mapping_names_file_and_key(tmp_path: Path) -> None:
     bad.write_text('timezone = 42\n', encoding="utf-8")
     result = CliRunner().invoke(cli, ["crawl", "http://127.0.0.1:1/", "--db", str(tmp_path / "x.db"),
                                       "--mapping", str(bad)])
-    assert result.exit_code != 0
+    assert result.exit_code == 2  # as the README and the command's docstring say
     assert "bad.toml" in result.output and "timezone" in result.output
     assert "Traceback" not in result.output
 
@@ -52,6 +58,7 @@ def test_unreachable_host_fails_with_reason(tmp_path: Path) -> None:
     proc = run("crawl", f"http://127.0.0.1:{port}/", "--db", str(tmp_path / "x.db"))
     assert proc.returncode == 1
     assert "no page could be fetched" in proc.stderr and "connection-refused" in proc.stderr
+    assert "Traceback" not in proc.stderr  # Scrapy's 60-line traceback of the refused connection: only with -v
 
 
 def test_crawl_max_pages_and_export_to_file(demo_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -72,3 +79,130 @@ def test_mapping_without_start_url_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["crawl", str(mapping), "--db", str(tmp_path / "x.db")])
     assert result.exit_code == 2
     assert "names no start URL" in result.output
+
+
+def test_db_in_a_missing_directory_is_a_usage_error(tmp_path: Path) -> None:
+    proc = run("crawl", "http://127.0.0.1:1/", "--db", str(tmp_path / "no" / "site.db"))
+    assert proc.returncode == 2
+    assert "does not exist" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def _migrator_db(path: Path) -> Path:
+    store = Store(path)
+    store.finish_run(store.begin_run("crawl", "http://old.example.ru/", {}), "finished", {})
+    store.close()
+    return path
+
+
+def test_reclean_while_a_crawl_holds_the_lock_exits_3(tmp_path: Path) -> None:
+    db = _migrator_db(tmp_path / "site.db")
+    with RunLock(db):  # as a running crawl holds it
+        result = CliRunner().invoke(cli, ["reclean", "--db", str(db)])
+    assert result.exit_code == 3, result.output
+    assert "another crawl or sync is running" in result.output and "Traceback" not in result.output
+
+
+def test_lock_follows_the_database_file_through_a_symlink(tmp_path: Path) -> None:
+    db = _migrator_db(tmp_path / "site.db")
+    link = tmp_path / "alias.db"
+    link.symlink_to(db)
+    with RunLock(db):
+        with pytest.raises(LockedError):
+            RunLock(link).acquire()
+
+
+@pytest.mark.parametrize("command", [["export"], ["status"], ["diff", "--against-run", "1"],
+                                     ["redirects", "--new", "https://new.example.ru"]])
+@pytest.mark.parametrize("kind", ["empty", "other-application"])
+def test_reading_commands_never_write_into_a_file_they_did_not_create(tmp_path: Path, command: list[str],
+                                                                      kind: str) -> None:
+    db = tmp_path / "app.db"
+    if kind == "empty":
+        db.touch()
+    else:
+        with sqlite3.connect(db) as conn:
+            conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+            conn.execute("INSERT INTO notes (text) VALUES ('keep me')")
+        conn.close()
+    before = db.read_bytes()
+    result = CliRunner().invoke(cli, [command[0], "--db", str(db), *command[1:]])
+    assert result.exit_code == 2, result.output
+    assert "not a migrator database" in result.output
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.db"]  # no -wal, -shm or lock beside it
+
+
+def test_diff_against_a_run_that_does_not_exist_is_trouble(tmp_path: Path) -> None:
+    db = _migrator_db(tmp_path / "site.db")
+    result = CliRunner().invoke(cli, ["diff", "--db", str(db), "--against-run", "5"])
+    assert result.exit_code == 2
+    assert "no run 5" in result.output
+
+
+def test_diff_exit_codes_no_differences_then_differences(tmp_path: Path) -> None:
+    from migrator.record import Article
+
+    db = tmp_path / "site.db"
+    store = Store(db)
+    first = store.begin_run("crawl", "http://old.example.ru/", {})
+    article = Article(source_id="node/1", url="http://old.example.ru/node/1", title="Лазер в Томске",
+                      published_at="2014-10-01T10:00:00+04:00", body_html="<p>Первый абзац текста.</p>",
+                      body_text="Первый абзац текста.")
+    with store.batch():
+        store.save_article(article, first)
+    store.finish_run(first, "finished", {})
+    store.close()
+    same = CliRunner().invoke(cli, ["diff", "--db", str(db), "--against-run", "1"])
+    assert same.exit_code == 0, same.output
+    store = Store(db)
+    second = store.begin_run("crawl", "http://old.example.ru/", {})
+    article.title = "Лазер в Новосибирске"
+    with store.batch():
+        store.save_article(article, second)
+    store.finish_run(second, "finished", {})
+    store.close()
+    changed = CliRunner().invoke(cli, ["diff", "--db", str(db), "--against-run", "1"])
+    assert changed.exit_code == 1, changed.output
+
+
+def test_redirects_take_the_new_base_from_the_mapping(tmp_path: Path) -> None:
+    db = _migrator_db(tmp_path / "site.db")
+    mapping = tmp_path / "site.toml"
+    mapping.write_text('[new_platform]\nbase_url = "https://new.example.ru"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["redirects", "--db", str(db), "--mapping", str(mapping), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    missing = CliRunner().invoke(cli, ["redirects", "--db", str(db)])
+    assert missing.exit_code == 2 and "base_url" in missing.output
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_help_ends_with_an_example(name: str) -> None:
+    result = CliRunner().invoke(cli, [name, "--help"])
+    assert result.exit_code == 0
+    last = result.output.strip().split("\n\n")[-1]
+    assert last.lstrip().startswith("Example") and f"migrator {name}" in last
+
+
+def test_demo_serve_binds_the_given_port() -> None:
+    import subprocess as sp
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = sp.Popen([sys.executable, "-m", "migrator", "demo", "--serve", "--articles", "20", "--port", str(port)],
+                    stdout=sp.PIPE, stderr=sp.PIPE, text=True)
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError("the demo site never answered on the given port")
+    finally:
+        proc.send_signal(2)
+        proc.communicate(timeout=30)

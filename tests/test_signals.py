@@ -1,0 +1,169 @@
+"""Signals: SIGINT and SIGTERM end a crawl within 10 s with the run `interrupted`; a second signal ends it at
+once; no child process (the extraction worker, multiprocessing's resource tracker) outlives the command,
+even when the command itself is killed with SIGKILL. Real crawls of the demo site, in their own sessions."""
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+DEADLINE = 10.0
+
+
+def _start_crawl(url: str, db: Path) -> subprocess.Popen[str]:
+    """`migrator crawl` in a session of its own (its process group is the command and its children)."""
+    return subprocess.Popen([sys.executable, "-m", "migrator", "crawl", url + "/", "--db", str(db),
+                             "--timezone", "Europe/Moscow"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def _group(pgid: int) -> list[tuple[int, str]]:
+    """Live (not zombie) processes of a process group, as (pid, command line)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) "
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            found.append((int(entry.name), cmdline))
+    return found
+
+
+def _wait_for(what: Callable[[], Any], timeout: float, message: str) -> Any:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = what()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(message)
+
+
+def _pages(db: Path) -> int:
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
+            return conn.execute("SELECT count(*) FROM pages").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def _status(db: Path) -> str:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT status FROM runs ORDER BY id DESC LIMIT 1").fetchone()[0]
+
+
+def _crawling(demo_server: Any, db: Path) -> subprocess.Popen[str]:
+    """A crawl that has stored pages and started its extraction worker."""
+    proc = _start_crawl(demo_server.url, db)
+    _wait_for(lambda: _pages(db) >= 5 or proc.poll() is not None, 120, "the crawl stored no page")
+    assert proc.poll() is None, proc.communicate()[1][-2000:]
+    _wait_for(lambda: any("spawn_main" in cmd for _, cmd in _group(proc.pid)), 60, "no extraction worker started")
+    return proc
+
+
+def _assert_group_gone(pgid: int) -> None:
+    _wait_for(lambda: not _group(pgid), 5, f"processes outlived the command: {_group(pgid)}")
+
+
+@pytest.mark.parametrize("signum, to_group", [(signal.SIGINT, True), (signal.SIGTERM, False), (signal.SIGTERM, True)],
+                         ids=["ctrl-c-to-group", "sigterm-to-command", "sigterm-to-group"])
+def test_signal_ends_crawl_within_deadline_as_interrupted(demo_server: Any, tmp_path: Path, signum: int,
+                                                         to_group: bool) -> None:
+    db = tmp_path / "site.db"
+    proc = _crawling(demo_server, db)
+    (os.killpg if to_group else os.kill)(proc.pid, signum)
+    sent = time.monotonic()
+    _, stderr = proc.communicate(timeout=DEADLINE + 20)  # measured below, not by this timeout
+    assert time.monotonic() - sent < DEADLINE, stderr[-2000:]
+    assert proc.returncode == 128 + signum, stderr[-2000:]
+    assert _status(db) == "interrupted"
+    assert "Traceback" not in stderr
+    _assert_group_gone(proc.pid)
+
+
+def test_second_signal_ends_crawl_at_once(demo_server: Any, tmp_path: Path) -> None:
+    db = tmp_path / "site.db"
+    proc = _crawling(demo_server, db)
+    os.killpg(proc.pid, signal.SIGINT)
+    time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGINT)
+    sent = time.monotonic()
+    _, stderr = proc.communicate(timeout=30)
+    assert time.monotonic() - sent < 5, stderr[-2000:]
+    assert proc.returncode == 130
+    assert _status(db) == "interrupted"
+    _assert_group_gone(proc.pid)
+
+
+def test_sigkill_of_the_command_leaves_no_child(demo_server: Any, tmp_path: Path) -> None:
+    db = tmp_path / "site.db"
+    proc = _crawling(demo_server, db)
+    children = [pid for pid, _ in _group(proc.pid) if pid != proc.pid]
+    assert children  # the worker and the resource tracker
+    proc.kill()
+    proc.communicate(timeout=30)  # returns once nothing holds the command's stdout and stderr open
+    _assert_group_gone(proc.pid)
+    assert _status(db) == "running"  # the kernel gave it no chance: the next run says so
+
+
+def test_run_after_sigkill_says_the_last_one_did_not_finish(demo_server: Any, tmp_path: Path) -> None:
+    db = tmp_path / "site.db"
+    proc = _crawling(demo_server, db)
+    proc.kill()
+    proc.communicate(timeout=30)
+    resumed = subprocess.run([sys.executable, "-m", "migrator", "crawl", demo_server.url + "/", "--db", str(db),
+                              "--timezone", "Europe/Moscow", "--max-pages", "30"],
+                             capture_output=True, text=True, timeout=600)
+    assert "did not finish" in resumed.stderr and "was interrupted" not in resumed.stderr, resumed.stderr[-2000:]
+
+
+def test_sigint_ends_a_diff_stuck_on_a_silent_site(tmp_path: Path) -> None:
+    """Not only crawls: `diff`'s thread pool waiting on a new site that accepts and never answers."""
+    import socket
+    import threading
+
+    from migrator.record import Article
+    from migrator.store import Store
+
+    db = tmp_path / "site.db"
+    store = Store(db)
+    run = store.begin_run("crawl", "http://old.example.ru/", {})
+    with store.batch():
+        store.save_article(Article(source_id="node/1", url="http://old.example.ru/node/1", title="Лазер",
+                                   published_at="2014-10-01T10:00:00+04:00", body_html="<p>Текст.</p>",
+                                   body_text="Текст."), run)
+    store.finish_run(run, "finished", {})
+    store.close()
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(64)
+    accepted: list[socket.socket] = []
+    threading.Thread(target=lambda: [accepted.append(silent.accept()[0]) for _ in iter(int, 1)], daemon=True).start()
+    port = silent.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "migrator", "diff", "--db", str(db), "--new",
+                             f"http://127.0.0.1:{port}/"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    try:
+        _wait_for(lambda: accepted, 60, "diff never asked the new site")
+        os.killpg(proc.pid, signal.SIGINT)
+        sent = time.monotonic()
+        _, stderr = proc.communicate(timeout=DEADLINE + 20)
+        assert time.monotonic() - sent < DEADLINE, stderr[-2000:]
+        assert proc.returncode == 130
+        _assert_group_gone(proc.pid)
+    finally:
+        silent.close()
