@@ -68,6 +68,8 @@ _ITEM_LISTS = etree.XPath("//div[" + _CLASS.format("item-list") + " or " + _CLAS
                           "/ul[not(" + _CLASS.format("pager") + ")][not(ancestor::*[" + _CLASS.format("block") + " or "
                           + _CLASS.format("sidebar") + " or self::form])]")
 _HREFS = etree.XPath(".//a/@href")
+#: Links of the node itself (print, forward, comment reply), not of its text: a body links other nodes.
+_OWN_HREFS = etree.XPath(".//a[not(ancestor::div[" + _CLASS.format("content") + "])]/@href")
 _FIELDS = etree.XPath(".//div[" + _CLASS.format("field") + "]")
 _FIELD_LABEL = etree.XPath("./div[contains(@class, 'field-label')]")
 _IMG_SRC = etree.XPath(".//img/@src")
@@ -166,7 +168,7 @@ def source_id(doc: HtmlElement, node: HtmlElement | None, url: str, alias_rules:
         if match and match.groups():
             return f"node/{match.group(1)}"
     scope = node if node is not None else doc
-    for href in _HREFS(scope):
+    for href in _OWN_HREFS(scope):
         for pattern in _ID_LINKS[:4]:
             match = pattern.search(str(href))
             if match:
