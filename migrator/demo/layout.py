@@ -526,7 +526,7 @@ class Pushbutton(Bluemarine):
 
 class Chameleon(Garland):
     """chameleon (a PHP theme, no tpl files): ``chameleon_page()`` tables with the title in
-    ``td#main > h2``; ``chameleon_node()`` puts "By !author at @date" and the terms into the node's
+    ``td#main > h2``; ``chameleon_node()`` links a teaser's title with ``l()`` (so to its path alias), puts "By !author at @date" and the terms into the node's
     ``ul.links``; ``chameleon_comment()`` the same for comments."""
 
     name = "chameleon"
@@ -579,7 +579,7 @@ class Chameleon(Garland):
 
     def teaser(self, a: Article) -> str:
         more = [("node_read_more", f'<a href="/node/{a.nid}" title="Читать полностью.">Подробнее</a>')]
-        return (f'<div {self.node_attrs(a)}>\n <h2 class="title"><a href="/node/{a.nid}">{escape(a.title)}</a></h2>\n'
+        return (f'<div {self.node_attrs(a)}>\n <h2 class="title"><a href="{a.alias}">{escape(a.title)}</a></h2>\n'
                 f' <div class="content">{a.teaser_html}</div>\n{self._links(a, more)}</div>\n')
 
 

@@ -88,9 +88,9 @@ _USER_PATH = re.compile(r"^/(?:user|users|blog|profile)(?:/|$)|[?&]q=user(?:/|$)
 #: "By X at DATE" (chameleon), "Опубликовано X в DATE", "Автор: X, DATE", "DATE пользователем X",
 #: "DATE — X" (garland's phptemplate_node_submitted).
 _BYLINES = (
-    re.compile(r"(?:пользователем|Автор:|Author:|Добавил[аи]?:)\s+([^\s\d].*?)\s*$", re.I),
     re.compile(r"(?:Submitted by|Posted by|By|Автор:?|Добавил[аи]?:?|Опубликовал[аи]?:?|Опубликовано)\s+([^\s\d].*?)"
-               r"\s*(?:\s(?:on|at|в)\s+|,\s*)(?=\S*\d)", re.I),
+               r"\s*(?:\s(?:on|at|в)\s+|,\s*)(?=\D{0,12}\d)", re.I),
+    re.compile(r"(?:пользователем|Автор:|Author:|Добавил[аи]?:)\s+([^\s\d].*?)\s*$", re.I),
     re.compile(r"\d\s*[—–]\s*([^\s—–\d][^—–]*?)\s*$"),
 )
 #: A user linked by theme_username(): a profile path, or its title attribute ("View user profile.").
