@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -236,7 +236,7 @@ def labelled_blocks(scope: HtmlElement, label: re.Pattern[str], keep: tuple[Html
     return found
 
 
-def _links(blocks: list[HtmlElement], url: str) -> list[str]:
+def _links(blocks: Sequence[HtmlElement], url: str) -> list[str]:
     """Absolute http(s) links of labelled blocks, in page order."""
     links = (absolute(url, a.get("href")) for block in blocks for a in block.iter("a"))
     return unique(link for link in links if link and urlsplit(link).scheme in ("http", "https"))
@@ -248,7 +248,7 @@ def type_of(doc: HtmlElement, node: HtmlElement) -> str:
     for element in (node, *_BODY(doc)):
         for token in (element.get("class") or "").split():
             match = _TYPE_CLASS.match(token)
-            if match and match.group(1) not in _NOT_TYPES:
+            if match and match.group(1) not in _NOT_TYPES and not match.group(1).isdigit():
                 return match.group(1)
     return ""
 
@@ -270,7 +270,7 @@ def _date_text(element: HtmlElement | None) -> str | None:
     return element.get("content") or norm(element.text_content()) or None
 
 
-def tags_of(node: HtmlElement, config: Config, labelled: list[HtmlElement] = ()) -> list[str]:
+def tags_of(node: HtmlElement, config: Config, labelled: Sequence[HtmlElement] = ()) -> list[str]:
     """Taxonomy terms: by selector (taxonomy_link()'s ``rel="tag"`` links...) and labelled fields ("Рубрика:")."""
     selector = config.selectors.get("tags")
     links = list(css(selector)(node)) if selector else []
@@ -278,7 +278,7 @@ def tags_of(node: HtmlElement, config: Config, labelled: list[HtmlElement] = ())
     return unique(norm(a.text_content()) for a in links)
 
 
-def sources_of(node: HtmlElement, url: str, config: Config, labelled: list[HtmlElement] = ()) -> list[str]:
+def sources_of(node: HtmlElement, url: str, config: Config, labelled: Sequence[HtmlElement] = ()) -> list[str]:
     """Links of the source field: by class (selector), by a CCK label, or by a label anywhere ("Источник:")."""
     links = list(css(config.selectors["sources"])(node)) if config.selectors.get("sources") else []
     for fld in _FIELDS(node):
@@ -287,7 +287,7 @@ def sources_of(node: HtmlElement, url: str, config: Config, labelled: list[HtmlE
             links.extend(fld.iter("a"))
     found = (absolute(url, a.get("href")) for a in links)
     return unique([*(link for link in found if link and urlsplit(link).scheme in ("http", "https")),
-                   *_links(list(labelled), url)])
+                   *_links(labelled, url)])
 
 
 def comments_of(doc: HtmlElement, config: Config, removed: Counter[str]) -> list[Comment]:
