@@ -313,3 +313,15 @@ def test_a_paragraph_that_starts_like_a_label_stays(moscow: Config) -> None:
         f"<p>{_TEXT}</p>", f"<p>{_TEXT}</p><p>{text}</p>")
     article = extract("http://old.test/news/x", html, moscow).article
     assert article is not None and article.body_text == f"{_TEXT}\n\n{text}"
+
+
+@pytest.mark.parametrize("raw, iso", [
+    ("Пн, 11/10/2014 - 10:15 — petrov", "2014-11-10T10:15:00+03:00"),  # Drupal's default medium: m/d/Y
+    ("Сб, 11/10/2014 - 10:15 — petrov", "2014-10-11T10:15:00+04:00"),  # a site's own d/m/Y: the weekday says so
+    ("Submitted by petrov on Fri, 11/21/2014 - 09:05", "2014-11-21T09:05:00+03:00"),
+    ("Опубликовано petrov в 21.11.2014 - 10:15", "2014-11-21T10:15:00+03:00"),
+])
+def test_the_weekday_orders_day_and_month(raw: str, iso: str) -> None:
+    from migrator.extract.drupal6 import date_of
+
+    assert date_of(raw, "Europe/Moscow") == iso

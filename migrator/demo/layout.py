@@ -72,14 +72,18 @@ class Markup:
         )
 
 
+#: The classic demo's markup (tests/pages/drupal6_article.html).
+CLASSIC = Markup()
+
+
 def _us_medium(when: datetime) -> str:
     """Drupal's default medium format 'D, m/d/Y - H:i': 'Fri, 11/21/2014 - 10:15'."""
     return f"{_WEEKDAYS_EN[when.weekday()]}, {when.month:02d}/{when.day:02d}/{when.year} - {when.hour:02d}:{when.minute:02d}"
 
 
-def _ru_slash(when: datetime) -> str:
-    """A Russian site's medium format 'D, d/m/Y - H:i' with a Russian weekday: 'Пт, 21/11/2014 - 10:15'."""
-    return f"{_WEEKDAYS_RU[when.weekday()]}, {when.day:02d}/{when.month:02d}/{when.year} - {when.hour:02d}:{when.minute:02d}"
+def _ru_medium(when: datetime) -> str:
+    """The default medium format on a Russian site: the weekday translated, the month still first ('Пт, 11/21/2014 - 10:15')."""
+    return f"{_WEEKDAYS_RU[when.weekday()]}, {when.month:02d}/{when.day:02d}/{when.year} - {when.hour:02d}:{when.minute:02d}"
 
 
 #: "submitted" wordings: theme_node_submitted()'s "Submitted by !username on @datetime" (English and a
@@ -88,7 +92,7 @@ BYLINES = {
     "submitted_en": lambda who, when: f"Submitted by {who} on {_us_medium(when)}",
     "submitted_ru": lambda who, when: f"Опубликовано {who} в {t.numeric_date(when)}",
     "ru_user": lambda who, when: f"Опубликовано {t.ru_date(when)} пользователем {who}",
-    "garland_dash": lambda who, when: f"{_ru_slash(when)} — {who}",
+    "garland_dash": lambda who, when: f"{_ru_medium(when)} — {who}",
     "avtor": lambda who, when: f"Автор: {who}, {t.ru_date_dash(when)}",
     "by_at": lambda who, when: f"By {who} at {t.numeric_date(when)}",
 }
@@ -114,7 +118,7 @@ def _host(url: str) -> str:
     return url.split("/")[2].removeprefix("www.")
 
 
-def source_field(a: Article, m: Markup = Markup()) -> str:
+def source_field(a: Article, m: Markup = CLASSIC) -> str:
     """The source field as the site renders it: a CCK link field (label above or inline), a list or a
     paragraph, with links, with the label only, or nothing."""
     if a.source_mode == "absent":
@@ -153,7 +157,7 @@ def terms_field(a: Article, m: Markup) -> str:
             f'{m.terms_label}:&nbsp;</div><div class="field-items">{items}</div></div>\n')
 
 
-def link_items(a: Article, views: int, m: Markup = Markup()) -> list[tuple[str, str]]:
+def link_items(a: Article, views: int, m: Markup = CLASSIC) -> list[tuple[str, str]]:
     """The node's links (statistics, comment, print, forward modules): (``<li>`` class, inner html)."""
     items = [("statistics_counter", f"<span>{t.views_label(views)}</span>")] if m.statistics else []
     items.append(("comment_forbidden", _login_to_comment(a.nid)))
@@ -181,8 +185,8 @@ def term_items(a: Article) -> list[tuple[str, str]]:
     return [(f"taxonomy_term_{tid}", f'<a href="/taxonomy/term/{tid}" rel="tag" title="">{name}</a>') for tid, name in a.tags]
 
 
-def node_links(a: Article, views: int, m: Markup = Markup()) -> str:
-    if m == Markup():
+def node_links(a: Article, views: int, m: Markup = CLASSIC) -> str:
+    if m is CLASSIC or m == CLASSIC:
         return _classic_links(a, views)
     return f'  <div class="links">{_ul(link_items(a, views, m))}</div>\n'
 
@@ -198,7 +202,7 @@ def _classic_links(a: Article, views: int) -> str:
             f'class="forward-page">Отправить другу</a></li>\n</ul></div>\n')
 
 
-def share_widget(base: str, nid: int, m: Markup = Markup()) -> str:
+def share_widget(base: str, nid: int, m: Markup = CLASSIC) -> str:
     if not m.service_links:
         return ""
     target = quote(f"{base}/node/{nid}", safe="")
@@ -221,7 +225,7 @@ def attachments_table(a: Article) -> str:
             f"<tbody>{cells}</tbody></table>\n")
 
 
-def body_content(a: Article, fields: str = "", m: Markup = Markup()) -> str:
+def body_content(a: Article, fields: str = "", m: Markup = CLASSIC) -> str:
     """The node's ``div.content``: banner, body, the attachments table, then CCK fields (tags, sources)."""
     return (f'  <div class="content">\n    {t.BANNER_HTML}\n{a.body_html}\n{attachments_table(a)}'
             f"{fields}{terms_field(a, m)}{source_field(a, m)}  </div>\n")
@@ -252,7 +256,7 @@ class Garland:
 
     name = "garland"
 
-    def __init__(self, markup: Markup = Markup()) -> None:
+    def __init__(self, markup: Markup = CLASSIC) -> None:
         self.m = markup
 
     def user(self, who: str | None) -> str:

@@ -169,7 +169,7 @@ class DemoSite:
             raise ValueError(f"unknown demo theme {self.spec.theme!r}; expected one of {sorted(layout.THEMES)} "
                              "or 'random'")
         draw = random.Random(f"{self.spec.seed}:markup")
-        self.markup = layout.Markup.draw(draw) if self.spec.zoo else layout.Markup()
+        self.markup = layout.Markup.draw(draw) if self.spec.zoo else layout.CLASSIC
         name = draw.choice(sorted(layout.THEMES)) if self.spec.theme == "random" else self.spec.theme
         self.theme = layout.THEMES[name](self.markup)
         self.n = self.spec.articles

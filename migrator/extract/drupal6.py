@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import date
 from typing import TYPE_CHECKING, Sequence
 from urllib.parse import urlsplit
 
@@ -106,6 +107,12 @@ _SEPARATORS = re.compile(r"[\s,;|·•/—–-]+")
 #: Node classes that are not a content type (node.tpl.php, zen's ``$classes``).
 _NOT_TYPES = {"teaser", "unpublished", "promoted", "sticky", "preview", "by-viewer", "inner", "mine", "form"}
 _TYPE_CLASS = re.compile(r"^node-(?:type-)?([a-z0-9_-]+)$")
+#: Drupal's default "medium" and "small" formats ('D, m/d/Y - H:i') put the month first in every language;
+#: a site may have set 'd/m/Y'. Where the two could swap, the weekday printed before them decides.
+_WEEKDAY_DATE = re.compile(r"\b(пн|вт|ср|чт|пт|сб|вс|mon|tue|wed|thu|fri|sat|sun)[а-яa-z]*\.?,?\s+"
+                           r"(\d{1,2})/(\d{1,2})/(\d{4})", re.I)
+_WEEKDAY = {name: k % 7 for k, name in enumerate(("пн", "вт", "ср", "чт", "пт", "сб", "вс",
+                                                  "mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
 _BODY = etree.XPath("//body")
 _TEXTS = etree.XPath(".//text()")
 
@@ -264,6 +271,25 @@ def _submitted(scope: HtmlElement, config: Config) -> HtmlElement | None:
     return None
 
 
+def date_of(raw: str | None, timezone: str) -> str | None:
+    """The ISO date of a "submitted" text; a weekday before an ambiguous a/b/Y says which is the day.
+
+    >>> date_of("Сб, 10/11/2014 - 10:15", "Europe/Moscow"), date_of("Пн, 10/11/2014 - 10:15", "Europe/Moscow")
+    ('2014-10-11T10:15:00+04:00', '2014-11-10T10:15:00+03:00')
+    """
+    match = _WEEKDAY_DATE.search(raw or "")
+    if match:
+        weekday, a, b, year = _WEEKDAY[match.group(1).lower()], int(match.group(2)), int(match.group(3)), int(match.group(4))
+        for month, day in ((a, b), (b, a)):
+            try:
+                if date(year, month, day).weekday() == weekday:
+                    raw = f"{raw[:match.start(2)]}{day:02d}.{month:02d}.{year}{raw[match.end(4):]}"
+                    break
+            except ValueError:
+                continue
+    return parse_date(raw, timezone)
+
+
 def _date_text(element: HtmlElement | None) -> str | None:
     if element is None:
         return None
@@ -301,7 +327,7 @@ def comments_of(doc: HtmlElement, config: Config, removed: Counter[str]) -> list
             removed.update(clean(body, config))
             text = element_to_text(body)
         comments.append(Comment(author=author_of(submitted, config.selectors.get("comment_author")),
-                                published_at=parse_date(_date_text(submitted), config.timezone),
+                                published_at=date_of(_date_text(submitted), config.timezone),
                                 body_text=text))
     return comments
 
@@ -332,7 +358,7 @@ def article_of(doc: HtmlElement, node: HtmlElement, url: str, config: Config,
     term_blocks = labelled_blocks(node, TERMS_FIELD, (node, body))
     article = Article(
         url=url, source_id="", title=best_title(title_candidates, doc),
-        published_at=parse_date(raw_date, config.timezone), published_raw=raw_date,
+        published_at=date_of(raw_date, config.timezone), published_raw=raw_date,
         author=author_of(submitted, sel.get("author")), tags=tags_of(node, config, term_blocks),
         sources=sources_of(node, url, config, source_blocks), profile="drupal6", type=type_of(doc, node),
     )
