@@ -13,10 +13,11 @@ from typing import Any, Iterable
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 FIELDS = ("title", "published_at", "author", "tags", "sources", "images", "comments")
 
-#: Phrases that must never reach the new platform.
+#: Phrases that must never reach the new platform: boilerplate, and the labels of fields and bylines.
 BOILERPLATE = (
     "Войдите на сайт", "для отправки комментариев", "Источник(и):", "Версия для печати",
     "Отправить другу", "просмотров", "просмотра", "Login or register",
+    "Источник:", "Источники:", "Опубликовано", "Submitted by",
 )
 
 

@@ -127,6 +127,8 @@ class Store:
             db["pages"].add_column("checked_at", str)
         if "articles" in db.table_names() and "attachments" not in db["articles"].columns_dict:
             db["articles"].add_column("attachments", str)  # a database from before attachments
+        if "articles" in db.table_names() and "type" not in db["articles"].columns_dict:
+            db["articles"].add_column("type", str)  # a database from before content types
         if "articles" not in db.table_names():
             db["articles"].create({
                 "source_id": str, "url": str, "title": str, "published_at": str, "published_raw": str,
@@ -134,7 +136,7 @@ class Store:
                 "body_html": str, "body_text": str, "comments": str, "comment_count": int,
                 "content_hash": str, "fetched_at": str, "profile": str, "state": str,
                 "first_run": int, "last_run": int, "changed_run": int, "gone_at": str, "gone_reason": str,
-                "attachments": str,
+                "attachments": str, "type": str,
             }, pk="source_id")
             db["articles"].create_index(["url"])
         if "comments" not in db.table_names():
@@ -420,7 +422,7 @@ class Store:
             "attachments": _dumps(article.attachments), "body_html": article.body_html, "body_text": article.body_text,
             "comments": _dumps(record["comments"]), "comment_count": len(article.comments),
             "content_hash": digest, "fetched_at": article.fetched_at, "profile": article.profile,
-            "state": "live", "last_run": run_id, "gone_at": None, "gone_reason": None,
+            "type": article.type, "state": "live", "last_run": run_id, "gone_at": None, "gone_reason": None,
         }
         if existing is None:
             outcome = "new"
@@ -720,7 +722,7 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
         "title": row["title"], "published_at": row["published_at"], "updated_at": row["updated_at"],
         "author": row["author"], "tags": json.loads(row["tags"]), "sources": json.loads(row["sources"]),
         "images": json.loads(row["images"]), "body_html": row["body_html"], "body_text": row["body_text"],
-        "comments": json.loads(row["comments"]), "content_hash": row["content_hash"],
+        "comments": json.loads(row["comments"]), "type": row.get("type") or "", "content_hash": row["content_hash"],
         "fetched_at": row["fetched_at"],
     }
     assert tuple(record) == EXPORT_KEYS

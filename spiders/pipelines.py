@@ -261,6 +261,9 @@ class StorePipeline:
         self.repeated.update(self.rulebook.allowed(learned))
         changed = demoted = 0
         known = shingles(self.repeated)
+        # issue 9: a page the Drupal profile read as one full node is a record however short it is.
+        full_nodes = {sid for (sid,) in self.store.db.conn.execute(
+            "SELECT source_id FROM articles WHERE state = 'live' AND profile = 'drupal6'")}
         with self.store.batch():
             for source_id, html in self._bodies():
                 cleaned, by_rule = self.rulebook.apply(html, self.repeated)
@@ -268,7 +271,8 @@ class StorePipeline:
                 text = html_to_text(cleaned)
                 if not removed and len(residue(text, known)) == len(residue(text, set())):
                     continue  # no repeated text in it: short or not, it stands as extracted
-                if not_an_article(cleaned, text, known) and self.store.demote(source_id, self.run_id, "repeated blocks only"):
+                if (source_id not in full_nodes and not_an_article(cleaned, text, known)
+                        and self.store.demote(source_id, self.run_id, "repeated blocks only")):
                     demoted += 1  # its only text was the site's template: a listing or a stub
                     logger.info("withdrawn %s: nothing but repeated blocks and links", source_id)
                     self._withdrawn(1)
@@ -364,7 +368,8 @@ class StorePipeline:
                 self.stats.inc_value("migrator/removed/repeated-block", removed)
                 for name, count in by_rule.items():
                     self.stats.inc_value(f"migrator/removed/{name}", count)
-                if not_an_article(article.body_html, article.body_text, self.repeated_shingles):
+                if article.profile != "drupal6" and not_an_article(  # issue 9: a full Drupal node is kept
+                        article.body_html, article.body_text, self.repeated_shingles):
                     return self._skip("listing")
         outcome = self.store.save_article(article, self.run_id, self.alias_rules)
         self.stats.inc_value(f"migrator/articles/{outcome}")

@@ -329,7 +329,7 @@ def test_zen_theme_wrappers() -> None:
                    "Submitted by ", 'class="comment-inner"', "field-field-tags", 'class="terms terms-inline"'):
         assert needle in joined, needle
     with pytest.raises(ValueError):
-        DemoSite(SiteSpec(theme="bluemarine"))
+        DemoSite(SiteSpec(theme="newsflash"))
 
 
 # ---- the HTTP server ---------------------------------------------------------------------------
@@ -366,3 +366,60 @@ def test_slow_page_and_fresh_transients() -> None:
         assert statuses == [500, 500, 200]
     with pytest.raises(RuntimeError):
         _ = server.url
+
+
+# ---- the zoo: sites drawn per seed ------------------------------------------------------------
+
+def test_every_theme_renders_its_own_markup() -> None:
+    """Each theme of layout.THEMES renders an article with its own template's landmarks."""
+    landmarks = {"garland": '<div id="squeeze">', "minnelli": '<div class="content clear-block">',
+                 "bluemarine": '<div class="links">&raquo; ', "pushbutton": '<h1 class="title"><a href=',
+                 "chameleon": '<li class="node_submitted first"><span>By ', "marvin": "/themes/marvin/logo.png",
+                 "zen": 'class="node-inner"'}
+    for name, needle in landmarks.items():
+        site = DemoSite(SiteSpec(theme=name, articles=30, archive_items=2))
+        nodes = [x for x in site.truth() if x["kind"] == "node"][:8]
+        pages = "".join(page_of(site, x["url"]) for x in nodes) + page_of(site, "/news")
+        assert needle in pages, name
+        for item in nodes:
+            page = page_of(site, item["url"])
+            assert item["title"] in page and all(tag in page for tag in item["tags"])
+            assert all(f'href="{source}"' in page for source in item["sources"])
+
+
+def test_zoo_draws_vary_and_truth_stays_on_the_page() -> None:
+    sites = [DemoSite(SiteSpec(seed=seed, articles=40, theme="random", zoo=True, archive_items=2)) for seed in range(1, 25)]
+    assert {s.theme.name for s in sites} == set(layout_themes())
+    for field_name in ("sources", "terms", "byline", "user_links", "node_ids", "node_type", "print_link"):
+        assert len({getattr(s.markup, field_name) for s in sites}) > 1, field_name
+    for site in sites[:8]:
+        for item in [x for x in site.truth() if x["kind"] == "node"][:10]:
+            html = page_of(site, item["url"])
+            assert item["title"] in html and all(f'href="{s}"' in html for s in item["sources"])
+            assert (f"node-type-{item['type']}" in html) == bool(item["type"])
+            assert item["author"] is None or item["author"] in html
+
+
+def test_zoo_has_short_briefs_and_the_default_demo_none(demo_site: DemoSite) -> None:
+    site = DemoSite(SiteSpec(seed=34, articles=60, theme="random", zoo=True, archive_items=2))
+    briefs = [x for x in site.truth() if x.get("brief")]
+    assert len(briefs) >= 3
+    for item in briefs:
+        assert "\n" not in item["body_text"] and len(item["body_text"].split()) == 14
+        assert item["title"] and item["published_at"] and item["tags"]
+    assert not any(x.get("brief") for x in demo_site.truth())
+
+
+def page_of(site: DemoSite, url: str) -> str:
+    """A page's HTML, asked again past the planted transient 500s."""
+    for _ in range(3):
+        status, _, body = get(site, url)
+        if status == 200:
+            break
+    return body.decode()
+
+
+def layout_themes() -> list[str]:
+    from migrator.demo.layout import THEMES
+
+    return sorted(THEMES)

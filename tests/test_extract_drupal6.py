@@ -164,8 +164,164 @@ def test_drupal_page_takes_a_few_milliseconds(demo: Config) -> None:
     html = (PAGES / "drupal6_article.html").read_text(encoding="utf-8")
     extract(URL, html, demo)
     runs = 100
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: other work on a shared machine does not count
     for _ in range(runs):
         extract(URL, html, demo)
-    per_page = (time.perf_counter() - start) / runs
+    per_page = (time.process_time() - start) / runs
     assert per_page < 0.02, f"{per_page * 1000:.1f} ms/page"
+
+
+# ---- pages shaped like each real Drupal 6 theme's templates ------------------------------------
+# Each node follows its theme's own template in a Drupal 6 tree (themes/*/node.tpl.php, comment.tpl.php,
+# themes/chameleon/chameleon.theme, themes/garland/template.php, modules/node/node.tpl.php, zen's
+# node.tpl.php, cck/theme/content-field.tpl.php); the fields sit where each theme and the editors put them.
+
+_TEXT = "Учёные представили новый прибор для измерения свойств материалов на наноуровне."
+_LOGIN = ('<span><a href="/user/login?destination=comment%2Freply%2F{nid}%23comment-form">Войдите на сайт</a> '
+          "для отправки комментариев</span>")
+_THEME_PAGES = {
+    # garland: node.tpl.php (submitted, content, then meta/terms and links), template.php "!datetime — !username"
+    "garland": ('<body class="sidebars"><div id="center"><div class="breadcrumb"><a href="/">Главная</a></div>'
+                "<h2>{title}</h2>"
+                '<div id="node-8200" class="node"><span class="submitted">Вт, 25/11/2014 - 10:15 — '
+                '<a href="/user/5" title="View user profile.">petrov</a></span>'
+                '<div class="content clear-block"><p>{text}</p>'
+                '<ul class="node-sources"><li>Источник(и): <a href="http://www.lenobl.ru/news/1">lenobl.ru</a></li></ul></div>'
+                '<div class="clear-block"><div class="meta"><div class="terms"><ul class="links inline">'
+                '<li class="taxonomy_term_3 first last"><a href="/taxonomy/term/3" rel="tag" title="">Регионы</a></li>'
+                '</ul></div></div><div class="links"><ul class="links inline"><li class="comment_forbidden first last">'
+                + _LOGIN.format(nid=8200) + "</li></ul></div></div></div></div></body>"),
+    # bluemarine: a div.node with no id, span.submitted, div.taxonomy, "&raquo;" links; the node id in print's link
+    "bluemarine": ('<body><table id="content"><tr><td valign="top"><div id="main"><h1 class="title">{title}</h1>'
+                   '<div class="node"><span class="submitted">Submitted by <a href="/user/7" title="View user profile.">'
+                   "ivanova_m</a> on Fri, 11/21/2014 - 09:05</span>"
+                   '<div class="taxonomy"><ul class="links inline"><li class="taxonomy_term_1 first"><a href="/taxonomy/term/1" '
+                   'rel="tag">Физика</a></li><li class="taxonomy_term_2 last"><a href="/taxonomy/term/2" rel="tag">Химия</a>'
+                   '</li></ul></div><div class="content"><p>{text}</p><p><strong>Источник:</strong> '
+                   '<a href="http://ria.ru/science/1">РИА Новости</a></p></div>'
+                   '<div class="links">&raquo; <ul class="links inline"><li class="print_html first"><a href="/print/8300">'
+                   'Версия для печати</a></li><li class="comment_forbidden last">' + _LOGIN.format(nid=8300)
+                   + "</li></ul></div></div></div></td></tr></table></body>"),
+    # pushbutton: bluemarine's node; a CCK link field with inline labels (field-label-inline-first), a guest
+    "pushbutton": ('<body><table id="content"><tr><td id="main"><h1 class="title">{title}</h1>'
+                   '<div class="node"><span class="submitted">Submitted by Гость (не проверено) on Fri, 11/21/2014 - 09:05'
+                   '</span><div class="taxonomy"></div><div class="content"><p>{text}</p>'
+                   '<div class="field field-type-link field-field-link"><div class="field-items">'
+                   '<div class="field-item odd"><div class="field-label-inline-first">Source:&nbsp;</div>'
+                   '<a href="http://www.nature.com/news/1">nature.com</a></div><div class="field-item even">'
+                   '<div class="field-label-inline">Source:&nbsp;</div><a href="https://www.science.org/2">science.org</a>'
+                   '</div></div></div></div><div class="links">&raquo; <ul class="links inline">'
+                   '<li class="comment_forbidden first last">' + _LOGIN.format(nid=8350) + "</li></ul></div></div>"
+                   "</td></tr></table></body>"),
+    # chameleon: chameleon_node() puts "By !author at @date" first in ul.links; chameleon_comment() likewise;
+    # a content_taxonomy CCK field labelled "Рубрика:" whose class no selector knows; the title in td#main > h2
+    "chameleon": ('<body><div id="header"><h1 class="site-name title"><a href="/">Наука</a></h1></div>'
+                  '<table id="content"><tr><td id="main"><div class="breadcrumb"><a href="/">Главная</a></div>'
+                  "<h2>{title}</h2>\n<!-- begin content -->\n"
+                  '<div class="node"><div class="content"><p>{text}</p><div class="field field-type-content-taxonomy '
+                  'field-field-tema"><div class="field-label">Рубрика:&nbsp;</div><div class="field-items">'
+                  '<div class="field-item odd"><a href="/rubric/kosmos">Космос</a></div></div></div></div>'
+                  '<div class="links"><ul class="links inline"><li class="node_submitted first"><span>By '
+                  '<a href="/user/3" title="View user profile.">redaktor</a> at 21.11.2014 - 10:15</span></li>'
+                  '<li class="comment_forbidden last">' + _LOGIN.format(nid=8400) + "</li></ul></div></div>"
+                  '<div id="comments"><div class="comment"><h3 class="title"><a href="/node/8400#comment-9">Тема</a></h3>'
+                  '<div class="content"><p>Хорошая новость.</p></div><div class="links"><ul class="links">'
+                  '<li class="comment_submitted first last"><span>By Вася (не проверено) at 22.11.2014 - 11:00</span>'
+                  "</li></ul></div></div></div>\n<!-- end content -->\n</td></tr></table></body>"),
+    # zen 6.x: node-type class on node and body, "Опубликовано !username в @datetime", terms with " в ",
+    # an editor's "Теги:" paragraph and a CCK "Источники:" field with a javascript: link
+    "zen": ('<body class="not-front not-logged-in node-type-news two-sidebars"><div id="content-header">'
+            '<h1 class="title">{title}</h1></div><div id="content-area"><div id="node-8500" class="node node-type-news">'
+            '<div class="node-inner"><div class="meta"><div class="submitted">Опубликовано <a href="/users/petrov" '
+            'title="Информация о пользователе.">petrov</a> в 25.11.2014 - 10:15</div><div class="terms terms-inline"> в '
+            '<ul class="links inline"><li class="taxonomy_term_5 first last"><a href="/taxonomy/term/5" rel="tag">'
+            'Нанотехнологии</a></li></ul></div></div><div class="content"><p>{text}</p><p>Теги: <a href="/taxonomy/term/6">'
+            'Регионы</a>, <a href="/taxonomy/term/7">Инновации</a></p><div class="field field-type-link field-field-source">'
+            '<div class="field-label">Источники:&nbsp;</div><div class="field-items"><div class="field-item odd">'
+            '<a href="http://a.ru/1">a.ru</a></div><div class="field-item even"><a href="javascript:alert(1)">b</a></div>'
+            '</div></div></div></div></div></div></body>'),
+    # modules/node/node.tpl.php with modules/system/page.tpl.php's $body_classes; an unlinked name
+    # (theme_username() for visitors without "access user profiles"); a one-paragraph brief
+    "node.tpl.php": ('<body class="not-front node-type-story"><div id="main"><h1 class="title">{title}</h1>'
+                     '<div id="node-8600" class="node clear-block"><div class="meta"><span class="submitted">'
+                     "Submitted by petrov on Tue, 11/25/2014 - 10:15</span></div><div class=\"content\"><p>{text}</p></div>"
+                     '<ul class="links inline"><li class="comment_forbidden first last">' + _LOGIN.format(nid=8600)
+                     + "</li></ul></div></div></body>"),
+}
+_EXPECTED = {
+    "garland": ("node/8200", "2014-11-25T10:15:00+03:00", "petrov", ["Регионы"], ["http://www.lenobl.ru/news/1"], ""),
+    "bluemarine": ("node/8300", "2014-11-21T09:05:00+03:00", "ivanova_m", ["Физика", "Химия"],
+                   ["http://ria.ru/science/1"], ""),
+    "pushbutton": ("node/8350", "2014-11-21T09:05:00+03:00", None, [],
+                   ["http://www.nature.com/news/1", "https://www.science.org/2"], ""),
+    "chameleon": ("node/8400", "2014-11-21T10:15:00+03:00", "redaktor", ["Космос"], [], ""),
+    "zen": ("node/8500", "2014-11-25T10:15:00+03:00", "petrov", ["Нанотехнологии", "Регионы", "Инновации"],
+            ["http://a.ru/1"], "news"),
+    "node.tpl.php": ("node/8600", "2014-11-25T10:15:00+03:00", "petrov", [], [], "story"),
+}
+_LABELS = ("Источник", "Source", "Рубрика", "Теги", "Submitted by", "Опубликовано", "By ", "пользователем")
+
+
+def _theme_page(theme: str, title: str) -> str:
+    return ('<!DOCTYPE html><html><head><meta name="generator" content="Drupal 6 (http://drupal.org)" />'
+            f"<title>{title} | Наука и техника</title></head>"
+            + _THEME_PAGES[theme].format(title=title, text=_TEXT) + "</html>")
+
+
+@pytest.mark.parametrize("theme", sorted(_THEME_PAGES))
+def test_fields_in_each_core_theme(moscow: Config, theme: str) -> None:
+    title = "Прибор для измерения свойств материалов представили в Москве"
+    result = extract("http://old.test/news/2014/11/pribor", _theme_page(theme, title), moscow)
+    article = result.article
+    assert result.kind == "article" and article is not None, result.reason
+    source_id, published, author, tags, sources, kind = _EXPECTED[theme]
+    assert (result.source_id, article.title, article.published_at) == (source_id, title, published)
+    assert (article.author, article.tags, article.sources, article.type) == (author, tags, sources, kind)
+    assert article.body_text == _TEXT
+    assert not [label for label in _LABELS if label in article.body_html]
+
+
+def test_chameleon_comment_byline(moscow: Config) -> None:
+    result = extract("http://old.test/node/8400", _theme_page("chameleon", "Заголовок новости о космосе"), moscow)
+    assert result.article is not None
+    assert [(c.author, c.published_at, c.body_text) for c in result.article.comments] == [
+        (None, "2014-11-22T11:00:00+03:00", "Хорошая новость.")]
+
+
+@pytest.mark.parametrize("byline, author", [
+    ("Submitted by nanonewsru on Sat, 01/01/2005 - 10:15", "nanonewsru"),
+    ("Опубликовано 26 ноября 2014, 9:05 пользователем Гость (не проверено)", None),
+    ("Опубликовано 26 ноября 2014, 9:05 пользователем petrov", "petrov"),
+    ("Опубликовано petrov в 21.11.2014 - 10:15", "petrov"),
+    ("Пт, 21/11/2014 - 10:15 — Иван Петров", "Иван Петров"),
+    ("By petrov at 21.11.2014 - 10:15", "petrov"),
+    ("Автор: physics_fan, 1 января 2005 - 10:28", "physics_fan"),
+    ("Submitted by Гость (не проверено) on Fri, 11/21/2014 - 10:15", None),
+])
+def test_author_from_an_unlinked_byline(byline: str, author: str | None) -> None:
+    from lxml.html import fragment_fromstring
+
+    from migrator.extract.drupal6 import author_of
+
+    assert author_of(fragment_fromstring(f"<span>{byline}</span>"), None) == author
+
+
+def test_a_paragraph_that_starts_like_a_label_stays(moscow: Config) -> None:
+    """"Источник: …" followed by prose is text, not the source field."""
+    text = "Источник: в министерстве сообщили, что прибор поступит в лаборатории уже весной."
+    html = _theme_page("garland", "Прибор поступит в лаборатории весной").replace(
+        f"<p>{_TEXT}</p>", f"<p>{_TEXT}</p><p>{text}</p>")
+    article = extract("http://old.test/news/x", html, moscow).article
+    assert article is not None and article.body_text == f"{_TEXT}\n\n{text}"
+
+
+@pytest.mark.parametrize("raw, iso", [
+    ("Пн, 11/10/2014 - 10:15 — petrov", "2014-11-10T10:15:00+03:00"),  # Drupal's default medium: m/d/Y
+    ("Сб, 11/10/2014 - 10:15 — petrov", "2014-10-11T10:15:00+04:00"),  # a site's own d/m/Y: the weekday says so
+    ("Submitted by petrov on Fri, 11/21/2014 - 09:05", "2014-11-21T09:05:00+03:00"),
+    ("Опубликовано petrov в 21.11.2014 - 10:15", "2014-11-21T10:15:00+03:00"),
+])
+def test_the_weekday_orders_day_and_month(raw: str, iso: str) -> None:
+    from migrator.extract.drupal6 import date_of
+
+    assert date_of(raw, "Europe/Moscow") == iso

@@ -154,6 +154,18 @@ class BodyOptions:
     edit_seed: str | None = None
     word: bool = False
     malformed: bool = False
+    brief: bool = False  # a news brief: one paragraph of 14 words, nothing else
+
+
+BRIEF_WORDS = 14
+
+
+def brief_paragraph(rng: random.Random) -> str:
+    """One sentence of :data:`BRIEF_WORDS` words, as a news brief is written."""
+    words: list[str] = []
+    while len(words) < BRIEF_WORDS:
+        words += t.sentence(rng).rstrip(".!?").split()
+    return " ".join(words[:BRIEF_WORDS]) + "."
 
 
 def _inline(rng: random.Random, sentence_text: str) -> str:
@@ -184,6 +196,9 @@ def _misnested(text_: str) -> str:
 
 def build_body(rng: random.Random, nid: int, options: BodyOptions) -> tuple[str, str, tuple[str, ...], str]:
     """(body html, body text, image paths, teaser html) of one article."""
+    if options.brief:
+        text_ = brief_paragraph(rng)
+        return f"<p>{escape(text_)}</p>", text_, (), f"<p>{escape(text_)}</p>"
     paras = [t.paragraph(rng) for _ in range(rng.randint(3, 10))]
     if options.edit_seed is not None:
         edit = random.Random(options.edit_seed)

@@ -130,7 +130,7 @@ class SiteSpec:
 
     seed: int = 7
     articles: int = 300
-    theme: str = "garland"
+    theme: str = "garland"  # a name of layout.THEMES, or "random": drawn from the seed
     archive_items: int = 24
     edited: tuple[int, ...] = ()  # node ids whose body changed
     edited_on: date | None = None  # when they changed (Last-Modified, sitemap lastmod); None: a day after the last comment
@@ -138,6 +138,7 @@ class SiteSpec:
     removed: tuple[int, ...] = ()  # node ids that now answer 404
     version: int = 0  # changes sidebars and view counters, not content
     slow_seconds: float = 2.0
+    zoo: bool = False  # draw the site's markup (layout.Markup) from the seed, briefs included
 
 
 @dataclass(frozen=True)
@@ -164,9 +165,13 @@ class DemoSite:
 
     def __init__(self, spec: SiteSpec | None = None) -> None:
         self.spec = spec or SiteSpec()
-        if self.spec.theme not in layout.THEMES:
-            raise ValueError(f"unknown demo theme {self.spec.theme!r}; expected one of {sorted(layout.THEMES)}")
-        self.theme = layout.THEMES[self.spec.theme]
+        if self.spec.theme not in layout.THEMES and self.spec.theme != "random":
+            raise ValueError(f"unknown demo theme {self.spec.theme!r}; expected one of {sorted(layout.THEMES)} "
+                             "or 'random'")
+        draw = random.Random(f"{self.spec.seed}:markup")
+        self.markup = layout.Markup.draw(draw) if self.spec.zoo else layout.CLASSIC
+        name = draw.choice(sorted(layout.THEMES)) if self.spec.theme == "random" else self.spec.theme
+        self.theme = layout.THEMES[name](self.markup)
         self.n = self.spec.articles
         self.total = self.n + self.spec.added
         self.removed = {i for i in map(self.index_of, self.spec.removed) if i is not None}
@@ -377,9 +382,10 @@ class DemoSite:
             edit_seed=f"{self.spec.seed}:{nid}:edit" if nid in self.edited else None,
             word=published.year < 2009 and rng.random() < 0.7,
             malformed=self._hash("malformed", i) % 100 < 4,
+            brief=self.brief(i),
         )
         body_html, body_text, images, teaser = build_body(rng, nid, options)
-        files = self.attachments(i)
+        files = () if options.brief else self.attachments(i)
         body_html, body_text = attach(body_html, body_text, files)
         mode, sources = build_sources(rng)
         comments = build_comments(rng, nid, published)
@@ -393,6 +399,11 @@ class DemoSite:
         etag, last_modified = validators(parts, last)
         return Article(i, nid, title, alias, published, author, tags, mode, sources, body_html, body_text, teaser,
                        images, comments, rng.randrange(4), etag, last_modified, files)
+
+    def brief(self, i: int) -> bool:
+        """A short news brief (zoo sites only): one paragraph, no links to keep a hidden article reachable."""
+        share = self.markup.briefs
+        return bool(share) and not self.body_links(i) and self._hash("brief", i) % 100 < share
 
     def attachments(self, i: int) -> tuple[Attachment, ...]:
         """About one article in twelve has files; their own RNG leaves every other article's content as it was."""
@@ -427,6 +438,7 @@ class DemoSite:
             "updated_at": None, "author": a.author, "tags": [name for _, name in a.tags], "sources": list(a.sources),
             "images": list(a.images), "attachments": page_order(a.attachments), "body_text": a.body_text,
             "comments": [c.truth() for c in a.comments], "kind": "node", "discovery": discovery,
+            "type": self.theme.node_type(), "brief": self.brief(i),
         }
 
     def _archive_truth(self, item: ArchiveItem) -> dict[str, Any]:
@@ -539,10 +551,10 @@ class DemoSite:
 
     def _page(self, status: int, *, title: str, heading: str | None, content: str, base: str,
               crumbs: str = '<a href="/">Главная</a>', month: tuple[int, int] | None = None,
-              extra: list[tuple[str, str]] | None = None) -> Response:
+              extra: list[tuple[str, str]] | None = None, body_class: str = "") -> Response:
         html = self.theme.page(title=title, heading=heading, crumbs=crumbs, content=content,
                                left=self._left(*(month or self._current_month())), right=self._right(), base=base,
-                               footer=self._footer())
+                               footer=self._footer(), body_class=body_class)
         return self._html(status, html, extra)
 
     def _banner_block(self) -> str:
@@ -618,8 +630,10 @@ class DemoSite:
         if self._not_modified(a, headers):
             return 304, [*_DRUPAL_HEADERS, *validators_], b""
         crumbs = '<a href="/">Главная</a> › <a href="/news">Новости</a>'
+        body_class = f" node-type-{self.markup.node_type}" if self.markup.node_type and self.markup.type_on == "body" else ""
         return self._page(200, title=a.title, heading=a.title, content=self.theme.node(a, self.views(i), base),
-                          base=base, crumbs=crumbs, month=(a.published.year, a.published.month), extra=validators_)
+                          base=base, crumbs=crumbs, month=(a.published.year, a.published.month), extra=validators_,
+                          body_class=body_class)
 
     def _fails_now(self, i: int) -> bool:
         """Transient 500s: the first one or two requests for a few articles fail, per site instance."""

@@ -1,20 +1,40 @@
 """The Drupal 6 extractor: classify the page by its nodes, then read the one full node's fields.
 
 Selectors come from ``config.selectors`` (``mappings/drupal6.toml``, overridable per site);
-what no selector can say (teaser or full node, the author inside "submitted") is decided here.
+what no selector can say (teaser or full node, the author inside "submitted", a field known only
+by its label) is decided here. The markup is that of Drupal 6 core and its usual contrib modules:
+
+- the node: ``<div id="node-N" class="node">`` in ``modules/node/node.tpl.php``, garland and minnelli
+  (its sub-theme) and zen; bluemarine and pushbutton (``themes/*/node.tpl.php``) and chameleon and
+  marvin (``chameleon_node()`` in ``themes/chameleon/chameleon.theme``) print ``<div class="node">``
+  with no id, so the id comes from links that carry it (print, forward, comment reply);
+- "submitted": ``<span class="submitted">`` (node.tpl.php, garland, bluemarine, pushbutton),
+  ``<div class="submitted">`` in comments, chameleon's ``<li class="node_submitted">`` /
+  ``<li class="comment_submitted">`` inside ``ul.links``; its wording is ``theme_node_submitted()``'s
+  "Submitted by !username on @datetime", garland's "!datetime — !username", chameleon's
+  "By !author at @date", or a Russian translation of them; ``theme_username()`` links the user
+  (title "View user profile.") or, for visitors without "access user profiles", prints the bare name;
+- terms: ``taxonomy_link()`` output, ``<ul class="links inline"><li class="taxonomy_term_N"><a
+  rel="tag">`` in ``div.terms`` (garland, node.tpl.php, zen), ``div.taxonomy`` (bluemarine,
+  pushbutton) or chameleon's node ``ul.links``;
+- CCK fields (``cck/theme/content-field.tpl.php``): ``div.field`` with ``div.field-label`` above the
+  items or ``div.field-label-inline(-first)`` in each item. Themes and editors also write a field as
+  a labelled list or paragraph ("<li>Источник(и): <a>…</a></li>", "<p><strong>Источник:</strong> <a>…"):
+  :func:`labelled_blocks` finds a label and its links wherever they stand.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING
+from datetime import date
+from typing import TYPE_CHECKING, Sequence
 from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
 
 from migrator.clean import clean
-from migrator.clean.rules import SOURCE_LABEL, norm
+from migrator.clean.rules import SOURCE_LABEL, norm, remove_all
 from migrator.clean.sanitize import body_html
 from migrator.clean.text import element_to_text
 from migrator.extract.common import absolute, best_title, clean_author, css, first, unique
@@ -27,7 +47,7 @@ if TYPE_CHECKING:
 
 _CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
 _NODES = etree.XPath(
-    "//div[starts-with(@id, 'node-') and " + _CLASS.format("node") + "]"
+    "//div[" + _CLASS.format("node") + "]"
     "[not(ancestor::*[" + _CLASS.format("sidebar") + " or " + _CLASS.format("block") + "])]"
 )
 _TITLE_LINK = etree.XPath(
@@ -49,6 +69,8 @@ _ITEM_LISTS = etree.XPath("//div[" + _CLASS.format("item-list") + " or " + _CLAS
                           "/ul[not(" + _CLASS.format("pager") + ")][not(ancestor::*[" + _CLASS.format("block") + " or "
                           + _CLASS.format("sidebar") + " or self::form])]")
 _HREFS = etree.XPath(".//a/@href")
+#: Links of the node itself (print, forward, comment reply), not of its text: a body links other nodes.
+_OWN_HREFS = etree.XPath(".//a[not(ancestor::div[" + _CLASS.format("content") + "])]/@href")
 _FIELDS = etree.XPath(".//div[" + _CLASS.format("field") + "]")
 _FIELD_LABEL = etree.XPath("./div[contains(@class, 'field-label')]")
 _IMG_SRC = etree.XPath(".//img/@src")
@@ -59,11 +81,40 @@ _DATE_FALLBACK = ("meta[property='article:published_time']", ".date-display-sing
 
 #: How a page reveals its node id: the node's own id, then links that carry the id.
 _ID_ATTR = re.compile(r"^node-(\d+)$")
-_ID_LINKS = (re.compile(r"/print/(\d+)"), re.compile(r"comment/reply/(\d+)"), re.compile(r"[?&]q=node/(\d+)"),
-             re.compile(r"[?&]path=node(?:/|%2F)(\d+)"), re.compile(r"^/node/(\d+)(?:$|[/?#])"))
+_ID_LINKS = (re.compile(r"/print/(\d+)"), re.compile(r"comment(?:/|%2F)reply(?:/|%2F)(\d+)", re.I),
+             re.compile(r"[?&]q=node/(\d+)"), re.compile(r"[?&]path=node(?:/|%2F)(\d+)"),
+             re.compile(r"^/node/(\d+)(?:$|[/?#])"))
 _USER_PATH = re.compile(r"^/(?:user|users|blog|profile)(?:/|$)|[?&]q=user(?:/|$)")
-_AUTHOR_TEXT = re.compile(r"(?:пользователем|Автор:?|Submitted by|Posted by|by)\s+(.+?)"
-                          r"(?:\s+(?:on|в)\s+\S*\d|\s*,\s*[^,]*\d|\s+\d{1,2}\s|\s*$)", re.I)
+#: Bylines of "submitted" lines, the name in group 1: "Submitted by X on DATE" (theme_node_submitted),
+#: "By X at DATE" (chameleon), "Опубликовано X в DATE", "Автор: X, DATE", "DATE пользователем X",
+#: "DATE — X" (garland's phptemplate_node_submitted).
+_BYLINES = (
+    re.compile(r"(?:Submitted by|Posted by|By|Автор:?|Добавил[аи]?:?|Опубликовал[аи]?:?|Опубликовано)\s+([^\s\d].*?)"
+               r"\s*(?:\s(?:on|at|в)\s+|,\s*)(?=\D{0,12}\d)", re.I),
+    re.compile(r"(?:пользователем|Автор:|Author:|Добавил[аи]?:)\s+([^\s\d].*?)\s*$", re.I),
+    re.compile(r"\d\s*[—–]\s*([^\s—–\d][^—–]*?)\s*$"),
+)
+#: A user linked by theme_username(): a profile path, or its title attribute ("View user profile.").
+_USER_LINK = etree.XPath(".//a[contains(@href, '/user') or @title='View user profile.'"
+                         " or @title='Информация о пользователе.' or @title='Просмотр профиля пользователя.']")
+#: Field labels, read before their values and never left in a body (a colon ends a label).
+SOURCE_FIELD = re.compile(r"^(?:Источник(?:\(и\)|и)?|Sources?)\s*:", re.I)
+TERMS_FIELD = re.compile(r"^(?:Рубрик[аи]|Теги|Тэги|Метки|Ключевые слова|Категори[яи]|Разделы?|Tags|Categories|"
+                         r"Category|Posted in)\s*:", re.I)
+#: Elements that can hold a labelled field (CCK div, list item, paragraph, definition list...).
+_HOLDERS = ("div", "p", "li", "ul", "ol", "dl", "dt", "dd", "span", "strong", "b", "em", "table", "tr", "td")
+_SEPARATORS = re.compile(r"[\s,;|·•/—–-]+")
+#: Node classes that are not a content type (node.tpl.php, zen's ``$classes``).
+_NOT_TYPES = {"teaser", "unpublished", "promoted", "sticky", "preview", "by-viewer", "inner", "mine", "form"}
+_TYPE_CLASS = re.compile(r"^node-(?:type-)?([a-z0-9_-]+)$")
+#: Drupal's default "medium" and "small" formats ('D, m/d/Y - H:i') put the month first in every language;
+#: a site may have set 'd/m/Y'. Where the two could swap, the weekday printed before them decides.
+_WEEKDAY_DATE = re.compile(r"\b(пн|вт|ср|чт|пт|сб|вс|mon|tue|wed|thu|fri|sat|sun)[а-яa-z]*\.?,?\s+"
+                           r"(\d{1,2})/(\d{1,2})/(\d{4})", re.I)
+_WEEKDAY = {name: k % 7 for k, name in enumerate(("пн", "вт", "ср", "чт", "пт", "сб", "вс",
+                                                  "mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
+_BODY = etree.XPath("//body")
+_TEXTS = etree.XPath(".//text()")
 
 
 # -- classification -----------------------------------------------------------------------------
@@ -124,7 +175,7 @@ def source_id(doc: HtmlElement, node: HtmlElement | None, url: str, alias_rules:
         if match and match.groups():
             return f"node/{match.group(1)}"
     scope = node if node is not None else doc
-    for href in _HREFS(scope):
+    for href in _OWN_HREFS(scope):
         for pattern in _ID_LINKS[:4]:
             match = pattern.search(str(href))
             if match:
@@ -135,14 +186,78 @@ def source_id(doc: HtmlElement, node: HtmlElement | None, url: str, alias_rules:
 # -- fields ---------------------------------------------------------------------------------------
 
 def author_of(submitted: HtmlElement | None, selector: str | None) -> str | None:
-    """The user linked in "submitted", else the name its text gives; None for guests."""
+    """The user linked in "submitted", else the name its byline gives; None for guests."""
     if submitted is None:
         return None
     link = first(submitted, selector) if selector else None
+    if link is None:
+        link = next(iter(_USER_LINK(submitted)), None)
     if link is not None:
         return clean_author(link.text_content())
-    match = _AUTHOR_TEXT.search(norm(submitted.text_content()))
-    return clean_author(match.group(1)) if match else None
+    text = norm(submitted.text_content())
+    for byline in _BYLINES:
+        match = byline.search(text)
+        if match:
+            return clean_author(match.group(1))
+    return None
+
+
+def _residue(element: HtmlElement, label: re.Pattern[str]) -> str:
+    """The text of a block besides its labels and link texts: empty for a labelled list of links."""
+    text = norm(element.text_content())
+    if not label.match(text):
+        return text
+    for a in element.iter("a"):
+        text = text.replace(norm(a.text_content()), " ", 1)
+    text = re.sub(label.pattern.lstrip("^"), " ", text, flags=label.flags)
+    return _SEPARATORS.sub("", text)
+
+
+def labelled_blocks(scope: HtmlElement, label: re.Pattern[str], keep: tuple[HtmlElement, ...] = ()) -> list[HtmlElement]:
+    """The outermost blocks in ``scope`` that hold a label and nothing but links after it.
+
+    A CCK ``div.field`` with its ``field-label``, ``<li>Источник(и): <a>…</a></li>`` in a list,
+    ``<p><strong>Источник:</strong> <a>…</a></p>``: wherever the theme or the editor put the field.
+    ``keep`` (the node, its body) is never taken whole.
+
+    >>> from lxml.html import fragment_fromstring as f
+    >>> node = f('<div><p>Текст.</p><ul><li>Источник(и): <a href="http://a.ru/">a.ru</a></li></ul></div>')
+    >>> [b.tag for b in labelled_blocks(node, SOURCE_FIELD)]
+    ['ul']
+    """
+    found: list[HtmlElement] = []
+    for text in _TEXTS(scope):
+        if not label.match(norm(text)):
+            continue
+        start = text.getparent()
+        if text.is_tail:
+            start = start.getparent()
+        best = None
+        for element in (start, *start.iterancestors()):
+            if element is None or element is scope or element in keep or not label.match(norm(element.text_content())):
+                break
+            if element.tag in _HOLDERS and not _residue(element, label):
+                best = element
+        if best is not None and best not in found and not any(a in found for a in best.iterancestors()):
+            found.append(best)
+    return found
+
+
+def _links(blocks: Sequence[HtmlElement], url: str) -> list[str]:
+    """Absolute http(s) links of labelled blocks, in page order."""
+    links = (absolute(url, a.get("href")) for block in blocks for a in block.iter("a"))
+    return unique(link for link in links if link and urlsplit(link).scheme in ("http", "https"))
+
+
+def type_of(doc: HtmlElement, node: HtmlElement) -> str:
+    """The content type: ``node-type-story`` / ``node-story`` on the node (zen), or on ``<body>``
+    (``$body_classes`` of ``template_preprocess_page()``); "" when the theme prints neither."""
+    for element in (node, *_BODY(doc)):
+        for token in (element.get("class") or "").split():
+            match = _TYPE_CLASS.match(token)
+            if match and match.group(1) not in _NOT_TYPES and not match.group(1).isdigit():
+                return match.group(1)
+    return ""
 
 
 def _submitted(scope: HtmlElement, config: Config) -> HtmlElement | None:
@@ -156,25 +271,49 @@ def _submitted(scope: HtmlElement, config: Config) -> HtmlElement | None:
     return None
 
 
+def date_of(raw: str | None, timezone: str) -> str | None:
+    """The ISO date of a "submitted" text; a weekday before an ambiguous a/b/Y says which is the day.
+
+    >>> date_of("Сб, 10/11/2014 - 10:15", "Europe/Moscow"), date_of("Пн, 10/11/2014 - 10:15", "Europe/Moscow")
+    ('2014-10-11T10:15:00+04:00', '2014-11-10T10:15:00+03:00')
+    """
+    match = _WEEKDAY_DATE.search(raw or "")
+    if match:
+        weekday, a, b, year = _WEEKDAY[match.group(1).lower()], int(match.group(2)), int(match.group(3)), int(match.group(4))
+        for month, day in ((a, b), (b, a)):
+            try:
+                if date(year, month, day).weekday() == weekday:
+                    raw = f"{raw[:match.start(2)]}{day:02d}.{month:02d}.{year}{raw[match.end(4):]}"
+                    break
+            except ValueError:
+                continue
+    return parse_date(raw, timezone)
+
+
 def _date_text(element: HtmlElement | None) -> str | None:
     if element is None:
         return None
     return element.get("content") or norm(element.text_content()) or None
 
 
-def tags_of(node: HtmlElement, config: Config) -> list[str]:
+def tags_of(node: HtmlElement, config: Config, labelled: Sequence[HtmlElement] = ()) -> list[str]:
+    """Taxonomy terms: by selector (taxonomy_link()'s ``rel="tag"`` links...) and labelled fields ("Рубрика:")."""
     selector = config.selectors.get("tags")
-    return unique(norm(a.text_content()) for a in css(selector)(node)) if selector else []
+    links = list(css(selector)(node)) if selector else []
+    links += [a for block in labelled for a in block.iter("a")]
+    return unique(norm(a.text_content()) for a in links)
 
 
-def sources_of(node: HtmlElement, url: str, config: Config) -> list[str]:
-    """Links of the source field: by class (selector) or by its label "Источник(и):"."""
+def sources_of(node: HtmlElement, url: str, config: Config, labelled: Sequence[HtmlElement] = ()) -> list[str]:
+    """Links of the source field: by class (selector), by a CCK label, or by a label anywhere ("Источник:")."""
     links = list(css(config.selectors["sources"])(node)) if config.selectors.get("sources") else []
     for fld in _FIELDS(node):
         label = _FIELD_LABEL(fld)
         if label and SOURCE_LABEL.match(norm(label[0].text_content())):
             links.extend(fld.iter("a"))
-    return unique(absolute(url, a.get("href")) for a in links)
+    found = (absolute(url, a.get("href")) for a in links)
+    return unique([*(link for link in found if link and urlsplit(link).scheme in ("http", "https")),
+                   *_links(labelled, url)])
 
 
 def comments_of(doc: HtmlElement, config: Config, removed: Counter[str]) -> list[Comment]:
@@ -188,7 +327,7 @@ def comments_of(doc: HtmlElement, config: Config, removed: Counter[str]) -> list
             removed.update(clean(body, config))
             text = element_to_text(body)
         comments.append(Comment(author=author_of(submitted, config.selectors.get("comment_author")),
-                                published_at=parse_date(_date_text(submitted), config.timezone),
+                                published_at=date_of(_date_text(submitted), config.timezone),
                                 body_text=text))
     return comments
 
@@ -212,15 +351,21 @@ def article_of(doc: HtmlElement, node: HtmlElement, url: str, config: Config,
     submitted = _submitted(node, config)
     raw_date = _date_text(submitted)
     title_candidates = css(sel["title"])(doc) if sel.get("title") else []
-    article = Article(
-        url=url, source_id="", title=best_title(title_candidates, doc),
-        published_at=parse_date(raw_date, config.timezone), published_raw=raw_date,
-        author=author_of(submitted, sel.get("author")), tags=tags_of(node, config),
-        sources=sources_of(node, url, config), profile="drupal6",
-    )
     body = first(node, sel.get("body")) if sel.get("body") else None
     if body is None:
         body = node
+    source_blocks = labelled_blocks(node, SOURCE_FIELD, (node, body))
+    term_blocks = labelled_blocks(node, TERMS_FIELD, (node, body))
+    article = Article(
+        url=url, source_id="", title=best_title(title_candidates, doc),
+        published_at=date_of(raw_date, config.timezone), published_raw=raw_date,
+        author=author_of(submitted, sel.get("author")), tags=tags_of(node, config, term_blocks),
+        sources=sources_of(node, url, config, source_blocks), profile="drupal6", type=type_of(doc, node),
+    )
+    # A field's label and links are the field, never body text; counted like the cleaners' removals.
+    for rule, blocks in (("source_field", source_blocks), ("terms_field", term_blocks)):
+        if blocks:
+            removed[rule] += remove_all(blocks)
     article.attachments = attachments_of(body, url, config)
     removed.update(clean(body, config))
     article.body_text = element_to_text(body)
