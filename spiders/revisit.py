@@ -35,6 +35,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
 
 from migrator.store import Store
 
@@ -142,6 +144,9 @@ BOTH, LAST_MODIFIED = "etag+last-modified", "last-modified"
 #: Full fetches showing an ETag that moved while content and Last-Modified stood still, before a host's
 #: ETags count as following the page chrome.
 LEARN_AFTER = 3
+#: Revisits of a host with no evidence yet that go ahead while the others wait for their answers (and for
+#: at most PROBE_WAIT seconds).
+PROBES, PROBE_WAIT = LEARN_AFTER, 10.0
 #: In If-Modified-Since mode, one article in AUDIT_EVERY (by URL and run) is fetched in full anyway: a
 #: Last-Modified that stopped following edits shows there, and the host falls back.
 AUDIT_EVERY = 50
@@ -160,13 +165,30 @@ def host_of(url: str) -> str:
 class SiteValidators:
     """What one host's full fetches of known articles said about its validators, and the choice it implies.
 
-    Evidence (counted over runs): ``etag-chrome`` an ETag moved while the content did not; ``lm-steady``
+    Evidence (counted over runs): ``etag-moved`` an answer's ETag moved under a steady Last-Modified (counted
+    as it arrives, so the choice changes early in a run); ``etag-chrome`` an ETag moved while the content did not; ``lm-steady``
     Last-Modified stood still on unchanged content; ``lm-followed`` it moved with an edit; ``lm-missed`` it
     stood still while the content changed (If-Modified-Since alone would have missed that edit).
     """
 
     choice: str = BOTH
     evidence: Counter[str] = field(default_factory=Counter)
+
+    def answered(self, etag_moved: bool, lm_moved: bool | None) -> str | None:
+        """Count one full answer as it arrives, before its content is known (an ETag that moved under a steady
+        Last-Modified); the new choice's reason when it changes. :meth:`observe` checks the content later.
+
+        >>> site = SiteValidators()
+        >>> [site.answered(True, False) for _ in range(3)][-1], site.choice
+        ('ETag changed on 3 articles whose Last-Modified stood still: it follows the page chrome', 'last-modified')
+        """
+        if etag_moved and lm_moved is False:
+            self.evidence["etag-moved"] += 1
+        if self.choice == BOTH and not self.evidence["lm-missed"] and self.evidence["etag-moved"] >= LEARN_AFTER:
+            self.choice = LAST_MODIFIED
+            return (f"ETag changed on {self.evidence['etag-moved']} articles whose Last-Modified stood still: "
+                    "it follows the page chrome")
+        return None
 
     def observe(self, etag_moved: bool, lm_moved: bool | None, content_changed: bool) -> str | None:
         """Count one full fetch (``lm_moved`` None: no Last-Modified); the new choice's reason when it changes.
@@ -214,6 +236,14 @@ class ConditionalRequestsMiddleware:
             host: SiteValidators(choice, Counter(evidence)) for host, (choice, evidence) in store.validator_choices().items()}
         #: URLs answered 304 to If-Modified-Since alone this run, by host: asked again if the host falls back.
         self.since_only: dict[str, list[str]] = {}
+        #: Hosts with no evidence yet: [probes sent, probes answered], the requests held meanwhile, and the
+        #: hosts done probing this run.
+        self.probes: dict[str, list[int]] = {}
+        self.held: dict[str, list[Deferred[None]]] = {}
+        self.probed: set[str] = set()
+        #: Requests sent on with both validators and not answered yet, by host: the downloader queues them
+        #: after this middleware, so when the host's choice changes, those still queued go without If-None-Match.
+        self.waiting: dict[str, dict[str, Request]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalRequestsMiddleware:
@@ -228,14 +258,48 @@ class ConditionalRequestsMiddleware:
     def site(self, url: str) -> SiteValidators:
         return self.sites.setdefault(host_of(url), SiteValidators())
 
-    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+    async def process_request(self, request: Request, spider: Spider | None = None) -> None:
         known = self.validators.get(request.url)
         if known is None or "revalidated" in request.meta or request.meta.get("unconditional"):
             return
+        await self._probed(host_of(request.url))
+        self._validate(request, known)
+
+    async def _probed(self, host: str) -> None:
+        """A host with no evidence yet: the first PROBES revisits go ahead, the rest wait (at most PROBE_WAIT
+        seconds) until those are answered, so the choice they teach applies to nearly all of them."""
+        if self.sites.get(host, SiteValidators()).evidence or host in self.probed:
+            return
+        sent = self.probes.setdefault(host, [0, 0])
+        if sent[0] < PROBES:
+            sent[0] += 1
+            return
+        waiter: Deferred[None] = Deferred()
+        self.held.setdefault(host, []).append(waiter)
+        if len(self.held[host]) == 1:
+            from twisted.internet import reactor  # the one Scrapy installed (importing it earlier would pick one)
+
+            reactor.callLater(PROBE_WAIT, self._release, host)  # answers that never come hold nothing for long
+        await maybe_deferred_to_future(waiter)
+
+    def _probe_answered(self, host: str) -> None:
+        probes = self.probes.get(host)
+        if probes is not None and host not in self.probed:
+            probes[1] += 1
+            if probes[1] >= min(probes[0], PROBES):
+                self._release(host)
+
+    def _release(self, host: str) -> None:
+        self.probed.add(host)
+        for waiter in self.held.pop(host, []):
+            waiter.callback(None)
+
+    def _validate(self, request: Request, known: tuple[str, str | None, str | None]) -> None:
+        """Add the validators this host's choice says to send."""
         source_id, etag, last_modified = known
         request.meta["revalidated"] = source_id
         if self.site(request.url).choice == LAST_MODIFIED and last_modified:
-            if zlib.crc32(f"{self.run_id}:{request.url}".encode()) % AUDIT_EVERY == 0:
+            if request.meta.get("role") == "article" and zlib.crc32(f"{self.run_id}:{request.url}".encode()) % AUDIT_EVERY == 0:
                 self.stats.inc_value("migrator/revisit/audit")  # no validators: a full fetch to check the choice
                 return
             request.headers[b"If-Modified-Since"] = last_modified
@@ -246,12 +310,24 @@ class ConditionalRequestsMiddleware:
             request.headers[b"If-None-Match"] = etag
         if last_modified:
             request.headers[b"If-Modified-Since"] = last_modified
+            self.waiting.setdefault(host_of(request.url), {})[request.url] = request
         self.stats.inc_value("migrator/revisit/conditional")
 
+    def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None) -> None:
+        self._settled(request)
+
+    def _settled(self, request: Request) -> None:
+        if "revalidated" in request.meta:
+            self.waiting.get(host_of(request.url), {}).pop(request.url, None)
+            self._probe_answered(host_of(request.url))
+
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        self._settled(request)
         if response.status != 304 or "revalidated" not in request.meta:
             if "revalidated" in request.meta:
                 self.stats.inc_value(f"migrator/revisit/status-{response.status}")
+                if response.status == 200:
+                    self._answered(request.url, response)
             return response
         self.stats.inc_value("migrator/revisit/not-modified")
         if request.meta.get("since_only"):
@@ -264,6 +340,19 @@ class ConditionalRequestsMiddleware:
         if content_type and b"Content-Type" not in headers:
             headers[b"Content-Type"] = content_type
         return response.replace(body=self.store.page_body(request.url) or b"", headers=headers)
+
+    def _answered(self, url: str, response: Response) -> None:
+        """A known article answered in full: did its ETag move while its Last-Modified stood still?"""
+        known = self.validators.get(url)
+        if known is None:  # a redirect's target, asked under the meta of the URL that moved
+            return
+        _, etag, last_modified = known
+        new_etag = response.headers.get(b"ETag", b"").decode("latin-1")
+        new_lm = response.headers.get(b"Last-Modified", b"").decode("latin-1")
+        site = self.site(url)
+        reason = site.answered(bool(etag) and new_etag != etag, None if not last_modified else new_lm != last_modified)
+        if reason:
+            self._chose(host_of(url), site, reason)
 
     def item_scraped(self, item: Any, response: Response, spider: Spider) -> None:
         """A known article's page fetched in full and stored: what its validators did against its content."""
@@ -288,6 +377,9 @@ class ConditionalRequestsMiddleware:
         self.stats.inc_value(f"migrator/revisit/choice-{site.choice}")
         logger.info("validators for %s: %s (%s)", host, site.choice, reason)
         if site.choice != BOTH:
+            for request in self.waiting.pop(host, {}).values():  # still queued (or on the wire: no harm done)
+                del request.headers[b"If-None-Match"]
+                request.meta["since_only"] = True
             return
         again = self.since_only.pop(host, [])
         logger.warning("%s: %d articles answered 304 to If-Modified-Since alone are asked again", host, len(again))
