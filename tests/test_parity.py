@@ -214,11 +214,12 @@ def test_diff_before_cut_over_checks_the_old_paths_on_the_new_site(live_old: dic
     link back to the old host (the original, its /print/N page): the report is exact with no --old-base."""
     site = NewSite(live_old["records"], seed=8, per_kind=2, missing=3)
     with DemoServer(DemoSite(live_old["spec"]), port=live_old["port"]) as old_site, DemoServer(site) as new:
-        report = plain_diff(live_old["db"], new.url, tmp_path)
-        truth = site.truth(new.url)
+        new_url = new.url
+        report = plain_diff(live_old["db"], new_url, tmp_path)
+        truth = site.truth(new_url)
         old_hits = sum(n for (path, _), n in old_site.hits.items())
     assert reported(report) == truth
-    assert report["old_urls"]["when"] == "before cut-over" and report["old_urls"]["checked_on"] == new.url
+    assert report["old_urls"]["when"] == "before cut-over" and report["old_urls"]["checked_on"] == new_url
     assert old_hits <= 5  # the old host is only asked which time it is, never crawled as the new site
 
 
