@@ -212,8 +212,8 @@ def fetch(url: str, client: Client | None = None) -> tuple[Page, str | None]:
 def on_hosts(url: str, hosts: Iterable[str]) -> bool:
     """An http(s) URL on one of ``hosts``: the only URLs the new site's crawl asks for.
 
-    >>> on_hosts("http://new.ru/a", ["new.ru"]), on_hosts("http://old.ru/a", ["new.ru"]), on_hosts("file:///etc", ["new.ru"])
-    (True, False, False)
+    >>> [on_hosts(url, ["new.ru"]) for url in ("http://new.ru/a", "http://old.ru/a", "file:///etc")]
+    [True, False, False]
     """
     return urlsplit(url).scheme in _SCHEMES and host(url) in hosts
 

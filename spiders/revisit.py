@@ -166,9 +166,9 @@ class SiteValidators:
     """What one host's full fetches of known articles said about its validators, and the choice it implies.
 
     Evidence (counted over runs): ``etag-moved`` an answer's ETag moved under a steady Last-Modified (counted
-    as it arrives, so the choice changes early in a run); ``etag-chrome`` an ETag moved while the content did not; ``lm-steady``
-    Last-Modified stood still on unchanged content; ``lm-followed`` it moved with an edit; ``lm-missed`` it
-    stood still while the content changed (If-Modified-Since alone would have missed that edit).
+    as it arrives, so the choice changes early in a run); ``etag-chrome`` an ETag moved while the content did
+    not; ``lm-steady`` Last-Modified stood still on unchanged content; ``lm-followed`` it moved with an edit;
+    ``lm-missed`` it stood still while the content changed (If-Modified-Since alone would have missed that edit).
     """
 
     choice: str = BOTH
@@ -196,8 +196,10 @@ class SiteValidators:
         >>> site = SiteValidators()
         >>> [site.observe(True, False, False) for _ in range(3)][-1]
         'ETag changed on 3 unchanged articles whose Last-Modified stood still: it follows the page chrome'
-        >>> site.choice, site.observe(False, False, True), site.choice
-        ('last-modified', 'Last-Modified stood still on an edited article: back to both validators', 'etag+last-modified')
+        >>> site.choice, site.observe(False, False, True)
+        ('last-modified', 'Last-Modified stood still on an edited article: back to both validators')
+        >>> site.choice
+        'etag+last-modified'
         """
         if lm_moved is None:
             return None  # no Last-Modified: nothing to learn, If-None-Match stays
@@ -233,7 +235,8 @@ class ConditionalRequestsMiddleware:
         self.run_id = crawler.settings.get("MIGRATOR_RUN_ID")
         self.validators = store.validators()
         self.sites: dict[str, SiteValidators] = {
-            host: SiteValidators(choice, Counter(evidence)) for host, (choice, evidence) in store.validator_choices().items()}
+            host: SiteValidators(choice, Counter(evidence))
+            for host, (choice, evidence) in store.validator_choices().items()}
         #: URLs answered 304 to If-Modified-Since alone this run, by host: asked again if the host falls back.
         self.since_only: dict[str, list[str]] = {}
         #: Hosts with no evidence yet: [probes sent, probes answered], the requests held meanwhile, and the
@@ -299,7 +302,7 @@ class ConditionalRequestsMiddleware:
         source_id, etag, last_modified = known
         request.meta["revalidated"] = source_id
         if self.site(request.url).choice == LAST_MODIFIED and last_modified:
-            if request.meta.get("role") == "article" and zlib.crc32(f"{self.run_id}:{request.url}".encode()) % AUDIT_EVERY == 0:
+            if request.meta.get("role") == "article" and self._audited(request.url):
                 self.stats.inc_value("migrator/revisit/audit")  # no validators: a full fetch to check the choice
                 return
             request.headers[b"If-Modified-Since"] = last_modified
@@ -312,6 +315,10 @@ class ConditionalRequestsMiddleware:
             request.headers[b"If-Modified-Since"] = last_modified
             self.waiting.setdefault(host_of(request.url), {})[request.url] = request
         self.stats.inc_value("migrator/revisit/conditional")
+
+    def _audited(self, url: str) -> bool:
+        """One revisit in AUDIT_EVERY, another set each run, goes without validators."""
+        return zlib.crc32(f"{self.run_id}:{url}".encode()) % AUDIT_EVERY == 0
 
     def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None) -> None:
         self._settled(request)
