@@ -375,8 +375,9 @@ class Store:
         if existing is None:
             outcome = "new"
             row.update(first_run=run_id, changed_run=run_id)
-        elif existing["last_run"] == run_id and (existing["content_hash"] == digest or existing["changed_run"] == run_id):
-            outcome = "merged"  # the same article again this run, under another URL (a 304 first, then an edit: updated)
+        elif existing["last_run"] == run_id and (existing["content_hash"] == digest
+                                                 or existing["changed_run"] == run_id):
+            outcome = "merged"  # the same article again this run, under another URL (a 304, then an edit: updated)
         elif existing["content_hash"] != digest or existing["state"] != "live":
             outcome = "updated"
             row["changed_run"] = run_id

@@ -296,7 +296,9 @@ class SiteSpider(Spider):
             yield self._request(admitted, priority=1)
 
     def _changed_in_sitemap(self, root: Any, base: str) -> Iterator[Request]:
-        """Articles the revisit policy skipped whose sitemap ``<lastmod>`` is later than their last check."""
+        """Articles the revisit policy skipped whose sitemap ``<lastmod>`` is later than their last check, and
+        known articles whose ``<lastmod>`` is later than their stored Last-Modified (fetched in full: an edit
+        the site's validators may not show)."""
         if not self.deferred and not self.stored_modified:
             return
         for entry in root.iter("{*}url"):
