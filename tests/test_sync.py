@@ -316,7 +316,7 @@ def test_sync_learns_that_etags_follow_the_chrome(seed: int, theme: str, tmp_pat
     got = json.loads(report.read_text())
     assert got["new"] == [base + again.alias(again.total - 1)] and got["updated"] == [] and got["gone"] == []
     full = full_bodies(again, hits, unchanged)
-    assert 1 - full / len(unchanged) >= 0.93, (full, len(unchanged))  # only audits and probes come in full
+    assert 1 - full / len(unchanged) >= 0.93, (full, len(unchanged))  # audits and /node/N links only
 
 
 class StaleLastModified:
