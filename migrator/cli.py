@@ -405,6 +405,8 @@ def write_diff_report(report: dict[str, Any], json_path: str | None, html_path: 
     for name, count in report["summary"].items():
         table.add_row(name, str(count))
     err.print(table)
+    if "old_urls" in report:
+        err.print(f"old URLs {report['old_urls']['when']}: {report['old_urls']['why']}", soft_wrap=True)
     if html_path:
         err.print(f"HTML report: {Path(html_path).resolve()}", soft_wrap=True)
 
@@ -526,6 +528,13 @@ def status(db: str, limit: int) -> None:
                      str(changes.get("new", 0)), str(changes.get("updated", 0)), str(changes.get("gone", 0)),
                      str(run["errors"] or 0))
     out.print(runs)
+    if info["validators"]:  # learned by syncs (spiders.revisit): which validators each site is asked with
+        chosen = Table(title="validators a sync sends, by site")
+        for name in ("site", "validators", "run", "why"):
+            chosen.add_column(name, justify="right" if name == "run" else "left")
+        for row in info["validators"]:
+            chosen.add_row(row["host"], row["choice"], str(row["run_id"] or ""), row["reason"] or "")
+        out.print(chosen)
     errors = Table(title="errors of the last run, by reason")
     for name in ("reason", "count", "urls"):
         errors.add_column(name, justify="left" if name == "reason" else "right")

@@ -175,6 +175,11 @@ class Store:
             db["versions"].create({
                 "source_id": str, "run_id": int, "replaced_run": int, "record": str,
             }, pk=("source_id", "replaced_run"))
+        if "site_validators" not in db.table_names():
+            # Which validators a sync sends to each host, learned from its own revisits (spiders.revisit).
+            db["site_validators"].create({
+                "host": str, "choice": str, "reason": str, "evidence": str, "run_id": int, "at": str,
+            }, pk="host")
         if "meta" not in db.table_names():
             db["meta"].insert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
 
@@ -308,6 +313,19 @@ class Store:
                 found[url] = (source_id, lowered.get("etag"), lowered.get("last-modified"))
         return found
 
+    def validator_choices(self) -> dict[str, tuple[str, dict[str, int]]]:
+        """host -> (validator choice, evidence counts) learned by earlier syncs."""
+        return {host: (choice, json.loads(evidence or "{}"))
+                for host, choice, evidence in self.db.execute("SELECT host, choice, evidence FROM site_validators")}
+
+    def save_validator_choice(self, host: str, choice: str, reason: str, evidence: dict[str, int],
+                              run_id: int | None) -> None:
+        """Record which validators a sync sends to ``host``, why, and the evidence counted so far."""
+        with self.batch():
+            self.db["site_validators"].upsert({"host": host, "choice": choice, "reason": reason,
+                                               "evidence": _dumps(evidence), "run_id": run_id, "at": utcnow()},
+                                              pk="host")
+
     def revisit_candidates(self) -> list[tuple[str, str, str | None, str | None, list[str]]]:
         """(canonical URL, state, published_at, when its page was last fetched or answered 304, its other
         URLs) of every article ever recorded (live or gone), for revisits."""
@@ -385,7 +403,8 @@ class Store:
             errors = self.db.execute(
                 "SELECT reason, sum(count), count(*) FROM errors WHERE run_id = ? GROUP BY reason "
                 "ORDER BY sum(count) DESC", [last[0]["id"]]).fetchall()
-        return {"articles": states, "runs": last, "errors": [tuple(e) for e in errors]}
+        validators = list(self.db["site_validators"].rows_where(order_by="host"))
+        return {"articles": states, "runs": last, "errors": [tuple(e) for e in errors], "validators": validators}
 
     # -- writes -------------------------------------------------------------------------------
 
@@ -427,8 +446,9 @@ class Store:
         if existing is None:
             outcome = "new"
             row.update(first_run=run_id, changed_run=run_id)
-        elif existing["last_run"] == run_id:
-            outcome = "merged"  # the same article again this run, under another URL
+        elif existing["last_run"] == run_id and (existing["content_hash"] == digest
+                                                 or existing["changed_run"] == run_id):
+            outcome = "merged"  # the same article again this run, under another URL (a 304, then an edit: updated)
         elif existing["content_hash"] != digest or existing["state"] != "live":
             outcome = "updated"
             row["changed_run"] = run_id

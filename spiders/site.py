@@ -27,7 +27,7 @@ from migrator.urls import normalize
 from spiders.frontier import Frontier
 from spiders.items import AliasItem, ErrorItem, NotModifiedItem, PageItem, VisitItem
 from spiders.middlewares import OffsiteRedirect
-from spiders.revisit import RevisitPolicy
+from spiders.revisit import RevisitPolicy, lastmod_after
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +98,9 @@ class SiteSpider(Spider):
         #: Known articles the revisit policy skipped this run -> when they were last checked; a sitemap
         #: <lastmod> later than that still brings one back.
         self.deferred: dict[str, str | None] = {}
+        #: Sync: known article pages -> the Last-Modified they were stored with; a later sitemap <lastmod>
+        #: has the page fetched in full, whatever its validators say.
+        self.stored_modified: dict[str, str] = {}
 
     # -- seeds ----------------------------------------------------------------------------------
 
@@ -135,6 +138,7 @@ class SiteSpider(Spider):
         so a restored article comes back). A skipped article's URLs, aliases too, are marked seen, so links
         do not fetch them either, and returned as skipped; a resumed run takes back its skipped ones."""
         skipped_before = store.frontier_skipped(run_id)
+        self.stored_modified = {url: lm for url, (_, _, lm) in store.validators().items() if lm}
         now = datetime.now(timezone.utc)
         requests, skipped = [], []
         for url, state, published_at, checked_at, aliases in store.revisit_candidates():
@@ -323,8 +327,10 @@ class SiteSpider(Spider):
             yield self._request(admitted, priority=1)
 
     def _changed_in_sitemap(self, root: Any, base: str) -> Iterator[Request]:
-        """Articles the revisit policy skipped whose sitemap ``<lastmod>`` is later than their last check."""
-        if not self.deferred:
+        """Articles the revisit policy skipped whose sitemap ``<lastmod>`` is later than their last check, and
+        known articles whose ``<lastmod>`` is later than their stored Last-Modified (fetched in full: an edit
+        the site's validators may not show)."""
+        if not self.deferred and not self.stored_modified:
             return
         for entry in root.iter("{*}url"):
             loc, lastmod = entry.findtext("{*}loc"), entry.findtext("{*}lastmod")
@@ -335,6 +341,12 @@ class SiteSpider(Spider):
                 del self.deferred[url]
                 self.crawler.stats.inc_value("migrator/revisit/lastmod")
                 yield self._request(url, role="article", priority=1)
+            elif url in self.stored_modified and lastmod_after(lastmod, self.stored_modified.pop(url),
+                                                               self.config.timezone):
+                self.crawler.stats.inc_value("migrator/revisit/lastmod-changed")
+                request = self._request(url, role="article", priority=1).replace(dont_filter=True)
+                request.meta["unconditional"] = True  # no validators: the sitemap says it changed
+                yield request
 
     def closed(self, reason: str) -> None:
         for name, count in self.frontier.skipped.items():
