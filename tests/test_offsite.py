@@ -91,6 +91,8 @@ def test_offsite_redirect_is_listed_with_its_target_and_counted(crawled: dict[st
     assert run["skipped"]["offsite-redirect"] == 3
     assert "offsite-redirect" not in run["errors_by_reason"]  # a refusal by policy, not the site failing
     assert "offsite-redirect" in crawled["proc"].stderr + crawled["proc"].stdout  # the summary table shows it
+    status = migrator("status", "--db", crawled["db"])
+    assert status.returncode == 0 and "offsite-redirect" in status.stdout  # and so does status
 
 
 def test_no_page_and_no_redirect_key_of_another_host(crawled: dict[str, Any], old: RouteServer,
