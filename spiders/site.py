@@ -295,8 +295,8 @@ class SiteSpider(Spider):
             too_large = getattr(exc, "max_size", None) is not None
             reason = "xml-too-large" if too_large else "bad-gzip"
             self.crawler.stats.inc_value(f"migrator/discovery/{reason}")
-            logger.warning("%s: %s; not read", response.url,
-                           f"over {SITEMAP_MAX_BYTES} bytes once decompressed" if too_large else "not a readable gzip file")
+            what = f"over {SITEMAP_MAX_BYTES} bytes once decompressed" if too_large else "not a readable gzip file"
+            logger.warning("%s: %s; not read", response.url, what)
         return None
 
     def _parse_xml(self, response: Response) -> Iterator[Request]:
