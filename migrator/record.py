@@ -9,7 +9,7 @@ from typing import Any
 #: Keys of the exported record, in the order of design.md.  Other tools depend on these.
 EXPORT_KEYS = (
     "url", "aliases", "source_id", "title", "published_at", "updated_at", "author", "tags",
-    "sources", "images", "body_html", "body_text", "comments", "content_hash", "fetched_at",
+    "sources", "images", "body_html", "body_text", "comments", "type", "content_hash", "fetched_at",
 )
 
 #: Fields whose change is an edit of the article (not view counters, sidebars, fetch time).
@@ -54,6 +54,7 @@ class Article:
     fetched_at: str | None = None
     published_raw: str | None = None
     profile: str = ""
+    type: str = ""
     attachments: list[str] = field(default_factory=list)
 
     @property

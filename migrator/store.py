@@ -85,6 +85,8 @@ class Store:
             db["pages"].add_column("checked_at", str)
         if "articles" in db.table_names() and "attachments" not in db["articles"].columns_dict:
             db["articles"].add_column("attachments", str)  # a database from before attachments
+        if "articles" in db.table_names() and "type" not in db["articles"].columns_dict:
+            db["articles"].add_column("type", str)  # a database from before content types
         if "articles" not in db.table_names():
             db["articles"].create({
                 "source_id": str, "url": str, "title": str, "published_at": str, "published_raw": str,
@@ -92,7 +94,7 @@ class Store:
                 "body_html": str, "body_text": str, "comments": str, "comment_count": int,
                 "content_hash": str, "fetched_at": str, "profile": str, "state": str,
                 "first_run": int, "last_run": int, "changed_run": int, "gone_at": str, "gone_reason": str,
-                "attachments": str,
+                "attachments": str, "type": str,
             }, pk="source_id")
             db["articles"].create_index(["url"])
         if "comments" not in db.table_names():
@@ -113,8 +115,16 @@ class Store:
         if "templates" not in db.table_names():
             # Content regions learned per page template of generic pages (migrator.extract.region).
             db["templates"].create({
-                "xpath": str, "skeleton": str, "pages": int, "agreeing": int, "learned_run": int,
+                "xpath": str, "skeleton": str, "pages": int, "agreeing": int, "learned_run": int, "fields": str,
             }, pk=("xpath", "skeleton"))  # two templates may keep their content at the same XPath
+        elif "fields" not in db["templates"].columns_dict:  # a database from before field learning
+            db["templates"].add_column("fields", str)
+        if "withdrawals" not in db.table_names():
+            # Records a crawl-end heuristic took back (listings, repeated blocks only), with the reason: a
+            # mapping's [clean] keep brings them back on the next run.
+            db["withdrawals"].create({
+                "url": str, "source_id": str, "reason": str, "run_id": int, "at": str,
+            }, pk=("run_id", "url"))
         if "changes" not in db.table_names():
             db["changes"].create({
                 "run_id": int, "source_id": str, "url": str, "change": str, "at": str,
@@ -314,7 +324,14 @@ class Store:
             errors = self.db.execute(
                 "SELECT reason, sum(count), count(*) FROM errors WHERE run_id = ? GROUP BY reason "
                 "ORDER BY sum(count) DESC", [last[0]["id"]]).fetchall()
-        return {"articles": states, "runs": last, "errors": [tuple(e) for e in errors]}
+        types = self.db.execute(
+            "SELECT COALESCE(NULLIF(type, ''), '(none)'), count(*), min(url) FROM articles WHERE state = 'live' "
+            "GROUP BY 1 ORDER BY count(*) DESC, 1").fetchall()
+        withdrawn: dict[str, list[str]] = {}
+        for row in self.withdrawals():
+            withdrawn.setdefault(row["reason"], []).append(row["url"])
+        return {"articles": states, "runs": last, "errors": [tuple(e) for e in errors],
+                "types": [tuple(t) for t in types], "withdrawn": withdrawn}
 
     # -- writes -------------------------------------------------------------------------------
 
@@ -351,7 +368,7 @@ class Store:
             "attachments": _dumps(article.attachments), "body_html": article.body_html, "body_text": article.body_text,
             "comments": _dumps(record["comments"]), "comment_count": len(article.comments),
             "content_hash": digest, "fetched_at": article.fetched_at, "profile": article.profile,
-            "state": "live", "last_run": run_id, "gone_at": None, "gone_reason": None,
+            "type": article.type, "state": "live", "last_run": run_id, "gone_at": None, "gone_reason": None,
         }
         if existing is None:
             outcome = "new"
@@ -428,7 +445,20 @@ class Store:
         self.db.execute("DELETE FROM aliases WHERE source_id = ?", [source_id])
         self.db.execute("DELETE FROM changes WHERE source_id = ? AND run_id = ?", [source_id, run_id])
         self.db.execute("UPDATE pages SET kind = 'listing' WHERE source_id = ? OR url = ?", [source_id, row["url"]])
+        self.record_withdrawal(row["url"], source_id, reason, run_id)
         return True
+
+    def record_withdrawal(self, url: str, source_id: str | None, reason: str, run_id: int) -> None:
+        """One page a heuristic kept from the records, with why (``migrator status`` lists them)."""
+        self.db["withdrawals"].upsert({"url": url, "source_id": source_id, "reason": reason, "run_id": run_id,
+                                       "at": utcnow()}, pk=("run_id", "url"))
+
+    def withdrawals(self, run_id: int | None = None) -> list[dict[str, Any]]:
+        """The withdrawals of one run (default: the latest run that has any), by URL."""
+        if run_id is None:
+            row = self.db.execute("SELECT max(run_id) FROM withdrawals").fetchone()
+            run_id = row[0] if row else None
+        return list(self.db["withdrawals"].rows_where("run_id = ?", [run_id], order_by="reason, url"))
 
     def boilerplate(self) -> dict[str, int]:
         return {r["text"]: r["pages"] for r in self.db["boilerplate"].rows}
@@ -466,9 +496,15 @@ class Store:
     def article_count(self, state: str = "live") -> int:
         return self.db.execute("SELECT count(*) FROM articles WHERE state = ?", [state]).fetchone()[0]
 
-    def records(self, state: str = "live") -> Iterator[dict[str, Any]]:
-        """Exported records, streamed in ``url`` order, with exactly the keys of design.md."""
-        yield from self._records("state = ? ORDER BY url", [state])
+    def records(self, state: str = "live", types: Iterable[str] = ()) -> Iterator[dict[str, Any]]:
+        """Exported records (of some content types only, when given), streamed in ``url`` order, with exactly
+        the keys of design.md."""
+        wanted = list(types)
+        if wanted:
+            marks = ", ".join("?" for _ in wanted)
+            yield from self._records(f"state = ? AND type IN ({marks}) ORDER BY url", [state, *wanted])
+        else:
+            yield from self._records("state = ? ORDER BY url", [state])
 
     def record(self, source_id: str) -> dict[str, Any] | None:
         """The live record of one article, or None."""
@@ -569,13 +605,14 @@ class Store:
         current truth (rows: ``xpath``, ``skeleton`` as a list, ``pages``, ``agreeing``)."""
         self.db.execute("DELETE FROM templates")
         for row in rows:
-            self.db["templates"].upsert({**row, "skeleton": _dumps(sorted(row["skeleton"])), "learned_run": run_id},
-                                        pk=("xpath", "skeleton"))
+            self.db["templates"].upsert({**row, "skeleton": _dumps(sorted(row["skeleton"])), "learned_run": run_id,
+                                         "fields": _dumps(row.get("fields") or {})}, pk=("xpath", "skeleton"))
 
     def template_rows(self) -> list[dict[str, Any]]:
         """The learned templates, most pages first, ``skeleton`` parsed."""
         rows = list(self.db["templates"].rows_where(order_by="pages desc, xpath"))
-        return [{**row, "skeleton": json.loads(row["skeleton"])} for row in rows]
+        return [{**row, "skeleton": json.loads(row["skeleton"]), "fields": json.loads(row.get("fields") or "{}")}
+                for row in rows]
 
     def sample_url(self, text: str) -> str | None:
         """The URL of a live article whose body text holds ``text``, or None."""
@@ -635,6 +672,7 @@ class Store:
             "attachments": _dumps(article.attachments), "body_text": article.body_text,
             "comments": _dumps(record["comments"]),
             "comment_count": len(article.comments), "content_hash": record["content_hash"], "changed_run": run_id,
+            "type": article.type,
         })
         self._save_comments(source_id, record["comments"])
         self.record_change(run_id, source_id, row["url"], "new" if row["first_run"] == run_id else "updated")
@@ -651,7 +689,7 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
         "title": row["title"], "published_at": row["published_at"], "updated_at": row["updated_at"],
         "author": row["author"], "tags": json.loads(row["tags"]), "sources": json.loads(row["sources"]),
         "images": json.loads(row["images"]), "body_html": row["body_html"], "body_text": row["body_text"],
-        "comments": json.loads(row["comments"]), "content_hash": row["content_hash"],
+        "comments": json.loads(row["comments"]), "type": row.get("type") or "", "content_hash": row["content_hash"],
         "fetched_at": row["fetched_at"],
     }
     assert tuple(record) == EXPORT_KEYS

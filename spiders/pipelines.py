@@ -308,6 +308,8 @@ class StorePipeline:
 
     def _save_article(self, item: PageItem, result: Any) -> DropItem | None:
         article = result.article
+        if not self.config.wants_type(article.type):  # [crawl] types / exclude_types
+            return self._skip(f"type-{article.type}")
         article.source_id = result.source_id or node_id(item.url, self.alias_rules) or derived_source_id(item.url)
         article.url = item.url
         article.fetched_at = item.fetched_at
