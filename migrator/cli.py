@@ -456,7 +456,7 @@ def _status_types_and_withdrawals(out: Any, info: dict[str, Any]) -> None:
     for kind, count, url in info["types"]:
         types.add_row(kind, str(count), url)
     out.print(types)
-    withdrawn = Table(title="withdrawn by the last run that withdrew any (undo: [clean] keep)")
+    withdrawn = Table(title="withdrawn by the last run that withdrew any (undo: \\[clean] keep)")
     for name in ("reason", "count", "urls"):
         withdrawn.add_column(name, justify="right" if name == "count" else "left")
     for reason, urls in info["withdrawn"].items():

@@ -651,6 +651,31 @@ class Store:
             page["headers"] = json.loads(page["headers"] or "{}")
             yield article, page
 
+    def unrecorded_pages(self) -> Iterator[dict[str, Any]]:
+        """Stored 200 pages that became no record (other, listing), one at a time, ``body`` decompressed."""
+        urls = [u for (u,) in self.db.execute(
+            "SELECT url FROM pages WHERE status = 200 AND kind IN ('other', 'listing') ORDER BY url").fetchall()]
+        for url in urls:
+            page = self.page(url)
+            if page is not None:
+                yield page
+
+    def page(self, url: str) -> dict[str, Any] | None:
+        """One stored page (``url``, ``status``, ``headers`` parsed, ``body`` decompressed, ``fetched_at``,
+        ``encoding``), or None."""
+        found = self.db.execute("SELECT url, status, headers, body, fetched_at, encoding FROM pages WHERE url = ?",
+                                [url]).fetchone()
+        if found is None:
+            return None
+        page = dict(zip(("url", "status", "headers", "body", "fetched_at", "encoding"), found))
+        page["body"] = zlib.decompress(page["body"])
+        page["headers"] = json.loads(page["headers"] or "{}")
+        return page
+
+    def mark_page(self, url: str, kind: str, source_id: str | None) -> None:
+        """What a stored page turned out to be after an offline pass."""
+        self.db.execute("UPDATE pages SET kind = ?, source_id = ? WHERE url = ?", [kind, source_id, url])
+
     def update_content(self, source_id: str, article: Article, run_id: int) -> bool:
         """Replace a live article's content fields after an offline re-cleaning; URL, aliases and run
         bookkeeping stay. True (and an "updated" change for ``run_id``) when the content hash changed (a

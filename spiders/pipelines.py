@@ -24,7 +24,7 @@ from migrator.extract import PageResult
 from migrator.extract.region import Regions
 from migrator.extract_pool import ExtractionPool, default_workers
 from migrator.lock import RunLock
-from migrator.offline import apply_regions, learn_regions
+from migrator.offline import apply_regions, is_entry, learn_regions, rescue_entries
 from migrator.rulebook import Rulebook
 from migrator.store import RawPage, Store
 from migrator.urls import derived_source_id, host_allowed, node_id, normalize
@@ -178,12 +178,21 @@ class StorePipeline:
         stored = Regions.from_rows(self.store.template_rows())
         changed: list[str] = []
         demoted: list[str] = []
+        rescued: list[str] = []
         with self.store.batch():
             self.store.save_templates(regions.rows(), self.run_id)
             if regions.shapes() != stored.shapes():
                 changed, not_articles = apply_regions(self.store, self.config, self.rulebook, regions, self.run_id)
-                demoted = [sid for sid in not_articles if self.store.demote(sid, self.run_id, "no article in its region")]
+                demoted = [sid for sid in self._withdrawable(not_articles, regions)
+                           if self.store.demote(sid, self.run_id, "no article in its region")]
+            rescued = rescue_entries(self.store, self.config, self.rulebook, regions, self.run_id)
+        self.regions = regions
         self._withdrawn(len(demoted))
+        if rescued:  # short entries the single-page extractor had turned down: records after all
+            self.stats.inc_value("migrator/articles", len(rescued))
+            self.stats.inc_value("migrator/articles/new", len(rescued))
+            self.stats.inc_value("migrator/skipped/other", -len(rescued))
+            logger.info("%d short entries kept as articles: their template shows them as entries", len(rescued))
         self.stats.set_value("migrator/regions/templates", len(regions.templates))
         self.stats.set_value("migrator/regions/records", len(changed))
         logger.info("content regions: %d templates learned, %d records changed in them, %d withdrawn",
@@ -195,11 +204,29 @@ class StorePipeline:
         Returns how many were withdrawn."""
         listings = listings_of_excerpts(self.store.body_texts("generic"))
         with self.store.batch():
-            demoted = [sid for sid in listings if self.store.demote(sid, self.run_id, "excerpts of other articles")]
+            demoted = [sid for sid in self._withdrawable(listings) if self.store.demote(
+                sid, self.run_id, "excerpts of other articles")]
         for source_id in demoted:
             logger.info("withdrawn %s: excerpts of other articles", source_id)
         self._withdrawn(len(demoted))
         return len(demoted)
+
+    def _withdrawable(self, source_ids: Any, regions: Regions | None = None) -> list[str]:
+        """The records a heuristic may withdraw: not those ``[clean] keep`` names, nor entries their learned
+        template identifies (each protection is counted in the crawl stats)."""
+        regions = self.regions if regions is None else regions
+        allowed = []
+        for source_id in source_ids:
+            head = self.store.article_head(source_id)
+            if head is None:
+                continue
+            if self.config.keeps(head["url"]):
+                self.stats.inc_value("migrator/kept/mapping")
+            elif regions and is_entry(self.store, regions, source_id):
+                self.stats.inc_value("migrator/kept/entry")
+            else:
+                allowed.append(source_id)
+        return allowed
 
     def _withdrawn(self, count: int) -> None:
         """Records withdrawn at crawl end were new in this run: they leave the article counts for listings."""
@@ -231,7 +258,8 @@ class StorePipeline:
                 text = html_to_text(cleaned)
                 if not removed and len(residue(text, known)) == len(residue(text, set())):
                     continue  # no repeated text in it: short or not, it stands as extracted
-                if not_an_article(cleaned, text, known) and self.store.demote(source_id, self.run_id, "repeated blocks only"):
+                if (not_an_article(cleaned, text, known) and self._withdrawable([source_id])
+                        and self.store.demote(source_id, self.run_id, "repeated blocks only")):
                     demoted += 1  # its only text was the site's template: a listing or a stub
                     logger.info("withdrawn %s: nothing but repeated blocks and links", source_id)
                     self._withdrawn(1)
@@ -325,7 +353,10 @@ class StorePipeline:
                 self.stats.inc_value("migrator/removed/repeated-block", removed)
                 for name, count in by_rule.items():
                     self.stats.inc_value(f"migrator/removed/{name}", count)
-                if not_an_article(article.body_html, article.body_text, self.repeated_shingles):
+                if not_an_article(article.body_html, article.body_text, self.repeated_shingles) \
+                        and not self.config.keeps(item.url):
+                    self.store.record_withdrawal(item.url, article.source_id, "repeated blocks only (at load)",
+                                                 self.run_id)
                     return self._skip("listing")
         outcome = self.store.save_article(article, self.run_id, self.alias_rules)
         self.stats.inc_value(f"migrator/articles/{outcome}")

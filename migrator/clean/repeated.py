@@ -153,6 +153,8 @@ MIN_PASSAGE = 5
 #: ...and holds the first shingles of its source, all of them (an excerpt is an article's opening, word
 #: for word; two articles opening alike on a few words do not make one an excerpt of the other).
 OPENING = 8
+#: A body holding this share of another's shingles is that page under another URL, not an excerpt of it.
+SAME_PAGE = 0.9
 
 
 def _ordered_shingles(text: str) -> list[tuple[str, ...]]:
@@ -192,7 +194,9 @@ def _copied(key: str, grams: set[tuple[str, ...]], owners: Mapping[tuple[str, ..
     for gram in grams:
         for other in owners[gram] - {key}:
             by_source.setdefault(other, set()).add(gram)
-    by_source = {other: shared for other, shared in by_source.items() if openings[other] <= shared}
+    # another URL of the same page (a home page that is also the first page of the news list) is no source
+    by_source = {other: shared for other, shared in by_source.items()
+                 if openings[other] <= shared and len(shared) < SAME_PAGE * len(grams)}
     covered: set[tuple[str, ...]] = set()
     sources = 0
     while by_source:

@@ -197,7 +197,8 @@ class UcozSite:
         if path in self.by_path:
             entry = self.by_path[path]
             return self._forum_topic(base, entry) if entry.module == "forum" else self._entry_page(base, entry)
-        page = int(query[4:]) if query.startswith("page") and query[4:].isdigit() else 1
+        number = query[4:].rstrip("=")  # uCoz pages as "?page2"; crawlers normalize it to "?page2="
+        page = int(number) if query.startswith("page") and number.isdigit() else 1
         if path in ("/", "/news/"):
             return self._listing(base, "news", page)
         if path.rstrip("/") in ("/publ", "/load"):

@@ -343,7 +343,7 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
     text = element_to_text(body)
     words, share = len(_WORD.findall(text)), _link_share(body, text)
     # A page its learned template shows as an entry (its own title and date) is an article however short.
-    entry = template is not None and template.identifies_article(url) and words > 0
+    entry = template is not None and words > 0 and template.identifies_article(url, doc)
     if not entry and (words < MIN_WORDS or (share > MAX_LINK_SHARE and words * (1 - share) < LONG_TEXT_WORDS)):
         kind = "listing" if share > MAX_LINK_SHARE or len(_LINKS(doc)) >= 20 else "other"
         return PageResult(kind, "generic", None, None, None, removed, f"{kind}: {words} words, {share:.0%} in links",

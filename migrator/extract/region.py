@@ -27,7 +27,7 @@ from lxml.html import HtmlElement
 
 from migrator.clean.repeated import BLOCK_TAGS, norm
 from migrator.extract.common import parse
-from migrator.extract.fields import learn_fields
+from migrator.extract.fields import learn_fields, read_date, read_title
 from migrator.urls import section_of
 
 #: A template needs this many pages before its region is trusted.
@@ -123,10 +123,13 @@ class Template:
         """The field places learned for this page's section of the site, else for the whole template."""
         return self.fields.get(section_of(url)) or self.fields.get("*") or {}
 
-    def identifies_article(self, url: str) -> bool:
-        """Its pages are entries: each shows a title of its own and a date where the template keeps them."""
+    def identifies_article(self, url: str, doc: HtmlElement | None = None) -> bool:
+        """Its pages are entries: each shows a title of its own and a date where the template keeps them
+        (given the page, both must read on it: a listing of the same skeleton keeps them elsewhere)."""
         found = self.fields_for(url)
-        return "title" in found and "date" in found
+        if "title" not in found or "date" not in found:
+            return False
+        return doc is None or (read_title(doc, found["title"]) is not None and read_date(doc, found["date"]) is not None)
 
     @cached_property
     def select(self) -> etree.XPath:
