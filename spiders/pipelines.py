@@ -110,6 +110,7 @@ class StorePipeline:
         self.remove_repeated_blocks()
         if self.withdraw_listings():    # again: cut to their region and cleaned, more listings show...
             self.learn_content_regions()  # ...and the template they made is learned no more
+        self.rescue_entries()           # last, by the final templates: short entries become records
         if self.own_run:
             stats = self.stats.get_stats()
             summary = {"pages": stats.get("migrator/pages", 0), "articles": stats.get("migrator/articles", 0),
@@ -178,25 +179,28 @@ class StorePipeline:
         stored = Regions.from_rows(self.store.template_rows())
         changed: list[str] = []
         demoted: list[str] = []
-        rescued: list[str] = []
         with self.store.batch():
             self.store.save_templates(regions.rows(), self.run_id)
             if regions.shapes() != stored.shapes():
                 changed, not_articles = apply_regions(self.store, self.config, self.rulebook, regions, self.run_id)
                 demoted = [sid for sid in self._withdrawable(not_articles, regions)
                            if self.store.demote(sid, self.run_id, "no article in its region")]
-            rescued = rescue_entries(self.store, self.config, self.rulebook, regions, self.run_id)
         self.regions = regions
         self._withdrawn(len(demoted))
-        if rescued:  # short entries the single-page extractor had turned down: records after all
-            self.stats.inc_value("migrator/articles", len(rescued))
-            self.stats.inc_value("migrator/articles/new", len(rescued))
-            self.stats.inc_value("migrator/skipped/other", -len(rescued))
-            logger.info("%d short entries kept as articles: their template shows them as entries", len(rescued))
         self.stats.set_value("migrator/regions/templates", len(regions.templates))
         self.stats.set_value("migrator/regions/records", len(changed))
         logger.info("content regions: %d templates learned, %d records changed in them, %d withdrawn",
                     len(regions.templates), len(changed), len(demoted))
+
+    def rescue_entries(self) -> None:
+        """Pages turned down as too short that their learned template shows as entries become records."""
+        with self.store.batch():
+            rescued = rescue_entries(self.store, self.config, self.rulebook, self.regions, self.run_id)
+        if rescued:
+            self.stats.inc_value("migrator/articles", len(rescued))
+            self.stats.inc_value("migrator/articles/new", len(rescued))
+            self.stats.inc_value("migrator/skipped/other", -len(rescued))
+            logger.info("%d short entries kept as articles: their template shows them as entries", len(rescued))
 
     def withdraw_listings(self) -> int:
         """Withdraw generic records that are mostly excerpts of several other records: paginated home,

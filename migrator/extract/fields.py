@@ -188,6 +188,14 @@ def _first(doc: HtmlElement, xpath: str) -> HtmlElement | None:
     return found[0] if found else None
 
 
+def single(doc: HtmlElement, xpath: str) -> bool:
+    """Whether exactly one element of the page stands at this place."""
+    try:
+        return len(doc.xpath(xpath)) == 1
+    except etree.XPathError:
+        return False
+
+
 def _after_label(element: HtmlElement, label: str) -> str:
     """The text after ``label`` in the element, up to the next separator ("|", "(", ";", a dash)."""
     text = norm(element.text_content())
@@ -225,6 +233,15 @@ def read_date(doc: HtmlElement, rule: Mapping[str, Any]) -> tuple[tuple[int, int
     return fields, raw
 
 
+def _stamp(doc: HtmlElement, rule: Mapping[str, Any], timezone: str) -> str | None:
+    """The machine-readable moment a learned date element carries (``<time datetime>``), in the site's zone."""
+    element = _first(doc, rule["xpath"]) if rule.get("xpath") else None
+    if element is None:
+        return None
+    stamps = element.xpath("descendant-or-self::*[@datetime]/@datetime")
+    return parse_date(str(stamps[0]), timezone, fallback=False) if stamps else None
+
+
 def _crumb_fields(text: str) -> tuple[int, int, int, int, int] | None:
     """A breadcrumb "2010 » Ноябрь » 4" as a date; month names in any case and form go through dateparser.
 
@@ -255,8 +272,10 @@ def apply_fields(doc: HtmlElement, article: Article, fields: Mapping[str, Any], 
     if "title" in fields and (title := read_title(doc, fields["title"])):
         article.title, done = title, [*done, "title"]
     if "date" in fields and (found := read_date(doc, fields["date"])):
-        iso = to_iso(found[0], timezone)
-        if iso:
+        iso = _stamp(doc, fields["date"], timezone) or to_iso(found[0], timezone)
+        # the page's own metadata (JSON-LD, <time datetime>) may say the same day to the minute: it stays
+        same_day = article.published_at is not None and iso is not None and article.published_at[:10] == iso[:10]
+        if iso and not (same_day and found[0][3:] == (0, 0)):
             article.published_at, article.published_raw, done = iso, found[1], [*done, "date"]
     if "author" in fields:
         value, names, _ = read_labelled(doc, fields["author"], article.url)

@@ -27,7 +27,7 @@ from lxml.html import HtmlElement
 
 from migrator.clean.repeated import BLOCK_TAGS, norm
 from migrator.extract.common import parse
-from migrator.extract.fields import learn_fields, read_date, read_title
+from migrator.extract.fields import learn_fields, page_title, read_date, read_title, single
 from migrator.urls import section_of
 
 #: A template needs this many pages before its region is trusted.
@@ -125,11 +125,17 @@ class Template:
 
     def identifies_article(self, url: str, doc: HtmlElement | None = None) -> bool:
         """Its pages are entries: each shows a title of its own and a date where the template keeps them
-        (given the page, both must read on it: a listing of the same skeleton keeps them elsewhere)."""
+        (given the page, both must read on it, and ``<title>`` repeat the title, as on the pages it was learned
+        from: a listing of the same markup shows its first entry's title there, under a title of its own)."""
         found = self.fields_for(url)
         if "title" not in found or "date" not in found:
             return False
-        return doc is None or (read_title(doc, found["title"]) is not None and read_date(doc, found["date"]) is not None)
+        if doc is None:
+            return True
+        if not single(doc, found["title"]["xpath"]):
+            return False  # the title's place repeats on this page: a list of entries, not one (dates may: posts)
+        title = read_title(doc, found["title"])
+        return title is not None and title in page_title(doc) and read_date(doc, found["date"]) is not None
 
     @cached_property
     def select(self) -> etree.XPath:
