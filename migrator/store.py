@@ -660,6 +660,14 @@ class Store:
             if page is not None:
                 yield page
 
+    def html_pages(self) -> Iterator[dict[str, Any]]:
+        """Stored 200 pages in the order they were first stored, one at a time (see :meth:`page`)."""
+        urls = [u for (u,) in self.db.execute("SELECT url FROM pages WHERE status = 200 ORDER BY rowid").fetchall()]
+        for url in urls:
+            page = self.page(url)
+            if page is not None:
+                yield page
+
     def page(self, url: str) -> dict[str, Any] | None:
         """One stored page (``url``, ``status``, ``headers`` parsed, ``body`` decompressed, ``fetched_at``,
         ``encoding``), or None."""

@@ -26,6 +26,7 @@ from migrator.extract_pool import ExtractionPool, default_workers
 from migrator.lock import RunLock
 from migrator.offline import apply_regions, is_entry, learn_regions, rescue_entries
 from migrator.rulebook import Rulebook
+from migrator.site_model import shell_only, shell_texts
 from migrator.store import RawPage, Store
 from migrator.urls import derived_source_id, host_allowed, node_id, normalize
 from spiders.items import AliasItem, ErrorItem, NotModifiedItem, PageItem, VisitItem
@@ -110,6 +111,7 @@ class StorePipeline:
         self.remove_repeated_blocks()
         if self.withdraw_listings():    # again: cut to their region and cleaned, more listings show...
             self.learn_content_regions()  # ...and the template they made is learned no more
+        self.withdraw_shell_pages()     # what the single-page extractor took whole: menus and links only
         self.rescue_entries()           # last, by the final templates: short entries become records
         if self.own_run:
             stats = self.stats.get_stats()
@@ -191,6 +193,20 @@ class StorePipeline:
         self.stats.set_value("migrator/regions/records", len(changed))
         logger.info("content regions: %d templates learned, %d records changed in them, %d withdrawn",
                     len(regions.templates), len(changed), len(demoted))
+
+    def withdraw_shell_pages(self) -> None:
+        """Withdraw generic records that hold nothing but the site's shell (menus, login and counter blocks
+        standing on most of its pages) and links: date archives and indexes taken whole."""
+        shell = shell_texts(self.store)
+        if not shell:
+            return
+        found = [sid for sid, html in self.store.bodies("generic") if shell_only(html, shell)]
+        with self.store.batch():
+            demoted = [sid for sid in self._withdrawable(found)
+                       if self.store.demote(sid, self.run_id, "site shell and links only")]
+        for source_id in demoted:
+            logger.info("withdrawn %s: site shell and links only", source_id)
+        self._withdrawn(len(demoted))
 
     def rescue_entries(self) -> None:
         """Pages turned down as too short that their learned template shows as entries become records."""

@@ -151,7 +151,7 @@ def _join(groups: list[tuple[frozenset[str], list[int]]], shape: frozenset[str],
         groups.append((shape, [index]))
 
 
-def _leaf_block_texts(doc: HtmlElement) -> dict[HtmlElement, str]:
+def leaf_block_texts(doc: HtmlElement) -> dict[HtmlElement, str]:
     """Each leaf block (a block holding no other block) with its folded text."""
     found = {}
     for element in doc.iter(*BLOCK_TAGS):
@@ -164,14 +164,14 @@ def template_texts(docs: Sequence[HtmlElement]) -> set[str]:
     """Block texts that stand on :data:`TEMPLATE_SHARE` of the pages (and on more than one)."""
     counts: Counter[str] = Counter()
     for doc in docs:
-        counts.update({t for t in _leaf_block_texts(doc).values() if t})
+        counts.update({t for t in leaf_block_texts(doc).values() if t})
     floor = max(2, TEMPLATE_SHARE * len(docs))
     return {text for text, n in counts.items() if n >= floor}
 
 
 def content_words(doc: HtmlElement, template: set[str]) -> Counter[HtmlElement]:
     """Per element, the words beneath it that are content: outside links, scripts and template blocks."""
-    skip = {e for e, text in _leaf_block_texts(doc).items() if text in template}
+    skip = {e for e, text in leaf_block_texts(doc).items() if text in template}
     weights: Counter[HtmlElement] = Counter()
     for element in doc.iter():
         if not _tag(element) or element.tag in _IGNORED or element.tag == "a":
