@@ -696,6 +696,8 @@ class Store:
         if row["content_hash"] == record["content_hash"]:
             if row["body_html"] != article.body_html:  # the same content in other markup: no edit to report
                 self.db["articles"].update(source_id, {"body_html": article.body_html})
+            if (row.get("type") or "") != article.type:  # a database from before types: no edit either
+                self.db["articles"].update(source_id, {"type": article.type})
             return False
         self._keep_version(row, run_id)
         self.db["articles"].update(source_id, {
