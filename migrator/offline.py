@@ -251,6 +251,7 @@ def rescue_entries(store: Store, config: Config, rulebook: Rulebook, regions: Re
             article.body_text = html_to_text(article.body_html)
         if store.save_article(article, run_id) == "new":
             store.mark_page(page["url"], "article", article.source_id)
+            store.undo_withdrawal(page["url"], run_id)
             rescued.append(article.source_id)
     return rescued
 

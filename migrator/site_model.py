@@ -59,6 +59,8 @@ def not_an_article(body_html: str, body_text: str, known: set[tuple[str, ...]] =
         body_html, create_parent="div").iter("a"))
     return linked / words >= MAX_LINK_SHARE
 
+#: Rounds of withdrawing and learning the templates again, at most (each round sees fewer non-articles).
+RELEARN = 2
 #: Stored pages the shell is learned from (any kind: listings show the shell as well as articles do).
 SHELL_PAGES = 300
 #: A body with fewer words than this outside the shell and outside links holds no article.
@@ -104,9 +106,12 @@ class SiteModel:
         self.withdraw_listings()        # before regions are learned: a listing's template is no article's
         self.learn_content_regions()
         self.remove_repeated_blocks()
-        if self.withdraw_listings():    # again: cut to their region and cleaned, more listings show...
-            self.learn_content_regions()  # ...and the template they made is learned no more
-        self.withdraw_shell_pages()     # what the single-page extractor took whole: menus and links only
+        for _ in range(RELEARN):
+            # again: cut to their region and cleaned, more listings show, and what the single-page extractor
+            # took whole (menus and links only); the templates they blurred are learned again without them
+            if not self.withdraw_listings() + self.withdraw_shell_pages():
+                break
+            self.learn_content_regions()
         self.rescue_entries()           # last, by the final templates: short entries become records
 
     def learn_content_regions(self) -> None:
@@ -134,12 +139,12 @@ class SiteModel:
         logger.info("content regions: %d templates learned, %d records changed in them, %d withdrawn",
                     len(regions.templates), len(changed), len(demoted))
 
-    def withdraw_shell_pages(self) -> None:
+    def withdraw_shell_pages(self) -> int:
         """Withdraw generic records that hold nothing but the site's shell (menus, login and counter blocks
         standing on most of its pages) and links: date archives and indexes taken whole."""
         shell = shell_texts(self.store)
         if not shell:
-            return
+            return 0
         found = [sid for sid, html in self.store.bodies("generic") if shell_only(html, shell)]
         with self.store.batch():
             demoted = [sid for sid in self._withdrawable(found)
@@ -147,6 +152,7 @@ class SiteModel:
         for source_id in demoted:
             logger.info("withdrawn %s: site shell and links only", source_id)
         self._withdrawn(len(demoted))
+        return len(demoted)
 
     def rescue_entries(self) -> None:
         """Pages turned down as too short that their learned template shows as entries become records."""

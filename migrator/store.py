@@ -453,6 +453,10 @@ class Store:
         self.db["withdrawals"].upsert({"url": url, "source_id": source_id, "reason": reason, "run_id": run_id,
                                        "at": utcnow()}, pk=("run_id", "url"))
 
+    def undo_withdrawal(self, url: str, run_id: int) -> None:
+        """A page withdrawn earlier in this run turned out to be an article after all."""
+        self.db.execute("DELETE FROM withdrawals WHERE url = ? AND run_id = ?", [url, run_id])
+
     def withdrawals(self, run_id: int | None = None) -> list[dict[str, Any]]:
         """The withdrawals of one run (default: the latest run that has any), by URL."""
         if run_id is None:
