@@ -253,9 +253,10 @@ def _platform(new_url: str | None, mapping: str | None) -> Any:
               help="Point links to old articles at their new URLs (default: on when --new is given).")
 @click.option("--list-style", type=click.Choice(["json", "pipe"]), default="json", show_default=True,
               help="CSV: lists as JSON arrays or |-joined (comments are always JSON).")
+@click.option("--type", "types", multiple=True, help="Only records of this content type (repeatable), e.g. news.")
 @explain_errors
 def export(db: str, fmt: str, output: str, new_url: str | None, mapping: str | None,
-           rewrite_links: bool | None, list_style: str) -> None:
+           rewrite_links: bool | None, list_style: str, types: tuple[str, ...]) -> None:
     """Export the articles for the new platform: JSON Lines, CSV, Markdown files or WordPress WXR.
 
     Example: migrator export --db site.db --format wxr --new https://new.example.ru -o site.xml
@@ -268,11 +269,12 @@ def export(db: str, fmt: str, output: str, new_url: str | None, mapping: str | N
     rewrite = bool(new_url) if rewrite_links is None else rewrite_links
     if fmt == "markdown":
         target = "articles" if output == "-" else output
-        count = export_store(store, fmt, target, platform=platform, rewrite_links=rewrite)
+        count = export_store(store, fmt, target, platform=platform, rewrite_links=rewrite, types=types)
     else:
         target = output
         with click.open_file(output, "w", encoding="utf-8") as out:
-            count = export_store(store, fmt, out, platform=platform, rewrite_links=rewrite, list_style=list_style)
+            count = export_store(store, fmt, out, platform=platform, rewrite_links=rewrite, list_style=list_style,
+                                 types=types)
     err.print(f"exported {count} articles" + ("" if target == "-" else f" to {target}"))
 
 
@@ -541,6 +543,23 @@ def status(db: str, limit: int) -> None:
     for reason, count, urls in info["errors"]:
         errors.add_row(reason, str(count), str(urls))
     out.print(errors)
+    _status_types_and_withdrawals(out, info)
+
+
+def _status_types_and_withdrawals(out: Any, info: dict[str, Any]) -> None:
+    """Live records per content type with a sample URL; the latest withdrawals by reason, every URL listed."""
+    types = Table(title="live records by type")
+    for name in ("type", "count", "sample url"):
+        types.add_column(name, justify="right" if name == "count" else "left")
+    for kind, count, url in info["types"]:
+        types.add_row(kind, str(count), url)
+    out.print(types)
+    withdrawn = Table(title="withdrawn by the last run that withdrew any (undo: \\[clean] keep)")
+    for name in ("reason", "count", "urls"):
+        withdrawn.add_column(name, justify="right" if name == "count" else "left")
+    for reason, urls in info["withdrawn"].items():
+        withdrawn.add_row(reason, str(len(urls)), "\n".join(urls))
+    out.print(withdrawn)
 
 
 # -- offline extraction, rulebook, re-cleaning (issue 3) --------------------------------------------

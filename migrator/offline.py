@@ -21,6 +21,7 @@ from migrator.clean.repeated import drop_blocks, learn, listings_of_excerpts
 from migrator.clean.text import html_to_text
 from migrator.encoding import decode_html
 from migrator.extract import PageResult, extract
+from migrator.extract.common import parse
 from migrator.extract.region import MIN_PAGES, Regions, learn_templates
 from migrator.record import EXPORT_KEYS, Article, content_hash
 from migrator.urls import derived_source_id, node_id
@@ -220,9 +221,49 @@ REGION_PAGES = 2000
 
 
 def learn_regions(store: Store, limit: int = REGION_PAGES) -> Regions:
-    """The content regions of the templates of the live generic articles' stored pages."""
-    pages = (page_text(page) for _, page in store.stored_pages("generic"))
-    return Regions(learn_templates(islice(pages, limit)))
+    """The content regions and field places of the templates of the live generic articles' stored pages."""
+    pages = [(page["url"], page_text(page)) for _, page in islice(store.stored_pages("generic"), limit)]
+    return Regions(learn_templates([html for _, html in pages], urls=[url for url, _ in pages]))
+
+
+def rescue_entries(store: Store, config: Config, rulebook: Rulebook, regions: Regions, run_id: int) -> list[str]:
+    """Pages the single-page extractor turned down (too short: a one-line news brief) that a learned template
+    shows as entries (their own title and date where the template keeps them) become records; returns their
+    source ids. Nothing is fetched: the stored raw pages are read again."""
+    if not any(t.fields for t in regions.templates):
+        return []
+    texts = rulebook.texts(store.boilerplate())
+    rescued = []
+    for page in store.unrecorded_pages():
+        html = page_text(page)
+        doc = parse(html)
+        template = regions.match(doc)[0] if doc is not None else None
+        if template is None or not template.identifies_article(page["url"], doc):
+            continue  # only what a template shows as an entry: listings stay withdrawn
+        result = extract(page["url"], html, config, regions)
+        if result.kind != "article" or result.article is None or not config.wants_type(result.article.type):
+            continue
+        article = result.article
+        article.source_id = source_id_of(result, page["url"], config)
+        article.url, article.fetched_at = page["url"], page["fetched_at"]
+        article.body_html, by_rule = rulebook.apply(article.body_html, texts)
+        if by_rule:
+            article.body_text = html_to_text(article.body_html)
+        if store.save_article(article, run_id) == "new":
+            store.mark_page(page["url"], "article", article.source_id)
+            store.undo_withdrawal(page["url"], run_id)
+            rescued.append(article.source_id)
+    return rescued
+
+
+def is_entry(store: Store, regions: Regions, source_id: str) -> bool:
+    """Whether a record's stored page is one its learned template shows as an entry: such a record is an
+    article however short, and no heuristic withdraws it."""
+    row = store.article_head(source_id)
+    page = store.page(row["url"]) if row else None
+    doc = parse(page_text(page)) if page else None
+    template = regions.template_of(doc) if doc is not None else None
+    return template is not None and template.identifies_article(row["url"], doc)
 
 
 def apply_regions(store: Store, config: Config, rulebook: Rulebook, regions: Regions,

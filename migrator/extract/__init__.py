@@ -20,6 +20,7 @@ from lxml.html import HtmlElement
 from migrator.extract import drupal6, generic
 from migrator.extract.common import canonical_url, parse
 from migrator.record import Article
+from migrator.urls import section_of
 
 if TYPE_CHECKING:
     from migrator.extract.region import Regions
@@ -89,6 +90,8 @@ def extract(url: str, html: str, config: Config, regions: Regions | None = None)
     else:
         result = generic.extract(doc, url, config, regions)
     result.canonical = canonical
+    if result.article is not None and not result.article.type:  # the platform named none: the URL's section
+        result.article.type = section_of(url)
     return result
 
 
