@@ -296,15 +296,13 @@ def append_fields(path: str | Path, templates: Iterable[Mapping[str, Any]]) -> N
     """Add one ``[[fields]]`` table per template and URL section with learned field places to the rulebook."""
     from migrator.extract.fields import describe
 
-    parts = []
+    tables = []
     for template in templates:
         for section, found in sorted((template.get("fields") or {}).items()):
-            if not found:
-                continue
-            lines = ["", "[[fields]]", f"template = {json.dumps(template['xpath'], ensure_ascii=False)}",
-                     f"pages = {template['pages']}", f"section = {json.dumps(section)}"]
-            lines += [f"{name} = {json.dumps(line, ensure_ascii=False)}" for name, line in describe(found).items()]
-            parts.append("\n".join(lines) + "\n")
+            if found:
+                tables.append({"template": template["xpath"], "pages": template["pages"], "section": section,
+                               **describe(found)})
+    parts = ["\n" + tomli_w.dumps({"fields": tables})] if tables else []
     if parts:
         target = Path(path)
         target.write_text(target.read_text(encoding="utf-8") + FIELDS_HEADER + "".join(parts), encoding="utf-8")

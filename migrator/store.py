@@ -19,7 +19,7 @@ import sqlite_utils
 
 from migrator.errors import StoreError
 from migrator.record import EXPORT_KEYS, Article, content_hash
-from migrator.urls import url_rank
+from migrator.urls import section_of, url_rank
 
 SCHEMA_VERSION = 1
 #: zlib level of stored raw pages: level 1 is ~4x faster than 6 and ~15% larger on HTML.
@@ -446,6 +446,10 @@ class Store:
         if existing:
             urls.add(existing["url"])
         canonical = min(urls, key=lambda u: url_rank(u, rules))
+        if article.type == section_of(article.url) != section_of(canonical):
+            # a type read off the fetched URL's section follows the canonical URL (``/node/N`` says no section),
+            # so the order in which a page's URLs were fetched never changes it
+            article.type = section_of(canonical)
         record = article.to_record()
         digest = record["content_hash"]
         row = {
