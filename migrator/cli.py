@@ -77,6 +77,14 @@ def diff_exit_codes(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _not_locked(db: str) -> None:
+    """Exit 3 at once when another run holds the database, before Scrapy is even imported (cron overlaps);
+    the run itself takes the lock for good in ``run_crawl``."""
+    from migrator.lock import RunLock
+
+    RunLock(db).acquire().release()
+
+
 def _db_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """--db of a command that may create the file: its directory must exist."""
     if value is not None and not Path(value).resolve().parent.is_dir():
@@ -206,6 +214,7 @@ def crawl(target: str, db: str, timezone: str | None, mapping: str | None, max_p
 
     Example: migrator crawl http://old.example.ru/ --db site.db --timezone Europe/Moscow
     """
+    _not_locked(db)
     from migrator.crawl import run_crawl
 
     config = load(target, mapping, timezone, max_pages)
@@ -477,6 +486,7 @@ def sync(target: str, db: str, report: str | None, timezone: str | None, mapping
 
     Example: migrator sync http://old.example.ru/ --db site.db --report changes.json
     """
+    _not_locked(db)
     from migrator.crawl import run_crawl
 
     config = load(target, mapping, timezone, max_pages)
