@@ -1,0 +1,168 @@
+"""Bounds on what one page may cost: a size cap on its bytes before anything reads them, and limits on
+the markup before lxml parses it (length, over-long tags, nesting depth).
+
+A hostile or broken page never takes a run's time or memory: it is cut to the limits, and every cut is
+returned as a warning (``"reason: detail"``) that the caller records beside the page. The limits sit far
+above any real article page (a long Drupal node with 500 comments is about 1 MB).
+"""
+from __future__ import annotations
+
+import gzip
+import re
+import zlib
+from pathlib import Path
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from migrator.errors import PageError
+
+#: Bytes of one page, fetched or read from a file, gunzipped included (Scrapy's DOWNLOAD_MAXSIZE too).
+MAX_PAGE_BYTES = 20 * 1024 * 1024
+#: Characters of decoded markup given to the parser (memory: lxml's tree takes about 10x the text).
+MAX_PARSE_CHARS = 5_000_000
+#: Elements of one page's tree: main-text extraction time grows with them (trafilatura took 3.8 s on
+#: 12,500 paragraphs, 16 s on 25,000); a real article page, comments included, holds a few thousand.
+MAX_ELEMENTS = 10_000
+#: A start tag longer than this (attributes included) keeps only its name: libxml2 checks each attribute
+#: against the others, so 50,000 attributes on one element took 9 s to parse and 100,000 over a minute.
+MAX_TAG_CHARS = 8192
+#: Elements open at once, at most: libxml2 drops everything after its own limit (256 levels) without a
+#: word, so deeper markup is flattened first, its text kept.
+MAX_DEPTH = 200
+
+_GZIP_MAGIC = b"\x1f\x8b"
+#: A start tag of at least MAX_TAG_CHARS pieces; ``<`` ends an unquoted run, so each scan stops early.
+_LONG_TAG = re.compile(r"<([A-Za-z][\w:.-]*)(?:[^<>\"']|\"[^\"]*\"|'[^']*'){%d,}>" % MAX_TAG_CHARS)
+_TAG = re.compile(r"<(/?)([A-Za-z][\w:.-]*)(?:[^<>\"']|\"[^\"]*\"|'[^']*')*?(/?)>")
+_COUNT_ELEMENTS = etree.XPath("count(descendant-or-self::*)")
+_NTH_ELEMENT = etree.XPath("(descendant-or-self::*)[$n]")
+#: Elements that never hold others (HTML's void elements), so they never deepen the tree.
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+#: Control bytes no text page holds in any number (NUL and the C0 controls but tab, newlines, form feed, ESC).
+_BINARY_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0c\x1b")
+#: Share of such bytes in a page's first 64 KiB above which it is binary data, whatever its label says:
+#: random bytes hold 11%; a text page with stray NULs or control characters next to none.
+BINARY_SHARE = 0.05
+
+
+def looks_binary(body: bytes) -> bool:
+    """Whether ``body`` is binary data (an image, an archive) rather than text, whatever it was labelled.
+
+    >>> looks_binary(bytes(range(256)) * 4), looks_binary(b"<p>text\\x00 with NUL</p>")
+    (True, False)
+    """
+    sample = body[:65536]
+    if not sample:
+        return False
+    controls = len(sample) - len(sample.translate(None, _BINARY_BYTES))
+    return controls > BINARY_SHARE * len(sample)
+
+
+def read_page_file(path: Path, limit: int = MAX_PAGE_BYTES) -> bytes:
+    """A saved page's bytes, gunzipped when the file is gzip (whatever its name), at most ``limit`` of them.
+
+    Raises :class:`PageError` for an unreadable file, a broken gzip stream, a page over the limit or binary
+    data; the gzip stream is read in pieces, so a small bomb never expands in memory.
+    """
+    try:
+        with path.open("rb") as raw:
+            if raw.read(2) != _GZIP_MAGIC:
+                raw.seek(0)
+                return _checked(raw.read(limit + 1), limit, path)
+            raw.seek(0)
+            with gzip.GzipFile(fileobj=raw) as unzipped:
+                return _checked(unzipped.read(limit + 1), limit, path)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        raise PageError(f"{path}: broken gzip data ({exc or type(exc).__name__})") from exc
+    except OSError as exc:
+        raise PageError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+
+
+def _checked(data: bytes, limit: int, path: Path) -> bytes:
+    if len(data) > limit:
+        raise PageError(f"{path}: page larger than {limit:,} bytes")
+    if looks_binary(data):
+        raise PageError(f"{path}: binary data, not a page")
+    return data
+
+
+def bound_markup(html: str) -> tuple[str, list[str]]:
+    """``html`` cut to :data:`MAX_PARSE_CHARS` and stripped of over-long tags' attributes, with what was cut.
+
+    >>> bound_markup('<p ' + 'a=1 ' * 3000 + '>Text</p>')
+    ('<p>Text</p>', ['attributes-dropped: 1 tag over 8,192 characters kept its name only'])
+    """
+    warnings = []
+    if len(html) > MAX_PARSE_CHARS:
+        warnings.append(f"page-truncated: {len(html):,} characters, the first {MAX_PARSE_CHARS:,} parsed")
+        html = html[:MAX_PARSE_CHARS]
+    if len(html) > MAX_TAG_CHARS:
+        html, count = _LONG_TAG.subn(r"<\1>", html)
+        if count:
+            tags = "1 tag" if count == 1 else f"{count:,} tags"
+            warnings.append(f"attributes-dropped: {tags} over {MAX_TAG_CHARS:,} characters kept its name only")
+    return html, warnings
+
+
+def truncate_tree(doc: HtmlElement, limit: int = MAX_ELEMENTS) -> int:
+    """Cut ``doc`` after its first ``limit`` elements in document order; how many elements it had.
+
+    >>> import lxml.html
+    >>> doc = lxml.html.fromstring("<div><p>1</p><p>2</p><div><p>3</p></div><p>4</p></div>")
+    >>> truncate_tree(doc, 3), lxml.html.tostring(doc)
+    (6, b'<div><p>1</p><p>2</p></div>')
+    """
+    total = int(_COUNT_ELEMENTS(doc))
+    if total <= limit:
+        return 0
+    last = _NTH_ELEMENT(doc, n=limit)[0]
+    node = last
+    while node is not None:
+        parent = node.getparent()
+        if parent is not None:
+            for sibling in list(node.itersiblings()):
+                parent.remove(sibling)
+        node = parent
+    for child in list(last):
+        last.remove(child)
+    return total
+
+
+def flatten_nesting(html: str, depth: int = MAX_DEPTH) -> tuple[str, int]:
+    """``html`` with the start and end tags that would open more than ``depth`` elements left out (their
+    text stays, in the element around them), and how many start tags were left out.
+
+    >>> flatten_nesting("<div><div><div><p>Deep</p></div></div></div><p>After</p>", depth=2)
+    ('<div><div>Deep</div></div><p>After</p>', 2)
+    """
+    open_tags: list[str] = []
+    skipped: dict[str, int] = {}
+    pieces: list[str] = []
+    last = 0
+    dropped = 0
+    for match in _TAG.finditer(html):
+        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
+        if closing:
+            keep = not skipped.get(name)
+            if keep:
+                if name in open_tags:
+                    del open_tags[len(open_tags) - 1 - open_tags[::-1].index(name):]
+            else:
+                skipped[name] -= 1
+        elif name in _VOID or self_closing:
+            keep = True
+        else:
+            keep = len(open_tags) < depth
+            if keep:
+                open_tags.append(name)
+            else:
+                skipped[name] = skipped.get(name, 0) + 1
+                dropped += 1
+        if not keep:
+            pieces.append(html[last:match.start()])
+            last = match.end()
+    pieces.append(html[last:])
+    return "".join(pieces), dropped
