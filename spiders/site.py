@@ -19,6 +19,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from migrator.encoding import decode_html
+from migrator.limits import looks_binary
 from migrator.mapping import Config, load_config
 from migrator.store import Store, utcnow
 from migrator.urls import normalize
@@ -46,7 +47,12 @@ _FAILURE_REASONS = (
     ("ConnectionRefused", "connection-refused"), ("Timeout", "timeout"), ("TimedOut", "timeout"),
     ("ConnectionLost", "connection-lost"), ("ResponseNeverReceived", "connection-lost"),
     ("DataLoss", "connection-lost"), ("DownloadFailed", "download-failed"),
+    ("Cancelled", "too-large"),  # Scrapy cancels a download itself only when its body passes DOWNLOAD_MAXSIZE
 )
+
+
+#: What Scrapy says when a body passes DOWNLOAD_MAXSIZE: by its Content-Length, or while it is decompressed.
+_SIZE_CAPS = ("larger than download max size", "exceeded DOWNLOAD_MAXSIZE")
 
 
 def failure_reason(failure: Failure) -> str:
@@ -58,6 +64,8 @@ def failure_reason(failure: Failure) -> str:
     name = type(failure.value).__name__
     if name == "IgnoreRequest" and "robots.txt" in str(failure.value):
         return "robots"
+    if any(cap in str(failure.value) for cap in _SIZE_CAPS):
+        return "too-large"
     return next((reason for key, reason in _FAILURE_REASONS if key in name), name)
 
 
@@ -192,6 +200,10 @@ class SiteSpider(Spider):
             return
         if "html" not in content_type and not response.body.lstrip()[:1] == b"<":
             self.crawler.stats.inc_value("migrator/skipped/not-html")
+            yield VisitItem(visit)
+            return
+        if looks_binary(response.body):  # an image or archive served as text/html
+            self.crawler.stats.inc_value("migrator/skipped/binary")
             yield VisitItem(visit)
             return
         decoded = decode_html(response.body, content_type)
