@@ -9,25 +9,16 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
+from tests.helpers import migrator, migrator_measured
 from tests.hostile_site import ARTICLES, HostileServer
 
 #: Peak RSS of the crawl's largest process (Scrapy's, or its extraction worker's): about 150 MB on this
 #: site; the 200 MB gzip bomb or the 60 MB page, held whole, would add hundreds.
 MAX_RSS_MB = 500
-
-#: ``migrator ARGS`` in a fresh process that then prints the peak RSS of its largest child: the crawl's own
-#: figure, whatever other tests ran before in this process.
-_MEASURED = ("import resource, subprocess, sys; "
-             "code = subprocess.call([sys.executable, '-m', 'migrator', *sys.argv[1:]]); "
-             "print('peak-rss-kb', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
-             "sys.exit(code)")
 
 
 @pytest.fixture(scope="module")
@@ -36,16 +27,14 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     db = tmp_path_factory.mktemp("hostile") / "site.db"
     with HostileServer("127.0.0.2") as other, HostileServer(offhost=other.url + "/secret") as site:
         env = {**os.environ, "MIGRATOR_DOWNLOAD_TIMEOUT": "2"}
-        done = subprocess.run([sys.executable, "-c", _MEASURED, "crawl", site.url + "/", "--db", str(db),
-                               "--timezone", "Europe/Moscow"], capture_output=True, text=True, env=env, timeout=600)
-        peak_mb = int(done.stderr.rsplit("peak-rss-kb ", 1)[1]) // 1024
-        exported = subprocess.run([sys.executable, "-m", "migrator", "export", "--db", str(db), "--format", "jsonl"],
-                                  capture_output=True, text=True, timeout=120)
+        done, peak_mb = migrator_measured("crawl", site.url + "/", "--db", str(db), "--timezone", "Europe/Moscow",
+                                          env=env)
+        exported = migrator("export", "--db", str(db), "--format", "jsonl")
         with sqlite3.connect(db) as conn:
             errors = {url: reason for url, reason in conn.execute("SELECT url, reason FROM errors")}
         yield {"done": done, "peak_mb": peak_mb, "site": site.url,
                "records": [json.loads(line) for line in exported.stdout.splitlines()], "errors": errors,
-               "requests": site.requests, "other_requests": other.requests, "db": db}
+               "requests": site.requests, "db": db}
 
 
 def test_crawl_ends_without_traceback(crawl: dict[str, Any]) -> None:
@@ -93,3 +82,10 @@ def test_the_endless_chain_is_bounded_by_the_frontier(crawl: dict[str, Any]) -> 
 def test_memory_stays_bounded(crawl: dict[str, Any]) -> None:
     """Measured by the kernel (RUSAGE_CHILDREN: the largest process of the crawl's tree), not sampled."""
     assert crawl["peak_mb"] < MAX_RSS_MB, crawl["peak_mb"]
+
+
+def test_reclean_of_the_hostile_pages_runs_through(crawl: dict[str, Any]) -> None:
+    """The stored raw pages (NUL bytes, control characters, deep nesting) are re-extracted without a traceback."""
+    done = migrator("reclean", "--db", str(crawl["db"]), "--dry-run")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert "0 no longer articles" in done.stdout + done.stderr
