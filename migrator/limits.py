@@ -32,8 +32,12 @@ MAX_TAG_CHARS = 8192
 MAX_DEPTH = 200
 
 _GZIP_MAGIC = b"\x1f\x8b"
-#: A start tag of at least MAX_TAG_CHARS pieces; ``<`` ends an unquoted run, so each scan stops early.
-_LONG_TAG = re.compile(r"<([A-Za-z][\w:.-]*)(?:[^<>\"']|\"[^\"]*\"|'[^']*'){%d,}>" % MAX_TAG_CHARS)
+#: A start tag followed by MAX_TAG_CHARS characters without ``<``: it may be an over-long tag (quoted ``>``
+#: included), or a short one before a long text; a single-character class costs no backtracking memory.
+_LONG_TAG = re.compile(r"<([A-Za-z][\w:.-]*)(?=[^<]{%d})" % MAX_TAG_CHARS)
+#: Where a start tag may end, or a quoted attribute value begin (a quoted ``>`` does not end the tag).
+_TAG_END_OR_QUOTE = re.compile("[>\"']")
+_TAG = re.compile(r"<([A-Za-z][\w:.-]*)(?:[^<>\"']|\"[^\"]*\"|'[^']*'){%d,}>" % MAX_TAG_CHARS)
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:.-]*)(?:[^<>\"']|\"[^\"]*\"|'[^']*')*?(/?)>")
 _COUNT_ELEMENTS = etree.XPath("count(descendant-or-self::*)")
 _NTH_ELEMENT = etree.XPath("(descendant-or-self::*)[$n]")
@@ -99,12 +103,47 @@ def bound_markup(html: str) -> tuple[str, list[str]]:
     if len(html) > MAX_PARSE_CHARS:
         warnings.append(f"page-truncated: {len(html):,} characters, the first {MAX_PARSE_CHARS:,} parsed")
         html = html[:MAX_PARSE_CHARS]
-    if len(html) > MAX_TAG_CHARS:
-        html, count = _LONG_TAG.subn(r"<\1>", html)
-        if count:
-            tags = "1 tag" if count == 1 else f"{count:,} tags"
-            warnings.append(f"attributes-dropped: {tags} over {MAX_TAG_CHARS:,} characters kept its name only")
+    html, count = _drop_long_tags(html)
+    if count:
+        tags = "1 tag" if count == 1 else f"{count:,} tags"
+        warnings.append(f"attributes-dropped: {tags} over {MAX_TAG_CHARS:,} characters kept its name only")
     return html, warnings
+
+
+def _drop_long_tags(html: str) -> tuple[str, int]:
+    """``html`` with each start tag longer than :data:`MAX_TAG_CHARS` cut to its name; how many were cut."""
+    pieces: list[str] = []
+    last = count = 0
+    for match in _LONG_TAG.finditer(html):
+        if match.start() < last:
+            continue  # inside a tag already cut
+        end = _tag_end(html, match.end())
+        if end - match.start() <= MAX_TAG_CHARS:
+            continue
+        pieces += [html[last:match.start()], f"<{match.group(1)}>"]
+        last = end + 1
+        count += 1
+    return ("".join(pieces) + html[last:], count) if count else (html, 0)
+
+
+def _tag_end(html: str, position: int) -> int:
+    """The index of the ``>`` that ends the start tag whose attributes begin at ``position`` (quoted values
+    skipped), or the end of ``html``.
+
+    >>> _tag_end('<p a=">" b>text', 2), _tag_end('<p a="x>text', 2)
+    (10, 7)
+    """
+    while True:
+        found = _TAG_END_OR_QUOTE.search(html, position)
+        if found is None:
+            return len(html)
+        if found.group() == ">":
+            return found.start()
+        close = html.find(found.group(), found.start() + 1)
+        if close < 0:  # a quote never closed: the next ">" ends the tag, so no text after it is lost
+            end = html.find(">", found.start())
+            return end if end >= 0 else len(html)
+        position = close + 1
 
 
 def truncate_tree(doc: HtmlElement, limit: int = MAX_ELEMENTS) -> int:
