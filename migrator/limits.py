@@ -170,6 +170,11 @@ def truncate_tree(doc: HtmlElement, limit: int = MAX_ELEMENTS) -> int:
     return total
 
 
+def hit_depth_limit(parser: etree.HTMLParser) -> bool:
+    """Whether libxml2 stopped at its depth limit in ``parser``'s last parse (and dropped all that followed)."""
+    return any(error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for error in parser.error_log)
+
+
 def flatten_nesting(html: str, depth: int = MAX_DEPTH) -> tuple[str, int]:
     """``html`` with the start and end tags that would open more than ``depth`` elements left out (their
     text stays, in the element around them), and how many start tags were left out.

@@ -19,7 +19,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from migrator.encoding import decode_html
-from migrator.limits import looks_binary
+from migrator.limits import flatten_nesting, hit_depth_limit, looks_binary
 from migrator.mapping import Config, load_config
 from migrator.store import Store, utcnow
 from migrator.urls import normalize
@@ -246,6 +246,8 @@ class SiteSpider(Spider):
         """Requests for the links of one page that the frontier admits, and the alias URLs it denied."""
         try:
             doc = lxml.html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
+            if hit_depth_limit(_PARSER):  # libxml2 dropped what follows depth 256, links included
+                doc = lxml.html.document_fromstring(flatten_nesting(text)[0].encode("utf-8"), parser=_PARSER)
         except (lxml.etree.ParserError, ValueError):
             return [], []
         base = url

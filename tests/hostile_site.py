@@ -36,6 +36,7 @@ ARTICLES: dict[str, tuple[str, str]] = {
 ARTICLES["/node/6"] = ("Статья с управляющими символами", "Текст после комментария сохраняется целиком.")
 ARTICLES["/node/7"] = ("Статья в двух кодировках", "Этот абзац вставлен из старой базы в кодировке windows-1251.")
 ARTICLES["/node/8"] = ("Статья с глубокой вложенностью", "Текст лежит на глубине пяти тысяч элементов.")
+ARTICLES["/node/9"] = ("Статья, на которую ведёт только глубокая", "На эту статью ссылается лишь глубокая страница.")
 
 #: Pages that are no article and must not become records (each hostile in its own way).
 HOSTILE = ("/bomb", "/huge", "/binary", "/drip", "/deep/1", "/offhost")
@@ -72,7 +73,7 @@ def _body(nid: int) -> str:
 
 
 def _home() -> bytes:
-    links = [*ARTICLES, *HOSTILE]
+    links = [*(path for path in ARTICLES if path != "/node/9"), *HOSTILE]
     items = "".join(f'<li><a href="{path}">{escape(path)}</a></li>' for path in links)
     return (f'<html><head><meta name="generator" content="Drupal 6 (http://drupal.org)" /><title>Наука и техника'
             f'</title></head><body><h1>Наука и техника</h1><ul class="menu">{items}</ul></body></html>').encode()
@@ -99,8 +100,9 @@ def _mixed_encodings() -> bytes:
 
 
 def _deep_nesting() -> bytes:
-    """The article's text inside 5,000 nested ``<div>``s (libxml2 drops everything past depth 256)."""
-    body = "<div>" * NESTING + _body(8) + "</div>" * NESTING
+    """The article's text inside 5,000 nested ``<div>``s (libxml2 drops everything past depth 256), and after
+    them the only link to ``/node/9``."""
+    body = "<div>" * NESTING + _body(8) + "</div>" * NESTING + '<p>См. также <a href="/node/9">статью 9</a>.</p>'
     return node_page(8, ARTICLES["/node/8"][0], body).encode()
 
 

@@ -13,7 +13,7 @@ from lxml.html import HtmlElement
 
 from migrator.clean.rules import norm
 from migrator.encoding import xml_safe
-from migrator.limits import MAX_DEPTH, MAX_ELEMENTS, bound_markup, flatten_nesting, truncate_tree
+from migrator.limits import MAX_DEPTH, MAX_ELEMENTS, bound_markup, flatten_nesting, hit_depth_limit, truncate_tree
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _CANONICAL = etree.XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
@@ -54,7 +54,7 @@ def _parse_html(html: str) -> tuple[HtmlElement | None, bool]:
         doc = lxml.html.document_fromstring(html, parser=parser)
     except (etree.ParserError, ValueError):
         return None, False
-    return doc, any(e.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for e in parser.error_log)
+    return doc, hit_depth_limit(parser)
 
 
 @lru_cache(maxsize=512)
