@@ -38,6 +38,12 @@ ARTICLES["/node/7"] = ("Статья в двух кодировках", "Это�
 ARTICLES["/node/8"] = ("Статья с глубокой вложенностью", "Текст лежит на глубине пяти тысяч элементов.")
 ARTICLES["/node/9"] = ("Статья, на которую ведёт только глубокая", "На эту статью ссылается лишь глубокая страница.")
 
+#: Posts of a blog section without platform markup (the generic extractor and crawl-end region learning
+#: read them), each holding control characters after a comment and NUL bytes.
+BLOG_POSTS = 6
+for _n in range(BLOG_POSTS):
+    ARTICLES[f"/blog/{_n}/"] = (f"Как ухаживать за яблонями, запись {_n}", f"Вставка номер {_n} со старой базы.")
+
 #: Pages that are no article and must not become records (each hostile in its own way).
 HOSTILE = ("/bomb", "/huge", "/binary", "/drip", "/deep/1", "/offhost")
 
@@ -70,6 +76,27 @@ def _paragraphs(nid: int) -> str:
 
 def _body(nid: int) -> str:
     return f"<p>{escape(ARTICLES[f'/node/{nid}'][1])}</p>" + _paragraphs(nid)
+
+
+def wordpress_post(n: int, inside: str = "") -> str:
+    """A post in the markup of WordPress's default themes (``hentry``, ``entry-title``, ``entry-content``,
+    ``<time class="entry-date">``): a site with no platform profile, so the generic extractor and region
+    learning read it."""
+    return (f'<!DOCTYPE html><html lang="ru"><head><meta charset="UTF-8"><title>Как ухаживать за яблонями, запись {n} – Блог о садах</title>'
+            '</head><body class="single"><div id="page" class="hfeed site"><header id="masthead" class="site-header">'
+            '<h1 class="site-title"><a href="/">Блог о садах</a></h1><nav class="main-navigation"><ul><li><a href="/">Главная'
+            '</a></li></ul></nav></header><div id="content" class="site-content">'
+            f'<article id="post-{n}" class="post-{n} post type-post status-publish hentry">'
+            f'<header class="entry-header"><h1 class="entry-title">Как ухаживать за яблонями, запись {n}</h1><div class="entry-meta">'
+            f'<time class="entry-date published" datetime="2014-11-{n + 1:02d}T10:15:00+03:00">{n + 1} ноября 2014</time>'
+            '</div></header><div class="entry-content">'
+            f"<p>Яблони сорта номер {n} цветут в мае, если весна тёплая и ранняя.</p>{inside}"
+            f"<p>Обрезку деревьев номер {n} лучше делать ранней весной, до начала сокодвижения.</p>"
+            f"<p>Подкормка номер {n} нужна осенью: калий и фосфор помогают корням перезимовать.</p>"
+            f"<p>Молодые саженцы номер {n} поливают раз в неделю, а взрослые деревья только в засуху, "
+            "зато обильно, чтобы вода дошла до глубоких корней.</p>"
+            "</div></article></div><footer class=\"site-footer\"><p>Сделано на WordPress. Все права защищены, "
+            "копирование запрещено без ссылки.</p></footer></div></body></html>")
 
 
 def _home() -> bytes:
@@ -158,6 +185,10 @@ class _Handler(BaseHTTPRequestHandler):
         pages = {"/node/6": _control_characters, "/node/7": _mixed_encodings, "/node/8": _deep_nesting}
         if path in pages:
             return self._send(200, pages[path]())
+        if path.startswith("/blog/") and path in ARTICLES:
+            n = int(path.split("/")[2])
+            inside = f"<!-- c -->\x0b<p>Вставка\x00 номер {n} со\x01 старой\x08 базы.</p>"
+            return self._send(200, wordpress_post(n, inside).encode())
         if path in ARTICLES:
             return self._send(200, _plain_article(int(path.rsplit("/", 1)[1])))
         return self._send(404, b"<html><body>Not found</body></html>")

@@ -22,7 +22,7 @@ from migrator.limits import (
 )
 from migrator.mapping import Config, load_config
 from tests.helpers import migrator, migrator_measured
-from tests.hostile_site import gzip_bomb, node_page
+from tests.hostile_site import gzip_bomb, node_page, wordpress_post
 
 PAGES = Path(__file__).parent / "pages"
 #: Characters lxml refuses to hold, as they turn up in old dumps.
@@ -32,27 +32,6 @@ HOSTILE_CHARACTERS = ["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1f", "\ufffe", 
 @pytest.fixture(scope="module")
 def moscow() -> Config:
     return load_config(None, timezone="Europe/Moscow")
-
-
-def wordpress_post(n: int, inside: str = "") -> str:
-    """A post in the markup of WordPress's default themes (``hentry``, ``entry-title``, ``entry-content``,
-    ``<time class="entry-date">``): a site with no platform profile, so the generic extractor and region
-    learning read it."""
-    return (f'<!DOCTYPE html><html lang="ru"><head><meta charset="UTF-8"><title>Как ухаживать за яблонями, запись {n} – Блог о садах</title>'
-            '</head><body class="single"><div id="page" class="hfeed site"><header id="masthead" class="site-header">'
-            '<h1 class="site-title"><a href="/">Блог о садах</a></h1><nav class="main-navigation"><ul><li><a href="/">Главная'
-            '</a></li><li><a href="/about/">О блоге</a></li></ul></nav></header><div id="content" class="site-content">'
-            f'<article id="post-{n}" class="post-{n} post type-post status-publish hentry">'
-            f'<header class="entry-header"><h1 class="entry-title">Как ухаживать за яблонями, запись {n}</h1><div class="entry-meta">'
-            f'<time class="entry-date published" datetime="2014-11-{n + 1:02d}T10:15:00+03:00">{n + 1} ноября 2014</time>'
-            '</div></header><div class="entry-content">'
-            f"<p>Яблони сорта номер {n} цветут в мае, если весна тёплая и ранняя.</p>{inside}"
-            f"<p>Обрезку деревьев номер {n} лучше делать ранней весной, до начала сокодвижения.</p>"
-            f"<p>Подкормка номер {n} нужна осенью: калий и фосфор помогают корням перезимовать.</p>"
-            f"<p>Молодые саженцы номер {n} поливают раз в неделю, а взрослые деревья только в засуху, "
-            "зато обильно, чтобы вода дошла до глубоких корней.</p>"
-            "</div></article></div><footer class=\"site-footer\"><p>Сделано на WordPress. Все права защищены, "
-            "копирование запрещено без ссылки.</p></footer></div></body></html>")
 
 
 # -- 1. one place: decoded text is XML compatible ------------------------------------------------------
