@@ -90,9 +90,11 @@ def detect(body: bytes) -> str | None:
 _ESCAPED = re.compile("[\udc80-\udcff]+")
 #: Words holding such bytes, with the ASCII letters around them: what the embedded encoding is judged on.
 _ESCAPED_WORDS = re.compile("[A-Za-z\udc80-\udcff]*[\udc80-\udcff][A-Za-z\udc80-\udcff]*")
-_REAL_UTF8 = re.compile("[^\x00-\x7f\udc80-\udcff]")
-#: A page is UTF-8 with pasted passages when this many characters decode as real UTF-8 beside the bytes
-#: that do not (a windows-1251 page read as UTF-8 yields next to none: its letters are not valid sequences).
+#: Runs of three or more non-ASCII characters that decode as real UTF-8: words of a UTF-8 text. A
+#: windows-1251 page read as UTF-8 yields valid pairs by chance ("С»" of «ТАСС» is one), but alone, between
+#: bytes that are not UTF-8.
+_UTF8_WORDS = re.compile("[^\x00-\x7f\udc80-\udcff]{3,}")
+#: A page is UTF-8 with pasted passages when at least this many characters stand in such runs.
 MIN_MIXED_CHARS = 10
 
 
@@ -107,9 +109,10 @@ def mend_mixed(body: bytes) -> tuple[str, str] | None:
     ('Новости науки: Архив новостей за 2003 год', 'cp1251')
     """
     text = body.decode("utf-8", "surrogateescape")
-    if _ESCAPED.search(text) is None or len(_REAL_UTF8.findall(text, 0, 1 << 20)) < MIN_MIXED_CHARS:
+    sample = text[:1 << 20]
+    if _ESCAPED.search(sample) is None or sum(map(len, _UTF8_WORDS.findall(sample))) < MIN_MIXED_CHARS:
         return None
-    words = " ".join(_ESCAPED_WORDS.findall(text, 0, 1 << 20)).encode("utf-8", "surrogateescape")
+    words = " ".join(_ESCAPED_WORDS.findall(sample)).encode("utf-8", "surrogateescape")
     best = from_bytes(words[:65536], cp_isolation=["cp1251", "cp1252"]).best()
     embedded = _normalize(best.encoding if best else None) or "cp1252"
 

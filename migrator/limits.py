@@ -1,5 +1,6 @@
-"""Bounds on what one page may cost: a size cap on its bytes before anything reads them, and limits on
-the markup before lxml parses it (length, over-long tags, nesting depth).
+"""Bounds on what one page may cost: a size cap on its bytes before anything reads them (binary data
+refused), limits on the markup before lxml parses it (length, over-long tags), and on the tree it makes
+(nesting depth, element count).
 
 A hostile or broken page never takes a run's time or memory: it is cut to the limits, and every cut is
 returned as a warning (``"reason: detail"``) that the caller records beside the page. The limits sit far
@@ -10,6 +11,7 @@ from __future__ import annotations
 import gzip
 import re
 import zlib
+from collections import Counter
 from pathlib import Path
 
 from lxml import etree
@@ -24,26 +26,28 @@ MAX_PARSE_CHARS = 5_000_000
 #: Elements of one page's tree: main-text extraction time grows with them (trafilatura took 3.8 s on
 #: 12,500 paragraphs, 16 s on 25,000); a real article page, comments included, holds a few thousand.
 MAX_ELEMENTS = 10_000
-#: A start tag longer than this (attributes included) keeps only its name: libxml2 checks each attribute
-#: against the others, so 50,000 attributes on one element took 9 s to parse and 100,000 over a minute.
-MAX_TAG_CHARS = 8192
+#: A start tag with more attributes than this keeps only its name: libxml2 checks each attribute against
+#: the others, so 10,000 attributes on one element took 0.2 s to parse, 50,000 9 s and 100,000 over a
+#: minute. Real tags hold a few, however long their values (an SVG path, a JSON data attribute: 27 KB).
+MAX_ATTRIBUTES = 1000
 #: Elements open at once, at most: libxml2 drops everything after its own limit (256 levels) without a
 #: word, so deeper markup is flattened first, its text kept.
 MAX_DEPTH = 200
 
 _GZIP_MAGIC = b"\x1f\x8b"
-#: A start tag followed by MAX_TAG_CHARS characters without ``<``: it may be an over-long tag (quoted ``>``
-#: included), or a short one before a long text; a single-character class costs no backtracking memory.
-_LONG_TAG = re.compile(r"<([A-Za-z][\w:.-]*)(?=[^<]{%d})" % MAX_TAG_CHARS)
+#: A start tag followed by 2 x MAX_ATTRIBUTES characters without ``<``: room for that many attributes
+#: (quoted ``>`` included), or a short tag before a long text; a one-character class costs no backtracking.
+_LONG_TAG = re.compile(r"<([A-Za-z][\w:-]*)(?=\s)(?=[^<]{%d})" % (2 * MAX_ATTRIBUTES))
 #: Where a start tag may end, or a quoted attribute value begin (a quoted ``>`` does not end the tag).
 _TAG_END_OR_QUOTE = re.compile("[>\"']")
-_TAG = re.compile(r"<([A-Za-z][\w:.-]*)(?:[^<>\"']|\"[^\"]*\"|'[^']*'){%d,}>" % MAX_TAG_CHARS)
+#: The space before each attribute, outside quoted values.
+_SPACES = re.compile(r"\s+")
+#: Any tag, for flattening (run after crowded tags are cut).
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:.-]*)(?:[^<>\"']|\"[^\"]*\"|'[^']*')*?(/?)>")
 _COUNT_ELEMENTS = etree.XPath("count(descendant-or-self::*)")
 _NTH_ELEMENT = etree.XPath("(descendant-or-self::*)[$n]")
 #: Elements that never hold others (HTML's void elements), so they never deepen the tree.
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
-
 
 #: Control bytes no text page holds in any number (NUL and the C0 controls but tab, newlines, form feed, ESC).
 _BINARY_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0c\x1b")
@@ -94,31 +98,31 @@ def _checked(data: bytes, limit: int, path: Path) -> bytes:
 
 
 def bound_markup(html: str) -> tuple[str, list[str]]:
-    """``html`` cut to :data:`MAX_PARSE_CHARS` and stripped of over-long tags' attributes, with what was cut.
+    """``html`` cut to :data:`MAX_PARSE_CHARS` and stripped of crowded tags' attributes, with what was cut.
 
     >>> bound_markup('<p ' + 'a=1 ' * 3000 + '>Text</p>')
-    ('<p>Text</p>', ['attributes-dropped: 1 tag over 8,192 characters kept its name only'])
+    ('<p>Text</p>', ['attributes-dropped: 1 tag with over 1,000 attributes kept its name only'])
     """
     warnings = []
     if len(html) > MAX_PARSE_CHARS:
         warnings.append(f"page-truncated: {len(html):,} characters, the first {MAX_PARSE_CHARS:,} parsed")
         html = html[:MAX_PARSE_CHARS]
-    html, count = _drop_long_tags(html)
+    html, count = _drop_crowded_tags(html)
     if count:
         tags = "1 tag" if count == 1 else f"{count:,} tags"
-        warnings.append(f"attributes-dropped: {tags} over {MAX_TAG_CHARS:,} characters kept its name only")
+        warnings.append(f"attributes-dropped: {tags} with over {MAX_ATTRIBUTES:,} attributes kept its name only")
     return html, warnings
 
 
-def _drop_long_tags(html: str) -> tuple[str, int]:
-    """``html`` with each start tag longer than :data:`MAX_TAG_CHARS` cut to its name; how many were cut."""
+def _drop_crowded_tags(html: str) -> tuple[str, int]:
+    """``html`` with each start tag of more than :data:`MAX_ATTRIBUTES` attributes cut to its name; how many."""
     pieces: list[str] = []
     last = count = 0
     for match in _LONG_TAG.finditer(html):
         if match.start() < last:
             continue  # inside a tag already cut
-        end = _tag_end(html, match.end())
-        if end - match.start() <= MAX_TAG_CHARS:
+        end, attributes = _tag_span(html, match.end())
+        if attributes <= MAX_ATTRIBUTES:
             continue
         pieces += [html[last:match.start()], f"<{match.group(1)}>"]
         last = end + 1
@@ -126,23 +130,25 @@ def _drop_long_tags(html: str) -> tuple[str, int]:
     return ("".join(pieces) + html[last:], count) if count else (html, 0)
 
 
-def _tag_end(html: str, position: int) -> int:
-    """The index of the ``>`` that ends the start tag whose attributes begin at ``position`` (quoted values
-    skipped), or the end of ``html``.
+def _tag_span(html: str, position: int) -> tuple[int, int]:
+    """Where the start tag whose attributes begin at ``position`` ends (its ``>``, quoted values skipped, or
+    the end of ``html``), and about how many attributes it holds (the runs of space outside quotes).
 
-    >>> _tag_end('<p a=">" b>text', 2), _tag_end('<p a="x>text', 2)
-    (10, 7)
+    >>> _tag_span('<p a=">" b>text', 2), _tag_span('<p a="x>text', 2)
+    ((10, 2), (7, 1))
     """
+    attributes = 0
     while True:
         found = _TAG_END_OR_QUOTE.search(html, position)
+        attributes += len(_SPACES.findall(html, position, found.start() if found else len(html)))
         if found is None:
-            return len(html)
+            return len(html), attributes
         if found.group() == ">":
-            return found.start()
+            return found.start(), attributes
         close = html.find(found.group(), found.start() + 1)
         if close < 0:  # a quote never closed: the next ">" ends the tag, so no text after it is lost
             end = html.find(">", found.start())
-            return end if end >= 0 else len(html)
+            return (end if end >= 0 else len(html)), attributes
         position = close + 1
 
 
@@ -182,31 +188,40 @@ def flatten_nesting(html: str, depth: int = MAX_DEPTH) -> tuple[str, int]:
     >>> flatten_nesting("<div><div><div><p>Deep</p></div></div></div><p>After</p>", depth=2)
     ('<div><div>Deep</div></div><p>After</p>', 2)
     """
-    open_tags: list[str] = []
-    skipped: dict[str, int] = {}
+    nesting = _Nesting(depth)
     pieces: list[str] = []
     last = 0
-    dropped = 0
     for match in _TAG.finditer(html):
-        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
-        if closing:
-            keep = not skipped.get(name)
-            if keep:
-                if name in open_tags:
-                    del open_tags[len(open_tags) - 1 - open_tags[::-1].index(name):]
-            else:
-                skipped[name] -= 1
-        elif name in _VOID or self_closing:
-            keep = True
-        else:
-            keep = len(open_tags) < depth
-            if keep:
-                open_tags.append(name)
-            else:
-                skipped[name] = skipped.get(name, 0) + 1
-                dropped += 1
-        if not keep:
+        if not nesting.keep(match.group(1) == "/", match.group(2).lower(), bool(match.group(3))):
             pieces.append(html[last:match.start()])
             last = match.end()
     pieces.append(html[last:])
-    return "".join(pieces), dropped
+    return "".join(pieces), nesting.dropped
+
+
+class _Nesting:
+    """The elements open as tags are read in order, and the start tags left out past ``depth`` (whose end
+    tags are then left out too)."""
+
+    def __init__(self, depth: int) -> None:
+        self.depth, self.dropped = depth, 0
+        self.open: list[str] = []
+        self.skipped: Counter[str] = Counter()
+
+    def keep(self, closing: bool, name: str, self_closing: bool) -> bool:
+        """Whether the tag stays; a kept end tag closes its element and those left open inside it."""
+        if closing:
+            if self.skipped[name]:
+                self.skipped[name] -= 1
+                return False
+            if name in self.open:
+                del self.open[len(self.open) - 1 - self.open[::-1].index(name):]
+            return True
+        if name in _VOID or self_closing:
+            return True
+        if len(self.open) < self.depth:
+            self.open.append(name)
+            return True
+        self.skipped[name] += 1
+        self.dropped += 1
+        return False

@@ -19,7 +19,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from migrator.encoding import decode_html
-from migrator.limits import flatten_nesting, hit_depth_limit, looks_binary
+from migrator.limits import bound_markup, flatten_nesting, hit_depth_limit, looks_binary
 from migrator.mapping import Config, load_config
 from migrator.store import Store, utcnow
 from migrator.urls import normalize
@@ -49,8 +49,6 @@ _FAILURE_REASONS = (
     ("DataLoss", "connection-lost"), ("DownloadFailed", "download-failed"),
     ("Cancelled", "too-large"),  # Scrapy cancels a download itself only when its body passes DOWNLOAD_MAXSIZE
 )
-
-
 #: What Scrapy says when a body passes DOWNLOAD_MAXSIZE: by its Content-Length, or while it is decompressed.
 _SIZE_CAPS = ("larger than download max size", "exceeded DOWNLOAD_MAXSIZE")
 
@@ -247,7 +245,8 @@ class SiteSpider(Spider):
         try:
             doc = lxml.html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
             if hit_depth_limit(_PARSER):  # libxml2 dropped what follows depth 256, links included
-                doc = lxml.html.document_fromstring(flatten_nesting(text)[0].encode("utf-8"), parser=_PARSER)
+                flat = flatten_nesting(bound_markup(text)[0])[0]
+                doc = lxml.html.document_fromstring(flat.encode("utf-8"), parser=_PARSER)
         except (lxml.etree.ParserError, ValueError):
             return [], []
         base = url

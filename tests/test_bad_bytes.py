@@ -69,6 +69,9 @@ def test_windows_1252_passage_is_mended_as_detwingle_would() -> None:
 
 def test_single_encoding_pages_are_not_taken_for_mixed() -> None:
     assert mend_mixed("<p>Старая статья из архива, весь текст в одной кодировке.</p>".encode("cp1251")) is None
+    agencies = "<p>Как сообщает агентство «ТАСС», учёные из «МГУ» и «СПбГУ» работают вместе.</p>" * 12
+    decoded = decode_html(agencies.encode("cp1251"))  # "С»" and "У»" are valid UTF-8 pairs by chance
+    assert (decoded.text, decoded.encoding) == (agencies, "cp1251")
     assert decode_html("<p>Старая статья из архива</p>".encode("cp1251"), "text/html; charset=windows-1251").encoding \
         == "cp1251"
 
@@ -199,6 +202,8 @@ def test_read_page_file_raises_page_error_for_each_bad_file(tmp_path: Path) -> N
         with pytest.raises(PageError, match=str(files[name])):
             read_page_file(files[name])
     assert len(read_page_file(files["good"])) < MAX_PAGE_BYTES
+    with pytest.raises(PageError, match="cannot read"):
+        read_page_file(tmp_path)  # a directory: unreadable as a page
 
 
 def test_extract_reports_bad_files_and_extracts_the_others(tmp_path: Path) -> None:
