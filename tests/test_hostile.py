@@ -34,7 +34,7 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             errors = {url: reason for url, reason in conn.execute("SELECT url, reason FROM errors")}
         yield {"done": done, "peak_mb": peak_mb, "site": site.url,
                "records": [json.loads(line) for line in exported.stdout.splitlines()], "errors": errors,
-               "requests": site.requests, "db": db}
+               "requests": site.requests, "other_requests": other.requests, "db": db}
 
 
 def test_crawl_ends_without_traceback(crawl: dict[str, Any]) -> None:
