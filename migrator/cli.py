@@ -584,8 +584,10 @@ def _status_types_and_withdrawals(out: Any, info: dict[str, Any]) -> None:
 def extract_pages(pages: tuple[str, ...], url: str | None, timezone: str | None, mapping: str | None) -> None:
     """Extract saved pages (HTML, or gzipped HTML) without crawling: one JSON record per line.
 
-    Each line has a `file` key, the record keys of the export and the page's `kind`; a page that is
-    no article still prints, with its main text (if any) in `body_text`.
+    Each line has a `file` key, the record keys of the export, the page's `kind` and `warnings` (what the
+    input limits cut); a page that is no article still prints, with its main text (if any) in `body_text`.
+    A file that cannot be read (broken gzip, too large) prints with `kind` "error" and an `error` key;
+    the others are extracted, and the exit code is 1.
 
     Example: migrator extract page.html.gz --url http://old.example.ru/node/8 --timezone Europe/Moscow
     """
@@ -593,8 +595,12 @@ def extract_pages(pages: tuple[str, ...], url: str | None, timezone: str | None,
     from migrator.offline import extract_files
 
     config = load_config(mapping, timezone=timezone)
+    failed = 0
     for record in extract_files((Path(p) for p in pages), config, url):
+        failed += "error" in record
         click.echo(json.dumps(record, ensure_ascii=False))
+    if failed:
+        raise click.ClickException(f"{failed} of {len(pages)} files could not be read (see their 'error' key)")
 
 
 

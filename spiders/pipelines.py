@@ -210,6 +210,9 @@ class StorePipeline:
             return self._error(item.url, "extract-error", f"{type(exc).__name__}: {exc}")
         for rule, count in result.removed.items():
             self.stats.inc_value(f"migrator/removed/{rule}", count)
+        for warning in result.warnings:  # the input limits cut the page: what is left is kept, the cut recorded
+            reason, _, detail = warning.partition(": ")
+            self._error(item.url, reason, detail)
         raw.kind, raw.source_id = result.kind, result.source_id
         self.store.save_page(raw, self.run_id)
         if result.kind != "article" or result.article is None:

@@ -21,6 +21,7 @@ from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
 from migrator.encoding import decode_html
+from migrator.limits import bound_markup, flatten_nesting, hit_depth_limit, looks_binary
 from migrator.mapping import Config, load_config
 from migrator.store import Store, utcnow
 from migrator.urls import normalize
@@ -54,7 +55,10 @@ _FAILURE_REASONS = (
     ("ConnectionLost", "connection-lost"), ("ResponseNeverReceived", "connection-lost"),
     ("DataLoss", "connection-lost"), ("DownloadFailed", "download-failed"),
     ("OffsiteRedirect", "offsite-redirect"),
+    ("Cancelled", "too-large"),  # Scrapy cancels a download itself only when its body passes DOWNLOAD_MAXSIZE
 )
+#: What Scrapy says when a body passes DOWNLOAD_MAXSIZE: by its Content-Length, or while it is decompressed.
+_SIZE_CAPS = ("larger than download max size", "exceeded DOWNLOAD_MAXSIZE")
 
 
 def failure_reason(failure: Failure) -> str:
@@ -66,6 +70,8 @@ def failure_reason(failure: Failure) -> str:
     name = type(failure.value).__name__
     if name == "IgnoreRequest" and "robots.txt" in str(failure.value):
         return "robots"
+    if any(cap in str(failure.value) for cap in _SIZE_CAPS):
+        return "too-large"
     return next((reason for key, reason in _FAILURE_REASONS if key in name), name)
 
 
@@ -209,6 +215,10 @@ class SiteSpider(Spider):
             self.crawler.stats.inc_value("migrator/skipped/not-html")
             yield VisitItem(visit)
             return
+        if looks_binary(response.body):  # an image or archive served as text/html
+            self.crawler.stats.inc_value("migrator/skipped/binary")
+            yield VisitItem(visit)
+            return
         decoded = decode_html(response.body, content_type)
         requests, aliases = self._follow_links(response.url, decoded.text)
         yield from aliases
@@ -249,6 +259,9 @@ class SiteSpider(Spider):
         """Requests for the links of one page that the frontier admits, and the alias URLs it denied."""
         try:
             doc = lxml.html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
+            if hit_depth_limit(_PARSER):  # libxml2 dropped what follows depth 256, links included
+                flat = flatten_nesting(bound_markup(text)[0])[0]
+                doc = lxml.html.document_fromstring(flat.encode("utf-8"), parser=_PARSER)
         except (lxml.etree.ParserError, ValueError):
             return [], []
         base = url

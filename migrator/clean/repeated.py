@@ -14,6 +14,8 @@ from typing import Iterable, Mapping
 import lxml.html
 from lxml import etree
 
+from migrator.encoding import xml_safe
+
 BLOCK_TAGS = ("p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "td", "dd", "dt", "pre", "div")
 _BLOCK_XPATH = etree.XPath("|".join(f"descendant-or-self::{t}" for t in BLOCK_TAGS))
 _SPACE = re.compile(r"\s+")
@@ -36,7 +38,8 @@ def norm(text: str) -> str:
 
 
 def _fragment(html: str) -> lxml.html.HtmlElement:
-    return lxml.html.fragment_fromstring(html or "<div></div>", create_parent="div")
+    """A body's tree; bodies stored by older runs may hold characters lxml refuses, so they are made safe."""
+    return lxml.html.fragment_fromstring(xml_safe(html) or "<div></div>", create_parent="div")
 
 
 def _leaf_blocks(root: lxml.html.HtmlElement) -> Iterable[lxml.html.HtmlElement]:
