@@ -45,9 +45,11 @@ def test_crawl_ends_without_traceback(crawl: dict[str, Any]) -> None:
 
 
 def test_every_good_article_is_recorded_exactly(crawl: dict[str, Any]) -> None:
-    # The site's own records only: refusing the off-host redirect (/offhost -> 127.0.0.2) belongs to the
-    # offsite fix of issue 12, which asserts it; until it is merged the other host's page is stored too.
-    records = {r["url"].removeprefix(crawl["site"]): r for r in crawl["records"] if r["url"].startswith(crawl["site"])}
+    # Nothing but the site's own articles: the off-host redirect (/offhost -> 127.0.0.2) is refused, and the
+    # other host is never contacted at all (not even its robots.txt).
+    assert crawl["other_requests"] == []
+    assert all(r["url"].startswith(crawl["site"]) for r in crawl["records"])
+    records = {r["url"].removeprefix(crawl["site"]): r for r in crawl["records"]}
     assert set(records) == set(ARTICLES)
     for path, (title, sentence) in ARTICLES.items():
         record, n = records[path], int(path.strip("/").rsplit("/", 1)[1])
