@@ -15,8 +15,8 @@ else:
 ROOT = Path(__file__).resolve().parents[1]
 #: Declared without an import statement: loaded by name from Scrapy settings (spiders/distributed.py).
 BY_NAME = {"scrapy-redis"}
-#: Imported only by modules an extra serves (the blog test site: the `demo` extra).
-EXTRA_ONLY = {"migrator/demo/blog.py"}
+#: Imported only by modules an extra serves (the blog and uCoz test sites: the `demo` extra).
+EXTRA_ONLY = {"migrator/demo/blog.py", "migrator/demo/ucoz.py"}
 
 
 def _name(requirement: str) -> str:
