@@ -146,7 +146,7 @@ BOTH, LAST_MODIFIED = "etag+last-modified", "last-modified"
 LEARN_AFTER = 3
 #: Revisits of a host with no evidence yet that go ahead while the others wait for their answers (and for
 #: at most PROBE_WAIT seconds).
-PROBES, PROBE_WAIT = LEARN_AFTER, 10.0
+PROBES, PROBE_WAIT = LEARN_AFTER, 30.0
 #: In If-Modified-Since mode, one article in AUDIT_EVERY (by URL and run) is fetched in full anyway: a
 #: Last-Modified that stopped following edits shows there, and the host falls back.
 AUDIT_EVERY = 50
@@ -244,6 +244,8 @@ class ConditionalRequestsMiddleware:
         self.probes: dict[str, list[int]] = {}
         self.held: dict[str, list[Deferred[None]]] = {}
         self.probed: set[str] = set()
+        #: Hosts with evidence from earlier runs: asked as their choice says from the first request.
+        self.known_hosts = {host for host, site in self.sites.items() if site.evidence}
         #: Requests sent on with both validators and not answered yet, by host: the downloader queues them
         #: after this middleware, so when the host's choice changes, those still queued go without If-None-Match.
         self.waiting: dict[str, dict[str, Request]] = {}
@@ -271,7 +273,7 @@ class ConditionalRequestsMiddleware:
     async def _probed(self, host: str) -> None:
         """A host with no evidence yet: the first PROBES revisits go ahead, the rest wait (at most PROBE_WAIT
         seconds) until those are answered, so the choice they teach applies to nearly all of them."""
-        if self.sites.get(host, SiteValidators()).evidence or host in self.probed:
+        if host in self.probed or host in self.known_hosts:
             return
         sent = self.probes.setdefault(host, [0, 0])
         if sent[0] < PROBES:
@@ -285,12 +287,20 @@ class ConditionalRequestsMiddleware:
             reactor.callLater(PROBE_WAIT, self._release, host)  # answers that never come hold nothing for long
         await maybe_deferred_to_future(waiter)
 
-    def _probe_answered(self, host: str) -> None:
+    def _probe_answered(self, host: str, telling: bool) -> None:
+        """A revisit of a probing host came back; one that says nothing of the validators (a 5xx, a timeout)
+        hands its turn to a held request, so the probes that count are PROBES answers of 200 or 304."""
         probes = self.probes.get(host)
-        if probes is not None and host not in self.probed:
+        if probes is None or host in self.probed:
+            return
+        if telling:
             probes[1] += 1
-            if probes[1] >= min(probes[0], PROBES):
-                self._release(host)
+        elif self.held.get(host):
+            self.held[host].pop(0).callback(None)  # goes on as a probe in its place
+        else:
+            probes[0] -= 1
+        if probes[1] >= min(probes[0], PROBES):
+            self._release(host)
 
     def _release(self, host: str) -> None:
         self.probed.add(host)
@@ -321,21 +331,23 @@ class ConditionalRequestsMiddleware:
         return zlib.crc32(f"{self.run_id}:{url}".encode()) % AUDIT_EVERY == 0
 
     def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None) -> None:
-        self._settled(request)
+        self._settled(request, telling=False)
 
-    def _settled(self, request: Request) -> None:
+    def _settled(self, request: Request, telling: bool) -> None:
         if "revalidated" in request.meta:
             self.waiting.get(host_of(request.url), {}).pop(request.url, None)
-            self._probe_answered(host_of(request.url))
+            self._probe_answered(host_of(request.url), telling)
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
-        self._settled(request)
         if response.status != 304 or "revalidated" not in request.meta:
+            telling = False
             if "revalidated" in request.meta:
                 self.stats.inc_value(f"migrator/revisit/status-{response.status}")
                 if response.status == 200:
-                    self._answered(request.url, response)
+                    telling = self._answered(request.url, response)
+            self._settled(request, telling)
             return response
+        self._settled(request, telling=True)
         self.stats.inc_value("migrator/revisit/not-modified")
         if request.meta.get("since_only"):
             if self.site(request.url).choice == LAST_MODIFIED:
@@ -348,18 +360,21 @@ class ConditionalRequestsMiddleware:
             headers[b"Content-Type"] = content_type
         return response.replace(body=self.store.page_body(request.url) or b"", headers=headers)
 
-    def _answered(self, url: str, response: Response) -> None:
-        """A known article answered in full: did its ETag move while its Last-Modified stood still?"""
+    def _answered(self, url: str, response: Response) -> bool:
+        """A known article answered in full: did its ETag move while its Last-Modified stood still? True when
+        the answer tells something of the validators (its Last-Modified stood still), not an edit's 200."""
         known = self.validators.get(url)
         if known is None:  # a redirect's target, asked under the meta of the URL that moved
-            return
+            return False
         _, etag, last_modified = known
         new_etag = response.headers.get(b"ETag", b"").decode("latin-1")
         new_lm = response.headers.get(b"Last-Modified", b"").decode("latin-1")
         site = self.site(url)
-        reason = site.answered(bool(etag) and new_etag != etag, None if not last_modified else new_lm != last_modified)
+        lm_moved = None if not last_modified else new_lm != last_modified
+        reason = site.answered(bool(etag) and new_etag != etag, lm_moved)
         if reason:
             self._chose(host_of(url), site, reason)
+        return lm_moved is False
 
     def item_scraped(self, item: Any, response: Response, spider: Spider) -> None:
         """A known article's page fetched in full and stored: what its validators did against its content."""
