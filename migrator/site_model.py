@@ -63,6 +63,8 @@ def not_an_article(body_html: str, body_text: str, known: set[tuple[str, ...]] =
 RELEARN = 2
 #: Stored pages the shell is learned from (any kind: listings show the shell as well as articles do).
 SHELL_PAGES = 300
+#: ...and the fewest pages a shell is learned from at all.
+SHELL_MIN_PAGES = 10
 #: A body with fewer words than this outside the shell and outside links holds no article.
 MIN_OWN_WORDS = 15
 
@@ -70,9 +72,13 @@ _WORD = re.compile(r"\w+")
 
 
 def shell_texts(store: Store, limit: int = SHELL_PAGES) -> set[str]:
-    """Leaf block texts that stand on a large share of the site's stored pages, whatever their template."""
-    docs = (parse(page_text(page)) for page in islice(store.html_pages(), limit))
-    return template_texts([doc for doc in docs if doc is not None])
+    """Leaf block texts that stand on a large share of the site's stored pages, whatever their template.
+
+    A site of fewer than :data:`SHELL_MIN_PAGES` pages shows no shell: on three pages, two articles that
+    share their paragraphs would read as furniture and be lost.
+    """
+    docs = [doc for doc in (parse(page_text(page)) for page in islice(store.html_pages(), limit)) if doc is not None]
+    return template_texts(docs) if len(docs) >= SHELL_MIN_PAGES else set()
 
 
 def shell_only(body_html: str, shell: set[str]) -> bool:
