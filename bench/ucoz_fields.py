@@ -45,7 +45,8 @@ def measure(seed: int) -> dict[str, Any]:
         crawl = migrator("crawl", server.url + "/", "--db", db, "--timezone", TIMEZONE)
         out = migrator("export", "--db", db, "--format", "jsonl")
         records = {r["url"]: r for r in map(json.loads, out.stdout.splitlines())}
-        truth = site.truth(server.url)
+        base = server.url
+        truth = site.truth(base)
     entries = [t for t in truth if t["type"] != "forum"]
     result: dict[str, Any] = {
         "seed": seed, "variant": site.variant, "exit": crawl.returncode, "traceback": "Traceback" in crawl.stderr,
@@ -56,7 +57,7 @@ def measure(seed: int) -> dict[str, Any]:
     }
     for key in FIELDS:
         result[key] = sum(1 for t in entries if (records.get(t["url"]) or {}).get(key) == t[key]) / len(entries)
-    theirs = [trafilatura_fields(site, t["url"][len(server.url):]) for t in entries]
+    theirs = [trafilatura_fields(site, t["url"][len(base):]) for t in entries]
     for key in ("title", "published_at", "author"):
         result[f"trafilatura_{key}"] = sum(1 for t, m in zip(entries, theirs) if m[key] == t[key]) / len(entries)
     return result
