@@ -25,7 +25,7 @@ from migrator.extract.common import parse
 from migrator.extract.region import MIN_PAGES, Regions, learn_templates
 from migrator.limits import read_page_file
 from migrator.record import EXPORT_KEYS, Article, content_hash
-from migrator.urls import derived_source_id, node_id
+from migrator.urls import derived_source_id, node_id, type_at
 
 if TYPE_CHECKING:
     from migrator.mapping import Config
@@ -229,6 +229,7 @@ def _reextract(row: dict[str, Any], page: dict[str, Any], config: Config, rulebo
     removed.update(result.removed)
     article = result.article
     article.source_id, article.url, article.fetched_at = row["source_id"], row["url"], row["fetched_at"]
+    article.type = type_at(article.type, page["url"], row["url"])
     article.body_html, by_rule = rulebook.apply(article.body_html, texts)
     if by_rule:
         article.body_text = html_to_text(article.body_html)

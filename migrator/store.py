@@ -19,7 +19,7 @@ import sqlite_utils
 
 from migrator.errors import StoreError
 from migrator.record import EXPORT_KEYS, Article, content_hash
-from migrator.urls import section_of, url_rank
+from migrator.urls import type_at, url_rank
 
 SCHEMA_VERSION = 1
 #: zlib level of stored raw pages: level 1 is ~4x faster than 6 and ~15% larger on HTML.
@@ -446,10 +446,6 @@ class Store:
         if existing:
             urls.add(existing["url"])
         canonical = min(urls, key=lambda u: url_rank(u, rules))
-        if article.type == section_of(article.url) != section_of(canonical):
-            # a type read off the fetched URL's section follows the canonical URL (``/node/N`` says no section),
-            # so the order in which a page's URLs were fetched never changes it
-            article.type = section_of(canonical)
         record = article.to_record()
         digest = record["content_hash"]
         row = {
@@ -460,7 +456,7 @@ class Store:
             "attachments": _dumps(article.attachments), "body_html": article.body_html, "body_text": article.body_text,
             "comments": _dumps(record["comments"]), "comment_count": len(article.comments),
             "content_hash": digest, "fetched_at": article.fetched_at, "profile": article.profile,
-            "type": article.type, "state": "live", "last_run": run_id, "gone_at": None, "gone_reason": None,
+            "type": type_at(article.type, article.url, canonical), "state": "live", "last_run": run_id, "gone_at": None, "gone_reason": None,
         }
         if existing is None:
             outcome = "new"

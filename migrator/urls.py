@@ -159,3 +159,13 @@ def section_of(url: str) -> str:
     """
     first = urlsplit(url).path.strip("/").split("/", 1)[0].lower()
     return first if _SECTION.fullmatch(first) else "page"
+
+
+def type_at(kind: str, fetched: str, canonical: str) -> str:
+    """A record's content type: the platform's, or, when it was read off the URL the page came from, the
+    section of the canonical URL (``/node/8`` fetched first, then its alias ``/news/...``: ``news``, every run).
+
+    >>> type_at("node", "http://a.test/node/8", "http://a.test/news/x"), type_at("story", "http://a.test/node/8", "http://a.test/news/x")
+    ('news', 'story')
+    """
+    return section_of(canonical) if kind == section_of(fetched) else kind
