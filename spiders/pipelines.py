@@ -20,7 +20,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
-from migrator import interrupt
+from migrator import identity, interrupt
 from migrator.clean.repeated import learn, listings_of_excerpts, residue, shingles
 from migrator.clean.text import html_to_text
 from migrator.extract import PageResult
@@ -371,6 +371,8 @@ class StorePipeline:
                 if article.profile != "drupal6" and not_an_article(  # issue 9: a full Drupal node is kept
                         article.body_html, article.body_text, self.repeated_shingles):
                     return self._skip("listing")
+        if how := identity.settle(self.store, article, self.run_id, self.alias_rules):  # /node/N beside its alias
+            self.stats.inc_value(f"migrator/identity/{how}")
         outcome = self.store.save_article(article, self.run_id, self.alias_rules)
         self.stats.inc_value(f"migrator/articles/{outcome}")
         if outcome != "merged":
