@@ -61,8 +61,8 @@ def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         sync = migrator("sync", server.url + "/", "--db", str(db), "--timezone", "Europe/Moscow",
                         "--report", str(report))
         assert sync.returncode == 0, sync.stderr[-3000:]
-        truth = absolute_truth(site, server.url)
-    return {"site": site, "base": server.url, "records": records, "truth": truth, "after_sync": _export(db),
+        base, truth = server.url, absolute_truth(site, server.url)
+    return {"site": site, "base": base, "records": records, "truth": truth, "after_sync": _export(db),
             "report": json.loads(report.read_text())}
 
 
