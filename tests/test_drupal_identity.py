@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from migrator import identity
+from migrator.demo.layout import THEMES
 from migrator.demo.run import absolute_truth
 from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
@@ -111,6 +112,23 @@ def test_sync_of_the_unchanged_site_finds_nothing_new_or_gone(crawled: dict[str,
     before = {r["url"]: (r["source_id"], r["aliases"]) for r in crawled["records"]}
     after = {r["url"]: (r["source_id"], r["aliases"]) for r in crawled["after_sync"]}
     assert after == before
+
+
+@pytest.mark.parametrize("theme", sorted(THEMES))
+def test_closed_comments_are_shown_without_reply_links(theme: str) -> None:
+    """Drupal's read-only comments: the node and its comments print no "login to post comments" link."""
+    for comments in ("open", "closed"):
+        site = DemoSite(SiteSpec(seed=3, articles=30, theme=theme, archive_items=2, markup=(("comments", comments),)))
+        node = next(t for t in site.truth() if t.get("kind") == "node" and t["comments"])
+        status, _, body = site.respond("GET", node["url"], {"Host": "demo.test"})
+        page = body.decode("utf-8")
+        assert status == 200 and all(c["body_text"].split("\n")[0] in page for c in node["comments"])
+        assert ("comment%2Freply" in page) == (comments == "open"), (theme, comments)
+
+
+def test_an_unknown_markup_choice_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="unknown markup choices \\['comment_mode'\\]"):
+        DemoSite(SiteSpec(markup=(("comment_mode", "closed"),)))
 
 
 # -- the merge itself, on a real SQLite file ----------------------------------------------------------
