@@ -33,7 +33,8 @@ _OWNED = ("comments", "aliases", "changes", "versions", "pages")
 
 def settle(store: Store, article: Article, run_id: int, alias_rules: Iterable[re.Pattern[str]]) -> str | None:
     """Give ``article`` (about to be saved by ``run_id``) the id of the record it is; returns how it was
-    found ("known": the record at its URL, "twin": a page of the same node this run), or None."""
+    found ("redirect": a URL it was requested at names the node, "known": the record at its URL, "twin":
+    a page of the same node this run, now one record), or None when it stands as it came."""
     rules = tuple(alias_rules)
     how = _settle(store, article, run_id, rules) if rules else None
     if how is not None:  # the raw pages it was read from belong to it: revisits ask them conditionally
@@ -44,6 +45,7 @@ def settle(store: Store, article: Article, run_id: int, alias_rules: Iterable[re
 
 
 def _settle(store: Store, article: Article, run_id: int, rules: tuple[re.Pattern[str], ...]) -> str | None:
+    """A node-named page takes over the record its id-less alias page made; an id-less page finds its node."""
     how = None
     if node_id(article.url, rules) != article.source_id:  # not fetched at its /node/N URL
         if article.source_id != derived_source_id(article.url):
