@@ -78,6 +78,14 @@ def diff_exit_codes(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _not_locked(db: str) -> None:
+    """Exit 3 at once when another run holds the database, before Scrapy is even imported (cron overlaps);
+    the run itself takes the lock for good in ``run_crawl``."""
+    from migrator.lock import RunLock
+
+    RunLock(db).acquire().release()
+
+
 def _db_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """--db of a command that may create the file: its directory must exist."""
     if value is not None and not Path(value).resolve().parent.is_dir():
@@ -207,6 +215,7 @@ def crawl(target: str, db: str, timezone: str | None, mapping: str | None, max_p
 
     Example: migrator crawl http://old.example.ru/ --db site.db --timezone Europe/Moscow
     """
+    _not_locked(db)
     from migrator.crawl import run_crawl
 
     config = load(target, mapping, timezone, max_pages)
@@ -254,9 +263,10 @@ def _platform(new_url: str | None, mapping: str | None) -> Any:
               help="Point links to old articles at their new URLs (default: on when --new is given).")
 @click.option("--list-style", type=click.Choice(["json", "pipe"]), default="json", show_default=True,
               help="CSV: lists as JSON arrays or |-joined (comments are always JSON).")
+@click.option("--type", "types", multiple=True, help="Only records of this content type (repeatable), e.g. news.")
 @explain_errors
 def export(db: str, fmt: str, output: str, new_url: str | None, mapping: str | None,
-           rewrite_links: bool | None, list_style: str) -> None:
+           rewrite_links: bool | None, list_style: str, types: tuple[str, ...]) -> None:
     """Export the articles for the new platform: JSON Lines, CSV, Markdown files or WordPress WXR.
 
     Example: migrator export --db site.db --format wxr --new https://new.example.ru -o site.xml
@@ -269,11 +279,12 @@ def export(db: str, fmt: str, output: str, new_url: str | None, mapping: str | N
     rewrite = bool(new_url) if rewrite_links is None else rewrite_links
     if fmt == "markdown":
         target = "articles" if output == "-" else output
-        count = export_store(store, fmt, target, platform=platform, rewrite_links=rewrite)
+        count = export_store(store, fmt, target, platform=platform, rewrite_links=rewrite, types=types)
     else:
         target = output
         with click.open_file(output, "w", encoding="utf-8") as out:
-            count = export_store(store, fmt, out, platform=platform, rewrite_links=rewrite, list_style=list_style)
+            count = export_store(store, fmt, out, platform=platform, rewrite_links=rewrite, list_style=list_style,
+                                 types=types)
     err.print(f"exported {count} articles" + ("" if target == "-" else f" to {target}"))
 
 
@@ -406,6 +417,8 @@ def write_diff_report(report: dict[str, Any], json_path: str | None, html_path: 
     for name, count in report["summary"].items():
         table.add_row(name, str(count))
     err.print(table)
+    if "old_urls" in report:
+        err.print(f"old URLs {report['old_urls']['when']}: {report['old_urls']['why']}", soft_wrap=True)
     if html_path:
         err.print(f"HTML report: {Path(html_path).resolve()}", soft_wrap=True)
 
@@ -477,6 +490,7 @@ def sync(target: str, db: str, report: str | None, timezone: str | None, mapping
 
     Example: migrator sync http://old.example.ru/ --db site.db --report changes.json
     """
+    _not_locked(db)
     from migrator.crawl import run_crawl
 
     config = load(target, mapping, timezone, max_pages)
@@ -530,12 +544,36 @@ def status(db: str, limit: int) -> None:
                      str(changes.get("new", 0)), str(changes.get("updated", 0)), str(changes.get("gone", 0)),
                      str(run["errors"] or 0))
     out.print(runs)
+    if info["validators"]:  # learned by syncs (spiders.revisit): which validators each site is asked with
+        chosen = Table(title="validators a sync sends, by site")
+        for name in ("site", "validators", "run", "why"):
+            chosen.add_column(name, justify="right" if name == "run" else "left")
+        for row in info["validators"]:
+            chosen.add_row(row["host"], row["choice"], str(row["run_id"] or ""), row["reason"] or "")
+        out.print(chosen)
     errors = Table(title="errors of the last run, by reason")
     for name in ("reason", "count", "urls"):
         errors.add_column(name, justify="left" if name == "reason" else "right")
     for reason, count, urls in info["errors"]:
         errors.add_row(reason, str(count), str(urls))
     out.print(errors)
+    _status_types_and_withdrawals(out, info)
+
+
+def _status_types_and_withdrawals(out: Any, info: dict[str, Any]) -> None:
+    """Live records per content type with a sample URL; the latest withdrawals by reason, every URL listed."""
+    types = Table(title="live records by type")
+    for name in ("type", "count", "sample url"):
+        types.add_column(name, justify="right" if name == "count" else "left")
+    for kind, count, url in info["types"]:
+        types.add_row(kind, str(count), url)
+    out.print(types)
+    withdrawn = Table(title="withdrawn by the last run that withdrew any (undo: \\[clean] keep)")
+    for name in ("reason", "count", "urls"):
+        withdrawn.add_column(name, justify="right" if name == "count" else "left")
+    for reason, urls in info["withdrawn"].items():
+        withdrawn.add_row(reason, str(len(urls)), "\n".join(urls))
+    out.print(withdrawn)
 
 
 # -- offline extraction, rulebook, re-cleaning (issue 3) --------------------------------------------
@@ -550,8 +588,10 @@ def status(db: str, limit: int) -> None:
 def extract_pages(pages: tuple[str, ...], url: str | None, timezone: str | None, mapping: str | None) -> None:
     """Extract saved pages (HTML, or gzipped HTML) without crawling: one JSON record per line.
 
-    Each line has a `file` key, the record keys of the export and the page's `kind`; a page that is
-    no article still prints, with its main text (if any) in `body_text`.
+    Each line has a `file` key, the record keys of the export, the page's `kind` and `warnings` (what the
+    input limits cut); a page that is no article still prints, with its main text (if any) in `body_text`.
+    A file that cannot be read (broken gzip, too large) prints with `kind` "error" and an `error` key;
+    the others are extracted, and the exit code is 1.
 
     Example: migrator extract page.html.gz --url http://old.example.ru/node/8 --timezone Europe/Moscow
     """
@@ -559,8 +599,12 @@ def extract_pages(pages: tuple[str, ...], url: str | None, timezone: str | None,
     from migrator.offline import extract_files
 
     config = load_config(mapping, timezone=timezone)
+    failed = 0
     for record in extract_files((Path(p) for p in pages), config, url):
+        failed += "error" in record
         click.echo(json.dumps(record, ensure_ascii=False))
+    if failed:
+        raise click.ClickException(f"{failed} of {len(pages)} files could not be read (see their 'error' key)")
 
 
 

@@ -4,6 +4,12 @@ The new site is crawled first (:mod:`migrator.newcrawl`: sitemaps, home page, li
 is paired with its counterpart among the new pages: where its old URLs land (redirects followed), its
 new URL by the mapping (:mod:`migrator.newplatform`), and, when neither holds it, the crawled page that
 shares most of its text (an inverted index of word shingles names the candidates, shingle F1 decides).
+Where the old URLs are asked depends on when the diff runs (:func:`locate_old_urls`): before cut-over the old
+host still serves the old pages, so their paths are checked on the new site (as it will answer them once DNS
+moves); after cut-over they are checked where they are. ``old_base`` overrides, and the report says which it
+did and why. The new site's crawl and every page read stay on the new site's host: its leftover links to the
+old site are normal and not followed.
+
 The report has three lists of objects, each with ``old_url``:
 
 - ``missing``: no new page carries the article;
@@ -20,11 +26,12 @@ from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 from migrator.evaluate import page_counts
-from migrator.newcrawl import Page, crawl, fetch, land, norm
+from migrator.newcrawl import Client, Page, crawl, fetch, host, land, norm, on_hosts
 from migrator.newplatform import NewPlatform
 
 if TYPE_CHECKING:
@@ -51,11 +58,53 @@ class Report:
     broken_redirects: list[dict[str, Any]] = field(default_factory=list)
     checked: int = 0
     crawled: int = 0
+    old_urls: OldUrls | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"missing": self.missing, "changed": self.changed, "broken_redirects": self.broken_redirects,
-                "summary": {"articles": self.checked, "new_pages": self.crawled, "missing": len(self.missing),
-                            "changed": len(self.changed), "broken_redirects": len(self.broken_redirects)}}
+        report = {"missing": self.missing, "changed": self.changed, "broken_redirects": self.broken_redirects,
+                  "summary": {"articles": self.checked, "new_pages": self.crawled, "missing": len(self.missing),
+                              "changed": len(self.changed), "broken_redirects": len(self.broken_redirects)}}
+        if self.old_urls is not None:
+            report["summary"]["old_urls"] = self.old_urls.when
+            report["old_urls"] = {"checked_on": self.old_urls.base or "where they were crawled",
+                                  "when": self.old_urls.when, "why": self.old_urls.why}
+        return report
+
+
+#: Old URLs asked to tell before cut-over (the old host still serves them) from after (it redirects).
+SAMPLE = 5
+
+
+@dataclass(frozen=True)
+class OldUrls:
+    """Where a diff asks the old URLs: ``base`` (scheme and host) to move their paths to, or None for where
+    they were crawled; ``when`` is "before cut-over", "after cut-over", "old site gone" or "given"."""
+
+    base: str | None
+    when: str
+    why: str
+
+
+def locate_old_urls(sample: list[str], new_base: str, client: Client | None = None) -> OldUrls:
+    """Before cut-over the old host still serves the old pages: their paths are checked on the new site; after
+    it (DNS moved, the old host answers with the new platform's redirects) they are checked where they are."""
+    new_hosts = {host(new_base)}
+    parts = urlsplit(new_base)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    if not sample or {host(u) for u in sample} <= new_hosts:
+        return OldUrls(None, "after cut-over", "the old URLs are on the new site's host")
+    landings = [land(u, new_hosts | {host(u)}, client) for u in sample]
+    moved = sum(host(url) in new_hosts for url, _ in landings)
+    served = sum(bool(hops) and hops[-1] == 200 and host(url) not in new_hosts for url, hops in landings)
+    if moved > served:
+        return OldUrls(None, "after cut-over", f"{moved} of {len(sample)} old URLs tried redirect to the new site: "
+                                               "the old URLs are checked where they were crawled")
+    if served:
+        return OldUrls(origin, "before cut-over", f"{served} of {len(sample)} old URLs tried still serve pages on "
+                                                  f"the old host: their paths are checked on {origin}")
+    statuses = sorted({hops[-1] if hops else 0 for _, hops in landings})
+    return OldUrls(origin, "old site gone", f"the old host served none of {len(sample)} old URLs tried "
+                                                   f"(statuses {statuses}): their paths are checked on {origin}")
 
 
 def similarity(old: str, new: str) -> float:
@@ -143,8 +192,11 @@ def _keys(title: str, text: str) -> set[str]:
 class CrawledSite:
     """The crawled new site: its pages by URL, and an inverted index to find an article's page by its text."""
 
-    def __init__(self, pages: dict[str, Page]) -> None:
+    def __init__(self, pages: dict[str, Page], hosts: Iterable[str] | None = None, client: Client | None = None) -> None:
         self.pages = pages
+        #: the new site's hosts: a page elsewhere (the old site's) is never read as one of its pages
+        self.hosts = set(hosts) if hosts is not None else {host(u) for u in (p.url for p in pages.values())}
+        self.client = client
         self._indexed = [p for p in pages.values() if p.status == 200 and p.flat_text]
         self._postings: dict[str, list[int]] = defaultdict(list)
         for n, page in enumerate(self._indexed):
@@ -163,10 +215,12 @@ class CrawledSite:
         return replace(page, tags=tags, published=published)
 
     def page(self, url: str) -> Page:
-        """A crawled page, or fetched now when the crawl did not reach it."""
+        """A crawled page, or fetched now when the crawl did not reach it; status 0 off the new site."""
+        if not on_hosts(url, self.hosts):
+            return Page(url, 0)
         key = norm(url)
         if key not in self.pages:
-            self.pages[key] = fetch(url)[0]
+            self.pages[key] = fetch(url, self.client)[0]
         return self.pages[key]
 
     def similar(self, record: dict[str, Any], count: int = 3) -> list[Page]:
@@ -205,7 +259,10 @@ def check_article(record: dict[str, Any], platform: NewPlatform, site: CrawledSi
                   threshold: float) -> Outcome:
     """Pair one article with its new page, compare them, and check where each of its old URLs lands."""
     expected = platform.url_for(record)
-    landings = {u: land(rebase(u, old_base)) for u in [record["url"], *record["aliases"]]}
+    landings = {}
+    for url in [record["url"], *record["aliases"]]:
+        asked = rebase(url, old_base)
+        landings[url] = land(asked, site.hosts | {host(asked)}, site.client)  # never to a third host
     page = find_counterpart(record, [url for url, hops in landings.values() if hops[-1] == 200] + [expected], site)
     if page is None:
         # with no counterpart there is no right target: its redirects are not a second fault
@@ -218,11 +275,20 @@ def check_article(record: dict[str, Any], platform: NewPlatform, site: CrawledSi
 
 def diff(records: Iterable[dict[str, Any]], platform: NewPlatform, *, old_base: str | None = None,
          threshold: float = 0.9, concurrency: int = 8, max_pages: int = 100_000) -> Report:
-    """Crawl the new site, then compare every record with its counterpart; requests run concurrently."""
-    site = CrawledSite(crawl(platform.base_url, max_pages=max_pages, concurrency=concurrency))
-    report = Report(crawled=len(site.pages))
+    """Crawl the new site, find out where the old URLs answer (``old_base`` says it outright), then compare
+    every record with its counterpart; requests run concurrently through one pooled client."""
+    client = Client(concurrency)
+    hosts = {host(platform.base_url)}
+    site = CrawledSite(crawl(platform.base_url, max_pages=max_pages, concurrency=concurrency, hosts=hosts,
+                             client=client), hosts, client)
+    records = iter(records)
+    head = list(islice(records, SAMPLE))
+    where = (OldUrls(old_base, "given", f"--old-base: the old URLs' paths are checked on {old_base}") if old_base
+             else locate_old_urls([r["url"] for r in head], platform.base_url, client))
+    log.info("diff: old URLs %s: %s", where.when, where.why)
+    report = Report(crawled=len(site.pages), old_urls=where)
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        for outcome in _ordered(pool, records, platform, site, old_base, threshold, concurrency):
+        for outcome in _ordered(pool, chain(head, records), platform, site, where.base, threshold, concurrency):
             report.checked += 1
             if outcome.missing:
                 report.missing.append(outcome.missing)
@@ -280,4 +346,5 @@ def diff_runs(store: Store, run_id: int, *, threshold: float = 0.9) -> Report:
     return report
 
 
-__all__ = ["Page", "Report", "body_problems", "compare", "diff", "diff_runs", "diff_store", "rebase", "similarity"]
+__all__ = ["OldUrls", "Page", "Report", "body_problems", "compare", "diff", "diff_runs", "diff_store", "locate_old_urls",
+           "rebase", "similarity"]

@@ -34,3 +34,7 @@ class LockedError(MigratorError):
     """Another crawl or sync holds the database's lock."""
 
     exit_code = 3
+
+
+class PageError(MigratorError):
+    """One page cannot be read or parsed: a broken file, a broken gzip stream, a page over the size cap."""

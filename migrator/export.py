@@ -300,12 +300,13 @@ def wxr_terms(store: Store, platform: NewPlatform | None) -> tuple[list[str], li
 # -- one call per format --------------------------------------------------------------------------
 
 def export_store(store: Store, fmt: str, output: TextIO | str | Path, *, platform: NewPlatform | None = None,
-                 rewrite_links: bool = False, list_style: str = "json") -> int:
-    """Export every live article of ``store``; ``output`` is a text stream, or a directory for markdown."""
+                 rewrite_links: bool = False, list_style: str = "json", types: tuple[str, ...] = ()) -> int:
+    """Export every live article of ``store`` (of the content ``types`` only, when given); ``output`` is a
+    text stream, or a directory for markdown."""
     from migrator.links import LinkRewriter
 
     rewriter = LinkRewriter(store, platform) if rewrite_links and platform is not None else None
-    records = prepare(store.records(), platform, rewriter)
+    records = prepare(store.records(types=types), platform, rewriter)
     rename = platform.rename if platform is not None else {}
     if fmt == "markdown":
         return write_markdown(records, output)  # type: ignore[arg-type]

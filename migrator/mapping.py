@@ -73,6 +73,11 @@ class Config:
     learn: bool = True
     #: The rulebook file (see :mod:`migrator.rulebook`); None: ``<mapping>.rules.toml`` or ``<db>.rules.toml``.
     rules: str | None = None
+    #: URL regexes (over ``/path?query``) of pages no crawl-end heuristic may withdraw: undoes a withdrawal.
+    keep: tuple[str, ...] = ()
+    #: Content types to load (empty: all) and types never to load (``news``, ``forum``, ``load``, ``story``...).
+    types: tuple[str, ...] = ()
+    exclude_types: tuple[str, ...] = ()
     #: Selectors the site mapping itself sets: the generic extractor honours only these, as the
     #: profile's selectors describe the profile's markup.
     site_selectors: Mapping[str, str] = field(default_factory=dict)
@@ -87,6 +92,24 @@ class Config:
         object.__setattr__(self, "site_selectors", MappingProxyType(dict(self.site_selectors)))
 
     __hash__ = object.__hash__  # identity: compiled rules are cached per Config object
+
+    def wants_type(self, kind: str) -> bool:
+        """Whether records of this content type are loaded (``[crawl] types`` / ``exclude_types``).
+
+        >>> Config(exclude_types=("forum",)).wants_type("forum"), Config(types=("news",)).wants_type("load")
+        (False, False)
+        """
+        return kind not in self.exclude_types and (not self.types or kind in self.types)
+
+    def keeps(self, url: str) -> bool:
+        """Whether ``[clean] keep`` protects this URL from every crawl-end withdrawal.
+
+        >>> Config(keep=("^/news/",)).keeps("http://a.test/news/x/2010-11-04-1")
+        True
+        """
+        path = urlsplit(url)
+        target = (path.path or "/") + (f"?{path.query}" if path.query else "")
+        return any(re.search(pattern, target) for pattern in self.keep)
 
     def with_overrides(self, **flags: Any) -> Config:
         """The command-line layer: a copy with the given non-None fields replaced (and validated).
@@ -148,11 +171,14 @@ SCHEMA: dict[str, tuple[Callable[[Any], bool], str, str]] = {
     "clean.learn": (lambda v: isinstance(v, bool), "true or false", "learn"),
     "clean.rules": (_is_str, "a rules file path (relative to the mapping)", "rules"),
     "media.hosts": (_is_str_list, "a list of host names", "media_hosts"),
+    "clean.keep": (_is_str_list, "a list of regular expressions over /path?query", "keep"),
+    "crawl.types": (_is_str_list, "a list of content types to load, e.g. ['news', 'publ']", "types"),
+    "crawl.exclude_types": (_is_str_list, "a list of content types never to load, e.g. ['forum']", "exclude_types"),
 }
 _TABLES = {"urls", "crawl", "clean", "media"}
 #: Tables of the same file that other modules validate: the new platform's field and URL mapping.
 _OTHER_TABLES = {"new_platform"}
-_REGEX_LISTS = {"urls.deny", "urls.alias_rules", "clean.drop_patterns"}
+_REGEX_LISTS = {"urls.deny", "urls.alias_rules", "clean.drop_patterns", "clean.keep"}
 
 
 def _flatten(path: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -169,7 +169,7 @@ class Fetcher:
             location = response.get_redirect_location()
             if not location:
                 return response
-            response.drain_conn()
+            response.close()  # a redirect's body may be endless: not read, the connection not reused
             response.release_conn()
             url = urljoin(url, location)
         raise OSError(f"more than {MAX_REDIRECTS} redirects")
@@ -196,6 +196,9 @@ class Fetcher:
                     digest.update(chunk)
                     fh.write(chunk)
             os.replace(partial, target)
+        except BaseException:
+            response.close()  # its body is left unread: the connection cannot carry another request
+            raise
         finally:
             if fd >= 0:
                 os.close(fd)

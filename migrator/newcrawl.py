@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import logging
 import re
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
-from urllib.parse import urldefrag, urljoin, urlsplit
+from typing import Any, Iterable
+from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 
+import urllib3
 from lxml import etree
 from lxml import html as lxml_html
+
+from urllib3.util import Retry
 
 from migrator.encoding import decode_html
 from migrator.urls import page_key
@@ -46,25 +47,91 @@ class Page:
     links: list[str] = field(default_factory=list)
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
+#: Largest body read (Scrapy's DOWNLOAD_MAXSIZE in the crawl): a bigger page is read as unreadable.
+MAX_BYTES = 20 * 1024 * 1024
+#: Transient answers worth asking again, with backoff (a Retry-After header is honoured).
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+_SCHEMES = ("http", "https")
 
 
-_OPENER = urllib.request.build_opener(_NoRedirect)
+class Client:
+    """The diff's HTTP client: pooled keep-alive connections (urllib3), retries with backoff, at most
+    ``concurrency`` connections per host, a size cap on every read; redirects are never followed here,
+    and only http(s) URLs are asked at all."""
+
+    def __init__(self, concurrency: int = 8, timeout: float = 15.0, max_bytes: int = MAX_BYTES,
+                 retries: int = 3) -> None:
+        self.max_bytes = max_bytes
+        retry = Retry(total=retries, backoff_factor=0.2, status_forcelist=RETRY_STATUSES, redirect=False,
+                      raise_on_status=False, respect_retry_after_header=True)
+        self.pool = urllib3.PoolManager(maxsize=concurrency, block=True, retries=retry,
+                                        timeout=urllib3.Timeout(connect=min(timeout, 10.0), read=timeout),
+                                        headers={"User-Agent": USER_AGENT})
+
+    def get(self, url: str) -> tuple[int, dict[str, str], bytes]:
+        """(status, headers, body) of one GET, redirects not followed; status 0 when unreachable, not
+        http(s), or larger than the cap."""
+        if urlsplit(url).scheme not in _SCHEMES:
+            log.warning("diff: %s is not an http(s) URL: not fetched", url)
+            return 0, {}, b""
+        try:
+            response = self.pool.request("GET", url, redirect=False, preload_content=False)
+        except (urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
+            log.debug("diff: %s unreachable: %s", url, exc)
+            return 0, {}, b""
+        try:
+            body = self._read(response)
+        except urllib3.exceptions.HTTPError as exc:
+            log.debug("diff: %s: read failed: %s", url, exc)
+            return 0, {}, b""
+        if body is None:
+            log.warning("diff: %s is larger than %d bytes: not read", url, self.max_bytes)
+            return 0, dict(response.headers.items()), b""
+        return response.status, dict(response.headers.items()), body
+
+    def _read(self, response: urllib3.BaseHTTPResponse) -> bytes | None:
+        """The body, or None (connection dropped) once it passes ``max_bytes``."""
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            response.close()
+            return None
+        chunks, size = [], 0
+        for chunk in response.stream(64 * 1024):
+            size += len(chunk)
+            if size > self.max_bytes:
+                response.close()
+                return None
+            chunks.append(chunk)
+        response.release_conn()
+        return b"".join(chunks)
 
 
-def request(url: str, timeout: float = 15.0) -> tuple[int, dict[str, str], bytes]:
-    """(status, headers, body) of one GET, redirects not followed; status 0 when unreachable."""
-    req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    try:
-        with _OPENER.open(req, timeout=timeout) as response:
-            return response.status, dict(response.headers.items()), response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers.items()), b""
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        log.debug("diff: %s unreachable: %s", url, exc)
-        return 0, {}, b""
+_CLIENT: Client | None = None
+
+
+def default_client() -> Client:
+    """One shared client for callers that bring none (a pool is thread-safe)."""
+    global _CLIENT
+    if _CLIENT is None:
+        _CLIENT = Client()
+    return _CLIENT
+
+
+def host(url: str) -> str:
+    """Lower-case ``host[:port]`` of a URL, the default port dropped.
+
+    >>> host("HTTP://New.Example.ru:80/a"), host("https://new.example.ru:8443/")
+    ('new.example.ru', 'new.example.ru:8443')
+    """
+    parts = urlsplit(url)
+    netloc = parts.netloc.lower().rsplit("@", 1)[-1]
+    default = {"http": ":80", "https": ":443"}.get(parts.scheme.lower(), "")
+    return netloc.removesuffix(default) if default else netloc
+
+
+def request(url: str, client: Client | None = None) -> tuple[int, dict[str, str], bytes]:
+    """(status, headers, body) of one GET through ``client`` (the shared one by default)."""
+    return (client or default_client()).get(url)
 
 
 def _location(url: str, status: int, headers: dict[str, str]) -> str | None:
@@ -72,11 +139,15 @@ def _location(url: str, status: int, headers: dict[str, str]) -> str | None:
     return urljoin(url, location) if status in REDIRECTS and location else None
 
 
-def land(url: str) -> tuple[str, list[int]]:
-    """Follow redirects from ``url`` without fetching the last page's body twice: (final URL, statuses)."""
-    statuses = []
+def land(url: str, hosts: Iterable[str] | None = None, client: Client | None = None) -> tuple[str, list[int]]:
+    """Follow redirects from ``url``: (final URL, statuses). A hop to a non-http(s) URL, or to a host outside
+    ``hosts`` (when given), is where it lands: named, never fetched."""
+    allowed = {h.lower() for h in hosts} if hosts is not None else None
+    statuses: list[int] = []
     for _ in range(MAX_HOPS):
-        status, headers, _ = request(url)
+        if urlsplit(url).scheme not in _SCHEMES or (allowed is not None and host(url) not in allowed):
+            return url, statuses
+        status, headers, _ = request(url, client)
         statuses.append(status)
         location = _location(url, status, headers)
         if location is None:
@@ -129,57 +200,84 @@ def read_page(url: str, status: int, body: bytes, content_type: str | None) -> P
     return page
 
 
-def fetch(url: str) -> tuple[Page, str | None]:
+def fetch(url: str, client: Client | None = None) -> tuple[Page, str | None]:
     """One page read (not followed), and where it redirects to, if it does."""
-    status, headers, body = request(url)
+    status, headers, body = request(url, client)
     content_type = headers.get("Content-Type") or headers.get("content-type")
     if status == 200 and content_type and "html" not in content_type:
         return Page(url, status), None
     return read_page(url, status, body, content_type), _location(url, status, headers)
 
 
-def sitemap_urls(base: str, limit: int = 100_000) -> list[str]:
-    """Page URLs listed in the site's sitemaps (robots.txt's ``Sitemap:`` lines, else ``/sitemap.xml``)."""
-    _, _, robots = request(base + "/robots.txt")
+def on_hosts(url: str, hosts: Iterable[str]) -> bool:
+    """An http(s) URL on one of ``hosts``: the only URLs the new site's crawl asks for.
+
+    >>> [on_hosts(url, ["new.ru"]) for url in ("http://new.ru/a", "http://old.ru/a", "file:///etc")]
+    [True, False, False]
+    """
+    return urlsplit(url).scheme in _SCHEMES and host(url) in hosts
+
+
+def sitemap_urls(base: str, limit: int = 100_000, hosts: Iterable[str] | None = None,
+                 client: Client | None = None) -> list[str]:
+    """Page URLs listed in the site's sitemaps (robots.txt's ``Sitemap:`` lines, else ``/sitemap.xml``) that
+    are http(s) URLs on ``hosts`` (default: the base URL's host); sitemaps elsewhere are not read."""
+    allowed = set(hosts) if hosts is not None else {host(base)}
+    _, _, robots = request(base + "/robots.txt", client)
     maps = re.findall(r"(?im)^\s*sitemap:\s*(\S+)", robots.decode("utf-8", "replace")) or [base + "/sitemap.xml"]
     found: list[str] = []
     seen: set[str] = set()
+    skipped = 0
     while maps and len(found) < limit:
         sitemap = maps.pop(0)
-        if sitemap in seen:
+        if sitemap in seen or not on_hosts(sitemap, allowed):
+            skipped += sitemap not in seen
+            seen.add(sitemap)
             continue
         seen.add(sitemap)
-        status, _, body = request(sitemap)
+        status, _, body = request(sitemap, client)
         if status != 200 or not body:
             continue
         try:
             root = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True, recover=True))
         except etree.XMLSyntaxError:
             continue
-        locs = [t.strip() for t in root.xpath("//*[local-name()='loc']/text()")] if root is not None else []
+        locs = [urljoin(sitemap, t.strip()) for t in root.xpath("//*[local-name()='loc']/text()")] \
+            if root is not None else []
         if root is not None and etree.QName(root).localname == "sitemapindex":
             maps.extend(locs)
         else:
-            found.extend(locs)
+            kept = [u for u in locs if on_hosts(u, allowed)]
+            skipped += len(locs) - len(kept)
+            found.extend(kept)
+    if skipped:
+        log.info("diff: %d sitemap entries of %s name other hosts or schemes: not followed", skipped, base)
     return found[:limit]
 
 
-def crawl(base: str, *, max_pages: int = 100_000, concurrency: int = 8) -> dict[str, Page]:
-    """Every page of the site reachable from its sitemaps and home page on the same host, by :func:`norm` key."""
-    host = urlsplit(base).netloc.lower()
-    wave = list(dict.fromkeys([base.rstrip("/") + "/", *sitemap_urls(base, max_pages)]))
+def crawl(base: str, *, max_pages: int = 100_000, concurrency: int = 8, hosts: Iterable[str] | None = None,
+          client: Client | None = None) -> dict[str, Page]:
+    """Every page of the site reachable from its sitemaps and home page on ``hosts`` (default: the base URL's
+    host), by :func:`norm` key. Links elsewhere (the old site's, most often) are counted, not followed."""
+    allowed = set(hosts) if hosts is not None else {host(base)}
+    client = client or Client(concurrency)
+    wave = list(dict.fromkeys([base.rstrip("/") + "/", *sitemap_urls(base, max_pages, allowed, client)]))
     seen = {norm(u) for u in wave}
     pages: dict[str, Page] = {}
+    elsewhere: set[str] = set()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         while wave and len(pages) < max_pages:
             wave = wave[: max_pages - len(pages)]
             following = []
-            for page, location in pool.map(fetch, wave):
+            for page, location in pool.map(lambda url: fetch(url, client), wave):
                 pages[norm(page.url)] = page
                 for link in ([location] if location else page.links):
-                    if urlsplit(link).netloc.lower() == host and norm(link) not in seen:
+                    if not on_hosts(link, allowed):
+                        elsewhere.add(norm(link))
+                    elif norm(link) not in seen:
                         seen.add(norm(link))
                         following.append(link)
             wave = following
-    log.info("diff: crawled %d pages of %s", len(pages), base)
+    log.info("diff: crawled %d pages of %s; %d links lead off the new site (not followed)",
+             len(pages), base, len(elsewhere))
     return pages

@@ -9,7 +9,6 @@ or write is what a crawl would have produced from the same bytes.
 from __future__ import annotations
 
 import difflib
-import gzip
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,9 +18,12 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from migrator.clean.repeated import drop_blocks, learn, listings_of_excerpts
 from migrator.clean.text import html_to_text
-from migrator.encoding import decode_html
+from migrator.encoding import Decoded, decode_html, xml_safe
+from migrator.errors import PageError
 from migrator.extract import PageResult, extract
+from migrator.extract.common import parse
 from migrator.extract.region import MIN_PAGES, Regions, learn_templates
+from migrator.limits import read_page_file
 from migrator.record import EXPORT_KEYS, Article, content_hash
 from migrator.urls import derived_source_id, node_id
 
@@ -30,13 +32,14 @@ if TYPE_CHECKING:
     from migrator.rulebook import Rulebook
     from migrator.store import Store
 
-_GZIP_MAGIC = b"\x1f\x8b"
 
+def read_page(path: Path) -> Decoded:
+    """A saved page's text, gunzipped when the file is gzip (whatever its name), within the size cap.
 
-def read_page(path: Path) -> bytes:
-    """A saved page's bytes, gunzipped when the file is gzip (whatever its name)."""
-    data = path.read_bytes()
-    return gzip.decompress(data) if data[:2] == _GZIP_MAGIC else data
+    Raises :class:`~migrator.errors.PageError` for an unreadable file, broken gzip data or a page over
+    :data:`migrator.limits.MAX_PAGE_BYTES`.
+    """
+    return decode_html(read_page_file(path))
 
 
 def source_id_of(result: PageResult, url: str, config: Config) -> str:
@@ -50,37 +53,57 @@ def source_id_of(result: PageResult, url: str, config: Config) -> str:
     return result.source_id or node_id(url, rules) or derived_source_id(url)
 
 
-def page_record(path: Path, config: Config, url: str | None = None, regions: Regions | None = None) -> dict[str, Any]:
-    """One saved page as a JSON-ready record: ``file``, ``kind`` and the record keys of design.md.
+def page_record(path: Path, config: Config, url: str | None = None, regions: Regions | None = None,
+                decoded: Decoded | PageError | None = None) -> dict[str, Any]:
+    """One saved page as a JSON-ready record: ``file``, ``kind``, ``warnings`` and the record keys of design.md.
 
     A page that is no article still gets a record (empty fields, its main text in ``body_text``
-    when one was found) so that every file can be scored and debugged.
+    when one was found) so that every file can be scored and debugged; a page that cannot be read gets
+    one with ``kind`` "error" and the reason in ``error``. ``decoded``: the page already read.
     """
     url = url or path.resolve().as_uri()
-    decoded = decode_html(read_page(path))
+    decoded = decoded or _read_or_error(path)
+    if isinstance(decoded, PageError):
+        return {"file": str(path), **_empty_record(url, config, None), "kind": "error", "profile": None,
+                "reason": "unreadable", "error": str(decoded), "warnings": []}
     result = extract(url, decoded.text, config, regions)
     if result.article is not None:
         result.article.source_id = source_id_of(result, url, config)
         record = result.article.to_record()
     else:
-        record = {key: None for key in EXPORT_KEYS}
-        record.update(url=url, source_id=source_id_of(result, url, config), aliases=[], tags=[], sources=[],
-                      images=[], comments=[], body_text=result.text)
+        record = _empty_record(url, config, result)
     return {"file": str(path), **record, "kind": result.kind, "profile": result.profile,
-            "reason": result.reason, "encoding": decoded.encoding}
+            "reason": result.reason, "encoding": decoded.encoding, "warnings": result.warnings}
+
+
+def _empty_record(url: str, config: Config, result: PageResult | None) -> dict[str, Any]:
+    record: dict[str, Any] = {key: None for key in EXPORT_KEYS}
+    record.update(url=url, aliases=[], tags=[], sources=[], images=[], comments=[],
+                  source_id=source_id_of(result or PageResult("other", "generic", None, None, None), url, config),
+                  body_text=result.text if result else "")
+    return record
 
 
 def extract_files(paths: Iterable[Path], config: Config, url: str | None = None) -> Iterator[dict[str, Any]]:
     """:func:`page_record` of each file, in order, compared with the other files the way a crawl's pages are
     at its end: extracted in the content regions of their templates, without the blocks that repeat
     across them, excerpt listings marked as listings. Pages of unrelated sites learn nothing from each other.
+    A file that cannot be read costs only its own record (with an ``error``).
     """
-    paths = list(paths)
-    regions = file_regions(paths, config, url)
-    records = [page_record(path, config, url, regions) for path in paths]
-    if len(records) >= MIN_PAGES:
+    pages = [(path, _read_or_error(path)) for path in paths]
+    regions = file_regions(pages, config, url)
+    records = [page_record(path, config, url, regions, decoded) for path, decoded in pages]
+    if sum(1 for r in records if r["kind"] != "error") >= MIN_PAGES:
         compare_records(records)
     yield from records
+
+
+def _read_or_error(path: Path) -> Decoded | PageError:
+    """The page read, or why it could not be: one bad file must not end the batch."""
+    try:
+        return read_page(path)
+    except PageError as exc:
+        return exc
 
 
 def compare_records(records: list[dict[str, Any]]) -> None:
@@ -97,12 +120,12 @@ def compare_records(records: list[dict[str, Any]]) -> None:
             record["content_hash"] = content_hash(record)
 
 
-def file_regions(paths: list[Path], config: Config, url: str | None = None) -> Regions:
-    """Content regions of the templates among saved pages, for templates whose pages the single-page
-    extractor mostly takes for articles (a crawl learns from its articles only, the same way)."""
-    if len(paths) < MIN_PAGES:
+def file_regions(pages: list[tuple[Path, Decoded | PageError]], config: Config, url: str | None = None) -> Regions:
+    """Content regions of the templates among saved pages (those that could be read), for templates whose
+    pages the single-page extractor mostly takes for articles (a crawl learns from its articles only, the same way)."""
+    texts = {decoded.text: path for path, decoded in pages if isinstance(decoded, Decoded)}
+    if len(texts) < MIN_PAGES:
         return Regions()
-    texts = {decode_html(read_page(path)).text: path for path in paths}
 
     def articles(sample: list[str]) -> bool:
         kinds = [extract(url or texts[html].resolve().as_uri(), html, config).kind for html in sample]
@@ -140,7 +163,7 @@ def page_text(page: dict[str, Any]) -> str:
     """A stored page's text, decoded with the encoding the crawl chose (detected again if it fails)."""
     if page.get("encoding"):
         try:
-            return page["body"].decode(page["encoding"])
+            return xml_safe(page["body"].decode(page["encoding"]))
         except (UnicodeDecodeError, LookupError):
             pass
     content_type = {k.lower(): v for k, v in page.get("headers", {}).items()}.get("content-type")
@@ -220,9 +243,49 @@ REGION_PAGES = 2000
 
 
 def learn_regions(store: Store, limit: int = REGION_PAGES) -> Regions:
-    """The content regions of the templates of the live generic articles' stored pages."""
-    pages = (page_text(page) for _, page in store.stored_pages("generic"))
-    return Regions(learn_templates(islice(pages, limit)))
+    """The content regions and field places of the templates of the live generic articles' stored pages."""
+    pages = [(page["url"], page_text(page)) for _, page in islice(store.stored_pages("generic"), limit)]
+    return Regions(learn_templates([html for _, html in pages], urls=[url for url, _ in pages]))
+
+
+def rescue_entries(store: Store, config: Config, rulebook: Rulebook, regions: Regions, run_id: int) -> list[str]:
+    """Pages the single-page extractor turned down (too short: a one-line news brief) that a learned template
+    shows as entries (their own title and date where the template keeps them) become records; returns their
+    source ids. Nothing is fetched: the stored raw pages are read again."""
+    if not any(t.fields for t in regions.templates):
+        return []
+    texts = rulebook.texts(store.boilerplate())
+    rescued = []
+    for page in store.unrecorded_pages():
+        html = page_text(page)
+        doc = parse(html)
+        template = regions.match(doc)[0] if doc is not None else None
+        if template is None or not template.identifies_article(page["url"], doc):
+            continue  # only what a template shows as an entry: listings stay withdrawn
+        result = extract(page["url"], html, config, regions)
+        if result.kind != "article" or result.article is None or not config.wants_type(result.article.type):
+            continue
+        article = result.article
+        article.source_id = source_id_of(result, page["url"], config)
+        article.url, article.fetched_at = page["url"], page["fetched_at"]
+        article.body_html, by_rule = rulebook.apply(article.body_html, texts)
+        if by_rule:
+            article.body_text = html_to_text(article.body_html)
+        if store.save_article(article, run_id) == "new":
+            store.mark_page(page["url"], "article", article.source_id)
+            store.undo_withdrawal(page["url"], run_id)
+            rescued.append(article.source_id)
+    return rescued
+
+
+def is_entry(store: Store, regions: Regions, source_id: str) -> bool:
+    """Whether a record's stored page is one its learned template shows as an entry: such a record is an
+    article however short, and no heuristic withdraws it."""
+    row = store.article_head(source_id)
+    page = store.page(row["url"]) if row else None
+    doc = parse(page_text(page)) if page else None
+    template = regions.template_of(doc) if doc is not None else None
+    return template is not None and template.identifies_article(row["url"], doc)
 
 
 def apply_regions(store: Store, config: Config, rulebook: Rulebook, regions: Regions,

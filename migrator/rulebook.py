@@ -94,9 +94,9 @@ def read_rules(path: str | Path) -> list[Rule]:
         raise MappingError(name, "(file)", "an existing rules file") from None
     except tomllib.TOMLDecodeError as exc:
         raise MappingError(name, "(syntax)", f"valid TOML ({exc})") from None
-    unknown = set(data) - {"rule"}
+    unknown = set(data) - {"rule", "fields"}  # [[fields]]: learned field places, for review only
     if unknown:
-        raise MappingError(name, sorted(unknown)[0], "only [[rule]] tables")
+        raise MappingError(name, sorted(unknown)[0], "only [[rule]] and [[fields]] tables")
     return [_rule(name, i, item) for i, item in enumerate(data.get("rule", []))]
 
 
@@ -281,4 +281,28 @@ def update_rulebook(store: Store, path: str | Path) -> tuple[list[Rule], int]:
     known = {rule.id for rule in existing}
     rules = merge_learned(existing, learned_rules(store))
     write_rules(path, rules)
+    append_fields(path, store.template_rows())
     return rules, sum(1 for rule in rules if rule.id not in known)
+
+
+FIELDS_HEADER = """
+# Where each template keeps its fields, learned at crawl end by comparing its pages (review only: the
+# crawl applies what it learns; a mapping's [selectors] title/date/author/tags/sources overrides a field).
+# section: the URL section the places hold for ("*": every page of the template).
+"""
+
+
+def append_fields(path: str | Path, templates: Iterable[Mapping[str, Any]]) -> None:
+    """Add one ``[[fields]]`` table per template and URL section with learned field places to the rulebook."""
+    from migrator.extract.fields import describe
+
+    tables = []
+    for template in templates:
+        for section, found in sorted((template.get("fields") or {}).items()):
+            if found:
+                tables.append({"template": template["xpath"], "pages": template["pages"], "section": section,
+                               **describe(found)})
+    parts = ["\n" + tomli_w.dumps({"fields": tables})] if tables else []
+    if parts:
+        target = Path(path)
+        target.write_text(target.read_text(encoding="utf-8") + FIELDS_HEADER + "".join(parts), encoding="utf-8")

@@ -19,7 +19,7 @@ import sqlite_utils
 
 from migrator.errors import StoreError
 from migrator.record import EXPORT_KEYS, Article, content_hash
-from migrator.urls import url_rank
+from migrator.urls import section_of, url_rank
 
 SCHEMA_VERSION = 1
 #: zlib level of stored raw pages: level 1 is ~4x faster than 6 and ~15% larger on HTML.
@@ -159,8 +159,16 @@ class Store:
         if "templates" not in db.table_names():
             # Content regions learned per page template of generic pages (migrator.extract.region).
             db["templates"].create({
-                "xpath": str, "skeleton": str, "pages": int, "agreeing": int, "learned_run": int,
+                "xpath": str, "skeleton": str, "pages": int, "agreeing": int, "learned_run": int, "fields": str,
             }, pk=("xpath", "skeleton"))  # two templates may keep their content at the same XPath
+        elif "fields" not in db["templates"].columns_dict:  # a database from before field learning
+            db["templates"].add_column("fields", str)
+        if "withdrawals" not in db.table_names():
+            # Records a crawl-end heuristic took back (listings, repeated blocks only), with the reason: a
+            # mapping's [clean] keep brings them back on the next run.
+            db["withdrawals"].create({
+                "url": str, "source_id": str, "reason": str, "run_id": int, "at": str,
+            }, pk=("run_id", "url"))
         if "changes" not in db.table_names():
             db["changes"].create({
                 "run_id": int, "source_id": str, "url": str, "change": str, "at": str,
@@ -177,6 +185,11 @@ class Store:
             db["versions"].create({
                 "source_id": str, "run_id": int, "replaced_run": int, "record": str,
             }, pk=("source_id", "replaced_run"))
+        if "site_validators" not in db.table_names():
+            # Which validators a sync sends to each host, learned from its own revisits (spiders.revisit).
+            db["site_validators"].create({
+                "host": str, "choice": str, "reason": str, "evidence": str, "run_id": int, "at": str,
+            }, pk="host")
         if "meta" not in db.table_names():
             db["meta"].insert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
 
@@ -310,6 +323,19 @@ class Store:
                 found[url] = (source_id, lowered.get("etag"), lowered.get("last-modified"))
         return found
 
+    def validator_choices(self) -> dict[str, tuple[str, dict[str, int]]]:
+        """host -> (validator choice, evidence counts) learned by earlier syncs."""
+        return {host: (choice, json.loads(evidence or "{}"))
+                for host, choice, evidence in self.db.execute("SELECT host, choice, evidence FROM site_validators")}
+
+    def save_validator_choice(self, host: str, choice: str, reason: str, evidence: dict[str, int],
+                              run_id: int | None) -> None:
+        """Record which validators a sync sends to ``host``, why, and the evidence counted so far."""
+        with self.batch():
+            self.db["site_validators"].upsert({"host": host, "choice": choice, "reason": reason,
+                                               "evidence": _dumps(evidence), "run_id": run_id, "at": utcnow()},
+                                              pk="host")
+
     def revisit_candidates(self) -> list[tuple[str, str, str | None, str | None, list[str]]]:
         """(canonical URL, state, published_at, when its page was last fetched or answered 304, its other
         URLs) of every article ever recorded (live or gone), for revisits."""
@@ -387,7 +413,15 @@ class Store:
             errors = self.db.execute(
                 "SELECT reason, sum(count), count(*) FROM errors WHERE run_id = ? GROUP BY reason "
                 "ORDER BY sum(count) DESC", [last[0]["id"]]).fetchall()
-        return {"articles": states, "runs": last, "errors": [tuple(e) for e in errors]}
+        types = self.db.execute(
+            "SELECT COALESCE(NULLIF(type, ''), '(none)'), count(*), min(url) FROM articles WHERE state = 'live' "
+            "GROUP BY 1 ORDER BY count(*) DESC, 1").fetchall()
+        withdrawn: dict[str, list[str]] = {}
+        for row in self.withdrawals():
+            withdrawn.setdefault(row["reason"], []).append(row["url"])
+        validators = list(self.db["site_validators"].rows_where(order_by="host"))
+        return {"articles": states, "runs": last, "errors": [tuple(e) for e in errors],
+                "types": [tuple(t) for t in types], "withdrawn": withdrawn, "validators": validators}
 
     # -- writes -------------------------------------------------------------------------------
 
@@ -414,6 +448,10 @@ class Store:
         if existing:
             urls.add(existing["url"])
         canonical = min(urls, key=lambda u: url_rank(u, rules))
+        if article.type == section_of(article.url) != section_of(canonical):
+            # a type read off the fetched URL's section follows the canonical URL (``/node/N`` says no section),
+            # so the order in which a page's URLs were fetched never changes it
+            article.type = section_of(canonical)
         record = article.to_record()
         digest = record["content_hash"]
         row = {
@@ -429,8 +467,9 @@ class Store:
         if existing is None:
             outcome = "new"
             row.update(first_run=run_id, changed_run=run_id)
-        elif existing["last_run"] == run_id:
-            outcome = "merged"  # the same article again this run, under another URL
+        elif existing["last_run"] == run_id and (existing["content_hash"] == digest
+                                                 or existing["changed_run"] == run_id):
+            outcome = "merged"  # the same article again this run, under another URL (a 304, then an edit: updated)
         elif existing["content_hash"] != digest or existing["state"] != "live":
             outcome = "updated"
             row["changed_run"] = run_id
@@ -501,7 +540,24 @@ class Store:
         self.db.execute("DELETE FROM aliases WHERE source_id = ?", [source_id])
         self.db.execute("DELETE FROM changes WHERE source_id = ? AND run_id = ?", [source_id, run_id])
         self.db.execute("UPDATE pages SET kind = 'listing' WHERE source_id = ? OR url = ?", [source_id, row["url"]])
+        self.record_withdrawal(row["url"], source_id, reason, run_id)
         return True
+
+    def record_withdrawal(self, url: str, source_id: str | None, reason: str, run_id: int) -> None:
+        """One page a heuristic kept from the records, with why (``migrator status`` lists them)."""
+        self.db["withdrawals"].upsert({"url": url, "source_id": source_id, "reason": reason, "run_id": run_id,
+                                       "at": utcnow()}, pk=("run_id", "url"))
+
+    def undo_withdrawal(self, url: str, run_id: int) -> None:
+        """A page withdrawn earlier in this run turned out to be an article after all."""
+        self.db.execute("DELETE FROM withdrawals WHERE url = ? AND run_id = ?", [url, run_id])
+
+    def withdrawals(self, run_id: int | None = None) -> list[dict[str, Any]]:
+        """The withdrawals of one run (default: the latest run that has any), by URL."""
+        if run_id is None:
+            row = self.db.execute("SELECT max(run_id) FROM withdrawals").fetchone()
+            run_id = row[0] if row else None
+        return list(self.db["withdrawals"].rows_where("run_id = ?", [run_id], order_by="reason, url"))
 
     def boilerplate(self) -> dict[str, int]:
         return {r["text"]: r["pages"] for r in self.db["boilerplate"].rows}
@@ -539,9 +595,15 @@ class Store:
     def article_count(self, state: str = "live") -> int:
         return self.db.execute("SELECT count(*) FROM articles WHERE state = ?", [state]).fetchone()[0]
 
-    def records(self, state: str = "live") -> Iterator[dict[str, Any]]:
-        """Exported records, streamed in ``url`` order, with exactly the keys of design.md."""
-        yield from self._records("state = ? ORDER BY url", [state])
+    def records(self, state: str = "live", types: Iterable[str] = ()) -> Iterator[dict[str, Any]]:
+        """Exported records (of some content types only, when given), streamed in ``url`` order, with exactly
+        the keys of design.md."""
+        wanted = list(types)
+        if wanted:
+            marks = ", ".join("?" for _ in wanted)
+            yield from self._records(f"state = ? AND type IN ({marks}) ORDER BY url", [state, *wanted])
+        else:
+            yield from self._records("state = ? ORDER BY url", [state])
 
     def record(self, source_id: str) -> dict[str, Any] | None:
         """The live record of one article, or None."""
@@ -596,6 +658,12 @@ class Store:
             "WHERE x.url = ? AND a.state = 'live' LIMIT 1", [url, url]).fetchone()
         return row[0] if row else None
 
+    def profile_of(self, source_id: str) -> str | None:
+        """The extraction profile (``drupal6``, ``generic``) a live article was read with."""
+        row = self.db.execute("SELECT profile FROM articles WHERE source_id = ? AND state = 'live'",
+                              [source_id]).fetchone()
+        return row[0] if row else None
+
     def article_head(self, source_id: str) -> dict[str, Any] | None:
         """``url``, ``source_id``, ``title``, ``published_at`` of a live article: enough for its new URL."""
         row = self.db.execute("SELECT url, source_id, title, published_at FROM articles "
@@ -642,13 +710,14 @@ class Store:
         current truth (rows: ``xpath``, ``skeleton`` as a list, ``pages``, ``agreeing``)."""
         self.db.execute("DELETE FROM templates")
         for row in rows:
-            self.db["templates"].upsert({**row, "skeleton": _dumps(sorted(row["skeleton"])), "learned_run": run_id},
-                                        pk=("xpath", "skeleton"))
+            self.db["templates"].upsert({**row, "skeleton": _dumps(sorted(row["skeleton"])), "learned_run": run_id,
+                                         "fields": _dumps(row.get("fields") or {})}, pk=("xpath", "skeleton"))
 
     def template_rows(self) -> list[dict[str, Any]]:
         """The learned templates, most pages first, ``skeleton`` parsed."""
         rows = list(self.db["templates"].rows_where(order_by="pages desc, xpath"))
-        return [{**row, "skeleton": json.loads(row["skeleton"])} for row in rows]
+        return [{**row, "skeleton": json.loads(row["skeleton"]), "fields": json.loads(row.get("fields") or "{}")}
+                for row in rows]
 
     def sample_url(self, text: str) -> str | None:
         """The URL of a live article whose body text holds ``text``, or None."""
@@ -687,6 +756,39 @@ class Store:
             page["headers"] = json.loads(page["headers"] or "{}")
             yield article, page
 
+    def unrecorded_pages(self) -> Iterator[dict[str, Any]]:
+        """Stored 200 pages that became no record (other, listing), one at a time, ``body`` decompressed."""
+        urls = [u for (u,) in self.db.execute(
+            "SELECT url FROM pages WHERE status = 200 AND kind IN ('other', 'listing') ORDER BY url").fetchall()]
+        for url in urls:
+            page = self.page(url)
+            if page is not None:
+                yield page
+
+    def html_pages(self) -> Iterator[dict[str, Any]]:
+        """Stored 200 pages in the order they were first stored, one at a time (see :meth:`page`)."""
+        urls = [u for (u,) in self.db.execute("SELECT url FROM pages WHERE status = 200 ORDER BY rowid").fetchall()]
+        for url in urls:
+            page = self.page(url)
+            if page is not None:
+                yield page
+
+    def page(self, url: str) -> dict[str, Any] | None:
+        """One stored page (``url``, ``status``, ``headers`` parsed, ``body`` decompressed, ``fetched_at``,
+        ``encoding``), or None."""
+        found = self.db.execute("SELECT url, status, headers, body, fetched_at, encoding FROM pages WHERE url = ?",
+                                [url]).fetchone()
+        if found is None:
+            return None
+        page = dict(zip(("url", "status", "headers", "body", "fetched_at", "encoding"), found))
+        page["body"] = zlib.decompress(page["body"])
+        page["headers"] = json.loads(page["headers"] or "{}")
+        return page
+
+    def mark_page(self, url: str, kind: str, source_id: str | None) -> None:
+        """What a stored page turned out to be after an offline pass."""
+        self.db.execute("UPDATE pages SET kind = ?, source_id = ? WHERE url = ?", [kind, source_id, url])
+
     def update_content(self, source_id: str, article: Article, run_id: int) -> bool:
         """Replace a live article's content fields after an offline re-cleaning; URL, aliases and run
         bookkeeping stay. True (and an "updated" change for ``run_id``) when the content hash changed (a
@@ -699,6 +801,8 @@ class Store:
         if row["content_hash"] == record["content_hash"]:
             if row["body_html"] != article.body_html:  # the same content in other markup: no edit to report
                 self.db["articles"].update(source_id, {"body_html": article.body_html})
+            if (row.get("type") or "") != article.type:  # a database from before types: no edit either
+                self.db["articles"].update(source_id, {"type": article.type})
             return False
         self._keep_version(row, run_id)
         self.db["articles"].update(source_id, {
@@ -708,6 +812,7 @@ class Store:
             "attachments": _dumps(article.attachments), "body_text": article.body_text,
             "comments": _dumps(record["comments"]),
             "comment_count": len(article.comments), "content_hash": record["content_hash"], "changed_run": run_id,
+            "type": article.type,
         })
         self._save_comments(source_id, record["comments"])
         self.record_change(run_id, source_id, row["url"], "new" if row["first_run"] == run_id else "updated")

@@ -143,3 +143,19 @@ def url_rank(url: str, alias_rules: Iterable[re.Pattern[str]]) -> tuple[int, int
     a URL without query beats one with it, the shorter beats the longer."""
     parts = urlsplit(url)
     return (1 if node_id(url, alias_rules) else 0, 1 if parts.query else 0, f"{len(url):05d}{url}")
+
+
+_SECTION = re.compile(r"[a-z][a-z_-]*")
+
+
+def section_of(url: str) -> str:
+    """The site section a URL belongs to (its first path segment), the content type of a page whose platform
+    names none; ``page`` for the root and for paths that start with a file or a number.
+
+    >>> section_of("http://a.test/news/vstrecha/2010-11-04-123"), section_of("http://a.test/forum/2-15-1")
+    ('news', 'forum')
+    >>> section_of("http://a.test/"), section_of("http://a.test/index.php?id=5")
+    ('page', 'page')
+    """
+    first = urlsplit(url).path.strip("/").split("/", 1)[0].lower()
+    return first if _SECTION.fullmatch(first) else "page"

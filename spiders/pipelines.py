@@ -1,4 +1,5 @@
-"""The thin pipeline: hands each fetched page to ``migrator.extract`` and stores the outcome.
+"""The thin pipeline: hands each fetched page to ``migrator.extract`` and stores the outcome; when the
+crawl ends, :class:`migrator.site_model.SiteModel` learns what the site shows as a whole.
 
 One page is one transaction: a run killed at any moment leaves whole pages or none. The same
 transaction marks the page's frontier URL done and queues the URLs it linked to, so a killed run
@@ -10,10 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
-from itertools import islice
-
-import lxml.html
-from typing import Any, Iterator
+from typing import Any
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
@@ -21,42 +19,19 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
 from migrator import identity, interrupt
-from migrator.clean.repeated import learn, listings_of_excerpts, residue, shingles
+from migrator.clean.repeated import shingles
 from migrator.clean.text import html_to_text
 from migrator.extract import PageResult
 from migrator.extract.region import Regions
 from migrator.extract_pool import ExtractionPool, default_workers
 from migrator.lock import RunLock
-from migrator.offline import apply_regions, learn_regions
 from migrator.rulebook import Rulebook
+from migrator.site_model import SiteModel, not_an_article
 from migrator.store import RawPage, Store
 from migrator.urls import derived_source_id, host_allowed, node_id, normalize
 from spiders.items import AliasItem, ErrorItem, NotModifiedItem, PageItem, VisitItem
 
 logger = logging.getLogger(__name__)
-
-
-#: Bodies per template family that repeated blocks are learned from: a block on a large share of
-#: every body shows on the same share of a sample, and the block counts stay bounded on huge sites.
-LEARN_SAMPLE = 5000
-#: A body with fewer words than this, once the site's repeated blocks are gone, held no article.
-MIN_ARTICLE_WORDS = 15
-#: ...and neither did one whose remaining text is mostly link text (an index of links).
-MAX_LINK_SHARE = 0.6
-
-
-def not_an_article(body_html: str, body_text: str, known: set[tuple[str, ...]] = frozenset()) -> bool:
-    """What is left of a body besides the site's repeated text is too little, or mostly links.
-
-    >>> not_an_article('<a href="/a">Материалы 2000 года</a>', "Материалы 2000 года")
-    True
-    """
-    words = len(residue(body_text, known))
-    if words < MIN_ARTICLE_WORDS:
-        return True
-    linked = sum(len(a.text_content().split()) for a in lxml.html.fragment_fromstring(
-        body_html, create_parent="div").iter("a"))
-    return linked / words >= MAX_LINK_SHARE
 
 
 class StorePipeline:
@@ -113,11 +88,9 @@ class StorePipeline:
             return
         # Stopping by a signal (against a deadline) or a failed write: the resumed run does these passes.
         if not interrupt.received() and not self.fault:
-            self.withdraw_listings()        # before regions are learned: a listing's template is no article's
-            self.learn_content_regions()
-            self.remove_repeated_blocks()
-            if self.withdraw_listings():    # again: cut to their region and cleaned, more listings show...
-                self.learn_content_regions()  # ...and the template they made is learned no more
+            # what the run learns about the site as a whole, over the pages it kept (migrator.site_model)
+            SiteModel(self.store, self.config, self.rulebook, self.run_id, self.stats, self.regions,
+                      self.repeated).finish()
         if self.own_run:
             stats = self.stats.get_stats()
             summary = {"pages": stats.get("migrator/pages", 0), "articles": stats.get("migrator/articles", 0),
@@ -203,112 +176,6 @@ class StorePipeline:
             self.stats.inc_value("migrator/articles")
         return item
 
-    def learn_content_regions(self) -> None:
-        """Learn where each template of the generic pages keeps its content, and re-extract those pages in it.
-
-        Runs when a crawl ends, over the stored raw pages (no fetching), before the repeated blocks are
-        learned, so those are learned from bodies already cut to the region. The templates are kept in the
-        database; later runs extract their pages in them as they load, and ``migrator reclean`` too, so
-        when a run learns the same regions it started with, every record already stands as they make it.
-        """
-        regions = learn_regions(self.store)
-        stored = Regions.from_rows(self.store.template_rows())
-        changed: list[str] = []
-        demoted: list[str] = []
-        with self.store.batch():
-            self.store.save_templates(regions.rows(), self.run_id)
-            if regions.shapes() != stored.shapes():
-                changed, not_articles = apply_regions(self.store, self.config, self.rulebook, regions, self.run_id)
-                demoted = [sid for sid in not_articles if self.store.demote(sid, self.run_id, "no article in its region")]
-        self._withdrawn(len(demoted))
-        self.stats.set_value("migrator/regions/templates", len(regions.templates))
-        self.stats.set_value("migrator/regions/records", len(changed))
-        logger.info("content regions: %d templates learned, %d records changed in them, %d withdrawn",
-                    len(regions.templates), len(changed), len(demoted))
-
-    def withdraw_listings(self) -> int:
-        """Withdraw generic records that are mostly excerpts of several other records: paginated home,
-        category, tag and author pages of a site without a profile, whose excerpts read like an article.
-        Returns how many were withdrawn."""
-        listings = listings_of_excerpts(self.store.body_texts("generic"))
-        with self.store.batch():
-            demoted = [sid for sid in listings if self.store.demote(sid, self.run_id, "excerpts of other articles")]
-        for source_id in demoted:
-            logger.info("withdrawn %s: excerpts of other articles", source_id)
-        self._withdrawn(len(demoted))
-        return len(demoted)
-
-    def _withdrawn(self, count: int) -> None:
-        """Records withdrawn at crawl end were new in this run: they leave the article counts for listings."""
-        if count:
-            self.stats.inc_value("migrator/articles", -count)
-            self.stats.inc_value("migrator/articles/new", -count)
-            self.stats.inc_value("migrator/skipped/listing", count)
-
-    def remove_repeated_blocks(self) -> None:
-        """Learn the blocks that repeat across this site's bodies and strip them from every record.
-
-        Runs when a crawl ends, over the whole corpus, one extraction profile (template family) at a
-        time; what it learns is kept in the database and applied to each page as it is loaded in
-        later runs, so content hashes stay stable. With ``learn = false`` nothing is learned, but the
-        accepted rules still sweep the corpus: a page whose only text is theirs (re-wrapped in other
-        markup, so no block of it was removed when it loaded) is withdrawn all the same.
-        """
-        learned = self._learn_repeated() if self.rulebook.learn else {}
-        if not learned and not self.repeated and not any(r.status == "accepted" for r in self.rulebook.rules):
-            return
-        new = [text for text in learned if text not in self.repeated]
-        self.repeated.update(self.rulebook.allowed(learned))
-        changed = demoted = 0
-        known = shingles(self.repeated)
-        # issue 9: a page the Drupal profile read as one full node is a record however short it is.
-        full_nodes = {sid for (sid,) in self.store.db.conn.execute(
-            "SELECT source_id FROM articles WHERE state = 'live' AND profile = 'drupal6'")}
-        with self.store.batch():
-            for source_id, html in self._bodies():
-                cleaned, by_rule = self.rulebook.apply(html, self.repeated)
-                removed = sum(by_rule.values())
-                text = html_to_text(cleaned)
-                if not removed and len(residue(text, known)) == len(residue(text, set())):
-                    continue  # no repeated text in it: short or not, it stands as extracted
-                if (source_id not in full_nodes and not_an_article(cleaned, text, known)
-                        and self.store.demote(source_id, self.run_id, "repeated blocks only")):
-                    demoted += 1  # its only text was the site's template: a listing or a stub
-                    logger.info("withdrawn %s: nothing but repeated blocks and links", source_id)
-                    self._withdrawn(1)
-                    continue
-                if not removed:
-                    continue
-                changed += 1
-                self.store.rewrite_body(source_id, cleaned, text)
-                for name, count in by_rule.items():
-                    self.stats.inc_value(f"migrator/removed/{name}", count)
-        self.stats.set_value("migrator/repeated/blocks", len(learned))
-        self.stats.set_value("migrator/repeated/records", changed)
-        logger.info("repeated blocks: %d learned (%d new), removed from %d records; %d pages held nothing else",
-                    len(learned), len(new), changed, demoted)
-
-    def _learn_repeated(self) -> dict[str, int]:
-        """Repeated blocks of each extraction profile's bodies, saved with their page counts."""
-        learned: dict[str, int] = {}
-        for profile in self.store.profiles():
-            found = learn(html for _, html in islice(self.store.bodies(profile), LEARN_SAMPLE))
-            if found:
-                sampled = min(sum(1 for _ in self.store.bodies(profile)), LEARN_SAMPLE)
-                self.store.save_boilerplate(found, sampled, self.run_id)
-                learned.update(found)
-        return learned
-
-    def _bodies(self) -> Iterator[tuple[str, str]]:
-        """(source_id, body_html) of every live article, one at a time: bodies get rewritten as they are
-        read, so only the ids are listed up front."""
-        ids = [source_id for source_id, _ in self.store.db.conn.execute(
-            "SELECT source_id, NULL FROM articles WHERE state = 'live'")]
-        for source_id in ids:
-            row = self.store.db.conn.execute("SELECT body_html FROM articles WHERE source_id = ?", [source_id]).fetchone()
-            if row is not None:
-                yield source_id, row[0]
-
     def _error(self, url: str, reason: str, detail: str = "", skip: bool = False) -> DropItem:
         self.store.record_error(self.run_id, url, reason, detail)
         if skip:
@@ -343,6 +210,9 @@ class StorePipeline:
             return self._error(item.url, "extract-error", f"{type(exc).__name__}: {exc}")
         for rule, count in result.removed.items():
             self.stats.inc_value(f"migrator/removed/{rule}", count)
+        for warning in result.warnings:  # the input limits cut the page: what is left is kept, the cut recorded
+            reason, _, detail = warning.partition(": ")
+            self._error(item.url, reason, detail)
         raw.kind, raw.source_id = result.kind, result.source_id
         self.store.save_page(raw, self.run_id)
         if result.kind != "article" or result.article is None:
@@ -353,6 +223,8 @@ class StorePipeline:
 
     def _save_article(self, item: PageItem, result: Any) -> DropItem | None:
         article = result.article
+        if not self.config.wants_type(article.type):  # [crawl] types / exclude_types
+            return self._skip(f"type-{article.type}")
         article.source_id = result.source_id or node_id(item.url, self.alias_rules) or derived_source_id(item.url)
         article.url = item.url
         article.fetched_at = item.fetched_at
@@ -368,8 +240,11 @@ class StorePipeline:
                 self.stats.inc_value("migrator/removed/repeated-block", removed)
                 for name, count in by_rule.items():
                     self.stats.inc_value(f"migrator/removed/{name}", count)
-                if article.profile != "drupal6" and not_an_article(  # issue 9: a full Drupal node is kept
-                        article.body_html, article.body_text, self.repeated_shingles):
+                if (article.profile != "drupal6"  # issue 9: a full Drupal node is kept however short
+                        and not_an_article(article.body_html, article.body_text, self.repeated_shingles)
+                        and not self.config.keeps(item.url)):
+                    self.store.record_withdrawal(item.url, article.source_id, "repeated blocks only (at load)",
+                                                 self.run_id)
                     return self._skip("listing")
         if how := identity.settle(self.store, article, self.run_id, self.alias_rules):  # /node/N beside its alias
             self.stats.inc_value(f"migrator/identity/{how}")

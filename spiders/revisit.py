@@ -6,23 +6,41 @@ Last-Modified is asked with If-None-Match / If-Modified-Since. A 304 gets the st
 the spider still follows its links (articles reachable only from other articles stay found); the
 pipeline marks the article seen without extracting it again.
 
+Validators that fit the site (:class:`SiteValidators`): many sites hash the whole page into the ETag, so a
+"latest articles" block moves every page's ETag with every new article; since a server ignores
+If-Modified-Since when If-None-Match is present (RFC 9110 §13.1.3), such a site would answer every article in
+full. Each host's full fetches of known articles show whether its ETags follow the content (and whether its
+Last-Modified does); a host whose ETags follow the chrome is asked with If-Modified-Since alone, recorded in
+the ``site_validators`` table (``migrator status`` shows it), with an audit fetch in full now and then, and a
+fall back to both validators the moment a Last-Modified stands still on an edit.
+
 Revisit policy by article age (opt-in, :class:`RevisitPolicy`): old articles rarely change, so they
 are asked only when their last check has expired or a sitemap's ``<lastmod>`` says they changed.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import logging
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
 
 from migrator.store import Store
+
+logger = logging.getLogger(__name__)
 
 
 def _when(value: str | None) -> datetime | None:
@@ -95,44 +113,301 @@ class RevisitPolicy:
         return modified > checked
 
 
-class ConditionalRequestsMiddleware:
-    """On in sync runs (``MIGRATOR_MODE = "sync"``, ``MIGRATOR_CONDITIONAL`` true); off otherwise."""
+def lastmod_after(lastmod: str | None, last_modified: str | None, zone: str | None = None) -> bool:
+    """Does a sitemap ``<lastmod>`` name a later change than the Last-Modified a page was stored with?
 
-    def __init__(self, store: Store, stats: StatsCollector) -> None:
+    A date without a time is a day on the site's clock (``zone``, else UTC): later only when that day is
+    after the stored one's. Unreadable values say nothing.
+
+    >>> lastmod_after("2014-10-21", "Mon, 20 Oct 2014 21:30:00 GMT", "Europe/Moscow")  # 21 Oct 01:30 in Moscow
+    False
+    >>> lastmod_after("2014-10-22", "Mon, 20 Oct 2014 21:30:00 GMT", "Europe/Moscow")
+    True
+    >>> lastmod_after("2014-10-20T22:00:00Z", "Mon, 20 Oct 2014 21:30:00 GMT"), lastmod_after("soon", "then")
+    (True, False)
+    """
+    modified = _when(lastmod)
+    try:
+        stored = parsedate_to_datetime(last_modified or "")
+    except (TypeError, ValueError, IndexError):
+        return False
+    if modified is None:
+        return False
+    stored = stored if stored.tzinfo else stored.replace(tzinfo=timezone.utc)
+    if len((lastmod or "").strip()) == len("2014-10-21"):
+        return modified.date() > stored.astimezone(ZoneInfo(zone) if zone else timezone.utc).date()
+    return modified > stored
+
+
+#: Validator choices per host: both stored validators (the default), or If-Modified-Since alone.
+BOTH, LAST_MODIFIED = "etag+last-modified", "last-modified"
+#: Full fetches showing an ETag that moved while content and Last-Modified stood still, before a host's
+#: ETags count as following the page chrome.
+LEARN_AFTER = 3
+#: Revisits of a host with no evidence yet that go ahead while the others wait for their answers (and for
+#: at most PROBE_WAIT seconds).
+PROBES, PROBE_WAIT = LEARN_AFTER, 10.0
+#: In If-Modified-Since mode, one article in AUDIT_EVERY (by URL and run) is fetched in full anyway: a
+#: Last-Modified that stopped following edits shows there, and the host falls back.
+AUDIT_EVERY = 50
+
+
+def host_of(url: str) -> str:
+    """The host (and port) a validator choice belongs to.
+
+    >>> host_of("http://Old.Example.ru:8080/news/a")
+    'old.example.ru:8080'
+    """
+    return urlsplit(url).netloc.lower()
+
+
+@dataclass
+class SiteValidators:
+    """What one host's full fetches of known articles said about its validators, and the choice it implies.
+
+    Evidence (counted over runs): ``etag-moved`` an answer's ETag moved under a steady Last-Modified (counted
+    as it arrives, so the choice changes early in a run); ``etag-chrome`` an ETag moved while the content did
+    not; ``lm-steady`` Last-Modified stood still on unchanged content; ``lm-followed`` it moved with an edit;
+    ``lm-missed`` it stood still while the content changed (If-Modified-Since alone would have missed that edit).
+    """
+
+    choice: str = BOTH
+    evidence: Counter[str] = field(default_factory=Counter)
+
+    def answered(self, etag_moved: bool, lm_moved: bool | None) -> str | None:
+        """Count one full answer as it arrives, before its content is known (an ETag that moved under a steady
+        Last-Modified); the new choice's reason when it changes. :meth:`observe` checks the content later.
+
+        >>> site = SiteValidators()
+        >>> [site.answered(True, False) for _ in range(3)][-1], site.choice
+        ('ETag changed on 3 articles whose Last-Modified stood still: it follows the page chrome', 'last-modified')
+        """
+        if etag_moved and lm_moved is False:
+            self.evidence["etag-moved"] += 1
+        if self.choice == BOTH and not self.evidence["lm-missed"] and self.evidence["etag-moved"] >= LEARN_AFTER:
+            self.choice = LAST_MODIFIED
+            return (f"ETag changed on {self.evidence['etag-moved']} articles whose Last-Modified stood still: "
+                    "it follows the page chrome")
+        return None
+
+    def observe(self, etag_moved: bool, lm_moved: bool | None, content_changed: bool) -> str | None:
+        """Count one full fetch (``lm_moved`` None: no Last-Modified); the new choice's reason when it changes.
+
+        >>> site = SiteValidators()
+        >>> [site.observe(True, False, False) for _ in range(3)][-1]
+        'ETag changed on 3 unchanged articles whose Last-Modified stood still: it follows the page chrome'
+        >>> site.choice, site.observe(False, False, True)
+        ('last-modified', 'Last-Modified stood still on an edited article: back to both validators')
+        >>> site.choice
+        'etag+last-modified'
+        """
+        if lm_moved is None:
+            return None  # no Last-Modified: nothing to learn, If-None-Match stays
+        if content_changed:
+            self.evidence["lm-followed" if lm_moved else "lm-missed"] += 1
+        elif not lm_moved:
+            self.evidence["lm-steady"] += 1
+            if etag_moved:
+                self.evidence["etag-chrome"] += 1
+        if self.choice == LAST_MODIFIED and self.evidence["lm-missed"]:
+            self.choice = BOTH
+            return "Last-Modified stood still on an edited article: back to both validators"
+        if self.choice == BOTH and not self.evidence["lm-missed"] and self.evidence["etag-chrome"] >= LEARN_AFTER:
+            self.choice = LAST_MODIFIED
+            return (f"ETag changed on {self.evidence['etag-chrome']} unchanged articles whose Last-Modified "
+                    "stood still: it follows the page chrome")
+        return None
+
+
+class ConditionalRequestsMiddleware:
+    """On in sync runs (``MIGRATOR_MODE = "sync"``, ``MIGRATOR_CONDITIONAL`` true); off otherwise.
+
+    Known article pages are asked with their stored validators; which ones is learned per host
+    (:class:`SiteValidators`) from every full fetch of a known article this sync makes: RFC 9110 §13.1.3
+    has a server ignore If-Modified-Since when If-None-Match is present, so a host whose ETags hash the
+    page chrome (a "latest articles" block) is asked with If-Modified-Since alone.
+    """
+
+    def __init__(self, crawler: Crawler, store: Store) -> None:
+        self.crawler = crawler
         self.store = store
-        self.stats = stats
+        self.stats: StatsCollector = crawler.stats
+        self.run_id = crawler.settings.get("MIGRATOR_RUN_ID")
         self.validators = store.validators()
+        self.sites: dict[str, SiteValidators] = {
+            host: SiteValidators(choice, Counter(evidence))
+            for host, (choice, evidence) in store.validator_choices().items()}
+        #: URLs answered 304 to If-Modified-Since alone this run, by host: asked again if the host falls back.
+        self.since_only: dict[str, list[str]] = {}
+        #: Hosts with no evidence yet: [probes sent, probes answered], the requests held meanwhile, and the
+        #: hosts done probing this run.
+        self.probes: dict[str, list[int]] = {}
+        self.held: dict[str, list[Deferred[None]]] = {}
+        self.probed: set[str] = set()
+        #: Requests sent on with both validators and not answered yet, by host: the downloader queues them
+        #: after this middleware, so when the host's choice changes, those still queued go without If-None-Match.
+        self.waiting: dict[str, dict[str, Request]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalRequestsMiddleware:
         settings = crawler.settings
         if settings.get("MIGRATOR_MODE") != "sync" or not settings.getbool("MIGRATOR_CONDITIONAL", True):
             raise NotConfigured
-        return cls(Store(settings.get("MIGRATOR_DB")), crawler.stats)
+        middleware = cls(crawler, Store(settings.get("MIGRATOR_DB")))
+        crawler.signals.connect(middleware.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
 
-    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+    def site(self, url: str) -> SiteValidators:
+        return self.sites.setdefault(host_of(url), SiteValidators())
+
+    async def process_request(self, request: Request, spider: Spider | None = None) -> None:
         known = self.validators.get(request.url)
-        if known is None or "revalidated" in request.meta:
+        if known is None or "revalidated" in request.meta or request.meta.get("unconditional"):
             return
+        await self._probed(host_of(request.url))
+        self._validate(request, known)
+
+    async def _probed(self, host: str) -> None:
+        """A host with no evidence yet: the first PROBES revisits go ahead, the rest wait (at most PROBE_WAIT
+        seconds) until those are answered, so the choice they teach applies to nearly all of them."""
+        if self.sites.get(host, SiteValidators()).evidence or host in self.probed:
+            return
+        sent = self.probes.setdefault(host, [0, 0])
+        if sent[0] < PROBES:
+            sent[0] += 1
+            return
+        waiter: Deferred[None] = Deferred()
+        self.held.setdefault(host, []).append(waiter)
+        if len(self.held[host]) == 1:
+            from twisted.internet import reactor  # the one Scrapy installed (importing it earlier would pick one)
+
+            reactor.callLater(PROBE_WAIT, self._release, host)  # answers that never come hold nothing for long
+        await maybe_deferred_to_future(waiter)
+
+    def _probe_answered(self, host: str) -> None:
+        probes = self.probes.get(host)
+        if probes is not None and host not in self.probed:
+            probes[1] += 1
+            if probes[1] >= min(probes[0], PROBES):
+                self._release(host)
+
+    def _release(self, host: str) -> None:
+        self.probed.add(host)
+        for waiter in self.held.pop(host, []):
+            waiter.callback(None)
+
+    def _validate(self, request: Request, known: tuple[str, str | None, str | None]) -> None:
+        """Add the validators this host's choice says to send."""
         source_id, etag, last_modified = known
+        request.meta["revalidated"] = source_id
+        if self.site(request.url).choice == LAST_MODIFIED and last_modified:
+            if request.meta.get("role") == "article" and self._audited(request.url):
+                self.stats.inc_value("migrator/revisit/audit")  # no validators: a full fetch to check the choice
+                return
+            request.headers[b"If-Modified-Since"] = last_modified
+            request.meta["since_only"] = True
+            self.stats.inc_value("migrator/revisit/if-modified-since")
+            return
         if etag:
             request.headers[b"If-None-Match"] = etag
         if last_modified:
             request.headers[b"If-Modified-Since"] = last_modified
-        request.meta["revalidated"] = source_id
+            self.waiting.setdefault(host_of(request.url), {})[request.url] = request
         self.stats.inc_value("migrator/revisit/conditional")
 
+    def _audited(self, url: str) -> bool:
+        """One revisit in AUDIT_EVERY, another set each run, goes without validators."""
+        return zlib.crc32(f"{self.run_id}:{url}".encode()) % AUDIT_EVERY == 0
+
+    def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None) -> None:
+        self._settled(request)
+
+    def _settled(self, request: Request) -> None:
+        if "revalidated" in request.meta:
+            self.waiting.get(host_of(request.url), {}).pop(request.url, None)
+            self._probe_answered(host_of(request.url))
+
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        self._settled(request)
         if response.status != 304 or "revalidated" not in request.meta:
             if "revalidated" in request.meta:
                 self.stats.inc_value(f"migrator/revisit/status-{response.status}")
+                if response.status == 200:
+                    self._answered(request.url, response)
             return response
         self.stats.inc_value("migrator/revisit/not-modified")
+        if request.meta.get("since_only"):
+            if self.site(request.url).choice == LAST_MODIFIED:
+                self.since_only.setdefault(host_of(request.url), []).append(request.url)
+            else:  # asked before the host fell back, answered after: ask again now
+                self._ask_again([request.url])
         headers = response.headers.copy()
         content_type = _stored_content_type(self.store, request.url)
         if content_type and b"Content-Type" not in headers:
             headers[b"Content-Type"] = content_type
         return response.replace(body=self.store.page_body(request.url) or b"", headers=headers)
+
+    def _answered(self, url: str, response: Response) -> None:
+        """A known article answered in full: did its ETag move while its Last-Modified stood still?"""
+        known = self.validators.get(url)
+        if known is None:  # a redirect's target, asked under the meta of the URL that moved
+            return
+        _, etag, last_modified = known
+        new_etag = response.headers.get(b"ETag", b"").decode("latin-1")
+        new_lm = response.headers.get(b"Last-Modified", b"").decode("latin-1")
+        site = self.site(url)
+        reason = site.answered(bool(etag) and new_etag != etag, None if not last_modified else new_lm != last_modified)
+        if reason:
+            self._chose(host_of(url), site, reason)
+
+    def item_scraped(self, item: Any, response: Response, spider: Spider) -> None:
+        """A known article's page fetched in full and stored: what its validators did against its content."""
+        known = self.validators.get(getattr(item, "url", None) or "")
+        if known is None or getattr(item, "status", None) != 200:
+            return
+        source_id, etag, last_modified = known
+        headers = {k.lower(): v for k, v in item.headers.items()}
+        row = self.store.db.execute("SELECT changed_run FROM articles WHERE source_id = ?", [source_id]).fetchone()
+        changed = row is not None and row[0] == self.run_id
+        lm_moved = None if not last_modified else headers.get("last-modified") != last_modified
+        etag_moved = bool(etag) and headers.get("etag") != etag
+        site = self.site(item.url)
+        reason = site.observe(etag_moved, lm_moved, changed)
+        if reason:
+            self._chose(host_of(item.url), site, reason)
+
+    def _chose(self, host: str, site: SiteValidators, reason: str) -> None:
+        """Record a new choice at once; a fall back also asks again, with both validators, every article this
+        run answered 304 to If-Modified-Since alone (an edit behind one of those 304s must not be missed)."""
+        self.store.save_validator_choice(host, site.choice, reason, dict(site.evidence), self.run_id)
+        self.stats.inc_value(f"migrator/revisit/choice-{site.choice}")
+        logger.info("validators for %s: %s (%s)", host, site.choice, reason)
+        if site.choice != BOTH:
+            for request in self.waiting.pop(host, {}).values():  # still queued (or on the wire: no harm done)
+                del request.headers[b"If-None-Match"]
+                request.meta["since_only"] = True
+            return
+        again = self.since_only.pop(host, [])
+        logger.warning("%s: %d articles answered 304 to If-Modified-Since alone are asked again", host, len(again))
+        self._ask_again(again)
+
+    def _ask_again(self, urls: list[str]) -> None:
+        """Schedule known articles once more (the spider's own requests; validators as the host's choice now)."""
+        spider = self.crawler.spider
+        for url in urls:
+            self.stats.inc_value("migrator/revisit/asked-again")
+            self.crawler.engine.crawl(spider.request_for(url, role="article"))  # type: ignore[union-attr]
+
+    def spider_closed(self, spider: Spider) -> None:
+        """Keep each host's evidence for the next run (its choice was recorded when it changed)."""
+        for host, site in self.sites.items():
+            if not site.evidence:
+                continue
+            row = self.store.db.execute("SELECT reason FROM site_validators WHERE host = ?", [host]).fetchone()
+            reason = row[0] if row else "no evidence against the ETags yet"
+            self.store.save_validator_choice(host, site.choice, reason, dict(site.evidence), self.run_id)
+        self.store.close()
 
 
 def _stored_content_type(store: Store, url: str) -> str | None:

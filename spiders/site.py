@@ -21,13 +21,14 @@ from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
 from migrator.encoding import decode_html
+from migrator.limits import bound_markup, flatten_nesting, hit_depth_limit, looks_binary
 from migrator.mapping import Config, load_config
 from migrator.store import Store, utcnow
 from migrator.urls import normalize
 from spiders.frontier import Frontier
 from spiders.items import AliasItem, ErrorItem, NotModifiedItem, PageItem, VisitItem
 from spiders.middlewares import OffsiteRedirect
-from spiders.revisit import RevisitPolicy
+from spiders.revisit import RevisitPolicy, lastmod_after
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,10 @@ _FAILURE_REASONS = (
     ("ConnectionLost", "connection-lost"), ("ResponseNeverReceived", "connection-lost"),
     ("DataLoss", "connection-lost"), ("DownloadFailed", "download-failed"),
     ("OffsiteRedirect", "offsite-redirect"),
+    ("Cancelled", "too-large"),  # Scrapy cancels a download itself only when its body passes DOWNLOAD_MAXSIZE
 )
+#: What Scrapy says when a body passes DOWNLOAD_MAXSIZE: by its Content-Length, or while it is decompressed.
+_SIZE_CAPS = ("larger than download max size", "exceeded DOWNLOAD_MAXSIZE")
 
 
 def failure_reason(failure: Failure) -> str:
@@ -66,6 +70,8 @@ def failure_reason(failure: Failure) -> str:
     name = type(failure.value).__name__
     if name == "IgnoreRequest" and "robots.txt" in str(failure.value):
         return "robots"
+    if any(cap in str(failure.value) for cap in _SIZE_CAPS):
+        return "too-large"
     return next((reason for key, reason in _FAILURE_REASONS if key in name), name)
 
 
@@ -98,6 +104,9 @@ class SiteSpider(Spider):
         #: Known articles the revisit policy skipped this run -> when they were last checked; a sitemap
         #: <lastmod> later than that still brings one back.
         self.deferred: dict[str, str | None] = {}
+        #: Sync: known article pages -> the Last-Modified they were stored with; a later sitemap <lastmod>
+        #: has the page fetched in full, whatever its validators say.
+        self.stored_modified: dict[str, str] = {}
 
     # -- seeds ----------------------------------------------------------------------------------
 
@@ -135,6 +144,7 @@ class SiteSpider(Spider):
         so a restored article comes back). A skipped article's URLs, aliases too, are marked seen, so links
         do not fetch them either, and returned as skipped; a resumed run takes back its skipped ones."""
         skipped_before = store.frontier_skipped(run_id)
+        self.stored_modified = {url: lm for url, (_, _, lm) in store.validators().items() if lm}
         now = datetime.now(timezone.utc)
         requests, skipped = [], []
         for url, state, published_at, checked_at, aliases in store.revisit_candidates():
@@ -205,6 +215,10 @@ class SiteSpider(Spider):
             self.crawler.stats.inc_value("migrator/skipped/not-html")
             yield VisitItem(visit)
             return
+        if looks_binary(response.body):  # an image or archive served as text/html
+            self.crawler.stats.inc_value("migrator/skipped/binary")
+            yield VisitItem(visit)
+            return
         decoded = decode_html(response.body, content_type)
         requests, aliases = self._follow_links(response.url, decoded.text)
         yield from aliases
@@ -245,6 +259,9 @@ class SiteSpider(Spider):
         """Requests for the links of one page that the frontier admits, and the alias URLs it denied."""
         try:
             doc = lxml.html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
+            if hit_depth_limit(_PARSER):  # libxml2 dropped what follows depth 256, links included
+                flat = flatten_nesting(bound_markup(text)[0])[0]
+                doc = lxml.html.document_fromstring(flat.encode("utf-8"), parser=_PARSER)
         except (lxml.etree.ParserError, ValueError):
             return [], []
         base = url
@@ -291,8 +308,8 @@ class SiteSpider(Spider):
             too_large = getattr(exc, "max_size", None) is not None
             reason = "xml-too-large" if too_large else "bad-gzip"
             self.crawler.stats.inc_value(f"migrator/discovery/{reason}")
-            logger.warning("%s: %s; not read", response.url,
-                           f"over {SITEMAP_MAX_BYTES} bytes once decompressed" if too_large else "not a readable gzip file")
+            what = f"over {SITEMAP_MAX_BYTES} bytes once decompressed" if too_large else "not a readable gzip file"
+            logger.warning("%s: %s; not read", response.url, what)
         return None
 
     def _parse_xml(self, response: Response) -> Iterator[Request]:
@@ -323,8 +340,10 @@ class SiteSpider(Spider):
             yield self._request(admitted, priority=1)
 
     def _changed_in_sitemap(self, root: Any, base: str) -> Iterator[Request]:
-        """Articles the revisit policy skipped whose sitemap ``<lastmod>`` is later than their last check."""
-        if not self.deferred:
+        """Articles the revisit policy skipped whose sitemap ``<lastmod>`` is later than their last check, and
+        known articles whose ``<lastmod>`` is later than their stored Last-Modified (fetched in full: an edit
+        the site's validators may not show)."""
+        if not self.deferred and not self.stored_modified:
             return
         for entry in root.iter("{*}url"):
             loc, lastmod = entry.findtext("{*}loc"), entry.findtext("{*}lastmod")
@@ -335,6 +354,12 @@ class SiteSpider(Spider):
                 del self.deferred[url]
                 self.crawler.stats.inc_value("migrator/revisit/lastmod")
                 yield self._request(url, role="article", priority=1)
+            elif url in self.stored_modified and lastmod_after(lastmod, self.stored_modified.pop(url),
+                                                               self.config.timezone):
+                self.crawler.stats.inc_value("migrator/revisit/lastmod-changed")
+                request = self._request(url, role="article", priority=1).replace(dont_filter=True)
+                request.meta["unconditional"] = True  # no validators: the sitemap says it changed
+                yield request
 
     def closed(self, reason: str) -> None:
         for name, count in self.frontier.skipped.items():

@@ -1,5 +1,5 @@
-"""What several test modules share: the `migrator` command as a subprocess, the shared F1 scorer, and a small
-real HTTP server answering from a route function."""
+"""What several test modules share: the `migrator` command as a subprocess (with its peak memory), the shared
+F1 scorer, and a small real HTTP server answering from a route function."""
 from __future__ import annotations
 
 import importlib.util
@@ -19,6 +19,24 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 def migrator(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
     """``python -m migrator ARGS``: each run starts its own Twisted reactor, as a user's would."""
     return subprocess.run([sys.executable, "-m", "migrator", *args], capture_output=True, text=True, timeout=timeout)
+
+
+#: ``python -m migrator ARGS`` in a fresh process that then prints the peak RSS of its largest child.
+_MEASURED = ("import resource, subprocess, sys; "
+             "code = subprocess.call([sys.executable, '-m', 'migrator', *sys.argv[1:]]); "
+             "print('peak-rss-kb', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+             "sys.exit(code)")
+
+
+def migrator_measured(*args: str, env: dict[str, str] | None = None,
+                      timeout: int = 600) -> tuple[subprocess.CompletedProcess[str], int]:
+    """:func:`migrator`, and the peak RSS in MB of its largest process (the command or a worker it started),
+    as the kernel counted it: the command's own figure, whatever ran before in the test process."""
+    done = subprocess.run([sys.executable, "-c", _MEASURED, *args], capture_output=True, text=True, env=env,
+                          timeout=timeout)
+    head, _, peak = done.stderr.rpartition("peak-rss-kb ")
+    done.stderr = head
+    return done, int(peak) // 1024
 
 
 def textscore() -> ModuleType:

@@ -15,9 +15,6 @@ else:
 ROOT = Path(__file__).resolve().parents[1]
 #: Declared without an import statement: loaded by name from Scrapy settings (spiders/distributed.py).
 BY_NAME = {"scrapy-redis"}
-#: Declared for modules of parallel branches being merged (UnicodeDammit.detwingle in encoding, urllib3 in media);
-#: drop a name here once its import is on main.
-PENDING = {"beautifulsoup4", "urllib3"}
 #: Imported only by modules an extra serves (the blog test site: the `demo` extra).
 EXTRA_ONLY = {"migrator/demo/blog.py"}
 
@@ -51,7 +48,7 @@ def test_runtime_dependencies_are_exactly_the_imports() -> None:
     declared = {_name(r) for r in project["dependencies"]}
     imported = _imported("migrator", "spiders", skip=EXTRA_ONLY)
     assert imported - declared == set(), "imported but not declared"
-    assert declared - imported - BY_NAME - PENDING == set(), "declared but never imported"
+    assert declared - imported - BY_NAME == set(), "declared but never imported"
 
 
 def test_extras_cover_the_demo_blog_tests_and_benchmarks() -> None:

@@ -1,11 +1,15 @@
 """The parity diff's pure parts: reading a new page, similarity, naming what happened to a body."""
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlsplit
+
 import pytest
 
-from migrator.diff import CrawledSite, Page, body_problems, compare, rebase, same_instant, similarity
+from migrator.demo.server import DemoServer
+from migrator.diff import CrawledSite, Page, body_problems, compare, locate_old_urls, rebase, same_instant, similarity
 from migrator.htmlreport import render
-from migrator.newcrawl import read_page
+from migrator.newcrawl import Client, crawl, host, land, norm, read_page, request
 
 OLD = ("Учёные Томского университета создали лазер на основе перовскитов.\n\n"
        "Работа выполнена при поддержке Российского научного фонда, финансирование составило 12 млн рублей.\n\n"
@@ -103,3 +107,86 @@ def test_html_report_escapes_and_counts() -> None:
     page = render(report)
     assert "<x>" not in page and "&lt;x&gt;" in page
     assert 'id="count-missing">1<' in page and 'id="count-changed">0<' in page
+
+
+class Hostile:
+    """A new site that tries what issue 12 lists: a redirect to ``file://``, sitemap entries naming other hosts
+    and schemes, links to another host, a page over the size cap, and 503s before it answers."""
+
+    def __init__(self, elsewhere: str) -> None:
+        self.elsewhere = elsewhere
+        self.flaky = 2
+
+    def delay(self, path_and_query: str) -> float:
+        return 0.0
+
+    def respond(self, method: str, path: str, headers: dict[str, str]) -> tuple[int, list[tuple[str, str]], bytes]:
+        base = f"http://{headers.get('Host')}"
+        html = [("Content-Type", "text/html; charset=utf-8")]
+        if path == "/moved":
+            return 301, [("Location", f"{self.elsewhere}/a")], b""
+        if path == "/to-file":
+            return 302, [("Location", "file:///etc/hostname")], b""
+        if path == "/robots.txt":
+            return 200, [("Content-Type", "text/plain")], f"Sitemap: {base}/sitemap.xml\n".encode()
+        if path == "/sitemap.xml":
+            locs = [f"{base}/a", "file:///etc/passwd", f"{self.elsewhere}/secret", "ftp://ftp.example/x", f"{base}/big"]
+            xml = "".join(f"<url><loc>{loc}</loc></url>" for loc in locs)
+            return 200, [("Content-Type", "application/xml")], (
+                f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{xml}</urlset>').encode()
+        if path == "/":
+            return 200, html, (f'<html><body><main><a href="/a">a</a> <a href="{self.elsewhere}/old">old</a>'
+                               '</main></body></html>').encode()
+        if path == "/a":
+            return 200, html, b"<html><body><article><h1>A</h1><p>Text.</p></article></body></html>"
+        if path == "/big":
+            return 200, html, b"<html><body><p>" + b"x" * 300_000 + b"</p></body></html>"
+        if path == "/flaky":
+            self.flaky -= 1
+            if self.flaky >= 0:
+                return 503, [("Retry-After", "0")], b""
+            return 200, html, b"<html><body><p>ok</p></body></html>"
+        return 404, html, b"<html><body>404</body></html>"
+
+
+@pytest.fixture()
+def hostile() -> Any:
+    """The hostile new site on 127.0.0.1 and "another host" (127.0.0.2) that must never be asked."""
+    with DemoServer(Hostile(""), host="127.0.0.2") as other:  # type: ignore[arg-type]
+        with DemoServer(Hostile(other.url)) as server:  # type: ignore[arg-type]
+            yield server, other
+
+
+def test_new_site_client_never_reads_file_urls_nor_leaves_its_host(hostile: Any) -> None:
+    server, other = hostile
+    client = Client(max_bytes=100_000)
+    assert land(server.url + "/to-file", client=client) == ("file:///etc/hostname", [302])
+    assert request("file:///etc/hostname", client) == (0, {}, b"")
+    pages = crawl(server.url, client=client)
+    assert {urlsplit(p.url).netloc for p in pages.values()} == {urlsplit(server.url).netloc}
+    assert {urlsplit(p.url).path for p in pages.values()} == {"/", "/a", "/big"}
+    assert pages[norm(server.url + "/big")].status == 0  # over the cap: not read
+    assert sum(other.hits.values()) == 0  # the other host was never contacted
+    site = CrawledSite(pages, {host(server.url)}, client)
+    assert site.page(other.url + "/old").status == 0 and sum(other.hits.values()) == 0
+
+
+def test_new_site_client_retries_transient_errors(hostile: Any) -> None:
+    server, _ = hostile
+    status, _, body = Client().get(server.url + "/flaky")
+    assert (status, body) == (200, b"<html><body><p>ok</p></body></html>")
+    assert server.hits[("/flaky", 503)] == 2
+
+
+def test_locate_old_urls_before_and_after_cut_over(hostile: Any) -> None:
+    """Old URLs still served by the old host: before cut-over; redirected to the new site: after; no answer."""
+    server, other = hostile
+    new = server.url
+    before = locate_old_urls([new + "/a"], "http://127.0.0.3:9")  # the "old host" serves the page itself
+    assert (before.when, before.base) == ("before cut-over", "http://127.0.0.3:9")
+    after = locate_old_urls([new + "/moved"], other.url)  # the old host redirects to the new site
+    assert (after.when, after.base) == ("after cut-over", None)
+    gone = locate_old_urls([new + "/nothing"], other.url)
+    assert (gone.when, gone.base) == ("old site gone", other.url) and "[404]" in gone.why
+    same = locate_old_urls([new + "/a"], new + "/")
+    assert (same.when, same.base) == ("after cut-over", None)

@@ -175,17 +175,19 @@ def test_a_planted_pickle_among_the_items_is_rejected_not_run(redis_url: str, tm
                                                               caplog: pytest.LogCaptureFixture) -> None:
     marker = tmp_path / "pwned"
     server, key = redis.Redis.from_url(redis_url), "test:planted:items"
-    page = PageItem(url="http://old.test/a", status=200, headers={"Content-Type": "text/html"}, body=b"\xcf\xf0\x00",
-                    text="Привет", encoding="windows-1251", encoding_source="http", encoding_evidence={"meta": None},
-                    fetched_at="2026-12-01T00:00:00Z", discovered=[("http://old.test/b", "page", 0)], visit="http://old.test/a")
+    page = PageItem(url="http://old.test/a", status=200, headers={"Content-Type": "text/html"},
+                    body=b"\xcf\xf0\x00", text="Привет", encoding="windows-1251", encoding_source="http",
+                    encoding_evidence={"meta": None}, fetched_at="2026-12-01T00:00:00Z",
+                    discovered=[("http://old.test/b", "page", 0)], visit="http://old.test/a")
+    error = ErrorItem(url="http://old.test/x", reason="offsite-redirect", detail="http://evil/", skip=True)
     pipeline = PushItems(server, "test:planted")
     pipeline.process_item(page)
     server.rpush(key, pickle.dumps(_Payload(marker)), b"\x80garbage", b'{"type": "os.system", "fields": {}}')
-    pipeline.process_item(ErrorItem(url="http://old.test/x", reason="offsite-redirect", detail="http://evil/", skip=True))
+    pipeline.process_item(error)
     stats = MemoryStatsCollector(SimpleNamespace(settings=Settings()))
     with caplog.at_level(logging.WARNING, logger="migrator.distributed"):
         items = decode_items(server.lpop(key, 10), stats, key)
     assert not marker.exists()
-    assert items == [page, ErrorItem(url="http://old.test/x", reason="offsite-redirect", detail="http://evil/", skip=True)]
+    assert items == [page, error]
     assert stats.get_value("migrator/errors/rejected-item") == 3
     assert caplog.text.count("rejected an entry of test:planted:items") == 3

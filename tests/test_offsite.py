@@ -91,9 +91,12 @@ def test_offsite_redirect_is_listed_with_its_target_and_counted(crawled: dict[st
     assert run["skipped"]["offsite-redirect"] == 3
     assert "offsite-redirect" not in run["errors_by_reason"]  # a refusal by policy, not the site failing
     assert "offsite-redirect" in crawled["proc"].stderr + crawled["proc"].stdout  # the summary table shows it
+    status = migrator("status", "--db", crawled["db"])
+    assert status.returncode == 0 and "offsite-redirect" in status.stdout  # and so does status
 
 
-def test_no_page_and_no_redirect_key_of_another_host(crawled: dict[str, Any], old: RouteServer, other: RouteServer) -> None:
+def test_no_page_and_no_redirect_key_of_another_host(crawled: dict[str, Any], old: RouteServer,
+                                                     other: RouteServer) -> None:
     urls = [u for (u,) in crawled["conn"].execute("SELECT url FROM pages UNION SELECT request_url FROM pages")]
     assert f"{old.url}/news/a2-moved" in urls  # on-site redirects are followed as before
     assert not [u for u in urls if "127.0.0.2" in u or not u.startswith(old.url)]

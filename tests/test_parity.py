@@ -187,3 +187,50 @@ def test_demo_ends_with_the_diff_against_its_counterpart(tmp_path: Path) -> None
     html = Path(re.search(r"HTML report: (\S+)", tail).group(1))
     assert html == (tmp_path / "demo-parity.html").resolve() and html.stat().st_size > 0
     assert (tmp_path / "demo.jsonl").read_text(encoding="utf-8").count("\n") == Store(db, create=False).article_count()
+
+
+@pytest.fixture(scope="module")
+def live_old(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A crawl of another demo site, with the port it was crawled on: it can be served there again."""
+    db = tmp_path_factory.mktemp("cutover") / "old.db"
+    spec = SiteSpec(articles=60, seed=19, theme="zen", slow_seconds=0.1)
+    with DemoServer(DemoSite(spec)) as server:
+        ok("crawl", server.url + "/", "--db", str(db), "--timezone", "Europe/Moscow")
+        port = int(server.url.rsplit(":", 1)[1])
+    store = Store(db, create=False)
+    records = list(store.records())
+    store.close()
+    return {"db": str(db), "records": records, "spec": spec, "port": port}
+
+
+def plain_diff(db: str, new_url: str, out: Path) -> dict[str, Any]:
+    """``migrator diff --db … --new URL`` with no other option."""
+    ok("diff", "--db", db, "--new", new_url, "--json", str(out / "parity.json"))
+    return json.loads((out / "parity.json").read_text(encoding="utf-8"))
+
+
+def test_diff_before_cut_over_checks_the_old_paths_on_the_new_site(live_old: dict[str, Any], tmp_path: Path) -> None:
+    """The old site still serves its pages; the new one answers the old paths with its redirects and its pages
+    link back to the old host (the original, its /print/N page): the report is exact with no --old-base."""
+    site = NewSite(live_old["records"], seed=8, per_kind=2, missing=3)
+    with DemoServer(DemoSite(live_old["spec"]), port=live_old["port"]) as old_site, DemoServer(site) as new:
+        new_url = new.url
+        report = plain_diff(live_old["db"], new_url, tmp_path)
+        truth = site.truth(new_url)
+        old_hits = sum(n for (path, _), n in old_site.hits.items())
+    assert reported(report) == truth
+    assert report["old_urls"]["when"] == "before cut-over" and report["old_urls"]["checked_on"] == new_url
+    assert old_hits <= 5  # the old host is only asked which time it is, never crawled as the new site
+
+
+def test_diff_after_cut_over_checks_the_old_urls_where_they_are(live_old: dict[str, Any], tmp_path: Path) -> None:
+    """DNS moved: the old host answers with the new platform's redirects to the new host."""
+    site = NewSite(live_old["records"], seed=8, per_kind=2, missing=3)
+    with DemoServer(site) as new:
+        site.public_base = new.url
+        with DemoServer(site, port=live_old["port"]):
+            report = plain_diff(live_old["db"], new.url, tmp_path)
+        truth = site.truth(new.url)
+    assert reported(report) == truth
+    assert report["old_urls"]["when"] == "after cut-over"
+    assert report["old_urls"]["checked_on"] == "where they were crawled"

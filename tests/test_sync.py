@@ -14,6 +14,8 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import timezone
+from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -252,3 +254,126 @@ def test_sync_killed_mid_run_or_wrapping_up_then_rerun_equals_uninterrupted(tmp_
         assert again.returncode == 0, again.stderr[-3000:]
         assert "(resumed)" in again.stderr.strip().splitlines()[-1], again.stderr[-2000:]
         assert snapshot(db, 2) == expected, f"killed after {point} pages"
+
+
+def full_bodies(site: DemoSite, hits: dict[tuple[str, int], int], indexes: set[int]) -> int:
+    """How many of ``indexes`` (articles) the server sent a full page for, under their alias or /node/N."""
+    paths = {path: i for i in indexes for path in (site.alias(i), f"/node/{site.nid(i)}")}
+    return len({paths[path] for (path, status), n in hits.items() if path in paths and status == 200})
+
+
+def chrome_site(spec: SiteSpec, tmp_path: Path) -> tuple[Path, str, int, DemoSite]:
+    """A site whose ETags hash the page bytes (its "Популярное" block lists the newest articles), crawled."""
+    db = tmp_path / "site.db"
+    first = DemoSite(spec)
+    with DemoServer(first) as server:
+        base, port = server.url, int(server.url.rsplit(":", 1)[1])
+        proc = migrator("crawl", base + "/", "--db", str(db), "--timezone", "Europe/Moscow")
+        assert proc.returncode == 0, proc.stderr[-3000:]
+    return db, base, port, first
+
+
+@pytest.mark.parametrize("seed, theme", [(31, "garland"), (8, "zen")])
+def test_sync_learns_that_etags_follow_the_chrome(seed: int, theme: str, tmp_path: Path) -> None:
+    """Every new article changes every page's ETag, Last-Modified stays the node's own change time: the sync
+    learns to ask with If-Modified-Since alone, reports exactly the edits, the removal and the new articles
+    (a one-paragraph brief among them), and at least 90% of the unchanged articles cost no full body."""
+    spec = SiteSpec(seed=seed, articles=150, theme=theme, archive_items=6, slow_seconds=0.2, chrome_etags=True)
+    db, base, port, first = chrome_site(spec, tmp_path)
+    edited, removed = pick_mutations(first, seed)
+    later = SiteSpec(**{**spec.__dict__, "edited": edited, "added": 2, "briefs": 1, "removed": (removed,),
+                        "version": 1})
+    site = DemoSite(later)
+    brief = site.article(site.total - 1)
+    assert "\n\n" not in brief.body_text and brief.body_html.count("<p>") == 1  # the brief is one paragraph
+    report = tmp_path / "report.json"
+    with DemoServer(site, port=port) as server:
+        proc = migrator("sync", base + "/", "--db", str(db), "--timezone", "Europe/Moscow", "--report", str(report))
+        hits = dict(server.hits)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    got = json.loads(report.read_text())
+    url = lambda nid: base + site.alias(site.index_of(nid))  # noqa: E731
+    assert got["new"] == sorted(base + site.alias(i) for i in (site.n, site.n + 1))
+    assert got["updated"] == sorted(map(url, edited))
+    assert got["gone"] == [url(removed)]
+    unchanged = {i for i in range(site.n) if site.reachable(i) and site.nid(i) not in {*edited, removed}}
+    full = full_bodies(site, hits, unchanged)
+    assert 1 - full / len(unchanged) >= 0.9, (full, len(unchanged))
+
+    with sqlite3.connect(db) as conn:
+        choice, reason = conn.execute("SELECT choice, reason FROM site_validators").fetchone()
+    assert choice == "last-modified" and "follows the page chrome" in reason
+    status = migrator("status", "--db", str(db))
+    assert "last-modified" in status.stdout and base.split("//")[1] in status.stdout, status.stdout
+
+    # The next sync asks with If-Modified-Since from the start: almost nothing comes back in full.
+    again = DemoSite(SiteSpec(**{**later.__dict__, "added": 3, "briefs": 0, "version": 2}))
+    with DemoServer(again, port=port) as server:
+        proc = migrator("sync", base + "/", "--db", str(db), "--timezone", "Europe/Moscow", "--report", str(report))
+        hits = dict(server.hits)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    got = json.loads(report.read_text())
+    assert got["new"] == [base + again.alias(again.total - 1)] and got["updated"] == [] and got["gone"] == []
+    full = full_bodies(again, hits, unchanged)
+    assert 1 - full / len(unchanged) >= 0.93, (full, len(unchanged))  # audits and /node/N links only
+
+
+class StaleLastModified:
+    """The demo site behind a CMS whose Last-Modified is the publication time, edits or not (ETags still hash
+    the page): a site that If-Modified-Since alone would let hide an edit behind a 304."""
+
+    def __init__(self, site: DemoSite) -> None:
+        self.site = site
+        self.index = {path: i for i in range(site.total) for path in (site.alias(i), f"/node/{site.nid(i)}")}
+
+    def delay(self, path_and_query: str) -> float:
+        return self.site.delay(path_and_query)
+
+    def respond(self, method: str, path: str, headers: dict[str, str]) -> tuple[int, list[tuple[str, str]], bytes]:
+        i = self.index.get(path)
+        if i is None:
+            return self.site.respond(method, path, headers)
+        since = {k.lower(): v for k, v in headers.items()}.get("if-modified-since")
+        asked = {k: v for k, v in headers.items() if k.lower() != "if-modified-since"}
+        status, sent, body = self.site.respond(method, path, asked)
+        published = format_datetime(self.site.published(i).astimezone(timezone.utc), usegmt=True)
+        sent = [(k, published if k == "Last-Modified" else v) for k, v in sent]
+        if status == 200 and since and "if-none-match" not in {k.lower() for k in headers}:
+            if self.site.published(i) <= parsedate_to_datetime(since):
+                return 304, [(k, v) for k, v in sent if k in ("ETag", "Last-Modified")], b""
+        return status, sent, body
+
+
+def test_a_last_modified_that_misses_an_edit_falls_back_at_once(tmp_path: Path) -> None:
+    """A site learned as "If-Modified-Since alone" whose Last-Modified then stands still on edits: the sitemap's
+    <lastmod> shows one, the host falls back to both validators in that run, and every edit is reported."""
+    spec = SiteSpec(seed=13, articles=120, archive_items=4, slow_seconds=0.2, chrome_etags=True)
+    db = tmp_path / "site.db"
+    with DemoServer(StaleLastModified(DemoSite(spec))) as server:  # type: ignore[arg-type]
+        base, port = server.url, int(server.url.rsplit(":", 1)[1])
+        assert migrator("crawl", base + "/", "--db", str(db), "--timezone", "Europe/Moscow").returncode == 0
+    report = tmp_path / "report.json"
+    added = SiteSpec(**{**spec.__dict__, "added": 1, "version": 1})
+    with DemoServer(StaleLastModified(DemoSite(added)), port=port):  # type: ignore[arg-type]
+        assert migrator("sync", base + "/", "--db", str(db), "--timezone", "Europe/Moscow").returncode == 0
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT choice FROM site_validators").fetchone() == ("last-modified",)
+
+    first = DemoSite(added)
+    calm = [i for i in range(2, first.n - 2) if not any(first.hidden(j) for j in (i - 1, i, i + 1))
+            and i not in {*first.specials.transient, first.specials.slow, first.specials.loop_linker,
+                          *first.specials.dead_linkers}]
+    listed = [i for i in calm if first.in_sitemap(i)]
+    unlisted = [i for i in calm if not first.in_sitemap(i)]  # only a 304 to If-Modified-Since would tell of it
+    rng = random.Random(13)
+    edited = tuple(first.nid(i) for i in [*rng.sample(listed, 3), rng.choice(unlisted)])
+    site = DemoSite(SiteSpec(**{**added.__dict__, "edited": edited, "version": 2}))
+    with DemoServer(StaleLastModified(site), port=port):  # type: ignore[arg-type]
+        proc = migrator("sync", base + "/", "--db", str(db), "--timezone", "Europe/Moscow", "--report", str(report))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    got = json.loads(report.read_text())
+    assert got["updated"] == sorted(base + site.alias(site.index_of(nid)) for nid in edited), got
+    with sqlite3.connect(db) as conn:
+        choice, reason, evidence = conn.execute("SELECT choice, reason, evidence FROM site_validators").fetchone()
+    assert choice == "etag+last-modified" and "stood still on an edited article" in reason
+    assert json.loads(evidence)["lm-missed"] >= 1

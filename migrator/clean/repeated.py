@@ -14,6 +14,8 @@ from typing import Iterable, Mapping
 import lxml.html
 from lxml import etree
 
+from migrator.encoding import xml_safe
+
 BLOCK_TAGS = ("p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "td", "dd", "dt", "pre", "div")
 _BLOCK_XPATH = etree.XPath("|".join(f"descendant-or-self::{t}" for t in BLOCK_TAGS))
 _SPACE = re.compile(r"\s+")
@@ -36,7 +38,8 @@ def norm(text: str) -> str:
 
 
 def _fragment(html: str) -> lxml.html.HtmlElement:
-    return lxml.html.fragment_fromstring(html or "<div></div>", create_parent="div")
+    """A body's tree; bodies stored by older runs may hold characters lxml refuses, so they are made safe."""
+    return lxml.html.fragment_fromstring(xml_safe(html) or "<div></div>", create_parent="div")
 
 
 def _leaf_blocks(root: lxml.html.HtmlElement) -> Iterable[lxml.html.HtmlElement]:
@@ -153,6 +156,8 @@ MIN_PASSAGE = 5
 #: ...and holds the first shingles of its source, all of them (an excerpt is an article's opening, word
 #: for word; two articles opening alike on a few words do not make one an excerpt of the other).
 OPENING = 8
+#: A body holding this share of another's shingles is that page under another URL, not an excerpt of it.
+SAME_PAGE = 0.9
 
 
 def _ordered_shingles(text: str) -> list[tuple[str, ...]]:
@@ -182,17 +187,20 @@ def listings_of_excerpts(bodies: Mapping[str, str]) -> list[str]:
     for key, grams in own.items():
         for gram in grams:
             owners.setdefault(gram, set()).add(key)
-    return [key for key, grams in own.items() if grams and _copied(key, grams, owners, openings)]
+    sizes = {key: len(grams) for key, grams in own.items()}
+    return [key for key, grams in own.items() if grams and _copied(key, grams, owners, openings, sizes)]
 
 
 def _copied(key: str, grams: set[tuple[str, ...]], owners: Mapping[tuple[str, ...], set[str]],
-            openings: Mapping[str, set[tuple[str, ...]]]) -> bool:
+            openings: Mapping[str, set[tuple[str, ...]]], sizes: Mapping[str, int]) -> bool:
     """Greedy cover of one body by the other bodies whose openings it holds: enough sources, enough covered."""
     by_source: dict[str, set[tuple[str, ...]]] = {}
     for gram in grams:
         for other in owners[gram] - {key}:
             by_source.setdefault(other, set()).add(gram)
-    by_source = {other: shared for other, shared in by_source.items() if openings[other] <= shared}
+    # another URL of the same page (a home page that is also the first page of the news list) is no source
+    by_source = {other: shared for other, shared in by_source.items() if openings[other] <= shared
+                 and not (len(shared) >= SAME_PAGE * len(grams) and len(shared) >= SAME_PAGE * sizes[other])}
     covered: set[tuple[str, ...]] = set()
     sources = 0
     while by_source:

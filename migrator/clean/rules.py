@@ -13,6 +13,8 @@ from typing import Iterable, NamedTuple, Sequence
 from lxml import etree
 from lxml.html import HtmlElement
 
+from migrator.encoding import xml_safe
+
 _SPACE = re.compile(r"\s+")
 
 _LEAF_XPATH = etree.XPath(
@@ -38,7 +40,16 @@ def text_of(element: HtmlElement) -> str:
 
 
 def remove(element: HtmlElement) -> None:
-    """Remove an element but keep its tail text (the words after it belong to the parent)."""
+    """Remove an element but keep its tail text (the words after it belong to the parent).
+
+    The tail is made XML compatible on the way: libxml2's parser keeps control characters that lxml
+    then refuses to assign (``<!-- c -->\\x0b`` once raised ValueError here and lost the article).
+
+    >>> from lxml.html import fragment_fromstring as f
+    >>> root = f('<div><p>a</p><span>x</span>b</div>')
+    >>> remove(root[1]); root[0].tail
+    'b'
+    """
     parent = element.getparent()
     if parent is None:
         return
@@ -46,9 +57,9 @@ def remove(element: HtmlElement) -> None:
     if tail:
         previous = element.getprevious()
         if previous is not None:
-            previous.tail = (previous.tail or "") + tail
+            previous.tail = xml_safe((previous.tail or "") + tail)
         else:
-            parent.text = (parent.text or "") + tail
+            parent.text = xml_safe((parent.text or "") + tail)
     parent.remove(element)
 
 

@@ -5,7 +5,9 @@ at ``platform.path_for(record)`` in a plain HTML5 layout (``og:title``, ``<time 
 ``rel="tag"``), lists them on a paginated home page and in its own sitemap, and answers every old URL
 (canonical and aliases, path and query) with a 301 to the article's new URL. A seed chooses, once,
 the articles that carry planted differences; :meth:`NewSite.truth` is what a parity diff must report,
-exactly. Served by :class:`migrator.demo.server.DemoServer` like the old demo site.
+exactly. Its articles link back to their old URLs on the old host, as imported pages do. Served by
+:class:`migrator.demo.server.DemoServer` like the old demo site; after cut-over it is served on the old host
+too, its redirects pointing at ``public_base``.
 """
 from __future__ import annotations
 
@@ -92,8 +94,11 @@ class NewSite:
     """Routing, pages and ground truth of one counterpart; records are exported old-site records."""
 
     def __init__(self, records: Iterable[Mapping[str, Any]], platform: NewPlatform | None = None, *, seed: int = 1,
-                 per_kind: int = 1, missing: int = 2) -> None:
+                 per_kind: int = 1, missing: int = 2, public_base: str | None = None) -> None:
         self.platform = (platform or NewPlatform()).with_base(None)
+        #: Where the redirects point (the new site's own URL): served on the old host too after cut-over, the
+        #: counterpart still sends visitors to the new host. None: the host each request names.
+        self.public_base = public_base
         self.records = sorted(records, key=lambda r: (r["published_at"] or "", r["source_id"]), reverse=True)
         self.plan = choose_plan(self.records, seed, per_kind, missing)
         self.path = self._unique_paths()
@@ -185,7 +190,7 @@ class NewSite:
         base = f"http://{headers.get('Host', 'localhost')}"
         parts = urlsplit(path_and_query)
         if path_and_query in self._redirects:
-            return 301, [("Location", base + self._redirects[path_and_query])], b""
+            return 301, [("Location", (self.public_base or base) + self._redirects[path_and_query])], b""
         if parts.path in self._by_path:
             return self._html(self._article(self._by_path[parts.path]))
         if parts.path == "/":
@@ -207,10 +212,14 @@ class NewSite:
         when = escape(shown["published_at"])
         i = self._position[record["source_id"]]
         near = [self.path[r["source_id"]] for r in self.published[max(0, i - 1): i + 2] if r is not record]
+        # as imported pages do, it still links to the old site: the original and its print version (its body's
+        # links were absolute old URLs already)
+        old = "".join(f'<li><a href="{escape(u)}">{escape(u)}</a></li>' for u in (record["url"], *record["aliases"]))
         content = (f'<article><h1>{escape(shown["title"])}</h1><time datetime="{when}">{when[:10]}</time>'
                    f'<div class="content" itemprop="articleBody">{shown["body_html"]}</div>'
                    f'<ul class="tags">{tags}</ul></article>'
-                   f'<aside><h2>Читайте также</h2>{"".join(f"<a href={p!r}>{p}</a> " for p in near)}</aside>')
+                   f'<aside><h2>Читайте также</h2>{"".join(f"<a href={p!r}>{p}</a> " for p in near)}'
+                   f'<h2>На старом сайте</h2><ul>{old}</ul></aside>')
         meta = (f'<meta property="og:title" content="{escape(shown["title"])}"><meta property="og:type" '
                 f'content="article"><meta property="article:published_time" content="{when}">'
                 + "".join(f'<meta property="article:tag" content="{escape(t)}">' for t in shown["tags"]))

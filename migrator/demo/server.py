@@ -1,6 +1,6 @@
 """Serve a ``DemoSite`` over real HTTP from a background thread (tests, ``migrator demo``, benchmarks).
 
-    python -m migrator.demo.server --port 8000 --articles 300 --seed 7 --theme garland
+    python -m migrator.demo.server --port 8000 --articles 300 --seed 7 --theme garland [--chrome-etags]
 """
 from __future__ import annotations
 
@@ -130,8 +130,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=SiteSpec.seed)
     parser.add_argument("--theme", default=SiteSpec.theme, choices=["garland", "zen"])
     parser.add_argument("--version", type=int, default=0, help="site version: changes sidebars and counters")
+    parser.add_argument("--chrome-etags", action="store_true",
+                        help="ETags hash the page bytes and 'Популярное' lists the newest articles")
     args = parser.parse_args(argv)
-    site = DemoSite(SiteSpec(seed=args.seed, articles=args.articles, theme=args.theme, version=args.version))
+    site = DemoSite(SiteSpec(seed=args.seed, articles=args.articles, theme=args.theme, version=args.version,
+                             chrome_etags=args.chrome_etags))
     serve_forever(site, args.host, args.port, "the demo site")
 
 

@@ -6,6 +6,7 @@ articles a perfect crawler finds. Articles are generated lazily from ``(seed, no
 """
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 import threading
@@ -63,6 +64,7 @@ SITEMAP_CHUNK = 1000
 _DRUPAL_HEADERS = [("Server", "Apache/2.2.16 (Debian)"), ("X-Powered-By", "PHP/5.2.17"),
                    ("Expires", "Sun, 19 Nov 1978 05:00:00 GMT")]
 _NO_CACHE = ("Cache-Control", "store, no-cache, must-revalidate, post-check=0, pre-check=0")
+_REVALIDATE = ("Cache-Control", "public, max-age=0, must-revalidate")
 _GIF = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,"
         b"\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
 ROBOTS_TXT = """#
@@ -139,6 +141,10 @@ class SiteSpec:
     version: int = 0  # changes sidebars and view counters, not content
     slow_seconds: float = 2.0
     zoo: bool = False  # draw the site's markup (layout.Markup) from the seed, briefs included
+    #: "Популярное" lists the newest articles and an article's ETag hashes its page's bytes (Drupal's page cache,
+    #: Apache's FileETag): every new article changes every page's ETag; Last-Modified stays the node's change time.
+    chrome_etags: bool = False
+    briefs: int = 0  # the newest ``briefs`` added articles are one-paragraph briefs
     #: Markup choices set over the drawn (or classic) ones, as (field, value) pairs of layout.Markup: e.g.
     #: (("comments", "closed"), ("print_link", False)) for a site where nothing on a page names the node id.
     markup: tuple[tuple[str, object], ...] = ()
@@ -399,6 +405,8 @@ class DemoSite:
             brief=self.brief(i),
         )
         body_html, body_text, images, teaser = build_body(rng, nid, options)
+        if i >= max(self.n, self.total - self.spec.briefs):  # a brief: its first paragraph is all there is
+            body_html, body_text, images = teaser, body_text.split("\n\n")[0], ()
         files = () if options.brief else self.attachments(i)
         body_html, body_text = attach(body_html, body_text, files)
         mode, sources = build_sources(rng)
@@ -543,8 +551,9 @@ class DemoSite:
         latest = "".join(f'<li><a href="{self.alias(newest[k])}?from=sidebar">{escape(self.title(newest[k]))}</a></li>'
                          for k in pick)
         rng = random.Random(f"{self.spec.seed}:popular:{version}")  # a new draw, not the latest block's
-        popular = []
-        for _ in range(5 if self.total else 0):
+        popular = [f'<li><a href="/node/{self.nid(i)}">{escape(self.title(i))}</a></li>'
+                   for i in (newest[:5] if self.spec.chrome_etags else ())]
+        for _ in range(5 if self.total and not popular else 0):
             i = rng.randrange(self.total)
             while i < self.total - 1 and not self.visible(i):
                 i += 1
@@ -639,15 +648,17 @@ class DemoSite:
         if self._fails_now(i):
             return self._server_error()
         a = self.article(i)
-        validators_ = [("ETag", a.etag), ("Last-Modified", _http_date(a.last_modified)),
-                       ("Cache-Control", "public, max-age=0, must-revalidate")]
-        if self._not_modified(a, headers):
-            return 304, [*_DRUPAL_HEADERS, *validators_], b""
         crumbs = '<a href="/">Главная</a> › <a href="/news">Новости</a>'
         body_class = f" node-type-{self.markup.node_type}" if self.markup.node_type and self.markup.type_on == "body" else ""
-        return self._page(200, title=a.title, heading=a.title, content=self.theme.node(a, self.views(i), base),
-                          base=base, crumbs=crumbs, month=(a.published.year, a.published.month), extra=validators_,
-                          body_class=body_class)
+        status, page_headers, page = self._page(200, title=a.title, heading=a.title, crumbs=crumbs, base=base,
+                                                content=self.theme.node(a, self.views(i), base),
+                                                month=(a.published.year, a.published.month), extra=[_REVALIDATE],
+                                                body_class=body_class)
+        etag = f'"{hashlib.sha1(page).hexdigest()[:20]}"' if self.spec.chrome_etags else a.etag
+        validators_ = [("ETag", etag), ("Last-Modified", _http_date(a.last_modified))]
+        if self._not_modified(etag, a.last_modified, headers):
+            return 304, [*_DRUPAL_HEADERS, *validators_, _REVALIDATE], b""
+        return status, page_headers + validators_, page
 
     def _fails_now(self, i: int) -> bool:
         """Transient 500s: the first one or two requests for a few articles fail, per site instance."""
@@ -659,14 +670,15 @@ class DemoSite:
             return self._failures[i] <= failures
 
     @staticmethod
-    def _not_modified(a: Article, headers: dict[str, str]) -> bool:
+    def _not_modified(etag: str, last_modified: datetime, headers: dict[str, str]) -> bool:
+        """RFC 9110 §13.1: If-None-Match decides when present; If-Modified-Since only without it."""
         if "if-none-match" in headers:
             tags = {tag.strip().removeprefix("W/") for tag in headers["if-none-match"].split(",")}
-            return a.etag in tags or "*" in tags
+            return etag in tags or "*" in tags
         since = headers.get("if-modified-since")
         if since:
             try:
-                return a.last_modified.replace(microsecond=0) <= parsedate_to_datetime(since)
+                return last_modified.replace(microsecond=0) <= parsedate_to_datetime(since)
             except (TypeError, ValueError):
                 return False
         return False

@@ -1,6 +1,6 @@
 """Extraction: one page in, one :class:`PageResult` out. The orchestrator runs numbered stages:
 
-1. parse the markup (lxml; never raises on malformed pages);
+1. parse the markup (lxml; never raises on malformed pages or bad bytes; held to :mod:`migrator.limits`);
 2. detect the platform profile from the markup (or take the one the mapping forces);
 3. read the canonical URL;
 4. classify the page (article, listing, other) and read its fields with the profile's extractor —
@@ -20,6 +20,7 @@ from lxml.html import HtmlElement
 from migrator.extract import drupal6, generic
 from migrator.extract.common import canonical_url, parse
 from migrator.record import Article
+from migrator.urls import section_of
 
 if TYPE_CHECKING:
     from migrator.extract.region import Regions
@@ -40,6 +41,7 @@ class PageResult:
     removed: Counter[str] = field(default_factory=Counter)  # cleaning rule -> nodes/blocks removed
     reason: str = ""          # why kind is not article (e.g. "listing: 10 teasers", "no node")
     text: str = ""            # a non-article's cleaned main text, when one was found (for debugging, scoring)
+    warnings: list[str] = field(default_factory=list)  # what the input limits cut ("reason: detail", migrator.limits)
 
 
 #: Markup only Drupal writes: one is enough.
@@ -75,9 +77,10 @@ def extract(url: str, html: str, config: Config, regions: Regions | None = None)
 
     ``regions``: the content regions learned for this site's templates (generic pages only).
     """
-    doc = parse(html)                                              # 1. parse
+    warnings: list[str] = []
+    doc = parse(html, warnings)                                    # 1. parse, within the input limits
     if doc is None:
-        return PageResult("other", "generic", None, None, None, Counter(), "empty page")
+        return PageResult("other", "generic", None, None, None, Counter(), "empty page", warnings=warnings)
     profile = detect_profile(doc, config.profile)                  # 2. platform
     if profile == "generic" and config.profile != "generic" and drupal6.is_print_page(doc, url):
         profile = "drupal6"  # the print module strips the theme, not the page's identity
@@ -89,6 +92,9 @@ def extract(url: str, html: str, config: Config, regions: Regions | None = None)
     else:
         result = generic.extract(doc, url, config, regions)
     result.canonical = canonical
+    if result.article is not None and not result.article.type:  # the platform named none: the URL's section
+        result.article.type = section_of(url)
+    result.warnings = warnings
     return result
 
 

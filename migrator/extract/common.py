@@ -12,6 +12,8 @@ from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from migrator.clean.rules import norm
+from migrator.encoding import xml_safe
+from migrator.limits import MAX_DEPTH, MAX_ELEMENTS, bound_markup, flatten_nesting, hit_depth_limit, truncate_tree
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _CANONICAL = etree.XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
@@ -25,15 +27,36 @@ GUESTS = frozenset(("гость", "аноним", "anonymous", "guest", "ано�
 _UNVERIFIED = re.compile(r"\((?:не проверено|not verified)\)", re.I)
 
 
-def parse(html: str) -> HtmlElement | None:
-    """The page's document tree, or None for an empty page. Never raises on malformed markup."""
+def parse(html: str, warnings: list[str] | None = None) -> HtmlElement | None:
+    """The page's document tree, or None for an empty page. Never raises on malformed markup or bad bytes.
+
+    The markup is made XML compatible and held to :mod:`migrator.limits` first; what those limits cut is
+    appended to ``warnings`` (``"reason: detail"``).
+    """
     if not html or not html.strip():
         return None
-    html = _XML_DECLARATION.sub("", html, count=1)
+    html, cut = bound_markup(xml_safe(_XML_DECLARATION.sub("", html, count=1)))
+    doc, too_deep = _parse_html(html)
+    if too_deep:  # libxml2 silently drops what follows its depth limit: flatten the markup and parse again
+        html, dropped = flatten_nesting(html)
+        cut.append(f"nesting-flattened: {dropped:,} tags deeper than {MAX_DEPTH} levels left out, their text kept")
+        doc, _ = _parse_html(html)
+    total = truncate_tree(doc) if doc is not None else 0
+    if total:
+        cut.append(f"page-truncated: {total:,} elements, the first {MAX_ELEMENTS:,} kept")
+    if warnings is not None:
+        warnings.extend(cut)
+    return doc
+
+
+def _parse_html(html: str) -> tuple[HtmlElement | None, bool]:
+    """The tree lxml makes of ``html``, and whether libxml2 hit its depth limit doing it."""
+    parser = lxml.html.HTMLParser()
     try:
-        return lxml.html.document_fromstring(html)
+        doc = lxml.html.document_fromstring(html, parser=parser)
     except (etree.ParserError, ValueError):
-        return None
+        return None, False
+    return doc, hit_depth_limit(parser)
 
 
 @lru_cache(maxsize=512)

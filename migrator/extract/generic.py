@@ -24,6 +24,7 @@ from migrator.clean.sanitize import body_html
 from migrator.clean.text import element_to_text
 from migrator.extract.common import absolute, best_title, css, first, unique
 from migrator.extract.dates import find_date, parse_date, to_iso
+from migrator.extract.fields import apply_fields
 from migrator.extract.metadata import author_of, tags_of
 from migrator.record import Article
 
@@ -325,8 +326,9 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
     body = first(doc, selector) if selector else None
     meta: Any = None
     pruned = 0
+    template = None
     if body is None and regions:
-        body = regions.region(doc)
+        template, body = regions.match(doc)
         pruned = drop_link_blocks(body) if body is not None else 0
     if body is None:
         body, meta = _trafilatura(doc, url)
@@ -340,11 +342,13 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
     unwrap_layout_tables(body)
     text = element_to_text(body)
     words, share = len(_WORD.findall(text)), _link_share(body, text)
-    if words < MIN_WORDS or (share > MAX_LINK_SHARE and words * (1 - share) < LONG_TEXT_WORDS):
+    # A page its learned template shows as an entry (its own title and date) is an article however short.
+    entry = template is not None and words > 0 and template.identifies_article(url, doc)
+    if not entry and (words < MIN_WORDS or (share > MAX_LINK_SHARE and words * (1 - share) < LONG_TEXT_WORDS)):
         kind = "listing" if share > MAX_LINK_SHARE or len(_LINKS(doc)) >= 20 else "other"
         return PageResult(kind, "generic", None, None, None, removed, f"{kind}: {words} words, {share:.0%} in links",
                           text)
-    rows = dated_index_rows(doc) if words < SHORT_TEXT_WORDS else 0
+    rows = dated_index_rows(doc) if words < SHORT_TEXT_WORDS and not entry else 0
     if rows >= 3:  # "date — headline" rows beside a short text: an archive index
         return PageResult("listing", "generic", None, None, None, removed, f"listing: {rows} dated links", text)
     ld = _json_ld(doc)
@@ -358,6 +362,10 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
                       body_html=body_html(body, url), profile="generic")
     article.tags = _tags(doc, config, ld)
     article.images = unique(absolute(url, img.get("src")) for img in body.iter("img")) or images_of(doc, text, url)
+    if template is not None:  # where this site keeps its fields; a mapping's selector wins
+        learned = template.fields_for(url)
+        apply_fields(doc, article, {k: v for k, v in learned.items() if k not in config.site_selectors},
+                     config.timezone)
     return PageResult("article", "generic", article, None, None, removed, "")
 
 

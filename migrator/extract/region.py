@@ -15,17 +15,20 @@ Learned at crawl end over the stored raw pages (:func:`learn_templates`), kept i
 """
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from lxml import etree
 from lxml.html import HtmlElement
 
 from migrator.clean.repeated import BLOCK_TAGS, norm
 from migrator.extract.common import parse
+from migrator.extract.fields import learn_fields, page_title, read_date, read_title, single
+from migrator.urls import section_of
 
 #: A template needs this many pages before its region is trusted.
 MIN_PAGES = 5
@@ -106,12 +109,33 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 @dataclass(frozen=True)
 class Template:
-    """One learned template: its stable skeleton, its content region and the evidence."""
+    """One learned template: its stable skeleton, its content region, where its fields stand and the evidence."""
 
     skeleton: frozenset[str]
     xpath: str
     pages: int       # pages the template was learned from
     agreeing: int    # pages whose own content region is this XPath
+    #: Where its fields stand (:func:`migrator.extract.fields.learn_fields`), per URL section of its pages
+    #: ("news", "publ": one skeleton may serve several modules that keep dates elsewhere), "*" for all of them.
+    fields: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+    def fields_for(self, url: str) -> Mapping[str, Any]:
+        """The field places learned for this page's section of the site, else for the whole template."""
+        return self.fields.get(section_of(url)) or self.fields.get("*") or {}
+
+    def identifies_article(self, url: str, doc: HtmlElement | None = None) -> bool:
+        """Its pages are entries: each shows a title of its own and a date where the template keeps them
+        (given the page, both must read on it, and ``<title>`` repeat the title, as on the pages it was learned
+        from: a listing of the same markup shows its first entry's title there, under a title of its own)."""
+        found = self.fields_for(url)
+        if "title" not in found or "date" not in found:
+            return False
+        if doc is None:
+            return True
+        if not single(doc, found["title"]["xpath"]):
+            return False  # the title's place repeats on this page: a list of entries, not one (dates may: posts)
+        title = read_title(doc, found["title"])
+        return title is not None and title in page_title(doc) and read_date(doc, found["date"]) is not None
 
     @cached_property
     def select(self) -> etree.XPath:
@@ -127,7 +151,7 @@ def _join(groups: list[tuple[frozenset[str], list[int]]], shape: frozenset[str],
         groups.append((shape, [index]))
 
 
-def _leaf_block_texts(doc: HtmlElement) -> dict[HtmlElement, str]:
+def leaf_block_texts(doc: HtmlElement) -> dict[HtmlElement, str]:
     """Each leaf block (a block holding no other block) with its folded text."""
     found = {}
     for element in doc.iter(*BLOCK_TAGS):
@@ -140,14 +164,14 @@ def template_texts(docs: Sequence[HtmlElement]) -> set[str]:
     """Block texts that stand on :data:`TEMPLATE_SHARE` of the pages (and on more than one)."""
     counts: Counter[str] = Counter()
     for doc in docs:
-        counts.update({t for t in _leaf_block_texts(doc).values() if t})
+        counts.update({t for t in leaf_block_texts(doc).values() if t})
     floor = max(2, TEMPLATE_SHARE * len(docs))
     return {text for text, n in counts.items() if n >= floor}
 
 
 def content_words(doc: HtmlElement, template: set[str]) -> Counter[HtmlElement]:
     """Per element, the words beneath it that are content: outside links, scripts and template blocks."""
-    skip = {e for e, text in _leaf_block_texts(doc).items() if text in template}
+    skip = {e for e, text in leaf_block_texts(doc).items() if text in template}
     weights: Counter[HtmlElement] = Counter()
     for element in doc.iter():
         if not _tag(element) or element.tag in _IGNORED or element.tag == "a":
@@ -255,7 +279,7 @@ def stable_names(docs: Sequence[HtmlElement]) -> set[str]:
     return {name for name, n in counts.items() if n >= STABLE_NAME_SHARE * len(docs)}
 
 
-def learn_template(docs: Sequence[HtmlElement]) -> Template | None:
+def learn_template(docs: Sequence[HtmlElement], sections: Sequence[str] | None = None) -> Template | None:
     """The content region of one template's pages, when enough of them agree on it."""
     if len(docs) < MIN_PAGES:
         return None
@@ -273,16 +297,33 @@ def learn_template(docs: Sequence[HtmlElement]) -> Template | None:
         return None
     shapes = Counter(d for doc in docs for d in skeleton(doc))
     common = frozenset(d for d, n in shapes.items() if n >= STABLE_SHARE * len(docs))
-    return Template(common, xpath, len(docs), agreeing)
+    return Template(common, xpath, len(docs), agreeing, section_fields(docs, sections, stable))
 
 
-def learn_templates(pages: Iterable[str], accept: Callable[[list[str]], bool] | None = None) -> list[Template]:
+#: A URL section of a template needs this many pages to learn its own field places.
+SECTION_PAGES = 3
+
+
+def section_fields(docs: Sequence[HtmlElement], sections: Sequence[str] | None, stable: set[str]) -> dict[str, Any]:
+    """Field places over all of a template's pages ("*") and over each URL section's pages of it."""
+    xpath = lambda e: xpath_of(e, stable)  # noqa: E731
+    found = {"*": learn_fields(docs, xpath)}
+    names = Counter(sections or ())
+    if len(names) > 1:
+        for name, count in names.items():
+            if count >= SECTION_PAGES:
+                found[name] = learn_fields([d for d, s in zip(docs, sections or ()) if s == name], xpath)
+    return found
+
+
+def learn_templates(pages: Iterable[str], accept: Callable[[list[str]], bool] | None = None,
+                    urls: Sequence[str] | None = None) -> list[Template]:
     """Every template with a trusted content region among some pages' HTML.
 
     Two passes keep memory bounded: skeletons first (each tree dropped at once), then each template's
     first :data:`SAMPLE` pages parsed again to find its region. ``accept``, given a template's sample
     pages, may turn the template down (pages not known to be articles: a listing template has a
-    region too, but no article in it).
+    region too, but no article in it). ``urls`` (one per page) let each site section learn its fields.
     """
     htmls = list(pages)
     groups: list[tuple[frozenset[str], list[int]]] = []
@@ -295,8 +336,9 @@ def learn_templates(pages: Iterable[str], accept: Callable[[list[str]], bool] | 
         sample = [htmls[i] for i in members[:SAMPLE]]
         if len(sample) < MIN_PAGES or (accept is not None and not accept(sample)):
             continue
-        docs = [parse(html) for html in sample]
-        template = learn_template([d for d in docs if d is not None])
+        parsed = [(parse(htmls[i]), section_of(urls[i]) if urls else "*") for i in members[:SAMPLE]]
+        kept = [(d, name) for d, name in parsed if d is not None]
+        template = learn_template([d for d, _ in kept], [name for _, name in kept])
         if template is not None:
             found.append(template)
     return found
@@ -313,25 +355,26 @@ class Regions:
     @classmethod
     def from_rows(cls, rows: Iterable[dict[str, Any]]) -> Regions:
         """The templates a database keeps (:meth:`migrator.store.Store.template_rows`)."""
-        return cls([Template(frozenset(r["skeleton"]), r["xpath"], r["pages"], r["agreeing"]) for r in rows])
+        return cls([Template(frozenset(r["skeleton"]), r["xpath"], r["pages"], r["agreeing"], r.get("fields") or {})
+                    for r in rows])
 
     def rows(self) -> list[dict[str, Any]]:
         """The templates as rows for :meth:`migrator.store.Store.save_templates`."""
-        return [{"xpath": t.xpath, "skeleton": t.skeleton, "pages": t.pages, "agreeing": t.agreeing}
-                for t in self.templates]
+        return [{"xpath": t.xpath, "skeleton": t.skeleton, "pages": t.pages, "agreeing": t.agreeing,
+                 "fields": dict(t.fields)} for t in self.templates]
 
-    def shapes(self) -> set[tuple[str, frozenset[str]]]:
-        """What decides extraction (XPath and skeleton of each template), without the evidence counts."""
-        return {(t.xpath, t.skeleton) for t in self.templates}
+    def shapes(self) -> set[tuple[str, frozenset[str], str]]:
+        """What decides extraction (XPath, skeleton and field places of each template), without the evidence."""
+        return {(t.xpath, t.skeleton, json.dumps(_places(t.fields), sort_keys=True)) for t in self.templates}
 
     def __bool__(self) -> bool:
         return bool(self.templates)
 
-    def __getstate__(self) -> list[tuple[frozenset[str], str, int, int]]:
+    def __getstate__(self) -> list[tuple[frozenset[str], str, int, int, dict[str, Any]]]:
         """Plain values: compiled XPaths do not pickle (the extraction pool sends regions to its workers)."""
-        return [(t.skeleton, t.xpath, t.pages, t.agreeing) for t in self.templates]
+        return [(t.skeleton, t.xpath, t.pages, t.agreeing, dict(t.fields)) for t in self.templates]
 
-    def __setstate__(self, state: list[tuple[frozenset[str], str, int, int]]) -> None:
+    def __setstate__(self, state: list[tuple[frozenset[str], str, int, int, dict[str, Any]]]) -> None:
         self.templates = [Template(*row) for row in state]
 
     def template_of(self, doc: HtmlElement) -> Template | None:
@@ -344,11 +387,22 @@ class Regions:
 
     def region(self, doc: HtmlElement) -> HtmlElement | None:
         """The page's content region: its template's XPath, the match with the most text if several."""
+        return self.match(doc)[1]
+
+    def match(self, doc: HtmlElement) -> tuple[Template | None, HtmlElement | None]:
+        """The page's learned template and its content region in it (None, None: the page falls back)."""
         template = self.template_of(doc)
         if template is None:
-            return None
+            return None, None
         try:
             found = [e for e in template.select(doc) if isinstance(e, HtmlElement)]
         except etree.XPathError:  # a learned region never breaks extraction: the page falls back
-            return None
-        return max(found, key=lambda e: len(norm(e.text_content())), default=None)
+            return None, None
+        region = max(found, key=lambda e: len(norm(e.text_content())), default=None)
+        return (template, region) if region is not None else (None, None)
+
+
+def _places(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Where the fields stand, without the page counts (which change with every page added)."""
+    return {section: {name: {k: v for k, v in rule.items() if k != "pages"} for name, rule in found.items()}
+            for section, found in fields.items()}

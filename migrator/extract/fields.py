@@ -1,0 +1,314 @@
+"""Fields learned by comparing pages of one template: where the title, date, author, terms and sources stand.
+
+A site without a profile still prints every entry's fields in the same places. Over the pages of one
+template (the grouping of :mod:`migrator.extract.region`):
+
+- the **title** is the element whose text changes from page to page and that ``<title>`` repeats;
+- the **date** is the date-shaped text at the same place on every page (changing from page to page), else
+  the date ``<title>`` carries ("Заголовок - 4 Ноября 2010 - Новости - Сайт"), else a breadcrumb
+  "2010 » Ноябрь » 4"; a time standing alone at a fixed place ("10:15" floated beside the title) completes
+  a date printed without one;
+- the **author**, **tags** and **sources** are values written after a label ("Добавил:", "Автор:",
+  "Submitted by", "Категория:", "Рубрика:", "Теги:", "Источник(и):") at a fixed place, read without it.
+
+What is learned is a small dict of XPaths and labels (kept with the template in the ``templates`` table,
+shown in the rulebook for review) and applied to every page of the template (:func:`apply_fields`).
+Dates go through :mod:`migrator.extract.dates` (dateparser for what its patterns do not know).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from typing import Any, Callable, Mapping, Sequence
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from migrator.clean.repeated import norm
+from migrator.extract.common import absolute, clean_author, unique
+from migrator.extract.dates import find_date, parse_date, to_iso
+from migrator.record import Article
+
+#: A field must stand at its place on this share of the template's pages...
+SUPPORT = 0.8
+#: ...and (title, date) change from page to page: this share of those pages show distinct values.
+VARIES = 0.6
+#: Elements longer than this (characters) hold more than one field.
+MAX_FIELD_CHARS = 300
+
+AUTHOR_LABELS = ("Добавил:", "Автор:", "Автор материала:", "Опубликовал:", "Разместил:",
+                 "Submitted by", "Posted by", "Author:")
+TAG_LABELS = ("Категория:", "Рубрика:", "Рубрики:", "Раздел:", "Теги:", "Метки:", "Ключевые слова:", "Tags:",
+              "Categories:", "Category:")
+SOURCE_LABELS = ("Источник(и):", "Источники:", "Источник:", "Sources:", "Source:")
+
+_SKIP = frozenset({"script", "style", "noscript", "head", "title", "meta", "link", "iframe", "select", "option"})
+_TIME_ONLY = re.compile(r"(\d{1,2}):(\d{2})")
+_CRUMB_DATE = re.compile(r"\b((?:19|20)\d{2})\s*[»/>|]\s*([^\W\d_]{3,}|\d{1,2})\s*[»/>|]\s*(\d{1,2})\b")
+_VALUE_END = re.compile(r"\s*(?:\||\(|;|\n|\s[-–—]\s|$)")
+
+XPathOf = Callable[[HtmlElement], str]
+
+
+def _elements(doc: HtmlElement) -> list[HtmlElement]:
+    """The body's elements that can hold a field, in document order."""
+    bodies = doc.xpath("//body")
+    root = bodies[0] if bodies else doc
+    return [e for e in root.iter() if isinstance(e.tag, str) and e.tag not in _SKIP
+            and not any(a.tag in _SKIP for a in e.iterancestors())]
+
+
+def own_text(element: HtmlElement) -> str:
+    """The element's own text: its text and its children's tails, not what its child elements hold.
+
+    >>> import lxml.html
+    >>> own_text(lxml.html.fromstring('<div class="eTitle"><div style="float:right">10:15</div>Встреча клуба</div>'))
+    'Встреча клуба'
+    """
+    parts = [element.text or ""] + [child.tail or "" for child in element]
+    return norm("".join(parts))
+
+
+def page_title(doc: HtmlElement) -> str:
+    found = doc.xpath("//title")
+    return norm(found[0].text_content()) if found else ""
+
+
+def _best(counts: Mapping[str, int], values: Mapping[str, list[Any]], order: Mapping[str, int], pages: int,
+          vary: bool = True) -> str | None:
+    """The XPath standing on :data:`SUPPORT` of the pages (and changing value, when ``vary``), most
+    pages first, then the earliest on the page."""
+    fit = [xp for xp, n in counts.items() if n >= SUPPORT * pages
+           and (not vary or len(set(map(str, values[xp]))) >= VARIES * n)]
+    return min(fit, key=lambda xp: (-counts[xp], order[xp]), default=None)
+
+
+class _Tally:
+    """Per XPath: on how many pages it held the field, the values it held, where it first stood."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.values: defaultdict[str, list[Any]] = defaultdict(list)
+        self.order: dict[str, int] = {}
+
+    def add(self, page_seen: set[str], xpath: str, value: Any, position: int) -> None:
+        if xpath in page_seen:
+            return
+        page_seen.add(xpath)
+        self.counts[xpath] += 1
+        self.values[xpath].append(value)
+        self.order[xpath] = min(self.order.get(xpath, position), position)
+
+    def best(self, pages: int, vary: bool = True) -> str | None:
+        return _best(self.counts, self.values, self.order, pages, vary)
+
+
+def learn_fields(docs: Sequence[HtmlElement], xpath_of: XPathOf) -> dict[str, Any]:
+    """Where the fields of one template's pages stand: ``{"title": {...}, "date": {...}, "author": {...}, ...}``
+    (a field left out was not found on enough pages)."""
+    title, date, clock, crumb = _Tally(), _Tally(), _Tally(), _Tally()
+    labelled = {name: _Tally() for name in ("author", "tags", "sources")}
+    in_title = 0
+    for doc in docs:
+        head, seen = page_title(doc), {k: set() for k in ("title", "date", "clock", "crumb", "author", "tags", "sources")}
+        in_title += bool(find_date(head))
+        for position, element in enumerate(_elements(doc)):
+            text = norm(element.text_content())
+            if not text or len(text) > MAX_FIELD_CHARS:
+                continue
+            _title_candidate(element, head, title, seen["title"], xpath_of, position)
+            _date_candidate(element, text, date, clock, crumb, seen, xpath_of, position)
+            for name, labels in (("author", AUTHOR_LABELS), ("tags", TAG_LABELS), ("sources", SOURCE_LABELS)):
+                label = _label_in(element, labels)
+                if label:
+                    labelled[name].add(seen[name], f"{label}\t{xpath_of(element)}", label, position)
+    return _choose(len(docs), title, date, clock, crumb, labelled, in_title)
+
+
+def _title_candidate(element: HtmlElement, head: str, tally: _Tally, seen: set[str], xpath_of: XPathOf,
+                     position: int) -> None:
+    for mode, text in (("own", own_text(element)), ("all", norm(element.text_content()))):
+        if len(text) >= 3 and text in head and text != head and not find_date(text):
+            tally.add(seen, f"{mode}\t{xpath_of(element)}", text, position)
+            return
+
+
+def _date_candidate(element: HtmlElement, text: str, date: _Tally, clock: _Tally, crumb: _Tally,
+                    seen: dict[str, set[str]], xpath_of: XPathOf, position: int) -> None:
+    """The deepest element holding a date (a child holding the same date is deeper), a lone time, a breadcrumb."""
+    fields = find_date(text)
+    if fields and not any(isinstance(c.tag, str) and find_date(norm(c.text_content())) == fields for c in element):
+        date.add(seen["date"], xpath_of(element), fields[:3], position)
+    elif _TIME_ONLY.fullmatch(text):
+        clock.add(seen["clock"], xpath_of(element), text, position)
+    match = _CRUMB_DATE.search(text)
+    if match and not any(isinstance(c.tag, str) and _CRUMB_DATE.search(norm(c.text_content())) for c in element):
+        crumb.add(seen["crumb"], xpath_of(element), match.group(0), position)
+
+
+def _label_in(element: HtmlElement, labels: Sequence[str]) -> str | None:
+    """The label this element writes itself (in its own text), the deepest holder of it."""
+    own = own_text(element)
+    return next((label for label in labels if label in own), None)
+
+
+def _choose(pages: int, title: _Tally, date: _Tally, clock: _Tally, crumb: _Tally,
+            labelled: dict[str, _Tally], in_title: int) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    best = title.best(pages)
+    if best:
+        mode, xpath = best.split("\t", 1)
+        found["title"] = {"xpath": xpath, "text": mode, "pages": title.counts[best]}
+    date_xpath = date.best(pages)
+    if date_xpath:
+        found["date"] = {"from": "element", "xpath": date_xpath, "pages": date.counts[date_xpath]}
+    elif in_title >= SUPPORT * pages:
+        found["date"] = {"from": "title", "pages": in_title}
+    elif crumb.best(pages):
+        xpath = crumb.best(pages)
+        found["date"] = {"from": "breadcrumb", "xpath": xpath, "pages": crumb.counts[xpath]}
+    time_xpath = clock.best(pages)
+    if "date" in found and time_xpath:
+        found["date"]["time"] = time_xpath
+    for name, tally in labelled.items():
+        chosen = tally.best(pages, vary=False)
+        if chosen:
+            label, xpath = chosen.split("\t", 1)
+            found[name] = {"label": label, "xpath": xpath, "pages": tally.counts[chosen]}
+    return found
+
+
+# -- applying -------------------------------------------------------------------------------------
+
+def _first(doc: HtmlElement, xpath: str) -> HtmlElement | None:
+    try:
+        found = [e for e in doc.xpath(xpath) if isinstance(e, HtmlElement)]
+    except etree.XPathError:  # a learned rule never breaks extraction
+        return None
+    return found[0] if found else None
+
+
+def single(doc: HtmlElement, xpath: str) -> bool:
+    """Whether exactly one element of the page stands at this place."""
+    try:
+        return len(doc.xpath(xpath)) == 1
+    except etree.XPathError:
+        return False
+
+
+def _after_label(element: HtmlElement, label: str) -> str:
+    """The text after ``label`` in the element, up to the next separator ("|", "(", ";", a dash)."""
+    text = norm(element.text_content())
+    at = text.find(label)
+    if at < 0:
+        return ""
+    rest = text[at + len(label):].lstrip(" :")
+    return _VALUE_END.split(rest, 1)[0].strip()
+
+
+def read_title(doc: HtmlElement, rule: Mapping[str, Any]) -> str | None:
+    element = _first(doc, rule["xpath"])
+    if element is None:
+        return None
+    return (own_text(element) if rule.get("text") == "own" else norm(element.text_content())) or None
+
+
+def read_date(doc: HtmlElement, rule: Mapping[str, Any]) -> tuple[tuple[int, int, int, int, int], str] | None:
+    """(Y, m, d, H, M) and the raw text they came from, as the learned rule says."""
+    raw, fields = "", None
+    if rule["from"] == "title":
+        raw = page_title(doc)
+        fields = find_date(raw)
+    else:
+        element = _first(doc, rule["xpath"])
+        raw = norm(element.text_content()) if element is not None else ""
+        fields = find_date(raw) if rule["from"] == "element" else _crumb_fields(raw)
+    if fields is None:
+        return None
+    clock = _first(doc, rule["time"]) if rule.get("time") else None
+    match = _TIME_ONLY.fullmatch(norm(clock.text_content())) if clock is not None else None
+    if match and fields[3:] == (0, 0):
+        fields = (*fields[:3], int(match.group(1)), int(match.group(2)))
+        raw = f"{raw} {match.group(0)}"
+    return fields, raw
+
+
+def _stamp(doc: HtmlElement, rule: Mapping[str, Any], timezone: str) -> str | None:
+    """The machine-readable moment a learned date element carries (``<time datetime>``), in the site's zone."""
+    element = _first(doc, rule["xpath"]) if rule.get("xpath") else None
+    if element is None:
+        return None
+    stamps = element.xpath("descendant-or-self::*[@datetime]/@datetime")
+    return parse_date(str(stamps[0]), timezone, fallback=False) if stamps else None
+
+
+def _crumb_fields(text: str) -> tuple[int, int, int, int, int] | None:
+    """A breadcrumb "2010 » Ноябрь » 4" as a date; month names in any case and form go through dateparser.
+
+    >>> _crumb_fields("Главная » 2010 » Ноябрь » 4 » Встреча")
+    (2010, 11, 4, 0, 0)
+    """
+    match = _CRUMB_DATE.search(text)
+    if not match:
+        return None
+    year, month, day = match.groups()
+    iso = parse_date(f"{year}-{int(month):02d}-{int(day):02d}" if month.isdigit() else f"{day} {month} {year}", "UTC")
+    return (int(iso[:4]), int(iso[5:7]), int(iso[8:10]), 0, 0) if iso else None
+
+
+def read_labelled(doc: HtmlElement, rule: Mapping[str, Any], url: str) -> tuple[str, list[str], list[str]]:
+    """(value text, link texts, link URLs) written after the rule's label."""
+    element = _first(doc, rule["xpath"])
+    if element is None:
+        return "", [], []
+    value = _after_label(element, rule["label"])
+    links = [a for a in element.iter("a") if norm(a.text_content()) and norm(a.text_content()) in value]
+    return value, [norm(a.text_content()) for a in links], [absolute(url, a.get("href")) for a in links]
+
+
+def apply_fields(doc: HtmlElement, article: Article, fields: Mapping[str, Any], timezone: str) -> list[str]:
+    """Set the article's fields from where the template keeps them; returns the names set."""
+    done = []
+    if "title" in fields and (title := read_title(doc, fields["title"])):
+        article.title, done = title, [*done, "title"]
+    if "date" in fields and (found := read_date(doc, fields["date"])):
+        iso = _stamp(doc, fields["date"], timezone) or to_iso(found[0], timezone)
+        # the page's own metadata (JSON-LD, <time datetime>) may say the same day to the minute: it stays
+        same_day = article.published_at is not None and iso is not None and article.published_at[:10] == iso[:10]
+        if iso and not (same_day and found[0][3:] == (0, 0)):
+            article.published_at, article.published_raw, done = iso, found[1], [*done, "date"]
+    if "author" in fields:
+        value, names, _ = read_labelled(doc, fields["author"], article.url)
+        article.author = clean_author(names[0] if names else value)  # None for guests
+        done.append("author")
+    if "tags" in fields:
+        value, names, _ = read_labelled(doc, fields["tags"], article.url)
+        terms = names or [norm(t) for t in value.split(",") if norm(t)]
+        if terms:
+            article.tags, done = unique(terms), [*done, "tags"]
+    if "sources" in fields:
+        _, _, urls = read_labelled(doc, fields["sources"], article.url)
+        sources = [u for u in urls if u and u.startswith(("http://", "https://"))]
+        if sources:
+            article.sources, done = unique(sources), [*done, "sources"]
+    return done
+
+
+def describe(fields: Mapping[str, Any]) -> dict[str, str]:
+    """One reviewable line per learned field, for the rulebook.
+
+    >>> describe({"date": {"from": "title", "pages": 9, "time": "//td[1]/div"}})
+    {'date': 'date in <title>, time at //td[1]/div (9 pages)'}
+    """
+    lines = {}
+    for name, rule in fields.items():
+        if name == "date":
+            where = {"element": f"date at {rule.get('xpath')}", "title": "date in <title>",
+                     "breadcrumb": f"breadcrumb year » month » day at {rule.get('xpath')}"}[rule["from"]]
+            time = f", time at {rule['time']}" if rule.get("time") else ""
+            lines[name] = f"{where}{time} ({rule['pages']} pages)"
+        elif "label" in rule:
+            lines[name] = f"after {rule['label']!r} at {rule['xpath']} ({rule['pages']} pages)"
+        else:
+            lines[name] = f"{rule.get('text', 'all')} text of {rule['xpath']} ({rule['pages']} pages)"
+    return lines

@@ -1,0 +1,265 @@
+"""What a crawl learns about a site as a whole, in one place: used by the crawl's end (the Scrapy pipeline
+only calls :meth:`SiteModel.finish`), while ``migrator reclean`` and ``migrator extract`` read and apply the
+same learned parts (:mod:`migrator.offline`).
+
+Over the raw pages a crawl kept (nothing is fetched again), in this order:
+
+1. excerpt listings are withdrawn (generic records made of the openings of other records);
+2. the templates are learned: content regions and field places (:mod:`migrator.extract.region`,
+   :mod:`migrator.extract.fields`), and the generic records re-extracted in them;
+3. repeated blocks are learned and removed (:mod:`migrator.clean.repeated`); listings again;
+4. records holding nothing but the site's shell (menus, login forms and counters standing on a large share
+   of all its pages, of every template) and links are withdrawn (a date archive taken whole);
+5. pages turned down as too short that a learned template shows as entries become records.
+
+No heuristic withdraws a record that ``[clean] keep`` names or that its learned template shows as an entry;
+every withdrawal is recorded with its reason (the ``withdrawals`` table).
+"""
+from __future__ import annotations
+
+import logging
+import re
+from itertools import islice
+from typing import TYPE_CHECKING, Any, Iterator
+
+import lxml.html
+
+from migrator.clean.repeated import learn, listings_of_excerpts, norm, residue, shingles
+from migrator.clean.text import html_to_text
+from migrator.extract.common import parse
+from migrator.extract.region import Regions, leaf_block_texts, template_texts
+from migrator.offline import apply_regions, is_entry, learn_regions, page_text, rescue_entries
+
+if TYPE_CHECKING:
+    from migrator.mapping import Config
+    from migrator.rulebook import Rulebook
+    from migrator.store import Store
+
+logger = logging.getLogger(__name__)
+
+#: Bodies per template family that repeated blocks are learned from: a block on a large share of
+#: every body shows on the same share of a sample, and the block counts stay bounded on huge sites.
+LEARN_SAMPLE = 5000
+#: A body with fewer words than this, once the site's repeated blocks are gone, held no article.
+MIN_ARTICLE_WORDS = 15
+#: ...and neither did one whose remaining text is mostly link text (an index of links).
+MAX_LINK_SHARE = 0.6
+
+
+def not_an_article(body_html: str, body_text: str, known: set[tuple[str, ...]] = frozenset()) -> bool:
+    """What is left of a body besides the site's repeated text is too little, or mostly links.
+
+    >>> not_an_article('<a href="/a">Материалы 2000 года</a>', "Материалы 2000 года")
+    True
+    """
+    words = len(residue(body_text, known))
+    if words < MIN_ARTICLE_WORDS:
+        return True
+    linked = sum(len(a.text_content().split()) for a in lxml.html.fragment_fromstring(
+        body_html, create_parent="div").iter("a"))
+    return linked / words >= MAX_LINK_SHARE
+
+#: Rounds of withdrawing and learning the templates again, at most (each round sees fewer non-articles).
+RELEARN = 2
+#: Stored pages the shell is learned from (any kind: listings show the shell as well as articles do).
+SHELL_PAGES = 300
+#: A body with fewer words than this outside the shell and outside links holds no article.
+MIN_OWN_WORDS = 15
+
+_WORD = re.compile(r"\w+")
+
+
+def shell_texts(store: Store, limit: int = SHELL_PAGES) -> set[str]:
+    """Leaf block texts that stand on a large share of the site's stored pages, whatever their template."""
+    docs = (parse(page_text(page)) for page in islice(store.html_pages(), limit))
+    return template_texts([doc for doc in docs if doc is not None])
+
+
+def shell_only(body_html: str, shell: set[str]) -> bool:
+    """Whether a body holds nothing but the site's shell and links (and a few words around them).
+
+    >>> shell_only('<div><p>Меню сайта</p><p>01.02.2010 <a href="/n/1">Новость</a></p></div>', {"Меню сайта"})
+    True
+    """
+    root = lxml.html.fragment_fromstring(body_html or "<div></div>", create_parent="div")
+    words = 0
+    for block, text in leaf_block_texts(root).items():
+        if text in shell:
+            continue
+        linked = sum(len(_WORD.findall(norm(a.text_content()))) for a in block.iter("a"))
+        words += max(0, len(_WORD.findall(text)) - linked)
+    return words < MIN_OWN_WORDS
+
+
+class SiteModel:
+    """The crawl-end learning of one run over one database; ``stats`` is Scrapy's stats collector (anything
+    with ``inc_value`` and ``set_value``), where every withdrawal, protection and change is counted."""
+
+    def __init__(self, store: Store, config: Config, rulebook: Rulebook, run_id: int, stats: Any,
+                 regions: Regions | None = None, repeated: dict[str, int] | None = None) -> None:
+        self.store, self.config, self.rulebook, self.run_id, self.stats = store, config, rulebook, run_id, stats
+        self.regions = regions if regions is not None else Regions.from_rows(store.template_rows())
+        self.repeated = dict(repeated) if repeated is not None else rulebook.texts(store.boilerplate())
+
+    def finish(self) -> None:
+        """Every crawl-end step, in order."""
+        self.withdraw_listings()        # before regions are learned: a listing's template is no article's
+        self.learn_content_regions()
+        self.remove_repeated_blocks()
+        for _ in range(RELEARN):
+            # again: cut to their region and cleaned, more listings show, and what the single-page extractor
+            # took whole (menus and links only); the templates they blurred are learned again without them
+            if not self.withdraw_listings() + self.withdraw_shell_pages():
+                break
+            self.learn_content_regions()
+        self.rescue_entries()           # last, by the final templates: short entries become records
+
+    def learn_content_regions(self) -> None:
+        """Learn where each template of the generic pages keeps its content, and re-extract those pages in it.
+
+        Runs when a crawl ends, over the stored raw pages (no fetching), before the repeated blocks are
+        learned, so those are learned from bodies already cut to the region. The templates are kept in the
+        database; later runs extract their pages in them as they load, and ``migrator reclean`` too, so
+        when a run learns the same regions it started with, every record already stands as they make it.
+        """
+        regions = learn_regions(self.store)
+        stored = Regions.from_rows(self.store.template_rows())
+        changed: list[str] = []
+        demoted: list[str] = []
+        with self.store.batch():
+            self.store.save_templates(regions.rows(), self.run_id)
+            if regions.shapes() != stored.shapes():
+                changed, not_articles = apply_regions(self.store, self.config, self.rulebook, regions, self.run_id)
+                demoted = [sid for sid in self._withdrawable(not_articles, regions)
+                           if self.store.demote(sid, self.run_id, "no article in its region")]
+        self.regions = regions
+        self._withdrawn(len(demoted))
+        self.stats.set_value("migrator/regions/templates", len(regions.templates))
+        self.stats.set_value("migrator/regions/records", len(changed))
+        logger.info("content regions: %d templates learned, %d records changed in them, %d withdrawn",
+                    len(regions.templates), len(changed), len(demoted))
+
+    def withdraw_shell_pages(self) -> int:
+        """Withdraw generic records that hold nothing but the site's shell (menus, login and counter blocks
+        standing on most of its pages) and links: date archives and indexes taken whole."""
+        shell = shell_texts(self.store)
+        if not shell:
+            return 0
+        found = [sid for sid, html in self.store.bodies("generic") if shell_only(html, shell)]
+        with self.store.batch():
+            demoted = [sid for sid in self._withdrawable(found)
+                       if self.store.demote(sid, self.run_id, "site shell and links only")]
+        for source_id in demoted:
+            logger.info("withdrawn %s: site shell and links only", source_id)
+        self._withdrawn(len(demoted))
+        return len(demoted)
+
+    def rescue_entries(self) -> None:
+        """Pages turned down as too short that their learned template shows as entries become records."""
+        with self.store.batch():
+            rescued = rescue_entries(self.store, self.config, self.rulebook, self.regions, self.run_id)
+        if rescued:
+            self.stats.inc_value("migrator/articles", len(rescued))
+            self.stats.inc_value("migrator/articles/new", len(rescued))
+            self.stats.inc_value("migrator/skipped/other", -len(rescued))
+            logger.info("%d short entries kept as articles: their template shows them as entries", len(rescued))
+
+    def withdraw_listings(self) -> int:
+        """Withdraw generic records that are mostly excerpts of several other records: paginated home,
+        category, tag and author pages of a site without a profile, whose excerpts read like an article.
+        Returns how many were withdrawn."""
+        listings = listings_of_excerpts(self.store.body_texts("generic"))
+        with self.store.batch():
+            demoted = [sid for sid in self._withdrawable(listings) if self.store.demote(
+                sid, self.run_id, "excerpts of other articles")]
+        for source_id in demoted:
+            logger.info("withdrawn %s: excerpts of other articles", source_id)
+        self._withdrawn(len(demoted))
+        return len(demoted)
+
+    def _withdrawable(self, source_ids: Any, regions: Regions | None = None) -> list[str]:
+        """The records a heuristic may withdraw: not those ``[clean] keep`` names, nor full nodes a platform
+        profile read, nor entries their learned template identifies (each protection is counted in the crawl stats)."""
+        regions = self.regions if regions is None else regions
+        allowed = []
+        for source_id in source_ids:
+            head = self.store.article_head(source_id)
+            if head is None:
+                continue
+            if self.config.keeps(head["url"]):
+                self.stats.inc_value("migrator/kept/mapping")
+            elif self.store.profile_of(source_id) == "drupal6":  # the platform profile read one full node
+                self.stats.inc_value("migrator/kept/profile")
+            elif regions and is_entry(self.store, regions, source_id):
+                self.stats.inc_value("migrator/kept/entry")
+            else:
+                allowed.append(source_id)
+        return allowed
+
+    def _withdrawn(self, count: int) -> None:
+        """Records withdrawn at crawl end were new in this run: they leave the article counts for listings."""
+        if count:
+            self.stats.inc_value("migrator/articles", -count)
+            self.stats.inc_value("migrator/articles/new", -count)
+            self.stats.inc_value("migrator/skipped/listing", count)
+
+    def remove_repeated_blocks(self) -> None:
+        """Learn the blocks that repeat across this site's bodies and strip them from every record.
+
+        Runs when a crawl ends, over the whole corpus, one extraction profile (template family) at a
+        time; what it learns is kept in the database and applied to each page as it is loaded in
+        later runs, so content hashes stay stable. With ``learn = false`` nothing is learned, but the
+        accepted rules still sweep the corpus: a page whose only text is theirs (re-wrapped in other
+        markup, so no block of it was removed when it loaded) is withdrawn all the same.
+        """
+        learned = self._learn_repeated() if self.rulebook.learn else {}
+        if not learned and not self.repeated and not any(r.status == "accepted" for r in self.rulebook.rules):
+            return
+        new = [text for text in learned if text not in self.repeated]
+        self.repeated.update(self.rulebook.allowed(learned))
+        changed = demoted = 0
+        known = shingles(self.repeated)
+        with self.store.batch():
+            for source_id, html in self._bodies():
+                cleaned, by_rule = self.rulebook.apply(html, self.repeated)
+                removed = sum(by_rule.values())
+                text = html_to_text(cleaned)
+                if not removed and len(residue(text, known)) == len(residue(text, set())):
+                    continue  # no repeated text in it: short or not, it stands as extracted
+                if (not_an_article(cleaned, text, known) and self._withdrawable([source_id])
+                        and self.store.demote(source_id, self.run_id, "repeated blocks only")):
+                    demoted += 1  # its only text was the site's template: a listing or a stub
+                    logger.info("withdrawn %s: nothing but repeated blocks and links", source_id)
+                    self._withdrawn(1)
+                    continue
+                if not removed:
+                    continue
+                changed += 1
+                self.store.rewrite_body(source_id, cleaned, text)
+                for name, count in by_rule.items():
+                    self.stats.inc_value(f"migrator/removed/{name}", count)
+        self.stats.set_value("migrator/repeated/blocks", len(learned))
+        self.stats.set_value("migrator/repeated/records", changed)
+        logger.info("repeated blocks: %d learned (%d new), removed from %d records; %d pages held nothing else",
+                    len(learned), len(new), changed, demoted)
+
+    def _learn_repeated(self) -> dict[str, int]:
+        """Repeated blocks of each extraction profile's bodies, saved with their page counts."""
+        learned: dict[str, int] = {}
+        for profile in self.store.profiles():
+            found = learn(html for _, html in islice(self.store.bodies(profile), LEARN_SAMPLE))
+            if found:
+                sampled = min(sum(1 for _ in self.store.bodies(profile)), LEARN_SAMPLE)
+                self.store.save_boilerplate(found, sampled, self.run_id)
+                learned.update(found)
+        return learned
+
+    def _bodies(self) -> Iterator[tuple[str, str]]:
+        """(source_id, body_html) of every live article, one at a time: bodies get rewritten as they are
+        read, so only the ids are listed up front."""
+        ids = [source_id for source_id, _ in self.store.db.conn.execute(
+            "SELECT source_id, NULL FROM articles WHERE state = 'live'")]
+        for source_id in ids:
+            row = self.store.db.conn.execute("SELECT body_html FROM articles WHERE source_id = ?", [source_id]).fetchone()
+            if row is not None:
+                yield source_id, row[0]
