@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from migrator import __version__, interrupt
+from migrator.demo import THEME_NAMES as DEMO_THEMES
 from migrator.errors import MigratorError, StoreError
 
 
@@ -431,25 +432,28 @@ def write_diff_report(report: dict[str, Any], json_path: str | None, html_path: 
 @click.option("--articles", default=300, show_default=True, type=click.IntRange(min=1),
               help="Size of the generated demo site.")
 @click.option("--seed", default=7, show_default=True, type=int, help="Seed of the generated site.")
-@click.option("--theme", default="garland", show_default=True, type=click.Choice(["garland", "zen"]))
+@click.option("--theme", default="garland", show_default=True, type=click.Choice([*DEMO_THEMES, "random"]),
+              help="The Drupal 6 theme the demo site wears; random: drawn from --seed.")
+@click.option("--zoo", is_flag=True, help="Draw the site's markup (fields, labels, node ids, modules) from --seed.")
 @click.option("--serve", is_flag=True, help="Only serve the demo site until Ctrl-C.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(min=0, max=65535),
               help="With --serve: the local port to serve on (0: any free one).")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's own log lines too.")
 @explain_errors
-def demo(db: str, articles: int, seed: int, theme: str, serve: bool, port: int, verbose: bool) -> None:
+def demo(db: str, articles: int, seed: int, theme: str, zoo: bool, serve: bool, port: int, verbose: bool) -> None:
     """Run the whole migration against the bundled demo site and show the result.
 
     Examples: migrator demo --articles 100
               migrator demo --serve --port 8000    # just serve the demo site (then crawl it)
+              migrator demo --zoo --theme random --seed 14   # another Drupal site of the zoo
     """
     from migrator.demo.run import run_demo, serve_forever
 
     if serve:
-        serve_forever(articles=articles, seed=seed, theme=theme, port=port)
+        serve_forever(articles=articles, seed=seed, theme=theme, zoo=zoo, port=port)
         return
     _configure_logging(verbose)
-    report = run_demo(db, articles=articles, seed=seed, theme=theme)
+    report = run_demo(db, articles=articles, seed=seed, theme=theme, zoo=zoo)
     print_summary(report.summary, db)
     err.print_json(json.dumps({k: v for k, v in report.quality.items() if k != "mismatches"}, ensure_ascii=False))
     err.print("sample record:")

@@ -139,6 +139,8 @@ class Store:
                 "attachments": str, "type": str,
             }, pk="source_id")
             db["articles"].create_index(["url"])
+        # migrator.identity finds the other page of one node by its content, once per /node/N or id-less page.
+        db["articles"].create_index(["content_hash"], if_not_exists=True)
         if "comments" not in db.table_names():
             db["comments"].create({
                 "source_id": str, "position": int, "author": str, "published_at": str, "body_text": str,

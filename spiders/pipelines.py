@@ -18,7 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
-from migrator import interrupt
+from migrator import identity, interrupt
 from migrator.clean.repeated import shingles
 from migrator.clean.text import html_to_text
 from migrator.extract import PageResult
@@ -246,6 +246,8 @@ class StorePipeline:
                     self.store.record_withdrawal(item.url, article.source_id, "repeated blocks only (at load)",
                                                  self.run_id)
                     return self._skip("listing")
+        if how := identity.settle(self.store, article, self.run_id, self.alias_rules):  # /node/N beside its alias
+            self.stats.inc_value(f"migrator/identity/{how}")
         outcome = self.store.save_article(article, self.run_id, self.alias_rules)
         self.stats.inc_value(f"migrator/articles/{outcome}")
         if outcome != "merged":

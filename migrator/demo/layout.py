@@ -33,7 +33,9 @@ class Markup:
     (``field-label-inline-first`` in each item), "list" (``<ul class="node-sources"><li>Label: <a>``),
     "paragraph" (``<p><strong>Label:</strong> <a>`` at the body's end). ``terms``: "theme" (the theme's
     taxonomy links), "field" (a CCK content_taxonomy field with a label), "paragraph" ("Теги: <a>…").
-    ``byline``: "theme" (the theme's own wording) or a key of :data:`BYLINES`.
+    ``byline``: "theme" (the theme's own wording) or a key of :data:`BYLINES`. ``comments``: "open"
+    (read/write: the node and each comment link "login to post comments" with the node id) or "closed"
+    (Drupal's read-only setting: comments still shown, comment_link() prints no link at all).
     """
 
     sources: str = "cck"
@@ -53,6 +55,7 @@ class Markup:
     breadcrumb: bool = True
     swap_sidebars: bool = False
     briefs: int = 0  # percent of articles (without body links) that are short briefs
+    comments: str = "open"
 
     @classmethod
     def draw(cls, rng: random.Random) -> Markup:
@@ -160,7 +163,8 @@ def terms_field(a: Article, m: Markup) -> str:
 def link_items(a: Article, views: int, m: Markup = CLASSIC) -> list[tuple[str, str]]:
     """The node's links (statistics, comment, print, forward modules): (``<li>`` class, inner html)."""
     items = [("statistics_counter", f"<span>{t.views_label(views)}</span>")] if m.statistics else []
-    items.append(("comment_forbidden", _login_to_comment(a.nid)))
+    if m.comments == "open":
+        items.append(("comment_forbidden", _login_to_comment(a.nid)))
     if m.print_link:
         items.append(("print_html", f'<a href="/print/{a.nid}" title="Display a printer-friendly version of this page." '
                                     'class="print-page" rel="nofollow">Версия для печати</a>'))
@@ -340,7 +344,8 @@ class Garland:
                 f'    <div class="clear-block">\n      <span class="submitted">{self.byline(c.author, c.published, a.variant)}</span>\n'
                 f'      <h3><a href="{a.alias}#comment-{c.cid}" class="active">{escape(c.subject)}</a></h3>\n'
                 f'      <div class="content">{paras}</div>\n    </div>\n'
-                f'    <ul class="links"><li class="comment_forbidden first last">{_login_to_comment(a.nid)}</li></ul>\n  </div>\n')
+                + (f'    <ul class="links"><li class="comment_forbidden first last">{_login_to_comment(a.nid)}</li></ul>\n'
+                   if self.m.comments == "open" else "") + '  </div>\n')
 
     def comments(self, a: Article) -> str:
         if not a.comments:
@@ -423,8 +428,8 @@ class Zen(Garland):
                 f'<div class="comment-inner">\n  <h3 class="title"><a href="{a.alias}#comment-{c.cid}">{escape(c.subject)}</a></h3>\n'
                 f'  <div class="submitted">{self.byline(c.author, c.published, a.variant)}</div>\n'
                 f'  <div class="content">{paras}</div>\n'
-                f'  <div class="links"><ul class="links"><li class="comment_forbidden first last">{_login_to_comment(a.nid)}</li></ul></div>\n'
-                "</div></div>\n")
+                + (f'  <div class="links"><ul class="links"><li class="comment_forbidden first last">{_login_to_comment(a.nid)}</li></ul></div>\n'
+                   if self.m.comments == "open" else "") + "</div></div>\n")
 
     def comments(self, a: Article) -> str:
         if not a.comments:
@@ -509,7 +514,8 @@ class Bluemarine(Garland):
                 f'<h3 class="title"><a href="{a.alias}#comment-{c.cid}">{escape(c.subject)}</a></h3>\n'
                 f'    <div class="submitted">{self.byline(c.author, c.published, a.variant)}</div>\n'
                 f'    <div class="content">{paras}</div>\n'
-                f'    <div class="links">&raquo; {_ul([("comment_forbidden", _login_to_comment(a.nid))], "links")}</div>\n</div>\n')
+                + (f'    <div class="links">&raquo; {_ul([("comment_forbidden", _login_to_comment(a.nid))], "links")}</div>\n'
+                   if self.m.comments == "open" else "") + "</div>\n")
 
     def teaser(self, a: Article) -> str:
         more = _ul([("node_read_more", f'<a href="/node/{a.nid}" title="Читать полностью.">Подробнее</a>')])
@@ -575,8 +581,9 @@ class Chameleon(Garland):
 
     def comment(self, a: Article, c: Comment, k: int) -> str:
         paras = "".join(f"<p>{escape(p)}</p>" for p in c.paragraphs)
-        items = [("comment_submitted", f"<span>{self.byline(c.author, c.published, a.variant)}</span>"),
-                 ("comment_forbidden", _login_to_comment(a.nid))]
+        items = [("comment_submitted", f"<span>{self.byline(c.author, c.published, a.variant)}</span>")]
+        if self.m.comments == "open":
+            items.append(("comment_forbidden", _login_to_comment(a.nid)))
         return (f'<a id="comment-{c.cid}"></a>\n<div class="comment comment-published">\n'
                 f' <h3 class="title"><a href="{a.alias}#comment-{c.cid}">{escape(c.subject)}</a></h3>\n'
                 f' <div class="content">{paras}</div>\n <div class="links">{_ul(items, "links")}</div>\n</div>\n')

@@ -53,11 +53,12 @@ def demo_config(base_url: str) -> Any:
     return load_config(str(mapping), start_url=base_url + "/")
 
 
-def run_demo(db: str, *, articles: int = 300, seed: int = 7, theme: str = "garland") -> DemoReport:
-    """A fresh demo database: crawl the demo site with its mapping, then score it."""
+def run_demo(db: str, *, articles: int = 300, seed: int = 7, theme: str = "garland", zoo: bool = False) -> DemoReport:
+    """A fresh demo database: crawl the demo site with its mapping, then score it (``zoo``: the site's
+    markup drawn from ``seed``, as tests/test_drupal_zoo.py draws it)."""
     for suffix in ("", "-wal", "-shm"):
         Path(db + suffix).unlink(missing_ok=True)
-    site = DemoSite(SiteSpec(seed=seed, articles=articles, theme=theme))
+    site = DemoSite(SiteSpec(seed=seed, articles=articles, theme=theme, zoo=zoo))
     with DemoServer(site) as server:
         summary = run_crawl(demo_config(server.url), db, command="demo")
         truth = absolute_truth(site, server.url)
@@ -96,8 +97,8 @@ def parity(export: str, html_path: str, seed: int = 1) -> tuple[dict[str, Any], 
     return {**found["summary"], "as_planted": got == truth}, str(Path(html_path).resolve())
 
 
-def serve_forever(*, articles: int, seed: int, theme: str, port: int = 8000) -> None:
-    site = DemoSite(SiteSpec(seed=seed, articles=articles, theme=theme))
+def serve_forever(*, articles: int, seed: int, theme: str, zoo: bool = False, port: int = 8000) -> None:
+    site = DemoSite(SiteSpec(seed=seed, articles=articles, theme=theme, zoo=zoo))
     with DemoServer(site, port=port) as server:
         print(f"serving the demo site on {server.url}/ (Ctrl-C stops)", flush=True)
         try:

@@ -13,7 +13,7 @@ import threading
 import zlib
 from array import array
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from functools import lru_cache
@@ -145,6 +145,9 @@ class SiteSpec:
     #: Apache's FileETag): every new article changes every page's ETag; Last-Modified stays the node's change time.
     chrome_etags: bool = False
     briefs: int = 0  # the newest ``briefs`` added articles are one-paragraph briefs
+    #: Markup choices set over the drawn (or classic) ones, as (field, value) pairs of layout.Markup: e.g.
+    #: (("comments", "closed"), ("print_link", False)) for a site where nothing on a page names the node id.
+    markup: tuple[tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,15 @@ class Specials:
 
 def _http_date(when: datetime) -> str:
     return format_datetime(when.astimezone(timezone.utc), usegmt=True)
+
+
+def _with_choices(markup: layout.Markup, choices: dict[str, object]) -> layout.Markup:
+    """``markup`` with some choices set; an unknown choice is a clear error, not a silent no-op."""
+    known = {f.name for f in fields(layout.Markup)}
+    unknown = sorted(set(choices) - known)
+    if unknown:
+        raise ValueError(f"unknown markup choices {unknown}; expected some of {sorted(known)}")
+    return replace(markup, **choices)
 
 
 def _month_shift(year: int, month: int, delta: int) -> tuple[int, int]:
@@ -176,6 +188,8 @@ class DemoSite:
                              "or 'random'")
         draw = random.Random(f"{self.spec.seed}:markup")
         self.markup = layout.Markup.draw(draw) if self.spec.zoo else layout.CLASSIC
+        if self.spec.markup:
+            self.markup = _with_choices(self.markup, dict(self.spec.markup))
         name = draw.choice(sorted(layout.THEMES)) if self.spec.theme == "random" else self.spec.theme
         self.theme = layout.THEMES[name](self.markup)
         self.n = self.spec.articles

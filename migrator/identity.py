@@ -1,0 +1,145 @@
+"""One node, one record: the id a URL names, and the alias page that served the same node.
+
+Drupal prints the node id on most pages (``<div id="node-N">``, print, forward and comment-reply
+links), but not on all of them: bluemarine, pushbutton, chameleon and marvin print ``<div class="node">``
+with no id, and a node with comments read-only and no print or forward module links nothing that
+carries it. Then only the URL ``/node/N`` (``?q=node/N``) names the node; its path alias does not, and
+the two pages would become two records. This module decides, before an article is saved and in the
+page's own transaction, which record it is:
+
+- a page whose id nothing named takes the id of the record already known at its URL, when one of that
+  record's URLs names it (later runs and syncs: the alias is by then the record's ``url``);
+- within one run, an article whose content equals that of a live record seen in the same run, the two
+  differing only in URL and one of the URLs naming the node, is that record: the record keeps the
+  alias as ``url``, gains the ``/node/N`` URL as an alias and ``node/N`` as its ``source_id``.
+
+Sites whose mapping has no alias rules (nothing in a URL names an id) are never touched.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Iterable
+
+from migrator.record import Article
+from migrator.store import Store
+from migrator.urls import derived_source_id, node_id
+
+logger = logging.getLogger(__name__)
+
+#: Tables whose rows belong to an article by its ``source_id``.
+_OWNED = ("comments", "aliases", "changes", "versions", "pages")
+
+
+def settle(store: Store, article: Article, run_id: int, alias_rules: Iterable[re.Pattern[str]]) -> str | None:
+    """Give ``article`` (about to be saved by ``run_id``) the id of the record it is; returns how it was
+    found ("redirect": a URL it was requested at names the node, "known": the record at its URL, "twin":
+    a page of the same node this run, now one record), or None when it stands as it came."""
+    rules = tuple(alias_rules)
+    how = _settle(store, article, run_id, rules) if rules else None
+    if how is not None:  # the raw pages it was read from belong to it: revisits ask them conditionally
+        store.db.execute("UPDATE pages SET source_id = ? WHERE source_id IS NULL AND (url = ? OR url IN "
+                         "(SELECT url FROM aliases WHERE source_id = ?))",
+                         [article.source_id, article.url, article.source_id])
+    return how
+
+
+def _settle(store: Store, article: Article, run_id: int, rules: tuple[re.Pattern[str], ...]) -> str | None:
+    """A node-named page takes over the record its id-less alias page made; an id-less page finds its node."""
+    how = None
+    if node_id(article.url, rules) != article.source_id:  # not fetched at its /node/N URL
+        if article.source_id != derived_source_id(article.url):
+            return None  # the page named its id: it is no other page's twin
+        how = _named_by_urls(article, rules)  # nothing on the page named it: did its other URLs?
+        if how is None:
+            return _known_or_twin(store, article, run_id, rules)
+    twin = _unnamed_at(store, article) or _twin(store, article, run_id, rules, named=False)
+    if twin is not None and _take_over(store, twin, article.source_id, run_id):
+        logger.debug("%s and %s are one node: %s", article.url, twin, article.source_id)
+        return "twin"
+    return how
+
+
+def _named_by_urls(article: Article, rules: tuple[re.Pattern[str], ...]) -> str | None:
+    """The id an other URL of the page names: it was requested at ``?q=node/N`` and redirected to its
+    alias (pathauto, globalredirect), or its ``rel=canonical`` says ``/node/N``; sets it, returns "redirect"."""
+    named = sorted({found for url in article.aliases if (found := node_id(url, rules))})
+    if len(named) != 1:
+        return None  # none, or two nodes claimed: no guess
+    article.source_id = named[0]
+    return "redirect"
+
+
+def _known_or_twin(store: Store, article: Article, run_id: int, rules: tuple[re.Pattern[str], ...]) -> str | None:
+    """An id-less page: the record already known at its URL, or the ``/node/N`` page of this run with
+    the same content."""
+    known = _named_at(store, article.url, rules)
+    if known is not None:
+        article.source_id = known
+        return "known"
+    twin = _twin(store, article, run_id, rules, named=True)
+    if twin is not None and _take_over(store, article.source_id, twin, run_id):
+        logger.debug("%s is the alias of %s", article.url, twin)
+        article.source_id = twin
+        return "twin"
+    return None
+
+
+def _unnamed_at(store: Store, article: Article) -> str | None:
+    """The record saved at the article's own URL under the id derived from it, before a redirect (or a
+    later run) said which node it is."""
+    derived = derived_source_id(article.url)
+    if derived == article.source_id:
+        return None
+    row = store.db.execute("SELECT source_id FROM articles WHERE url = ? AND source_id = ?",
+                           [article.url, derived]).fetchone()
+    return row[0] if row else None
+
+
+def _named_at(store: Store, url: str, rules: tuple[re.Pattern[str], ...]) -> str | None:
+    """The id of the record known at ``url`` (its ``url`` or an alias), when one of its URLs names it."""
+    rows = store.db.execute("SELECT source_id FROM articles WHERE url = ? UNION "
+                            "SELECT source_id FROM aliases WHERE url = ?", [url, url]).fetchall()
+    for (source_id,) in rows:
+        urls = [u for (u,) in store.db.execute("SELECT url FROM aliases WHERE source_id = ? UNION "
+                                               "SELECT url FROM articles WHERE source_id = ?", [source_id, source_id])]
+        if any(node_id(u, rules) == source_id for u in urls):
+            return source_id
+    return None
+
+
+def _twin(store: Store, article: Article, run_id: int, rules: tuple[re.Pattern[str], ...], *, named: bool) -> str | None:
+    """The live record of this run with ``article``'s content at another URL: one still at its ``/node/N``
+    URL (``named``: the arriving page is an alias), or one whose id nothing named (the arriving page is
+    ``/node/N``)."""
+    digest = article.to_record()["content_hash"]
+    rows = store.db.execute("SELECT source_id, url FROM articles WHERE content_hash = ? AND state = 'live' "
+                            "AND last_run = ? AND source_id != ? ORDER BY url", [digest, run_id, article.source_id])
+    for source_id, url in rows.fetchall():
+        if named and node_id(url, rules) == source_id:
+            return source_id
+        if not named and node_id(url, rules) is None and source_id == derived_source_id(url):
+            return source_id
+    return None
+
+
+def _take_over(store: Store, old: str, new: str, run_id: int) -> bool:
+    """Rename record ``old`` (if there is one) to ``new``, with everything it owns. A ``new`` record first
+    made by this same run gives way (its aliases stay with ``new``); an older one is left as it is."""
+    db = store.db
+    if db.execute("SELECT 1 FROM articles WHERE source_id = ?", [old]).fetchone() is None:
+        return True  # nothing saved under ``old``: the article is simply saved as ``new``
+    row = db.execute("SELECT first_run FROM articles WHERE source_id = ?", [new]).fetchone()
+    if row is not None:
+        if row[0] != run_id:
+            return False  # two records older than this run: not a decision to take page by page
+        db.execute("DELETE FROM articles WHERE source_id = ?", [new])
+        db.execute("DELETE FROM comments WHERE source_id = ?", [new])
+        db.execute("DELETE FROM changes WHERE source_id = ? AND run_id = ?", [new, run_id])
+    db.execute("UPDATE articles SET source_id = ? WHERE source_id = ?", [new, old])
+    for table in _OWNED:
+        db.execute(f"UPDATE OR REPLACE {table} SET source_id = ? WHERE source_id = ?", [new, old])
+    return True
+
+
+__all__ = ["settle"]
