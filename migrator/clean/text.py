@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 
 import lxml.html
-from lxml import etree
 from lxml.html import HtmlElement
 
 _PARAGRAPH_TAGS = frozenset((

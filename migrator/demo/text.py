@@ -8,7 +8,6 @@ from __future__ import annotations
 from migrator.slug import slugify  # noqa: F401 (re-exported for the demo generator)
 
 import random
-import re
 from datetime import datetime
 
 SITE_NAME = "Наука и техника"
