@@ -28,9 +28,10 @@ from tests.helpers import migrator
 
 
 
-def ok(*args: str) -> str:
+def ok(*args: str, code: int = 0) -> str:
+    """Run ``migrator ARGS`` and check its exit code (``diff``: 0 no differences, 1 differences found)."""
     proc = migrator(*args)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == code, proc.stderr[-3000:]
     return proc.stderr
 
 
@@ -49,7 +50,7 @@ def old(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def run_diff(db: str, new_url: str, out: Path, *extra: str) -> dict[str, Any]:
     """``migrator diff`` against a counterpart that also answers the old URLs; the JSON report."""
     ok("diff", "--db", db, "--new", new_url, "--old-base", new_url, "--json", str(out / "parity.json"),
-       "--html", str(out / "parity.html"), *extra)
+       "--html", str(out / "parity.html"), *extra, code=1)
     return json.loads((out / "parity.json").read_text(encoding="utf-8"))
 
 
@@ -136,7 +137,7 @@ def test_diff_against_an_earlier_run(tmp_path: Path) -> None:
         ok("sync", base + "/", "--db", str(db), "--timezone", "Europe/Moscow")
     url = lambda nid: base + later.alias(later.index_of(nid))  # noqa: E731
 
-    ok("diff", "--db", str(db), "--against-run", "1", "--json", str(tmp_path / "runs.json"))
+    ok("diff", "--db", str(db), "--against-run", "1", "--json", str(tmp_path / "runs.json"), code=1)
     report = json.loads((tmp_path / "runs.json").read_text(encoding="utf-8"))
     assert {m["old_url"] for m in report["missing"]} == {url(removed)}
     assert {c["old_url"]: c["fields"] for c in report["changed"]} == {url(n): ["body"] for n in edited}
@@ -205,7 +206,7 @@ def live_old(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def plain_diff(db: str, new_url: str, out: Path) -> dict[str, Any]:
     """``migrator diff --db … --new URL`` with no other option."""
-    ok("diff", "--db", db, "--new", new_url, "--json", str(out / "parity.json"))
+    ok("diff", "--db", db, "--new", new_url, "--json", str(out / "parity.json"), code=1)
     return json.loads((out / "parity.json").read_text(encoding="utf-8"))
 
 
