@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from copy import deepcopy
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ from migrator.clean import clean, rules
 from migrator.clean.rules import norm
 from migrator.clean.sanitize import body_html
 from migrator.clean.text import element_to_text
+from migrator.extract.container import main_text
 from migrator.extract.common import absolute, best_title, css, first, unique
 from migrator.extract.dates import find_date, parse_date, to_iso
 from migrator.extract.metadata import author_of, tags_of
@@ -123,13 +125,13 @@ def _trafilatura(doc: HtmlElement, url: str) -> tuple[HtmlElement | None, Any]:
     import trafilatura
     from trafilatura.htmlprocessing import convert_to_html
 
-    copy = lxml.html.fromstring(lxml.html.tostring(doc))
+    copy = deepcopy(doc)  # trafilatura prunes the tree it gets; a copy, not a second parse
     # trafilatura resolves relative links against the site root, not the page: resolve them first.
     copy.make_links_absolute(url, resolve_base_href=True, handle_failures="discard")
     try:
         document = trafilatura.bare_extraction(
-            copy, url=url, favor_precision=True, include_comments=False,
-            include_tables=True, include_images=False, include_links=True, with_metadata=True,
+            copy, url=url, favor_precision=True, include_comments=False, fast=True,
+            include_tables=True, include_images=False, include_links=True, with_metadata=False,
         )
     except Exception as exc:  # trafilatura has many failure paths on broken pages
         logger.debug("trafilatura failed on %s: %s", url, exc)
@@ -327,6 +329,9 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
     pruned = 0
     if body is None and regions:
         body = regions.region(doc)
+        pruned = drop_link_blocks(body) if body is not None else 0
+    if body is None:
+        body = main_text(doc)
         pruned = drop_link_blocks(body) if body is not None else 0
     if body is None:
         body, meta = _trafilatura(doc, url)
