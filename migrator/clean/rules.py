@@ -13,7 +13,6 @@ from typing import Iterable, NamedTuple, Sequence
 from lxml import etree
 from lxml.html import HtmlElement
 
-_SPACE = re.compile(r"\s+")
 
 _LEAF_XPATH = etree.XPath(
     "descendant::*[self::p or self::li or self::div or self::blockquote or self::h2 or self::h3 or self::h4"
@@ -29,7 +28,7 @@ def norm(text: str) -> str:
     >>> norm(" Источник(и):\\xa0 ")
     'Источник(и):'
     """
-    return _SPACE.sub(" ", text.replace("\xa0", " ")).strip()
+    return " ".join(text.split())  # str.split() folds every Unicode space (\xa0 too), faster than a regex
 
 
 def text_of(element: HtmlElement) -> str:

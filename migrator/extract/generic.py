@@ -48,7 +48,9 @@ SHORT_TEXT_WORDS = 150
 _WORD = re.compile(r"\w+")
 _HEADINGS = etree.XPath("//h1 | //h2")
 _EMPHASIS = etree.XPath("//*[self::b or self::strong or self::font or self::h3][string-length(normalize-space()) < 200]")
-_CONTAINS = etree.XPath("//*[contains(normalize-space(.), $snippet)]")
+#: The text nodes holding a snippet (one pass over text nodes; normalizing every element's whole
+#: text instead would be quadratic in the page's depth).
+_CONTAINS = etree.XPath("//body//text()[contains(normalize-space(.), $snippet)]")
 _TINY = re.compile(r"spacer|pixel|blank\.gif|counter|/logo|banner|/top\.gif|1x1", re.I)
 _JSON_LD = etree.XPath("//script[@type='application/ld+json']/text()")
 _META_DATE = etree.XPath(
@@ -130,7 +132,7 @@ def _trafilatura(doc: HtmlElement, url: str) -> tuple[HtmlElement | None, Any]:
     copy.make_links_absolute(url, resolve_base_href=True, handle_failures="discard")
     try:
         document = trafilatura.bare_extraction(
-            copy, url=url, favor_precision=True, include_comments=False, fast=True,
+            copy, url=url, favor_precision=True, include_comments=False,
             include_tables=True, include_images=False, include_links=True, with_metadata=False,
         )
     except Exception as exc:  # trafilatura has many failure paths on broken pages
@@ -221,12 +223,17 @@ def images_of(doc: HtmlElement, text: str, url: str) -> list[str]:
     if not paragraphs or len(paragraphs[-1]) < 40:
         return []
     words = paragraphs[-1].split()
-    snippet = " ".join(words[len(words) // 2: len(words) // 2 + 6])
-    found = _CONTAINS(doc, snippet=snippet)
+    found: list[Any] = []
+    for size in (6, 3):  # a shorter snippet when an inline tag splits the text node
+        found = found or _CONTAINS(doc, snippet=" ".join(words[len(words) // 2: len(words) // 2 + size]))
     if not found:
         return []
     need = 0.8 * len(_WORD.findall(text))
-    container = found[-1]
+    container = found[-1].getparent()
+    if container is not None and found[-1].is_tail:  # a tail belongs to the element around its owner
+        container = container.getparent()
+    if container is None:
+        return []
     while container.getparent() is not None and len(_WORD.findall(container.text_content())) < need:
         container = container.getparent()
     images = []

@@ -22,13 +22,38 @@ _MICRO_AUTHOR = etree.XPath("//*[@itemprop='author']")
 _META_TAGS = etree.XPath("//meta[@property='article:tag' or @name='news_keywords']/@content")
 _MICRO_TAGS = etree.XPath("//*[@itemprop='keywords']")
 #: Short elements whose text starts with a label: "Автор: Иван Петров", "Теги: физика, космос".
-_LABELLED = etree.XPath("//body//*[self::p or self::div or self::span or self::li or self::td or self::dd"
-                        " or self::small or self::em or self::i or self::b or self::strong]"
-                        "[string-length(normalize-space()) < 300][starts-with(normalize-space(), $label)]")
+#: Found from the text nodes that start with the label (one linear pass), not by normalizing every
+#: element's whole text (quadratic in the page's depth).
+_LABEL_TEXT = etree.XPath("//body//text()[contains(., ':')]")  # every label ends with a colon
+_LABEL_TAGS = frozenset(("p", "div", "span", "li", "td", "dd", "small", "em", "i", "b", "strong"))
+_LABEL_MAX = 300
 _AUTHOR_LABELS = ("Автор:", "Авторы:", "Автор материала:", "Author:")
 _TAG_LABELS = ("Теги:", "Метки:", "Рубрики:", "Рубрика:", "Ключевые слова:", "Tags:")
 _AUTHOR_END = re.compile(r"\s*(?:[,|;(]|\d{1,2}[./ ]|$)")
 _BY = re.compile(r"^(?:by|автор)\s+", re.I)
+
+
+def _labelled(doc: HtmlElement, label: str) -> list[HtmlElement]:
+    """Elements (of the tags above, under 300 characters) whose text starts with ``label``, outermost
+    first, in page order."""
+    found: list[HtmlElement] = []
+    for text in _LABEL_TEXT(doc):
+        if not text.lstrip().startswith(label):
+            continue
+        owner = text.getparent()
+        if owner is not None and getattr(text, "is_tail", False):
+            owner = owner.getparent()
+        best = None
+        while owner is not None and owner.tag != "body":
+            content = norm(owner.text_content())
+            if len(content) >= _LABEL_MAX or not content.startswith(label):
+                break
+            if owner.tag in _LABEL_TAGS:
+                best = owner
+            owner = owner.getparent()
+        if best is not None and best not in found:
+            found.append(best)
+    return found
 
 
 def _name(value: Any) -> str | None:
@@ -53,7 +78,7 @@ def visible_author(doc: HtmlElement) -> str | None:
     'Иван Петров'
     """
     for label in _AUTHOR_LABELS:
-        for element in _LABELLED(doc, label=label):
+        for element in _labelled(doc, label):
             rest = norm(element.text_content())[len(label):]
             name = clean_author(_AUTHOR_END.split(rest, 1)[0])
             if name and len(name) <= 80:
@@ -87,7 +112,7 @@ def visible_tags(doc: HtmlElement) -> list[str]:
     ['физика', 'космос']
     """
     for label in _TAG_LABELS:
-        for element in _LABELLED(doc, label=label):
+        for element in _labelled(doc, label):
             links = [norm(a.text_content()) for a in element.iter("a")]
             terms = [t for t in links if t] or _split_terms(norm(element.text_content())[len(label):])
             if terms:
