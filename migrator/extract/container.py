@@ -16,14 +16,11 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Iterable
 
 from lxml import etree
 from lxml.html import HtmlElement
+from trafilatura import xpaths as tx
 from trafilatura.settings import MANUALLY_CLEANED
-from trafilatura.xpaths import (
-    BODY_XPATH, DISCARD_IMAGE_ELEMENTS, OVERALL_DISCARD_XPATH, PRECISION_DISCARD_XPATH, REMOVE_COMMENTS_XPATH, TEASER_DISCARD_XPATH,
-)
 
 from migrator.clean import rules
 from migrator.clean.rules import norm
@@ -35,12 +32,105 @@ MAX_LINK_SHARE = 0.35
 #: Discard rules may not take more than this share of a container's text: a rule that would is
 #: matching the article itself (trafilatura's own guard for its overall discard list, 1/7 left).
 MAX_DISCARDED = 6 / 7
+#: A container the boilerplate tests took more than this share of is not a sure thing: the page goes to
+#: trafilatura's full extraction instead (its element-wise pass judges such mixed containers better).
+MAX_UNSURE = 0.5
 
 _WORD = re.compile(r"\w+")
 #: Elements that never carry article text (trafilatura's MANUALLY_CLEANED, which also drops
 #: ``<figure>`` and ``<time>``: captions and date lines are not body text).
 _NEVER_TEXT = tuple(tag for tag in MANUALLY_CLEANED if tag not in ("head",))
-_HIDDEN = etree.XPath(".//*[@hidden or @aria-hidden='true']")
+
+
+def _rx(*groups: tuple[str, ...], flags: int = 0) -> re.Pattern[str]:
+    """One regex of trafilatura's token groups (the alternations its XPaths pass to ``re:test``)."""
+    return re.compile(tx._alt(tuple(t for g in groups for t in g)), flags)
+
+
+# trafilatura.xpaths' conventions as Python tests: the same tokens, matched in one walk over the
+# elements instead of EXSLT ``re:test`` callbacks, which cost lxml a Python call per element and
+# expression (100 ms on a 200 KB page for one of them).
+_ARTICLE_ID, _ARTICLE_CLASS = _rx(tx._ARTICLE_CONTENT_ID_TOKENS), _rx(tx._ARTICLE_CONTENT_CLASS_TOKENS)
+_STORY_ID, _STORY_CLASS = _rx(tx._STORY_ID_TOKENS), _rx(tx._STORY_CLASS_TOKENS)
+_MAIN_ID, _MAIN_CLASS = _rx(tx._MAIN_CONTENT_ID_TOKENS), _rx(tx._MAIN_CONTENT_CLASS_TOKENS)
+_CONSENT = _rx(tx._CONSENT_ID_CLASS_TOKENS)
+_DISCARD_ID = _rx(tx._OVERALL_DISCARD_BOTH_TOKENS, tx._OVERALL_DISCARD_ID_TOKENS)
+_DISCARD_CLASS = _rx(tx._OVERALL_DISCARD_BOTH_TOKENS, tx._OVERALL_DISCARD_CLASS_TOKENS)
+# the literal alternations of trafilatura's second overall-discard and its precision XPaths
+_HIDDEN_CLASS = re.compile(r"^hide-|comments-title|nocomments|-reply-|message|akismet|suggest-links|-hide-"
+                           r"|hide-print| hidden| hide|noprint|notloaded")
+_HIDDEN_ID = re.compile(r"reader-comments|akismet")
+_COMMENTS_ID = re.compile(rf"^(?:{tx._COMMENTS_ID}|disqus_thread|dsq-comments)")
+_COMMENTS_CLASS = re.compile(tx._COMMENTS_CLASS)
+_BOTTOM, _LINK = re.compile(r"(^|\s)bottom|bottom(\s|$)"), re.compile(r"(^|\s)link(\s|$)")
+_CONTAINERS = frozenset(("article", "div", "main", "section"))
+#: The blocks the discard tests judge. trafilatura also judges lists and list items (its ``list`` and
+#: ``item``, renamed before its tests run); on raw markup that took slide shows and whole galleries of
+#: text (salon.com: -0.65 F1), so lists go by link density (:func:`migrator.extract.generic.drop_link_blocks`).
+_BLOCKS = frozenset(("div", "p", "section", "span"))
+_SECTIONS = frozenset(("div", "section", "details"))
+
+
+def _first_attr(element: HtmlElement) -> str:
+    """What XPath's ``@id|@class`` gives as a string: the first of the two in source order."""
+    return next((v for k, v in element.attrib.items() if k in ("id", "class")), "")
+
+
+def _body_ranks(element: HtmlElement) -> list[int]:
+    """Which of trafilatura's BODY_XPATH stages (0 = the surest) name ``element`` a content container."""
+    tag, ident, cls, role = element.tag, element.get("id", ""), element.get("class", ""), element.get("role", "")
+    lower_cm = (ident.replace("C", "c").replace("M", "m"), cls.replace("C", "c").replace("M", "m"))
+    tests = (
+        cls in ("post", "entry") or element.get("itemprop") == "articleBody" or ident == "articleContent"
+        or bool(_ARTICLE_ID.search(ident) or _ARTICLE_CLASS.search(cls)),
+        tag == "article",
+        role == "article" or ident in ("article", "story") or cls in ("postarea", "art-postcontent", "text", "cell",
+                                                                      "story")
+        or bool(_STORY_ID.search(ident) or re.search("fulltext", cls, re.I) or _STORY_CLASS.search(cls)),
+        ident == "content" or cls == "content" or bool(_MAIN_ID.search(ident) or _MAIN_CLASS.search(cls))
+        or any("main-content" in v for v in lower_cm) or "page-content" in cls.replace("C", "c").replace("P", "p"),
+        tag == "main" or any(v.startswith("main") for v in (cls, ident, role)),
+    )
+    return [rank for rank, passed in enumerate(tests) if passed]
+
+
+def _containers(doc: HtmlElement) -> list[HtmlElement]:
+    """The first element of each BODY_XPATH stage, surest stage first (one walk over the page)."""
+    first: dict[int, HtmlElement] = {}
+    for element in doc.iter(*_CONTAINERS):
+        for rank in _body_ranks(element):
+            first.setdefault(rank, element)
+    return [first[rank] for rank in sorted(first)]
+
+
+def _overall_discard(element: HtmlElement) -> bool:
+    """trafilatura's OVERALL_DISCARD_XPATH and REMOVE_COMMENTS_XPATH: navigation, share and newsletter
+    blocks, ads, footers, consent banners, author boxes, tag lists, related links, comments, hidden blocks."""
+    get = element.get
+    ident, cls, style = get("id", ""), get("class", ""), get("style", "")
+    if element.tag in _BLOCKS and (
+            get("data-lp-replacement-content") is not None or "nav" in get("role", "").replace("N", "n")
+            or "MostPopularStories" in get("data-component", "") or _CONSENT.search(_first_attr(element))
+            or _DISCARD_ID.search(ident) or _DISCARD_CLASS.search(cls)):
+        return True
+    if (cls == "comments-title" or _first_attr(element).startswith("reply-")
+            or "hidden" in next((v for k, v in element.attrib.items() if k in ("id", "style")), "")
+            or "display:none" in style or "display: none" in style or _HIDDEN_ID.search(ident)
+            or _HIDDEN_CLASS.search(cls) or get("aria-hidden") == "true" or get("hidden") is not None):
+        return True
+    return element.tag in _SECTIONS and bool(_COMMENTS_ID.search(ident) or _COMMENTS_CLASS.search(cls))
+
+
+def _precision_discard(element: HtmlElement) -> bool:
+    """trafilatura's caption, teaser and precision discards (images are not kept, precision first)."""
+    if element.tag == "header":
+        return True
+    if element.tag not in _BLOCKS:
+        return False
+    ident, cls, first = element.get("id", ""), element.get("class", ""), _first_attr(element)
+    return ("caption" in ident or "caption" in cls or "teaser" in ident.replace("T", "t")
+            or "teaser" in cls.replace("T", "t") or bool(_BOTTOM.search(first)) or bool(_LINK.search(first))
+            or "border" in element.get("style", ""))
 
 
 def main_text(doc: HtmlElement) -> HtmlElement | None:
@@ -50,35 +140,26 @@ def main_text(doc: HtmlElement) -> HtmlElement | None:
     >>> words = " ".join(["word"] * 70)
     >>> doc = lxml.html.fromstring(f'<html><body><nav><a href="/">Home</a></nav><article><p>{words}</p>'
     ...                            '<div class="share-buttons"><a href="/s">Share</a></div></article></body></html>')
-    >>> lxml.html.tostring(main_text(doc), encoding="unicode")[:18]
+    >>> lxml.html.tostring(main_text(doc), encoding="unicode")[:17]
     '<article><p>word '
     """
-    for expression in BODY_XPATH:
-        found = next((e for e in expression(doc) if isinstance(e.tag, str)), None)
-        if found is None:
-            continue
-        body = _pruned(found)
-        if _decides(body):
+    for found in _containers(doc):
+        body, share = _pruned(found)
+        if share <= MAX_UNSURE and _decides(body):
             return body
     return None
 
 
-def _pruned(found: HtmlElement) -> HtmlElement:
-    """A copy of ``found`` without what never is article text and without its boilerplate blocks."""
+def _pruned(found: HtmlElement) -> tuple[HtmlElement, float]:
+    """A copy of ``found`` without what never is article text and without its boilerplate blocks,
+    and the share of its text the boilerplate tests took."""
     body = copy.deepcopy(found)
     body.tail = None
     etree.strip_elements(body, *_NEVER_TEXT, with_tail=False)
-    _remove(_HIDDEN(body))
-    _remove_guarded(body, [e for xpath in (*OVERALL_DISCARD_XPATH, *REMOVE_COMMENTS_XPATH) for e in xpath(body)])
-    _remove_guarded(body, [e for xpath in (*DISCARD_IMAGE_ELEMENTS, *TEASER_DISCARD_XPATH, *PRECISION_DISCARD_XPATH)
-                           for e in xpath(body)])
-    return body
-
-
-def _remove(elements: Iterable[HtmlElement]) -> None:
-    for element in elements:
-        if element.getparent() is not None:
-            rules.remove(element)
+    total = len(norm(body.text_content()))
+    for test in (_overall_discard, _precision_discard):
+        _remove_guarded(body, [e for e in body.iterdescendants() if isinstance(e.tag, str) and test(e)])
+    return body, 1 - len(norm(body.text_content())) / max(1, total)
 
 
 def _remove_guarded(body: HtmlElement, matches: list[HtmlElement]) -> None:
@@ -86,10 +167,10 @@ def _remove_guarded(body: HtmlElement, matches: list[HtmlElement]) -> None:
     if not matches:
         return
     chosen = set(matches)
-    outer = [e for e in matches if e is not body and not any(a in chosen for a in e.iterancestors())]
+    outer = [e for e in matches if not any(a in chosen for a in e.iterancestors())]
     total = len(norm(body.text_content()))
     if total - sum(len(norm(e.text_content())) for e in outer) > total * (1 - MAX_DISCARDED):
-        _remove(outer)
+        rules.remove_all(outer)
 
 
 def _decides(body: HtmlElement) -> bool:
