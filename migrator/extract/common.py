@@ -107,13 +107,15 @@ def page_title(doc: HtmlElement) -> str:
 def best_title(candidates: Iterable[HtmlElement], doc: HtmlElement) -> str:
     """The longest heading that the ``<title>`` repeats (at length, or as one whole part: a short title
     beside a longer site name), else the ``<title>`` itself, else the first heading."""
-    full = norm(_TITLE(doc)[0].text_content()) if _TITLE(doc) else ""
+    found = _TITLE(doc)
+    full = norm(found[0].text_content()) if found else ""
     texts = [t for t in (norm(c.text_content()) for c in candidates) if t]
     parts = set(title_parts(full))
-    confirmed = [t for t in texts if full and t in full and (len(t) >= 0.5 * len(page_title(doc)) or t in parts)]
+    short = max(parts, key=len) if full else ""  # page_title(doc), computed once
+    confirmed = [t for t in texts if full and t in full and (len(t) >= 0.5 * len(short) or t in parts)]
     if confirmed:
         return max(confirmed, key=len)
-    return page_title(doc) or (texts[0] if texts else "")
+    return short or (texts[0] if texts else "")
 
 
 def clean_author(name: str | None) -> str | None:

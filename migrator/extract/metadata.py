@@ -24,7 +24,7 @@ _MICRO_TAGS = etree.XPath("//*[@itemprop='keywords']")
 #: Short elements whose text starts with a label: "Автор: Иван Петров", "Теги: физика, космос".
 #: Found from the text nodes that start with the label (one linear pass), not by normalizing every
 #: element's whole text (quadratic in the page's depth).
-_LABEL_TEXT = etree.XPath("//body//text()[contains(., ':')]")  # every label ends with a colon
+_LABEL_TEXT = etree.XPath("//body//text()[contains(., ':')][not(parent::script or parent::style)]")  # labels end with ':'
 _LABEL_TAGS = frozenset(("p", "div", "span", "li", "td", "dd", "small", "em", "i", "b", "strong"))
 _LABEL_MAX = 300
 _AUTHOR_LABELS = ("Автор:", "Авторы:", "Автор материала:", "Author:")
@@ -33,27 +33,33 @@ _AUTHOR_END = re.compile(r"\s*(?:[,|;(]|\d{1,2}[./ ]|$)")
 _BY = re.compile(r"^(?:by|автор)\s+", re.I)
 
 
-def _labelled(doc: HtmlElement, label: str) -> list[HtmlElement]:
-    """Elements (of the tags above, under 300 characters) whose text starts with ``label``, outermost
-    first, in page order."""
-    found: list[HtmlElement] = []
-    for text in _LABEL_TEXT(doc):
-        if not text.lstrip().startswith(label):
-            continue
-        owner = text.getparent()
-        if owner is not None and getattr(text, "is_tail", False):
-            owner = owner.getparent()
-        best = None
-        while owner is not None and owner.tag != "body":
-            content = norm(owner.text_content())
-            if len(content) >= _LABEL_MAX or not content.startswith(label):
-                break
-            if owner.tag in _LABEL_TAGS:
-                best = owner
-            owner = owner.getparent()
-        if best is not None and best not in found:
-            found.append(best)
+def _labelled(doc: HtmlElement, labels: tuple[str, ...]) -> list[tuple[str, HtmlElement]]:
+    """(label, element) for each element (of the tags above, under 300 characters) whose text starts with
+    one of ``labels``: labels in the order given, elements outermost first, in page order."""
+    texts = [t for t in _LABEL_TEXT(doc) if t.lstrip().startswith(labels)]
+    found: list[tuple[str, HtmlElement]] = []
+    for label in labels:
+        for text in texts:
+            element = _label_owner(text, label) if text.lstrip().startswith(label) else None
+            if element is not None and (label, element) not in found:
+                found.append((label, element))
     return found
+
+
+def _label_owner(text: Any, label: str) -> HtmlElement | None:
+    """The outermost short element around a text node that starts with ``label`` whose text starts with it too."""
+    owner = text.getparent()
+    if owner is not None and text.is_tail:
+        owner = owner.getparent()
+    best = None
+    while owner is not None and owner.tag != "body":
+        content = norm(owner.text_content())
+        if len(content) >= _LABEL_MAX or not content.startswith(label):
+            break
+        if owner.tag in _LABEL_TAGS:
+            best = owner
+        owner = owner.getparent()
+    return best
 
 
 def _name(value: Any) -> str | None:
@@ -77,12 +83,11 @@ def visible_author(doc: HtmlElement) -> str | None:
     >>> visible_author(fromstring("<html><body><p>Автор: Иван Петров, 25 ноября 2014</p></body></html>"))
     'Иван Петров'
     """
-    for label in _AUTHOR_LABELS:
-        for element in _labelled(doc, label):
-            rest = norm(element.text_content())[len(label):]
-            name = clean_author(_AUTHOR_END.split(rest, 1)[0])
-            if name and len(name) <= 80:
-                return name
+    for label, element in _labelled(doc, _AUTHOR_LABELS):
+        rest = norm(element.text_content())[len(label):]
+        name = clean_author(_AUTHOR_END.split(rest, 1)[0])
+        if name and len(name) <= 80:
+            return name
     return None
 
 
@@ -111,12 +116,11 @@ def visible_tags(doc: HtmlElement) -> list[str]:
     >>> visible_tags(fromstring('<html><body><div>Теги: <a href="/t/1">физика</a>, <a href="/t/2">космос</a></div></body></html>'))
     ['физика', 'космос']
     """
-    for label in _TAG_LABELS:
-        for element in _labelled(doc, label):
-            links = [norm(a.text_content()) for a in element.iter("a")]
-            terms = [t for t in links if t] or _split_terms(norm(element.text_content())[len(label):])
-            if terms:
-                return unique(terms)
+    for label, element in _labelled(doc, _TAG_LABELS):
+        links = [norm(a.text_content()) for a in element.iter("a")]
+        terms = [t for t in links if t] or _split_terms(norm(element.text_content())[len(label):])
+        if terms:
+            return unique(terms)
     return []
 
 
