@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import re
+from typing import Iterator
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -76,31 +77,44 @@ def _first_attr(element: HtmlElement) -> str:
     return next((v for k, v in element.attrib.items() if k in ("id", "class")), "")
 
 
-def _body_ranks(element: HtmlElement) -> list[int]:
-    """Which of trafilatura's BODY_XPATH stages (0 = the surest) name ``element`` a content container."""
-    tag, ident, cls, role = element.tag, element.get("id", ""), element.get("class", ""), element.get("role", "")
-    lower_cm = (ident.replace("C", "c").replace("M", "m"), cls.replace("C", "c").replace("M", "m"))
-    tests = (
-        cls in ("post", "entry") or element.get("itemprop") == "articleBody" or ident == "articleContent"
-        or bool(_ARTICLE_ID.search(ident) or _ARTICLE_CLASS.search(cls)),
-        tag == "article",
-        role == "article" or ident in ("article", "story") or cls in ("postarea", "art-postcontent", "text", "cell",
-                                                                      "story")
-        or bool(_STORY_ID.search(ident) or re.search("fulltext", cls, re.I) or _STORY_CLASS.search(cls)),
-        ident == "content" or cls == "content" or bool(_MAIN_ID.search(ident) or _MAIN_CLASS.search(cls))
-        or any("main-content" in v for v in lower_cm) or "page-content" in cls.replace("C", "c").replace("P", "p"),
-        tag == "main" or any(v.startswith("main") for v in (cls, ident, role)),
-    )
-    return [rank for rank, passed in enumerate(tests) if passed]
+def _article_content(tag: str, ident: str, cls: str, element: HtmlElement) -> bool:
+    return (cls in ("post", "entry") or element.get("itemprop") == "articleBody" or ident == "articleContent"
+            or bool(_ARTICLE_ID.search(ident) or _ARTICLE_CLASS.search(cls)))
 
 
-def _containers(doc: HtmlElement) -> list[HtmlElement]:
-    """The first element of each BODY_XPATH stage, surest stage first (one walk over the page)."""
-    first: dict[int, HtmlElement] = {}
-    for element in doc.iter(*_CONTAINERS):
-        for rank in _body_ranks(element):
-            first.setdefault(rank, element)
-    return [first[rank] for rank in sorted(first)]
+def _article(tag: str, ident: str, cls: str, element: HtmlElement) -> bool:
+    return tag == "article"
+
+
+def _story(tag: str, ident: str, cls: str, element: HtmlElement) -> bool:
+    return (element.get("role") == "article" or ident in ("article", "story")
+            or cls in ("postarea", "art-postcontent", "text", "cell", "story")
+            or bool(_STORY_ID.search(ident) or re.search("fulltext", cls, re.I) or _STORY_CLASS.search(cls)))
+
+
+def _main_content(tag: str, ident: str, cls: str, element: HtmlElement) -> bool:
+    lower = (ident.replace("C", "c").replace("M", "m"), cls.replace("C", "c").replace("M", "m"))
+    return (ident == "content" or cls == "content" or bool(_MAIN_ID.search(ident) or _MAIN_CLASS.search(cls))
+            or any("main-content" in v for v in lower) or "page-content" in cls.replace("C", "c").replace("P", "p"))
+
+
+def _main(tag: str, ident: str, cls: str, element: HtmlElement) -> bool:
+    return tag == "main" or any(v.startswith("main") for v in (cls, ident, element.get("role", "")))
+
+
+#: trafilatura's BODY_XPATH stages, surest first: schema.org articleBody and the entry/article/post
+#: content classes; ``<article>``; story containers; main-content containers; ``<main>``.
+_STAGES = (_article_content, _article, _story, _main_content, _main)
+
+
+def _containers(doc: HtmlElement) -> Iterator[HtmlElement]:
+    """The first element of each BODY_XPATH stage, surest stage first; a stage's walk stops at its first
+    element, and later stages are only looked for when the earlier ones did not decide."""
+    for stage in _STAGES:
+        for element in doc.iter(*_CONTAINERS):
+            if stage(element.tag, element.get("id", ""), element.get("class", ""), element):
+                yield element
+                break
 
 
 def _overall_discard(element: HtmlElement) -> bool:
@@ -133,20 +147,21 @@ def _precision_discard(element: HtmlElement) -> bool:
             or "border" in element.get("style", ""))
 
 
-def main_text(doc: HtmlElement) -> HtmlElement | None:
-    """A pruned copy of the first container a convention names that holds a real text, else None.
+def main_text(doc: HtmlElement) -> tuple[HtmlElement, HtmlElement] | None:
+    """A pruned copy of the first container a convention names that holds a real text, and that container
+    as the page has it (its figures and images), else None.
 
     >>> import lxml.html
     >>> words = " ".join(["word"] * 70)
     >>> doc = lxml.html.fromstring(f'<html><body><nav><a href="/">Home</a></nav><article><p>{words}</p>'
     ...                            '<div class="share-buttons"><a href="/s">Share</a></div></article></body></html>')
-    >>> lxml.html.tostring(main_text(doc), encoding="unicode")[:17]
+    >>> lxml.html.tostring(main_text(doc)[0], encoding="unicode")[:17]
     '<article><p>word '
     """
     for found in _containers(doc):
         body, share = _pruned(found)
         if share <= MAX_UNSURE and _decides(body):
-            return body
+            return body, found
     return None
 
 
@@ -157,9 +172,22 @@ def _pruned(found: HtmlElement) -> tuple[HtmlElement, float]:
     body.tail = None
     etree.strip_elements(body, *_NEVER_TEXT, with_tail=False)
     total = len(norm(body.text_content()))
-    for test in (_overall_discard, _precision_discard):
-        _remove_guarded(body, [e for e in body.iterdescendants() if isinstance(e.tag, str) and test(e)])
+    overall, precision = [], []
+    for element in body.iterdescendants():
+        if not isinstance(element.tag, str) or (not element.attrib and element.tag != "header"):
+            continue  # every test reads an attribute, but for <header>
+        if _overall_discard(element):
+            overall.append(element)
+        elif _precision_discard(element):
+            precision.append(element)
+    _remove_guarded(body, overall)
+    _remove_guarded(body, [e for e in precision if _attached(e, body)])
     return body, 1 - len(norm(body.text_content())) / max(1, total)
+
+
+def _attached(element: HtmlElement, root: HtmlElement) -> bool:
+    """Still inside ``root`` (an ancestor may have gone already)."""
+    return any(a is root for a in element.iterancestors())
 
 
 def _remove_guarded(body: HtmlElement, matches: list[HtmlElement]) -> None:

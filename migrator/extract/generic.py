@@ -236,6 +236,11 @@ def images_of(doc: HtmlElement, text: str, url: str) -> list[str]:
         return []
     while container.getparent() is not None and len(_WORD.findall(container.text_content())) < need:
         container = container.getparent()
+    return _images_in(container, url)
+
+
+def _images_in(container: HtmlElement, url: str) -> list[str]:
+    """The article's images (its figures too), not spacers, counters or logos."""
     images = []
     for img in container.iter("img"):
         src = img.get("src")
@@ -334,11 +339,12 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
     body = first(doc, selector) if selector else None
     meta: Any = None
     pruned = 0
+    container: HtmlElement | None = None  # the page's own element the body came from, when we know it
     if body is None and regions:
         body = regions.region(doc)
         pruned = drop_link_blocks(body) if body is not None else 0
     if body is None:
-        body = main_text(doc)
+        body, container = main_text(doc) or (None, None)
         pruned = drop_link_blocks(body) if body is not None else 0
     if body is None:
         body, meta = _trafilatura(doc, url)
@@ -362,14 +368,14 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
     ld = _json_ld(doc)
     published_at, raw = date_of(doc, text, config, ld, getattr(meta, "date", None))
     title = title_of(doc, body, config, ld, getattr(meta, "title", None))
-    drop_leading(body, title)
-    trim_breaks(body)
-    text = element_to_text(body)
+    if drop_leading(body, title) + trim_breaks(body):
+        text = element_to_text(body)
     article = Article(url=url, source_id="", title=title, published_at=published_at, published_raw=raw,
                       author=_author(doc, config, ld, meta), body_text=text,
                       body_html=body_html(body, url), profile="generic")
     article.tags = _tags(doc, config, ld)
-    article.images = unique(absolute(url, img.get("src")) for img in body.iter("img")) or images_of(doc, text, url)
+    article.images = (unique(absolute(url, img.get("src")) for img in body.iter("img"))
+                      or (_images_in(container, url) if container is not None else images_of(doc, text, url)))
     return PageResult("article", "generic", article, None, None, removed, "")
 
 
