@@ -21,7 +21,8 @@ from migrator.clean.repeated import drop_blocks, learn, listings_of_excerpts
 from migrator.clean.text import html_to_text
 from migrator.encoding import decode_html
 from migrator.extract import PageResult, extract
-from migrator.extract.region import MIN_PAGES, Regions, learn_templates
+from migrator.extract.common import parse
+from migrator.extract.region import MIN_PAGES, Regions, learn_templates, skeleton, template_groups
 from migrator.record import EXPORT_KEYS, Article, content_hash
 from migrator.urls import derived_source_id, node_id
 
@@ -73,14 +74,23 @@ def page_record(path: Path, config: Config, url: str | None = None, regions: Reg
 def extract_files(paths: Iterable[Path], config: Config, url: str | None = None) -> Iterator[dict[str, Any]]:
     """:func:`page_record` of each file, in order, compared with the other files the way a crawl's pages are
     at its end: extracted in the content regions of their templates, without the blocks that repeat
-    across them, excerpt listings marked as listings. Pages of unrelated sites learn nothing from each other.
+    across them, excerpt listings marked as listings. Only pages of one template are compared: pages of
+    unrelated sites (a benchmark's) learn nothing from each other and get what each gets alone.
     """
     paths = list(paths)
     regions = file_regions(paths, config, url)
     records = [page_record(path, config, url, regions) for path in paths]
     if len(records) >= MIN_PAGES:
-        compare_records(records)
+        for group in template_groups(_skeleton_of(path) for path in paths):
+            if len(group) >= MIN_PAGES:
+                compare_records([records[i] for i in group])
     yield from records
+
+
+def _skeleton_of(path: Path) -> frozenset[str]:
+    """A saved page's template skeleton (empty for an empty page)."""
+    doc = parse(decode_html(read_page(path)).text)
+    return skeleton(doc) if doc is not None else frozenset()
 
 
 def compare_records(records: list[dict[str, Any]]) -> None:

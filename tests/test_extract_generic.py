@@ -105,3 +105,31 @@ def test_dated_archive_index_is_a_listing(moscow: Config) -> None:
             f"<table>{rows}</table></td></tr></table></body></html>")
     result = extract("http://demo.test/archive/2003/05/", html, moscow)
     assert (result.kind, result.reason) == ("listing", "listing: 5 dated links")
+
+
+#: A line every wire-service story carries, on whichever site prints it.
+WIRE = "Copyright 2019 The Associated Press. All rights reserved. This material may not be published, broadcast or redistributed."
+
+
+def test_a_batch_of_unrelated_sites_gives_each_page_its_own_result(tmp_path: Path) -> None:
+    """`migrator extract` over pages of many sites (as the benchmarks run it): a block that repeats across
+    unrelated sites (a wire-service credit) is not learned as boilerplate; each page gets what it gets alone."""
+    from migrator.demo.heavy import TEMPLATES, HeavySite, HeavySpec, article_markup
+    from migrator.offline import extract_files, page_record
+
+    site = HeavySite(HeavySpec(articles=12, seed=3))
+    paths = []
+    for number in range(1, 11):  # ten sites: two pages in each of five templates, each site its own chrome
+        story = site.story(number)
+        body = "".join(f"<p>{text}</p>" for _, text in story.blocks) + f"<p>{WIRE}</p>"
+        chrome = f'<div class="site-{number}"><nav class="menu-{number}"><a href="/">Site {number}</a></nav>'
+        html = (f"<html><head><title>{story.title}</title></head><body>{chrome}"
+                f"{article_markup(story, body, TEMPLATES[number % 5])}<p class='x{number}'>©</p></div></body></html>")
+        paths.append(tmp_path / f"site{number}.html")
+        paths[-1].write_text(html, encoding="utf-8")
+    config = load_config(profile="generic")
+    batch = {r["file"]: r for r in extract_files(paths, config)}
+    for path in paths:
+        alone, got = page_record(path, config), batch[str(path)]
+        assert got["kind"] == alone["kind"] == "article", path
+        assert got["body_text"] == alone["body_text"] and WIRE in got["body_text"], path

@@ -254,6 +254,11 @@ def _ghost(s: Story, body: str) -> str:
 _RENDER: dict[str, Callable[[Story, str], str]] = {
     "wordpress": _wordpress, "drupal8": _drupal8, "schema": _schema, "blogger": _blogger, "ghost": _ghost}
 
+
+def article_markup(story: Story, body_html: str, template: str | None = None) -> str:
+    """An article's markup (no page chrome) in one of :data:`TEMPLATES`, by default its own."""
+    return _RENDER[template or story.template](story, body_html)
+
 # -- the chrome: what makes the pages heavy -----------------------------------------------------------
 
 _CONSENT = ('<div id="cookie-consent" class="consent-banner" role="dialog"><p>We use cookies to personalise content '
