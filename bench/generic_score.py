@@ -16,6 +16,7 @@ import gzip
 import importlib.util
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -58,12 +59,25 @@ def same_author(truth: str, got: str | None) -> bool:
     return bool(got) and strip(truth) == strip(got)
 
 
+def same_day(truth: str, got: str | None) -> bool:
+    """The same calendar day, ours read in the truth's own UTC offset when both carry one."""
+    if not got:
+        return False
+    try:
+        want, have = datetime.fromisoformat(truth.replace("Z", "+00:00")), datetime.fromisoformat(got)
+    except ValueError:
+        return truth[:10] == got[:10]
+    if want.tzinfo is not None and have.tzinfo is not None:
+        have = have.astimezone(want.tzinfo)
+    return want.date() == have.date()
+
+
 def ours(url: str, html: str, config: Any) -> dict[str, Any]:
     article = extract(url, html, config).article
     if article is None:
         return {"articleBody": "", "title": None, "author": None, "date": None}
     return {"articleBody": article.body_text, "title": article.title, "author": article.author,
-            "date": (article.published_at or "")[:10] or None}
+            "date": article.published_at}
 
 
 def theirs(url: str, html: str) -> dict[str, Any]:
@@ -83,8 +97,8 @@ def fields(truth: dict[str, dict[str, Any]], output: dict[str, dict[str, Any]]) 
         "title_exact": round(sum(norm(truth[k]["title"]) == norm(output[k]["title"]) for k in titled) / len(titled), 3),
         "author_exact": round(sum(same_author(truth[k]["byline"], output[k]["author"]) for k in bylined)
                               / len(bylined), 3),
-        "date_same_day": round(sum(str(truth[k]["publishedTime"])[:10] == (output[k]["date"] or "")[:10]
-                                   for k in dated) / len(dated), 3),
+        "date_same_day": round(sum(same_day(truth[k]["publishedTime"], output[k]["date"]) for k in dated)
+                               / len(dated), 3),
         "titled": len(titled), "bylined": len(bylined), "dated": len(dated),
     }
 

@@ -24,7 +24,7 @@ from migrator.clean.rules import norm
 from migrator.clean.sanitize import body_html
 from migrator.clean.text import element_to_text
 from migrator.extract.container import main_text
-from migrator.extract.common import absolute, best_title, css, first, unique
+from migrator.extract.common import absolute, best_title, confirmed_title, css, first, unique
 from migrator.extract.dates import find_date, parse_date, to_iso
 from migrator.extract.metadata import author_of, tags_of
 from migrator.record import Article
@@ -58,6 +58,9 @@ _META_DATE = etree.XPath(
     " or @name='DC.date' or @name='dcterms.created']/@content | //time[@datetime]/@datetime"
 )
 _OG_TITLE = etree.XPath("//meta[@property='og:title']/@content")
+_OG_SITE = etree.XPath("//meta[@property='og:site_name']/@content")
+#: XHTML pages wrap script data in CDATA markers (``<![CDATA[ … ]]>``, also behind ``//``): not JSON.
+_CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
 _BODY = etree.XPath("//body")
 _LINKS = etree.XPath("//a[@href]")
 
@@ -66,7 +69,7 @@ def _json_ld(doc: HtmlElement) -> dict[str, Any]:
     """The first JSON-LD object with a headline or a datePublished."""
     for raw in _JSON_LD(doc):
         try:
-            data = json.loads(raw)
+            data = json.loads(_CDATA.sub("", raw))
         except ValueError:
             continue
         for item in data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []:
@@ -76,18 +79,23 @@ def _json_ld(doc: HtmlElement) -> dict[str, Any]:
 
 
 def title_of(doc: HtmlElement, body: HtmlElement, config: Config, ld: dict[str, Any], fallback: str | None) -> str:
-    """A heading the ``<title>`` confirms, JSON-LD headline, og:title, ``<title>``, trafilatura's.
+    """A heading the ``<title>`` confirms, else the title the page declares (Open Graph ``og:title``,
+    schema.org ``headline``), else the ``<title>`` without the site name, else trafilatura's.
 
     Old table layouts have no headings: a bold line of the body that the ``<title>`` repeats counts.
+    A heading that is the site's name (``og:site_name``: a logo in an ``<h1>``) is no title.
     """
     selector = config.site_selectors.get("title")
     if selector and first(doc, selector) is not None:
         return norm(first(doc, selector).text_content())  # type: ignore[union-attr]
-    title = best_title([*_HEADINGS(doc), *_EMPHASIS(doc)], doc)
+    site = {norm(str(name)) for name in _OG_SITE(doc)}
+    headings = [h for h in (*_HEADINGS(doc), *_EMPHASIS(doc)) if norm(h.text_content()) not in site]
+    title = confirmed_title(headings, doc)
     if title:
         return title
     og = _OG_TITLE(doc)
-    return norm(str(ld.get("headline") or (og[0] if og else "") or fallback or ""))
+    declared = norm(str((og[0] if og else "") or ld.get("headline") or ""))
+    return declared or best_title(headings, doc) or norm(str(fallback or ""))
 
 
 def date_of(doc: HtmlElement, body_text: str, config: Config, ld: dict[str, Any],
