@@ -4,6 +4,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -84,7 +85,7 @@ def test_generic_profile_is_forced_by_the_mapping() -> None:
 
 @pytest.mark.skipif(not (AEB / "ground-truth.json").exists(), reason="shared/data/aeb-dev not present")
 def test_aeb_dev_body_f1_is_pinned() -> None:
-    """trafilatura alone scores 0.965 here; the generic extractor must not fall below 0.95."""
+    """trafilatura 2.3.1 scores 0.965 here (bench/generic_score.py); the generic extractor reached 0.971."""
     truth = json.loads((AEB / "ground-truth.json").read_text(encoding="utf-8"))
     config = load_config(profile="generic")
     output = {}
@@ -94,7 +95,39 @@ def test_aeb_dev_body_f1_is_pinned() -> None:
                          config)
         output[key] = {"articleBody": result.article.body_text if result.article else ""}
     scores, _ = textscore().score(truth, output)
-    assert scores["f1"] >= 0.95, scores
+    assert scores["f1"] >= 0.97, scores
+
+
+def _same_day(truth: str, got: str) -> bool:
+    """The same calendar day, ours read in the truth's own UTC offset when it has one."""
+    want, have = datetime.fromisoformat(truth.replace("Z", "+00:00")), datetime.fromisoformat(got)
+    return want.date() == (have.astimezone(want.tzinfo) if want.tzinfo else have).date()
+
+
+@pytest.mark.skipif(not (SHARED / "data" / "readability-dev" / "html").is_dir(), reason="readability-dev not present")
+def test_readability_dev_scores_are_pinned() -> None:
+    """Real pages of 40 other sites (no rule was made from them alone): trafilatura 2.3.1 scores body F1 0.949,
+    title 0.825, author 0.312, date 1.0 (bench/generic_score.py). Ours: 0.956, 0.725, 0.562, 1.0."""
+    folder = SHARED / "data" / "readability-dev"
+    truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
+    config = load_config(profile="generic")
+    output, titles, authors, dates = {}, [], [], []
+    for path in sorted((folder / "html").glob("*.html.gz")):
+        key = path.name[: -len(".html.gz")]
+        want = truth[key]
+        article = extract(f"http://readability.test/{key}.html", decode(gzip.decompress(path.read_bytes())),
+                          config).article
+        output[key] = {"articleBody": article.body_text if article else ""}
+        titles.append(bool(article) and " ".join(article.title.split()) == " ".join(want["title"].split()))
+        if want["byline"]:
+            byline = re.sub(r"^by\s+", "", " ".join(want["byline"].split()), flags=re.I).casefold()
+            authors.append(bool(article and article.author) and article.author.casefold() == byline)
+        if want["publishedTime"]:
+            dates.append(bool(article and article.published_at) and _same_day(want["publishedTime"], article.published_at))
+    scores, _ = textscore().score(truth, output)
+    assert scores["f1"] >= 0.955, scores
+    assert sum(titles) / len(titles) >= 0.72 and sum(authors) / len(authors) >= 0.56, (titles, authors)
+    assert sum(dates) == len(dates), dates
 
 
 def test_dated_archive_index_is_a_listing(moscow: Config) -> None:
