@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import re
 from typing import Iterator
+from urllib.parse import urldefrag, urljoin
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -109,12 +110,25 @@ _STAGES = (_article_content, _article, _story, _main_content, _main)
 
 def _containers(doc: HtmlElement) -> Iterator[HtmlElement]:
     """The first element of each BODY_XPATH stage, surest stage first; a stage's walk stops at its first
-    element, and later stages are only looked for when the earlier ones did not decide."""
+    element, and later stages are only looked for when the earlier ones did not decide.
+
+    A stage whose element repeats (another of the same tag and class, not inside it) names no article:
+    an index page lists its posts each in the markup of one (hAtom's ``hentry`` per post, a blog's
+    ``<article class="post">`` excerpts), and the first of them is only an excerpt.
+    """
     for stage in _STAGES:
+        found = None
         for element in doc.iter(*_CONTAINERS):
-            if stage(element.tag, element.get("id", ""), element.get("class", ""), element):
-                yield element
+            if not stage(element.tag, element.get("id", ""), element.get("class", ""), element):
+                continue
+            if found is None:
+                found = element
+            elif (element.tag, element.get("class")) == (found.tag, found.get("class")) \
+                    and not any(a is found for a in element.iterancestors()):
+                found = None
                 break
+        if found is not None:
+            yield found
 
 
 def _overall_discard(element: HtmlElement) -> bool:
@@ -147,7 +161,7 @@ def _precision_discard(element: HtmlElement) -> bool:
             or "border" in element.get("style", ""))
 
 
-def main_text(doc: HtmlElement) -> tuple[HtmlElement, HtmlElement] | None:
+def main_text(doc: HtmlElement, url: str = "") -> tuple[HtmlElement, HtmlElement] | None:
     """A pruned copy of the first container a convention names that holds a real text, and that container
     as the page has it (its figures and images), else None.
 
@@ -159,10 +173,28 @@ def main_text(doc: HtmlElement) -> tuple[HtmlElement, HtmlElement] | None:
     '<article><p>word '
     """
     for found in _containers(doc):
+        if url and _permalink_elsewhere(found, url):
+            continue
         body, share = _pruned(found)
         if share <= MAX_UNSURE and _decides(body):
             return body, found
     return None
+
+
+_BOOKMARKS = etree.XPath(".//a[contains(concat(' ', normalize-space(@rel), ' '), ' bookmark ')]/@href")
+
+
+def _permalink_elsewhere(container: HtmlElement, url: str) -> bool:
+    """The container links its own permalink (HTML's ``rel="bookmark"``, what WordPress and hAtom themes put
+    on an entry's title and date) and that is another page: it is an excerpt in a listing, not the article.
+
+    >>> import lxml.html
+    >>> teaser = lxml.html.fromstring('<article><h2><a rel="bookmark" href="/2016/05/post/">Post</a></h2></article>')
+    >>> _permalink_elsewhere(teaser, "http://blog.test/tag/x/page/2/"), _permalink_elsewhere(teaser, "http://blog.test/2016/05/post/")
+    (True, False)
+    """
+    here = urldefrag(url)[0].rstrip("/")
+    return any(urldefrag(urljoin(url, str(href).strip()))[0].rstrip("/") != here for href in _BOOKMARKS(container))
 
 
 def _pruned(found: HtmlElement) -> tuple[HtmlElement, float]:

@@ -352,7 +352,7 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
         body = regions.region(doc)
         pruned = drop_link_blocks(body) if body is not None else 0
     if body is None:
-        body, container = main_text(doc) or (None, None)
+        body, container = main_text(doc, url) or (None, None)
         pruned = drop_link_blocks(body) if body is not None else 0
     if body is None:
         body, meta = _trafilatura(doc, url)
