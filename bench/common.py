@@ -20,10 +20,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def demo_server(articles: int, seed: int = 7) -> Iterator[str]:
-    """Serve a generated demo site from another process (so it does not share the crawler's core)."""
+def demo_server(articles: int, seed: int = 7, module: str = "migrator.demo.server") -> Iterator[str]:
+    """Serve a generated site from another process (so it does not share the crawler's core): the demo
+    site, or with ``module="migrator.demo.heavy"`` the news site of heavy generic pages."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "migrator.demo.server", "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", module, "--port", str(port),
                              "--articles", str(articles), "--seed", str(seed)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"

@@ -2,6 +2,7 @@
 
     python bench/crawl_bench.py                 # demo size (300 articles) and a 5,000-article variant
     python bench/crawl_bench.py --articles 300 --rounds 3
+    python bench/crawl_bench.py --site heavy --articles 5000 --rounds 1   # heavy generic pages (migrator.demo.heavy)
 
 Prints pages/s of each, their ratio (pipeline / bare) and peak RSS. Rates use the crawl time each
 process measured itself (interpreter start-up excluded); wall time is printed beside it.
@@ -44,9 +45,13 @@ def bare_crawl(url: str) -> dict[str, float]:
     return {"pages": result["pages"], "seconds": result["seconds"], "wall": wall, "rss": peak}
 
 
-def bench(articles: int, rounds: int) -> dict[str, object]:
+SITES = {"demo": ("migrator.demo.server", 7), "heavy": ("migrator.demo.heavy", 5)}
+
+
+def bench(articles: int, rounds: int, site: str = "demo") -> dict[str, object]:
     full, bare = [], []
-    with demo_server(articles) as url, tempfile.TemporaryDirectory() as tmp:
+    module, seed = SITES[site]
+    with demo_server(articles, seed, module) as url, tempfile.TemporaryDirectory() as tmp:
         for i in range(rounds):
             order = (0, 1) if i % 2 == 0 else (1, 0)
             for which in order:
@@ -56,7 +61,7 @@ def bench(articles: int, rounds: int) -> dict[str, object]:
                     bare.append(bare_crawl(url))
     rate = lambda runs: statistics.median(r["pages"] / r["seconds"] for r in runs)  # noqa: E731
     return {
-        "articles": articles, "rounds": rounds,
+        "site": site, "articles": articles, "rounds": rounds,
         "pipeline_pages": full[-1]["pages"], "bare_pages": bare[-1]["pages"],
         "pipeline_pages_per_s": round(rate(full), 1), "bare_pages_per_s": round(rate(bare), 1),
         "ratio": round(rate(full) / rate(bare), 3),
@@ -71,10 +76,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, nargs="+", default=[300, 5000])
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--site", choices=sorted(SITES), default="demo")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}")
     for articles in args.articles:
-        print(json.dumps(bench(articles, args.rounds)))
+        print(json.dumps(bench(articles, args.rounds, args.site)))
 
 
 if __name__ == "__main__":

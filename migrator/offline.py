@@ -22,7 +22,7 @@ from migrator.encoding import Decoded, decode_html, xml_safe
 from migrator.errors import PageError
 from migrator.extract import PageResult, extract
 from migrator.extract.common import parse
-from migrator.extract.region import MIN_PAGES, Regions, learn_templates
+from migrator.extract.region import MIN_PAGES, Regions, learn_templates, skeleton, template_groups
 from migrator.limits import read_page_file
 from migrator.record import EXPORT_KEYS, Article, content_hash
 from migrator.urls import derived_source_id, node_id, type_at
@@ -87,14 +87,18 @@ def _empty_record(url: str, config: Config, result: PageResult | None) -> dict[s
 def extract_files(paths: Iterable[Path], config: Config, url: str | None = None) -> Iterator[dict[str, Any]]:
     """:func:`page_record` of each file, in order, compared with the other files the way a crawl's pages are
     at its end: extracted in the content regions of their templates, without the blocks that repeat
-    across them, excerpt listings marked as listings. Pages of unrelated sites learn nothing from each other.
+    across them, excerpt listings marked as listings. Only pages of one template are compared: pages of
+    unrelated sites (a benchmark's) learn nothing from each other and get what each gets alone.
     A file that cannot be read costs only its own record (with an ``error``).
     """
     pages = [(path, _read_or_error(path)) for path in paths]
     regions = file_regions(pages, config, url)
     records = [page_record(path, config, url, regions, decoded) for path, decoded in pages]
-    if sum(1 for r in records if r["kind"] != "error") >= MIN_PAGES:
-        compare_records(records)
+    readable = [i for i, (_, decoded) in enumerate(pages) if isinstance(decoded, Decoded)]
+    if len(readable) >= MIN_PAGES:
+        for group in template_groups(_skeleton_of(pages[i][1]) for i in readable):
+            if len(group) >= MIN_PAGES:
+                compare_records([records[readable[i]] for i in group])
     yield from records
 
 
@@ -104,6 +108,12 @@ def _read_or_error(path: Path) -> Decoded | PageError:
         return read_page(path)
     except PageError as exc:
         return exc
+
+
+def _skeleton_of(decoded: Decoded) -> frozenset[str]:
+    """A saved page's template skeleton (empty for an empty page)."""
+    doc = parse(decoded.text)
+    return skeleton(doc) if doc is not None else frozenset()
 
 
 def compare_records(records: list[dict[str, Any]]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -84,7 +85,7 @@ def test_generic_profile_is_forced_by_the_mapping() -> None:
 
 @pytest.mark.skipif(not (AEB / "ground-truth.json").exists(), reason="shared/data/aeb-dev not present")
 def test_aeb_dev_body_f1_is_pinned() -> None:
-    """trafilatura alone scores 0.965 here; the generic extractor must not fall below 0.95."""
+    """trafilatura 2.3.1 scores 0.965 here (bench/generic_score.py); the generic extractor reached 0.971."""
     truth = json.loads((AEB / "ground-truth.json").read_text(encoding="utf-8"))
     config = load_config(profile="generic")
     output = {}
@@ -94,7 +95,39 @@ def test_aeb_dev_body_f1_is_pinned() -> None:
                          config)
         output[key] = {"articleBody": result.article.body_text if result.article else ""}
     scores, _ = textscore().score(truth, output)
-    assert scores["f1"] >= 0.95, scores
+    assert scores["f1"] >= 0.97, scores
+
+
+def _same_day(truth: str, got: str) -> bool:
+    """The same calendar day, ours read in the truth's own UTC offset when it has one."""
+    want, have = datetime.fromisoformat(truth.replace("Z", "+00:00")), datetime.fromisoformat(got)
+    return want.date() == (have.astimezone(want.tzinfo) if want.tzinfo else have).date()
+
+
+@pytest.mark.skipif(not (SHARED / "data" / "readability-dev" / "html").is_dir(), reason="readability-dev not present")
+def test_readability_dev_scores_are_pinned() -> None:
+    """Real pages of 40 other sites (no rule was made from them alone): trafilatura 2.3.1 scores body F1 0.949,
+    title 0.825, author 0.312, date 1.0 (bench/generic_score.py). Ours: 0.956, 0.725, 0.562, 1.0."""
+    folder = SHARED / "data" / "readability-dev"
+    truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
+    config = load_config(profile="generic")
+    output, titles, authors, dates = {}, [], [], []
+    for path in sorted((folder / "html").glob("*.html.gz")):
+        key = path.name[: -len(".html.gz")]
+        want = truth[key]
+        article = extract(f"http://readability.test/{key}.html", decode(gzip.decompress(path.read_bytes())),
+                          config).article
+        output[key] = {"articleBody": article.body_text if article else ""}
+        titles.append(bool(article) and " ".join(article.title.split()) == " ".join(want["title"].split()))
+        if want["byline"]:
+            byline = re.sub(r"^by\s+", "", " ".join(want["byline"].split()), flags=re.I).casefold()
+            authors.append(bool(article and article.author) and article.author.casefold() == byline)
+        if want["publishedTime"]:
+            dates.append(bool(article and article.published_at) and _same_day(want["publishedTime"], article.published_at))
+    scores, _ = textscore().score(truth, output)
+    assert scores["f1"] >= 0.955, scores
+    assert sum(titles) / len(titles) >= 0.72 and sum(authors) / len(authors) >= 0.56, (titles, authors)
+    assert sum(dates) == len(dates), dates
 
 
 def test_dated_archive_index_is_a_listing(moscow: Config) -> None:
@@ -105,3 +138,31 @@ def test_dated_archive_index_is_a_listing(moscow: Config) -> None:
             f"<table>{rows}</table></td></tr></table></body></html>")
     result = extract("http://demo.test/archive/2003/05/", html, moscow)
     assert (result.kind, result.reason) == ("listing", "listing: 5 dated links")
+
+
+#: A line every wire-service story carries, on whichever site prints it.
+WIRE = "Copyright 2019 The Associated Press. All rights reserved. This material may not be published, broadcast or redistributed."
+
+
+def test_a_batch_of_unrelated_sites_gives_each_page_its_own_result(tmp_path: Path) -> None:
+    """`migrator extract` over pages of many sites (as the benchmarks run it): a block that repeats across
+    unrelated sites (a wire-service credit) is not learned as boilerplate; each page gets what it gets alone."""
+    from migrator.demo.heavy import TEMPLATES, HeavySite, HeavySpec, article_markup
+    from migrator.offline import extract_files, page_record
+
+    site = HeavySite(HeavySpec(articles=12, seed=3))
+    paths = []
+    for number in range(1, 11):  # ten sites: two pages in each of five templates, each site its own chrome
+        story = site.story(number)
+        body = "".join(f"<p>{text}</p>" for _, text in story.blocks) + f"<p>{WIRE}</p>"
+        chrome = f'<div class="site-{number}"><nav class="menu-{number}"><a href="/">Site {number}</a></nav>'
+        html = (f"<html><head><title>{story.title}</title></head><body>{chrome}"
+                f"{article_markup(story, body, TEMPLATES[number % 5])}<p class='x{number}'>©</p></div></body></html>")
+        paths.append(tmp_path / f"site{number}.html")
+        paths[-1].write_text(html, encoding="utf-8")
+    config = load_config(profile="generic")
+    batch = {r["file"]: r for r in extract_files(paths, config)}
+    for path in paths:
+        alone, got = page_record(path, config), batch[str(path)]
+        assert got["kind"] == alone["kind"] == "article", path
+        assert got["body_text"] == alone["body_text"] and WIRE in got["body_text"], path

@@ -31,7 +31,7 @@ def norm(text: str) -> str:
     >>> norm(" Источник(и):\\xa0 ")
     'Источник(и):'
     """
-    return _SPACE.sub(" ", text.replace("\xa0", " ")).strip()
+    return " ".join(text.split())  # str.split() folds every Unicode space (\xa0 too), faster than a regex
 
 
 def text_of(element: HtmlElement) -> str:

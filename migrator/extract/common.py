@@ -139,15 +139,27 @@ def page_title(doc: HtmlElement) -> str:
     return max(title_parts(text), key=len) if text else ""
 
 
-def best_title(candidates: Iterable[HtmlElement], doc: HtmlElement) -> str:
+def confirmed_title(candidates: Iterable[HtmlElement], doc: HtmlElement) -> str:
     """The longest heading that the ``<title>`` repeats (at length, or as one whole part: a short title
-    beside a longer site name), else the ``<title>`` itself, else the first heading."""
-    full = norm(_TITLE(doc)[0].text_content()) if _TITLE(doc) else ""
-    texts = [t for t in (norm(c.text_content()) for c in candidates) if t]
+    beside a longer site name), else ""."""
+    found = _TITLE(doc)
+    full = norm(found[0].text_content()) if found else ""
+    if not full:
+        return ""
     parts = set(title_parts(full))
-    confirmed = [t for t in texts if full and t in full and (len(t) >= 0.5 * len(page_title(doc)) or t in parts)]
+    short = max(parts, key=len)  # page_title(doc), computed once
+    texts = [t for t in (norm(c.text_content()) for c in candidates) if t]
+    confirmed = [t for t in texts if t in full and (len(t) >= 0.5 * len(short) or t in parts)]
+    return max(confirmed, key=len) if confirmed else ""
+
+
+def best_title(candidates: Iterable[HtmlElement], doc: HtmlElement) -> str:
+    """:func:`confirmed_title`, else the ``<title>`` itself (without the site name), else the first heading."""
+    candidates = list(candidates)
+    confirmed = confirmed_title(candidates, doc)
     if confirmed:
-        return max(confirmed, key=len)
+        return confirmed
+    texts = [t for t in (norm(c.text_content()) for c in candidates) if t]
     return page_title(doc) or (texts[0] if texts else "")
 
 

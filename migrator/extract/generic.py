@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from copy import deepcopy
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,8 @@ from migrator.clean import clean, rules
 from migrator.clean.rules import norm
 from migrator.clean.sanitize import body_html
 from migrator.clean.text import element_to_text
-from migrator.extract.common import absolute, best_title, css, first, unique
+from migrator.extract.container import main_text
+from migrator.extract.common import absolute, best_title, confirmed_title, css, first, unique
 from migrator.extract.dates import find_date, parse_date, to_iso
 from migrator.extract.fields import apply_fields
 from migrator.extract.metadata import author_of, tags_of
@@ -47,7 +49,9 @@ SHORT_TEXT_WORDS = 150
 _WORD = re.compile(r"\w+")
 _HEADINGS = etree.XPath("//h1 | //h2")
 _EMPHASIS = etree.XPath("//*[self::b or self::strong or self::font or self::h3][string-length(normalize-space()) < 200]")
-_CONTAINS = etree.XPath("//*[contains(normalize-space(.), $snippet)]")
+#: The text nodes holding a snippet (one pass over text nodes; normalizing every element's whole
+#: text instead would be quadratic in the page's depth).
+_CONTAINS = etree.XPath("//body//text()[contains(normalize-space(.), $snippet)]")
 _TINY = re.compile(r"spacer|pixel|blank\.gif|counter|/logo|banner|/top\.gif|1x1", re.I)
 _JSON_LD = etree.XPath("//script[@type='application/ld+json']/text()")
 _META_DATE = etree.XPath(
@@ -55,6 +59,9 @@ _META_DATE = etree.XPath(
     " or @name='DC.date' or @name='dcterms.created']/@content | //time[@datetime]/@datetime"
 )
 _OG_TITLE = etree.XPath("//meta[@property='og:title']/@content")
+_OG_SITE = etree.XPath("//meta[@property='og:site_name']/@content")
+#: XHTML pages wrap script data in CDATA markers (``<![CDATA[ … ]]>``, also behind ``//``): not JSON.
+_CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
 _BODY = etree.XPath("//body")
 _LINKS = etree.XPath("//a[@href]")
 
@@ -63,7 +70,7 @@ def _json_ld(doc: HtmlElement) -> dict[str, Any]:
     """The first JSON-LD object with a headline or a datePublished."""
     for raw in _JSON_LD(doc):
         try:
-            data = json.loads(raw)
+            data = json.loads(_CDATA.sub("", raw))
         except ValueError:
             continue
         for item in data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []:
@@ -73,18 +80,23 @@ def _json_ld(doc: HtmlElement) -> dict[str, Any]:
 
 
 def title_of(doc: HtmlElement, body: HtmlElement, config: Config, ld: dict[str, Any], fallback: str | None) -> str:
-    """A heading the ``<title>`` confirms, JSON-LD headline, og:title, ``<title>``, trafilatura's.
+    """A heading the ``<title>`` confirms, else the title the page declares (Open Graph ``og:title``,
+    schema.org ``headline``), else the ``<title>`` without the site name, else trafilatura's.
 
     Old table layouts have no headings: a bold line of the body that the ``<title>`` repeats counts.
+    A heading that is the site's name (``og:site_name``: a logo in an ``<h1>``) is no title.
     """
     selector = config.site_selectors.get("title")
     if selector and first(doc, selector) is not None:
         return norm(first(doc, selector).text_content())  # type: ignore[union-attr]
-    title = best_title([*_HEADINGS(doc), *_EMPHASIS(doc)], doc)
+    site = {norm(str(name)) for name in _OG_SITE(doc)}
+    headings = [h for h in (*_HEADINGS(doc), *_EMPHASIS(doc)) if norm(h.text_content()) not in site]
+    title = confirmed_title(headings, doc)
     if title:
         return title
     og = _OG_TITLE(doc)
-    return norm(str(ld.get("headline") or (og[0] if og else "") or fallback or ""))
+    declared = norm(str((og[0] if og else "") or ld.get("headline") or ""))
+    return declared or best_title(headings, doc) or norm(str(fallback or ""))
 
 
 def date_of(doc: HtmlElement, body_text: str, config: Config, ld: dict[str, Any],
@@ -124,13 +136,13 @@ def _trafilatura(doc: HtmlElement, url: str) -> tuple[HtmlElement | None, Any]:
     import trafilatura
     from trafilatura.htmlprocessing import convert_to_html
 
-    copy = lxml.html.fromstring(lxml.html.tostring(doc))
+    copy = deepcopy(doc)  # trafilatura prunes the tree it gets; a copy, not a second parse
     # trafilatura resolves relative links against the site root, not the page: resolve them first.
     copy.make_links_absolute(url, resolve_base_href=True, handle_failures="discard")
     try:
         document = trafilatura.bare_extraction(
             copy, url=url, favor_precision=True, include_comments=False,
-            include_tables=True, include_images=False, include_links=True, with_metadata=True,
+            include_tables=True, include_images=False, include_links=True, with_metadata=False,
         )
     except Exception as exc:  # trafilatura has many failure paths on broken pages
         logger.debug("trafilatura failed on %s: %s", url, exc)
@@ -220,14 +232,24 @@ def images_of(doc: HtmlElement, text: str, url: str) -> list[str]:
     if not paragraphs or len(paragraphs[-1]) < 40:
         return []
     words = paragraphs[-1].split()
-    snippet = " ".join(words[len(words) // 2: len(words) // 2 + 6])
-    found = _CONTAINS(doc, snippet=snippet)
+    found: list[Any] = []
+    for size in (6, 3):  # a shorter snippet when an inline tag splits the text node
+        found = found or _CONTAINS(doc, snippet=" ".join(words[len(words) // 2: len(words) // 2 + size]))
     if not found:
         return []
     need = 0.8 * len(_WORD.findall(text))
-    container = found[-1]
+    container = found[-1].getparent()
+    if container is not None and found[-1].is_tail:  # a tail belongs to the element around its owner
+        container = container.getparent()
+    if container is None:
+        return []
     while container.getparent() is not None and len(_WORD.findall(container.text_content())) < need:
         container = container.getparent()
+    return _images_in(container, url)
+
+
+def _images_in(container: HtmlElement, url: str) -> list[str]:
+    """The article's images (its figures too), not spacers, counters or logos."""
     images = []
     for img in container.iter("img"):
         src = img.get("src")
@@ -327,8 +349,12 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
     meta: Any = None
     pruned = 0
     template = None
+    container: HtmlElement | None = None  # the page's own element the body came from, when we know it
     if body is None and regions:
         template, body = regions.match(doc)
+        pruned = drop_link_blocks(body) if body is not None else 0
+    if body is None:
+        body, container = main_text(doc, url) or (None, None)
         pruned = drop_link_blocks(body) if body is not None else 0
     if body is None:
         body, meta = _trafilatura(doc, url)
@@ -354,14 +380,14 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
     ld = _json_ld(doc)
     published_at, raw = date_of(doc, text, config, ld, getattr(meta, "date", None))
     title = title_of(doc, body, config, ld, getattr(meta, "title", None))
-    drop_leading(body, title)
-    trim_breaks(body)
-    text = element_to_text(body)
+    if drop_leading(body, title) + trim_breaks(body):
+        text = element_to_text(body)
     article = Article(url=url, source_id="", title=title, published_at=published_at, published_raw=raw,
                       author=_author(doc, config, ld, meta), body_text=text,
                       body_html=body_html(body, url), profile="generic")
     article.tags = _tags(doc, config, ld)
-    article.images = unique(absolute(url, img.get("src")) for img in body.iter("img")) or images_of(doc, text, url)
+    article.images = (unique(absolute(url, img.get("src")) for img in body.iter("img"))
+                      or (_images_in(container, url) if container is not None else images_of(doc, text, url)))
     if template is not None:  # where this site keeps its fields; a mapping's selector wins
         learned = template.fields_for(url)
         apply_fields(doc, article, {k: v for k, v in learned.items() if k not in config.site_selectors},

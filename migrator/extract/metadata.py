@@ -22,13 +22,44 @@ _MICRO_AUTHOR = etree.XPath("//*[@itemprop='author']")
 _META_TAGS = etree.XPath("//meta[@property='article:tag' or @name='news_keywords']/@content")
 _MICRO_TAGS = etree.XPath("//*[@itemprop='keywords']")
 #: Short elements whose text starts with a label: "Автор: Иван Петров", "Теги: физика, космос".
-_LABELLED = etree.XPath("//body//*[self::p or self::div or self::span or self::li or self::td or self::dd"
-                        " or self::small or self::em or self::i or self::b or self::strong]"
-                        "[string-length(normalize-space()) < 300][starts-with(normalize-space(), $label)]")
+#: Found from the text nodes that start with the label (one linear pass), not by normalizing every
+#: element's whole text (quadratic in the page's depth).
+_LABEL_TEXT = etree.XPath("//body//text()[contains(., ':')][not(parent::script or parent::style)]")  # labels end with ':'
+_LABEL_TAGS = frozenset(("p", "div", "span", "li", "td", "dd", "small", "em", "i", "b", "strong"))
+_LABEL_MAX = 300
 _AUTHOR_LABELS = ("Автор:", "Авторы:", "Автор материала:", "Author:")
 _TAG_LABELS = ("Теги:", "Метки:", "Рубрики:", "Рубрика:", "Ключевые слова:", "Tags:")
 _AUTHOR_END = re.compile(r"\s*(?:[,|;(]|\d{1,2}[./ ]|$)")
 _BY = re.compile(r"^(?:by|автор)\s+", re.I)
+
+
+def _labelled(doc: HtmlElement, labels: tuple[str, ...]) -> list[tuple[str, HtmlElement]]:
+    """(label, element) for each element (of the tags above, under 300 characters) whose text starts with
+    one of ``labels``: labels in the order given, elements outermost first, in page order."""
+    texts = [t for t in _LABEL_TEXT(doc) if t.lstrip().startswith(labels)]
+    found: list[tuple[str, HtmlElement]] = []
+    for label in labels:
+        for text in texts:
+            element = _label_owner(text, label) if text.lstrip().startswith(label) else None
+            if element is not None and (label, element) not in found:
+                found.append((label, element))
+    return found
+
+
+def _label_owner(text: Any, label: str) -> HtmlElement | None:
+    """The outermost short element around a text node that starts with ``label`` whose text starts with it too."""
+    owner = text.getparent()
+    if owner is not None and text.is_tail:
+        owner = owner.getparent()
+    best = None
+    while owner is not None and owner.tag != "body":
+        content = norm(owner.text_content())
+        if len(content) >= _LABEL_MAX or not content.startswith(label):
+            break
+        if owner.tag in _LABEL_TAGS:
+            best = owner
+        owner = owner.getparent()
+    return best
 
 
 def _name(value: Any) -> str | None:
@@ -52,12 +83,11 @@ def visible_author(doc: HtmlElement) -> str | None:
     >>> visible_author(fromstring("<html><body><p>Автор: Иван Петров, 25 ноября 2014</p></body></html>"))
     'Иван Петров'
     """
-    for label in _AUTHOR_LABELS:
-        for element in _LABELLED(doc, label=label):
-            rest = norm(element.text_content())[len(label):]
-            name = clean_author(_AUTHOR_END.split(rest, 1)[0])
-            if name and len(name) <= 80:
-                return name
+    for label, element in _labelled(doc, _AUTHOR_LABELS):
+        rest = norm(element.text_content())[len(label):]
+        name = clean_author(_AUTHOR_END.split(rest, 1)[0])
+        if name and len(name) <= 80:
+            return name
     return None
 
 
@@ -86,12 +116,11 @@ def visible_tags(doc: HtmlElement) -> list[str]:
     >>> visible_tags(fromstring('<html><body><div>Теги: <a href="/t/1">физика</a>, <a href="/t/2">космос</a></div></body></html>'))
     ['физика', 'космос']
     """
-    for label in _TAG_LABELS:
-        for element in _LABELLED(doc, label=label):
-            links = [norm(a.text_content()) for a in element.iter("a")]
-            terms = [t for t in links if t] or _split_terms(norm(element.text_content())[len(label):])
-            if terms:
-                return unique(terms)
+    for label, element in _labelled(doc, _TAG_LABELS):
+        links = [norm(a.text_content()) for a in element.iter("a")]
+        terms = [t for t in links if t] or _split_terms(norm(element.text_content())[len(label):])
+        if terms:
+            return unique(terms)
     return []
 
 

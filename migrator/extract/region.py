@@ -151,6 +151,18 @@ def _join(groups: list[tuple[frozenset[str], list[int]]], shape: frozenset[str],
         groups.append((shape, [index]))
 
 
+def template_groups(shapes: Iterable[frozenset[str]]) -> list[list[int]]:
+    """The indexes of pages grouped by template (the skeletons :func:`_join` finds alike), first seen first.
+
+    >>> template_groups([frozenset("abc"), frozenset("xyz"), frozenset("abc")])
+    [[0, 2], [1]]
+    """
+    groups: list[tuple[frozenset[str], list[int]]] = []
+    for index, shape in enumerate(shapes):
+        _join(groups, shape, index)
+    return [members for _, members in groups]
+
+
 def leaf_block_texts(doc: HtmlElement) -> dict[HtmlElement, str]:
     """Each leaf block (a block holding no other block) with its folded text."""
     found = {}
