@@ -147,7 +147,7 @@ LEARN_AFTER = 3
 #: Revisits of a host with no evidence yet that go ahead while the others wait for their answers (and for
 #: at most PROBE_WAIT seconds).
 PROBES, PROBE_WAIT = LEARN_AFTER, 30.0
-#: In If-Modified-Since mode, one article in AUDIT_EVERY (by URL and run) is fetched in full anyway: a
+#: In If-Modified-Since mode, one article in AUDIT_EVERY (by source id and run) is fetched in full anyway: a
 #: Last-Modified that stopped following edits shows there, and the host falls back.
 AUDIT_EVERY = 50
 
@@ -242,7 +242,9 @@ class ConditionalRequestsMiddleware:
         #: Hosts with no evidence yet: [probes sent, probes answered], the requests held meanwhile, and the
         #: hosts done probing this run.
         self.probes: dict[str, list[int]] = {}
-        self.held: dict[str, list[Deferred[None]]] = {}
+        self.held: dict[str, list[tuple[Deferred[None], str]]] = {}
+        #: The articles (source ids) probed on each host: a probe is one more article, never one audited this run.
+        self.probe_ids: dict[str, set[str]] = {}
         self.probed: set[str] = set()
         #: Hosts with evidence from earlier runs: asked as their choice says from the first request.
         self.known_hosts = {host for host, site in self.sites.items() if site.evidence}
@@ -265,46 +267,75 @@ class ConditionalRequestsMiddleware:
 
     async def process_request(self, request: Request, spider: Spider | None = None) -> None:
         known = self.validators.get(request.url)
-        if known is None or "revalidated" in request.meta or request.meta.get("unconditional"):
+        if known is None or request.meta.get("unconditional"):
             return
-        await self._probed(host_of(request.url))
+        if "revalidated" in request.meta:
+            if not request.meta.get("retry_times"):
+                return
+            # a retry (of a 5xx, a timeout) waits like any revisit and is asked as the host's choice says now: a
+            # copy of a probe keeps the If-None-Match it was sent with, and answered after the flip, comes in full
+            request.headers.pop(b"If-None-Match", None)
+            request.headers.pop(b"If-Modified-Since", None)
+            request.meta.pop("since_only", None)
+        await self._probed(host_of(request.url), known[0])
         self._validate(request, known)
 
-    async def _probed(self, host: str) -> None:
-        """A host with no evidence yet: the first PROBES revisits go ahead, the rest wait (at most PROBE_WAIT
-        seconds) until those are answered, so the choice they teach applies to nearly all of them."""
+    async def _probed(self, host: str, source_id: str) -> None:
+        """A host with no evidence yet: revisits of the first PROBES articles go ahead, the rest wait (at most
+        PROBE_WAIT seconds) until those are answered, so the choice they teach applies to all of them. A probe is
+        an article not probed yet (not its alias again) and not audited this run (fetched in full anyway): the
+        articles a sync fetches in full are then the audited ones and PROBES others, whatever the timing."""
         if host in self.probed or host in self.known_hosts:
             return
         sent = self.probes.setdefault(host, [0, 0])
-        if sent[0] < PROBES:
-            sent[0] += 1
+        if sent[0] < PROBES and self._may_probe(host, source_id):
+            self._probe(host, source_id)
             return
         waiter: Deferred[None] = Deferred()
-        self.held.setdefault(host, []).append(waiter)
+        self.held.setdefault(host, []).append((waiter, source_id))
         if len(self.held[host]) == 1:
             from twisted.internet import reactor  # the one Scrapy installed (importing it earlier would pick one)
 
             reactor.callLater(PROBE_WAIT, self._release, host)  # answers that never come hold nothing for long
         await maybe_deferred_to_future(waiter)
 
+    def _may_probe(self, host: str, source_id: str) -> bool:
+        return source_id not in self.probe_ids.get(host, ()) and not self._audited(source_id)
+
+    def _probe(self, host: str, source_id: str) -> None:
+        self.probes[host][0] += 1
+        self.probe_ids.setdefault(host, set()).add(source_id)
+
     def _probe_answered(self, host: str, telling: bool) -> None:
         """A revisit of a probing host came back; one that says nothing of the validators (a 5xx, a timeout)
-        hands its turn to a held request, so the probes that count are PROBES answers of 200 or 304."""
+        hands its turn to a held request, or to the next revisit when none is held, so the probes that count
+        are PROBES answers of 200 or 304. Only then is the host released: released on fewer (the first two
+        revisits, answered before a third was asked), the revisits in flight went with If-None-Match, and how
+        many came back in full depended on timing."""
         probes = self.probes.get(host)
         if probes is None or host in self.probed:
             return
         if telling:
             probes[1] += 1
-        elif self.held.get(host):
-            self.held[host].pop(0).callback(None)  # goes on as a probe in its place
         else:
             probes[0] -= 1
-        if probes[1] >= min(probes[0], PROBES):
+            self._next_probe(host)  # a held one goes on as a probe in its place
+        if probes[1] >= PROBES:  # a site with fewer articles that may probe: PROBE_WAIT releases the rest
             self._release(host)
+
+    def _next_probe(self, host: str) -> None:
+        """Send on the first held revisit that may probe, as a probe."""
+        held = self.held.get(host, [])
+        for k, (waiter, source_id) in enumerate(held):
+            if self._may_probe(host, source_id):
+                del held[k]
+                self._probe(host, source_id)
+                waiter.callback(None)
+                return
 
     def _release(self, host: str) -> None:
         self.probed.add(host)
-        for waiter in self.held.pop(host, []):
+        for waiter, _ in self.held.pop(host, []):
             waiter.callback(None)
 
     def _validate(self, request: Request, known: tuple[str, str | None, str | None]) -> None:
@@ -312,7 +343,7 @@ class ConditionalRequestsMiddleware:
         source_id, etag, last_modified = known
         request.meta["revalidated"] = source_id
         if self.site(request.url).choice == LAST_MODIFIED and last_modified:
-            if request.meta.get("role") == "article" and self._audited(request.url):
+            if request.meta.get("role") == "article" and self._audited(source_id):
                 self.stats.inc_value("migrator/revisit/audit")  # no validators: a full fetch to check the choice
                 return
             request.headers[b"If-Modified-Since"] = last_modified
@@ -326,9 +357,10 @@ class ConditionalRequestsMiddleware:
             self.waiting.setdefault(host_of(request.url), {})[request.url] = request
         self.stats.inc_value("migrator/revisit/conditional")
 
-    def _audited(self, url: str) -> bool:
-        """One revisit in AUDIT_EVERY, another set each run, goes without validators."""
-        return zlib.crc32(f"{self.run_id}:{url}".encode()) % AUDIT_EVERY == 0
+    def _audited(self, source_id: str) -> bool:
+        """One article in AUDIT_EVERY, another set each run, is asked without validators (by its id, not its URL:
+        the same articles whatever the host and port, and never one a probe fetches in full)."""
+        return zlib.crc32(f"{self.run_id}:{source_id}".encode()) % AUDIT_EVERY == 0
 
     def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None) -> None:
         self._settled(request, telling=False)
