@@ -42,9 +42,10 @@ rename = {title = "headline"}
 
 
 
-def ok(*args: str) -> str:
+def ok(*args: str, code: int = 0) -> str:
+    """Run ``migrator ARGS`` and check its exit code (``diff``: 0 no differences, 1 differences found)."""
     proc = migrator(*args)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == code, proc.stderr[-3000:]
     return proc.stdout
 
 
@@ -451,7 +452,8 @@ def test_diff_reports_exactly_the_planted_differences(site: dict[str, Any], tmp_
             assert nginx_server["check"].returncode == 0, nginx_server["check"].stderr
             report_path = tmp_path / "parity.json"
             ok("diff", "--db", site["db"], "--new", new_site.url, "--new-mapping", site["mapping"],
-               "--old-base", nginx_server["url"], "--json", str(report_path), "--html", str(tmp_path / "parity.html"))
+               "--old-base", nginx_server["url"], "--json", str(report_path), "--html", str(tmp_path / "parity.html"),
+               code=1)
     finally:
         new_site.close()
     report = json.loads(report_path.read_text(encoding="utf-8"))

@@ -236,13 +236,14 @@ _THEME_PAGES = {
                      '<ul class="links inline"><li class="comment_forbidden first last">' + _LOGIN.format(nid=8600)
                      + "</li></ul></div></div></body>"),
 }
+#: the theme prints no node type: the type is the URL's section ("news" of /news/2014/11/...)
 _EXPECTED = {
-    "garland": ("node/8200", "2014-11-25T10:15:00+03:00", "petrov", ["Регионы"], ["http://www.lenobl.ru/news/1"], ""),
+    "garland": ("node/8200", "2014-11-25T10:15:00+03:00", "petrov", ["Регионы"], ["http://www.lenobl.ru/news/1"], "news"),
     "bluemarine": ("node/8300", "2014-11-21T09:05:00+03:00", "ivanova_m", ["Физика", "Химия"],
-                   ["http://ria.ru/science/1"], ""),
+                   ["http://ria.ru/science/1"], "news"),
     "pushbutton": ("node/8350", "2014-11-21T09:05:00+03:00", None, [],
-                   ["http://www.nature.com/news/1", "https://www.science.org/2"], ""),
-    "chameleon": ("node/8400", "2014-11-21T10:15:00+03:00", "redaktor", ["Космос"], [], ""),
+                   ["http://www.nature.com/news/1", "https://www.science.org/2"], "news"),
+    "chameleon": ("node/8400", "2014-11-21T10:15:00+03:00", "redaktor", ["Космос"], [], "news"),
     "zen": ("node/8500", "2014-11-25T10:15:00+03:00", "petrov", ["Нанотехнологии", "Регионы", "Инновации"],
             ["http://a.ru/1"], "news"),
     "node.tpl.php": ("node/8600", "2014-11-25T10:15:00+03:00", "petrov", [], [], "story"),
