@@ -46,6 +46,19 @@ MIN_ARTICLE_WORDS = 15
 MAX_LINK_SHARE = 0.6
 
 
+#: Extraction profiles of a platform: a record one of them read is a full node, never a heuristic's withdrawal.
+PLATFORM_PROFILES = frozenset({"drupal6"})
+
+
+def read_by_platform(profile: str | None) -> bool:
+    """Whether a platform profile (not the generic extractor) read the record: one article however short.
+
+    >>> read_by_platform("drupal6"), read_by_platform("generic")
+    (True, False)
+    """
+    return profile in PLATFORM_PROFILES
+
+
 def not_an_article(body_html: str, body_text: str, known: set[tuple[str, ...]] = frozenset()) -> bool:
     """What is left of a body besides the site's repeated text is too little, or mostly links.
 
@@ -194,7 +207,7 @@ class SiteModel:
                 continue
             if self.config.keeps(head["url"]):
                 self.stats.inc_value("migrator/kept/mapping")
-            elif self.store.profile_of(source_id) == "drupal6":  # the platform profile read one full node
+            elif read_by_platform(self.store.profile_of(source_id)):
                 self.stats.inc_value("migrator/kept/profile")
             elif regions and is_entry(self.store, regions, source_id):
                 self.stats.inc_value("migrator/kept/entry")

@@ -26,7 +26,7 @@ from migrator.extract.region import Regions
 from migrator.extract_pool import ExtractionPool, default_workers
 from migrator.lock import RunLock
 from migrator.rulebook import Rulebook
-from migrator.site_model import SiteModel, not_an_article
+from migrator.site_model import SiteModel, not_an_article, read_by_platform
 from migrator.store import RawPage, Store
 from migrator.urls import derived_source_id, host_allowed, node_id, normalize
 from spiders.items import AliasItem, ErrorItem, NotModifiedItem, PageItem, VisitItem
@@ -240,7 +240,7 @@ class StorePipeline:
                 self.stats.inc_value("migrator/removed/repeated-block", removed)
                 for name, count in by_rule.items():
                     self.stats.inc_value(f"migrator/removed/{name}", count)
-                if (article.profile != "drupal6"  # issue 9: a full Drupal node is kept however short
+                if (not read_by_platform(article.profile)
                         and not_an_article(article.body_html, article.body_text, self.repeated_shingles)
                         and not self.config.keeps(item.url)):
                     self.store.record_withdrawal(item.url, article.source_id, "repeated blocks only (at load)",
