@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import weakref
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,9 +32,19 @@ def utcnow() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
+#: The writing stores open in this process, for :func:`mark_run` to release before a forced exit.
+_writers: weakref.WeakSet[Store] = weakref.WeakSet()
+
+
 def mark_run(path: str | Path, run_id: int, status: str) -> None:
-    """Set a ``running`` run's status on its own short connection: for a process about to end at once,
-    whose main connection may be in the middle of a transaction (it waits two seconds at most)."""
+    """Set a ``running`` run's status on its own short connection: for a process about to end at once.
+
+    A signal handler runs on the main thread between two statements of whatever it was doing, maybe
+    inside a transaction of this process's own store (the pipeline storing an item): that transaction
+    holds the write lock and would never end, so it is rolled back first (its page is fetched again when
+    the run resumes). Locks held by other threads or processes are waited for two seconds at most."""
+    for store in list(_writers):
+        store.abandon()
     conn = sqlite3.connect(path, timeout=2.0)
     try:
         with conn:
@@ -84,6 +95,7 @@ class Store:
                              exit_code=2 if bad else 1) from exc
         if not readonly:
             self._ensure_schema()
+            _writers.add(self)
         self._depth = 0
 
     def _open_readonly(self) -> sqlite3.Connection:
@@ -643,6 +655,17 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+        _writers.discard(self)
+
+    def abandon(self) -> None:
+        """Roll back this store's open transaction, when the calling thread owns the connection (a process
+        about to exit at once: see :func:`mark_run`); the store must not be written again."""
+        conn = self.db.conn
+        try:
+            if conn.in_transaction:
+                conn.rollback()
+        except sqlite3.Error:  # another thread's connection (sqlite3 refuses it), or already closed
+            pass
 
     # -- reads for exports, redirect maps and media (cut-over) ---------------------------------
 

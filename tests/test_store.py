@@ -8,7 +8,7 @@ import pytest
 
 from migrator.errors import StoreError
 from migrator.record import EXPORT_KEYS, Article, Comment
-from migrator.store import RawPage, Store
+from migrator.store import RawPage, Store, mark_run
 
 RULES = (re.compile(r"^/node/(\d+)$"), re.compile(r"[?&]q=node/(\d+)"))
 
@@ -73,6 +73,20 @@ def test_batch_rolls_back_whole_page_on_failure(tmp_path: Path) -> None:
             store.save_article(_article("http://d.test/news/slug"), run, RULES)
             raise RuntimeError("killed half way")
     assert store.article_count() == 0 and store.db["comments"].count == 0
+
+
+def test_forced_exit_in_the_middle_of_an_item_still_marks_the_run(tmp_path: Path) -> None:
+    """A second Ctrl-C lands between two statements of the pipeline's transaction (seen in CI: the run stayed
+    `running`, "database is locked"): marking the run gives up that transaction instead of waiting on it."""
+    store = Store(tmp_path / "m.db")
+    run = store.begin_run("crawl", "x", {})
+    with pytest.raises(SystemExit), store.batch():
+        store.save_article(_article("http://d.test/news/slug"), run, RULES)
+        mark_run(tmp_path / "m.db", run, "interrupted")  # what interrupt.exit_now's cleanup does
+        raise SystemExit(130)  # where os._exit ends the process
+    reader = Store(tmp_path / "m.db", readonly=True)
+    assert reader.runs(1)[0]["status"] == "interrupted"
+    assert reader.article_count() == 0  # the half-stored item is fetched again when the run resumes
 
 
 def test_missing_or_foreign_database_is_a_clear_error(tmp_path: Path) -> None:
