@@ -87,6 +87,13 @@ def scrapy_settings(db_path: str, run_id: int, overrides: dict[str, Any] | None 
     return settings
 
 
+def politeness(config: Config) -> dict[str, Any]:
+    """The mapping's ``[crawl] concurrency`` (requests in flight per host) and ``download_delay`` (seconds
+    between two requests to one host) as Scrapy settings."""
+    return {"CONCURRENT_REQUESTS_PER_DOMAIN": config.concurrency, "DOWNLOAD_DELAY": config.download_delay,
+            "CONCURRENT_REQUESTS": max(16, config.concurrency)}
+
+
 def _by_prefix(stats: dict[str, Any], prefix: str) -> dict[str, int]:
     return {k[len(prefix):]: int(v) for k, v in sorted(stats.items()) if k.startswith(prefix) and v}
 
@@ -178,7 +185,7 @@ def _run_locked(config: Config, db_path: str, command: str, mode: str, max_error
             "did not finish (killed, or its machine went down)"
         logger.info("resuming run %d, which %s after %d pages", run_id, how, earlier_pages)
     store.close()
-    overrides = {"MIGRATOR_MODE": mode, "MIGRATOR_MAX_ERRORS": max_errors, **(settings or {})}
+    overrides = {"MIGRATOR_MODE": mode, "MIGRATOR_MAX_ERRORS": max_errors, **politeness(config), **(settings or {})}
     if not verbose:  # Scrapy's own INFO lines (enabled middlewares...) only with --verbose
         for name in ("scrapy", "py.warnings", "asyncio", "twisted", "trafilatura", "htmldate"):
             logging.getLogger(name).setLevel(logging.WARNING)

@@ -26,6 +26,8 @@ CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
 CONCURRENT_ITEMS = 10
 DOWNLOAD_DELAY = 0
+# Scrapy's downloader lets the asyncio reactor start a host's whole queue at once (spiders/downloader.py).
+DOWNLOADER = "spiders.downloader.PoliteDownloader"
 
 # Per-page bounds (migrator/limits.py): a page over the size cap, compressed or not, is abandoned as it
 # arrives and counted as a "too-large" error; a page that has not arrived in full in DOWNLOAD_TIMEOUT
