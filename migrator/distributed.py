@@ -26,7 +26,7 @@ from migrator import interrupt
 from migrator.crawl import CrawlSummary, summarize
 from migrator.lock import RunLock
 from migrator.mapping import Config
-from migrator.store import Store
+from migrator.store import Store, mark_run
 
 logger = logging.getLogger(__name__)
 
@@ -57,9 +57,12 @@ def run_distributed(config: Config, db_path: str, redis_url: str, workers: int, 
         procs = [subprocess.Popen([sys.executable, "-m", "migrator", "worker", *worker_args, "--redis", redis_url,
                                    "--key", key]) for _ in range(workers)]
         started = time.monotonic()
+        loader = _Loader(config, db_path, run_id, server, key, procs)
         try:
-            with interrupt.on_exit(lambda: [proc.kill() for proc in procs]):  # a forced exit takes the workers along
-                stats = asyncio.run(_Loader(config, db_path, run_id, server, key, procs).run())
+            # the first signal: what the workers pushed is stored, then the run ends `interrupted`; a forced
+            # exit (a second signal, the deadline) marks it so and takes the workers along
+            with interrupt.on_exit(lambda: _stopped_now(db_path, run_id, procs)), interrupt.graceful(loader.stop):
+                stats = asyncio.run(loader.run())
         finally:
             server.set(f"{key}:done", "1")
             for proc in procs:
@@ -74,6 +77,12 @@ def run_distributed(config: Config, db_path: str, redis_url: str, workers: int, 
         store.close()
         server.delete(*(f"{key}:{name}" for name in ("requests", "dupefilter", "items", "requeue")))
         return summary
+
+
+def _stopped_now(db_path: str, run_id: int, procs: list[subprocess.Popen[bytes]]) -> None:
+    for proc in procs:
+        proc.kill()
+    mark_run(db_path, run_id, "interrupted")
 
 
 def decode_items(blobs: list[bytes], stats: Any, key: str) -> list[Any]:
@@ -110,6 +119,11 @@ class _Loader:
         self.seeds = _queued(list(self.spider._seeds()))
         self.rounds = 0
         self.calm = 0
+        self.stopping = False
+
+    def stop(self) -> None:
+        """From a signal handler: take no more items; those being stored are finished first."""
+        self.stopping = True
 
     async def run(self) -> dict[str, Any]:
         self.pipeline.open_spider(self.crawler_spider)
@@ -121,6 +135,10 @@ class _Loader:
         reason = "finished"
         last_check = 0.0
         while True:
+            if self.stopping:
+                await asyncio.gather(*tasks)
+                reason = "shutdown"  # as Scrapy names a crawl stopped by a signal: the run is `interrupted`
+                break
             room = LOADER_CONCURRENCY - len(tasks)
             raw = self.server.lpop(f"{self.key}:items", room) if room > 0 else None
             for item in decode_items(raw or [], self.stats, f"{self.key}:items"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import pickle
 import shutil
 import signal
@@ -125,6 +126,33 @@ def test_a_worker_killed_mid_crawl_loses_nothing(site: DemoServer, redis_url: st
     assert killed is not None, "the crawl ended before a worker could be killed"
     assert loader.returncode == 0, stderr[-3000:]
     assert export(db) == single
+
+
+@pytest.mark.parametrize("to_group", [True, False], ids=["ctrl-c-to-group", "sigint-to-loader"])
+def test_ctrl_c_stores_what_was_pushed_and_ends_the_run_interrupted(site: DemoServer, redis_url: str,
+                                                                  tmp_path: Path, to_group: bool) -> None:
+    db = tmp_path / "site.db"
+    loader = subprocess.Popen(migrator("crawl", site.url + "/", "--db", str(db), "--timezone", "Europe/Moscow",
+                                       "--redis", redis_url, "--workers", "2"),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    pages = 0
+    while pages < 20 and time.monotonic() < deadline and loader.poll() is None:
+        time.sleep(0.2)
+        try:
+            pages = sqlite3.connect(db).execute("SELECT count(*) FROM pages").fetchone()[0] if db.exists() else 0
+        except sqlite3.Error:
+            pass
+    assert loader.poll() is None, "the crawl ended before it could be interrupted"
+    (os.killpg if to_group else os.kill)(loader.pid, signal.SIGINT)
+    _, stderr = loader.communicate(timeout=120)  # a guard against a hang
+    assert loader.returncode == 130, stderr[-3000:]
+    assert "Traceback" not in stderr and "exiting now" not in stderr, stderr[-3000:]  # stopped, not forced
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT status FROM runs ORDER BY id DESC LIMIT 1").fetchone()[0] == "interrupted"
+    stored = conn.execute("SELECT count(*) FROM pages").fetchone()[0]
+    assert stored >= pages
+    assert not [p for p in psutil.process_iter(["cmdline"]) if str(db) in " ".join(p.info["cmdline"] or [])]
 
 
 # -- nothing from Redis is unpickled ---------------------------------------------------------------
