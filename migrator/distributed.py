@@ -49,7 +49,7 @@ def run_distributed(config: Config, db_path: str, redis_url: str, workers: int, 
         server = redis.Redis.from_url(redis_url)
         server.ping()
         key = namespace(config)
-        server.delete(*(f"{key}:{name}" for name in ("requests", "dupefilter", "items", "requeue", "done")))
+        server.delete(*(f"{key}:{name}" for name in ("requests", "dupefilter", "items", "requeue", "done", "stop")))
         store = Store(db_path)
         run_id = store.begin_run("crawl", ",".join(config.start_urls),
                                  {"timezone": config.timezone, "redis": redis_url, "workers": workers})
@@ -64,6 +64,8 @@ def run_distributed(config: Config, db_path: str, redis_url: str, workers: int, 
             with interrupt.on_exit(lambda: _stopped_now(db_path, run_id, procs)), interrupt.graceful(loader.stop):
                 stats = asyncio.run(loader.run())
         finally:
+            if loader.stopping:  # no one loads what they would push: every worker, local or remote, stops
+                server.set(f"{key}:stop", "1", ex=3600)
             server.set(f"{key}:done", "1")
             for proc in procs:
                 try:

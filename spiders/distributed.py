@@ -5,7 +5,8 @@ other workers and pushes every item to one Redis list, from which the loader (``
 Keys under the crawl's namespace ``NS`` (``MIGRATOR_REDIS_KEY``):
 ``NS:requests`` (scrapy-redis queue), ``NS:dupefilter``, ``NS:items`` (items as JSON, a list),
 ``NS:requeue`` (URLs the loader hands back: those a dead worker had in flight), ``NS:alive:<id>``
-(heartbeat, with a TTL; "idle" or "busy"), ``NS:done`` (set by the loader: workers may stop).
+(heartbeat, with a TTL; "idle" or "busy"), ``NS:done`` (set by the loader: workers may stop), ``NS:stop``
+(set by an interrupted loader: workers stop now, as on Ctrl-C).
 
 Nothing read from Redis is ever unpickled: whoever can write to it must not run code on a worker or the
 loader. Items and requests travel as JSON (bytes as base64, tagged), and this module is also the
@@ -176,6 +177,7 @@ class Membership:
         self.server = redis.Redis.from_url(settings.get("REDIS_URL"))
         self.name = f"{self.key}:alive:{socket.gethostname()}-{os.getpid()}"
         self.idle = False
+        self.stopping = False
         self.loop: task.LoopingCall | None = None
 
     @classmethod
@@ -193,6 +195,10 @@ class Membership:
         self.loop.start(1.0, now=True)
 
     def beat(self) -> None:
+        if self.server.exists(f"{self.key}:stop") and not self.stopping:  # the loader was interrupted
+            self.stopping = True
+            self.crawler.stop()
+            return
         engine = self.crawler.engine
         busy = bool(engine and (engine.downloader.active or engine.scraper.slot and engine.scraper.slot.active))
         self.server.set(self.name, "busy" if busy or not self.idle else "idle", ex=HEARTBEAT_TTL)
