@@ -42,6 +42,9 @@ def main() -> None:
         "LOG_LEVEL": "WARNING", "ROBOTSTXT_OBEY": True, "CONCURRENT_REQUESTS": 16,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "CONCURRENT_ITEMS": 10, "TELNETCONSOLE_ENABLED": False,
         "RETRY_TIMES": 3, "COOKIES_ENABLED": False,
+        # the pipeline's per-host limit really holds (spiders/downloader.py); Scrapy's own downloader would let
+        # this crawl run 16 requests at once on the one host, so the two would not be crawling alike
+        "DOWNLOADER": "spiders.downloader.PoliteDownloader",
     })
     crawler = process.create_crawler(BareSpider)
     started = time.monotonic()
