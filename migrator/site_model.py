@@ -131,7 +131,8 @@ class SiteModel:
             if not self.withdraw_listings() + self.withdraw_shell_pages():
                 break
             self.learn_content_regions()
-        self.rescue_entries()           # last, by the final templates: short entries become records
+        if self.rescue_entries():       # last, by the final templates: short entries become records
+            self.withdraw_listings()    # ...and sources: the listings quoting them show as listings now
 
     def learn_content_regions(self) -> None:
         """Learn where each template of the generic pages keeps its content, and re-extract those pages in it.
@@ -173,8 +174,9 @@ class SiteModel:
         self._withdrawn(len(demoted))
         return len(demoted)
 
-    def rescue_entries(self) -> None:
-        """Pages turned down as too short that their learned template shows as entries become records."""
+    def rescue_entries(self) -> int:
+        """Pages turned down as too short that their learned template shows as entries become records;
+        returns how many."""
         with self.store.batch():
             rescued = rescue_entries(self.store, self.config, self.rulebook, self.regions, self.run_id)
         if rescued:
@@ -182,12 +184,15 @@ class SiteModel:
             self.stats.inc_value("migrator/articles/new", len(rescued))
             self.stats.inc_value("migrator/skipped/other", -len(rescued))
             logger.info("%d short entries kept as articles: their template shows them as entries", len(rescued))
+        return len(rescued)
 
     def withdraw_listings(self) -> int:
         """Withdraw generic records that are mostly excerpts of several other records: paginated home,
         category, tag and author pages of a site without a profile, whose excerpts read like an article.
         Returns how many were withdrawn."""
-        listings = listings_of_excerpts(self.store.body_texts("generic"))
+        bodies = self.store.body_texts("generic")
+        titles = {sid: head["title"] or "" for sid in bodies if (head := self.store.article_head(sid))}
+        listings = listings_of_excerpts(bodies, titles)
         with self.store.batch():
             demoted = [sid for sid in self._withdrawable(listings) if self.store.demote(
                 sid, self.run_id, "excerpts of other articles")]

@@ -125,7 +125,7 @@ def export(db: Path, *options: str) -> dict[str, dict[str, Any]]:
     return {r["url"]: r for r in map(json.loads, proc.stdout.splitlines())}
 
 
-@pytest.fixture(scope="module", params=[11, 12])
+@pytest.fixture(scope="module", params=[11, 12, 19])  # 19: one details line per entry, as listings show it
 def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     site = UcozSite(UcozSpec(seed=request.param))
     with DemoServer(site) as server:  # type: ignore[arg-type]
@@ -140,6 +140,7 @@ def test_every_entry_is_a_record_with_its_type(crawled: dict[str, Any]) -> None:
     records, truth = crawled["records"], crawled["truth"]
     missing = [t["url"] for t in truth if t["url"] not in records]
     assert missing == []  # one-line news briefs included
+    assert sorted(set(records) - {t["url"] for t in truth}) == []  # listings, whatever their details lines
     assert [(t["url"], records[t["url"]]["type"]) for t in truth if records[t["url"]]["type"] != t["type"]] == []
     assert "Traceback" not in crawled["stderr"]
 
