@@ -112,11 +112,14 @@ def shell_only(body_html: str, shell: set[str]) -> bool:
 
 class SiteModel:
     """The crawl-end learning of one run over one database; ``stats`` is Scrapy's stats collector (anything
-    with ``inc_value`` and ``set_value``), where every withdrawal, protection and change is counted."""
+    with ``inc_value`` and ``set_value``), where every withdrawal, protection and change is counted.
+    ``older``: records earlier runs made may be withdrawn too (``migrator reclean``: the learning of a newer
+    release, or of a corrected rulebook, over a crawl's records), not only those this run made."""
 
     def __init__(self, store: Store, config: Config, rulebook: Rulebook, run_id: int, stats: Any,
-                 regions: Regions | None = None, repeated: dict[str, int] | None = None) -> None:
+                 regions: Regions | None = None, repeated: dict[str, int] | None = None, older: bool = False) -> None:
         self.store, self.config, self.rulebook, self.run_id, self.stats = store, config, rulebook, run_id, stats
+        self.older = older
         self.regions = regions if regions is not None else Regions.from_rows(store.template_rows())
         self.repeated = dict(repeated) if repeated is not None else rulebook.texts(store.boilerplate())
 
@@ -151,7 +154,7 @@ class SiteModel:
             if regions.shapes() != stored.shapes():
                 changed, not_articles = apply_regions(self.store, self.config, self.rulebook, regions, self.run_id)
                 demoted = [sid for sid in self._withdrawable(not_articles, regions)
-                           if self.store.demote(sid, self.run_id, "no article in its region")]
+                           if self._demote(sid, "no article in its region")]
         self.regions = regions
         self._withdrawn(len(demoted))
         self.stats.set_value("migrator/regions/templates", len(regions.templates))
@@ -168,7 +171,7 @@ class SiteModel:
         found = [sid for sid, html in self.store.bodies("generic") if shell_only(html, shell)]
         with self.store.batch():
             demoted = [sid for sid in self._withdrawable(found)
-                       if self.store.demote(sid, self.run_id, "site shell and links only")]
+                       if self._demote(sid, "site shell and links only")]
         for source_id in demoted:
             logger.info("withdrawn %s: site shell and links only", source_id)
         self._withdrawn(len(demoted))
@@ -194,8 +197,7 @@ class SiteModel:
         titles = {sid: head["title"] or "" for sid in bodies if (head := self.store.article_head(sid))}
         listings = listings_of_excerpts(bodies, titles)
         with self.store.batch():
-            demoted = [sid for sid in self._withdrawable(listings) if self.store.demote(
-                sid, self.run_id, "excerpts of other articles")]
+            demoted = [sid for sid in self._withdrawable(listings) if self._demote(sid, "excerpts of other articles")]
         for source_id in demoted:
             logger.info("withdrawn %s: excerpts of other articles", source_id)
         self._withdrawn(len(demoted))
@@ -219,6 +221,9 @@ class SiteModel:
             else:
                 allowed.append(source_id)
         return allowed
+
+    def _demote(self, source_id: str, reason: str) -> bool:
+        return self.store.demote(source_id, self.run_id, reason, older=self.older)
 
     def _withdrawn(self, count: int) -> None:
         """Records withdrawn at crawl end were new in this run: they leave the article counts for listings."""
@@ -251,7 +256,7 @@ class SiteModel:
                 if not removed and len(residue(text, known)) == len(residue(text, set())):
                     continue  # no repeated text in it: short or not, it stands as extracted
                 if (not_an_article(cleaned, text, known) and self._withdrawable([source_id])
-                        and self.store.demote(source_id, self.run_id, "repeated blocks only")):
+                        and self._demote(source_id, "repeated blocks only")):
                     demoted += 1  # its only text was the site's template: a listing or a stub
                     logger.info("withdrawn %s: nothing but repeated blocks and links", source_id)
                     self._withdrawn(1)

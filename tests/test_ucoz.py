@@ -194,9 +194,18 @@ def test_the_mapping_keeps_a_withdrawn_page_and_leaves_out_a_type(tmp_path: Path
         proc = migrator("crawl", server.url + "/", "--db", str(db), "--mapping", str(mapping))
         assert proc.returncode == 0, proc.stderr[-3000:]
         records, base = export(db), server.url
-    assert base + "/publ/" in records  # kept: a listing, but the mapping says keep it
-    assert not [r for r in records.values() if r["type"] == "forum"]
-    assert [t["url"] for t in site.truth(base) if t["type"] != "forum" and t["url"] not in records] == []
+        assert base + "/publ/" in records  # kept: a listing, but the mapping says keep it
+        assert not [r for r in records.values() if r["type"] == "forum"]
+        assert [t["url"] for t in site.truth(base) if t["type"] != "forum" and t["url"] not in records] == []
+        # reclean runs the crawl's end again: without the keep, the listing goes, with its reason; no entry does
+        unkept = tmp_path / "unkept.toml"
+        unkept.write_text('timezone = "Europe/Moscow"\n[crawl]\nexclude_types = ["forum"]\n', encoding="utf-8")
+        proc = migrator("reclean", "--db", str(db), "--mapping", str(unkept))
+        assert proc.returncode == 0 and "1 withdrawn" in proc.stderr, proc.stderr[-3000:]
+        after = export(db)
+        assert set(records) - set(after) == {base + "/publ/"}
+        status = migrator("status", "--db", str(db)).stdout
+        assert "excerpts of other articles" in status and base + "/publ/" in status
 
 
 def test_extract_of_saved_pages_learns_the_fields_too(tmp_path: Path) -> None:
@@ -214,3 +223,28 @@ def test_extract_of_saved_pages_learns_the_fields_too(tmp_path: Path) -> None:
     assert [r["title"] for r in records] == [e.title for e in news]
     assert [r["published_at"] for r in records] == [zone_truth[e.title]["published_at"] for e in news]
     assert [r["author"] for r in records] == [e.author for e in news]
+
+
+def test_extract_of_a_mixed_sites_saved_pages_learns_and_withdraws_as_the_crawl_does(tmp_path: Path) -> None:
+    """Saved pages of every section, with no URLs to tell the sections by: news print their date only in
+    ``<title>``, the catalogues in their details line; the same crawl-end learning (SiteModel) as a crawl's
+    finds both, keeps the one-line briefs and withdraws the listings, with their reason."""
+    site = UcozSite(UcozSpec(seed=20))
+    assert not site.variant.date_shown  # the news' date stands only in <title> and the breadcrumb
+    files = {}
+    for i, entry in enumerate(site.entries):
+        files[tmp_path / f"{i:02d}-{entry.module}.html"] = entry.path
+    for i, listing in enumerate(("/news/", "/news/?page2", "/publ/", "/load/")):
+        files[tmp_path / f"list{i}.html"] = listing
+    for path, url_path in files.items():
+        path.write_bytes(site.respond("GET", url_path, {"Host": "orion.test"})[2])
+    proc = migrator("extract", *map(str, files), "--timezone", TIMEZONE)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    records = {Path(r["file"]).name: r for r in map(json.loads, proc.stdout.splitlines())}
+    truth = {t["url"][len("http://orion.test"):]: t for t in site.truth("http://orion.test")}
+    listings = {p.name for p, u in files.items() if u not in truth}
+    assert {name: r["reason"] for name, r in records.items() if r["kind"] != "article"} == {
+        name: "listing: excerpts of other articles" for name in listings}
+    wrong = [(p.name, key, records[p.name][key]) for p, u in files.items() if u in truth
+             for key in FIELDS if records[p.name][key] != truth[u][key]]  # the type: the URL section, none here
+    assert wrong == []

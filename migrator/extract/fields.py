@@ -118,6 +118,7 @@ def learn_fields(docs: Sequence[HtmlElement], xpath_of: XPathOf) -> dict[str, An
     title, date, clock, crumb, poster = _Tally(), _Tally(), _Tally(), _Tally(), _Tally()
     labelled = {name: _Tally() for name in ("author", "tags", "sources")}
     in_title = 0
+    dated: list[tuple[set[str], bool]] = []  # per page: the places it showed a date at, and <title> one
     for doc in docs:
         head = page_title(doc)
         seen: dict[str, set[str]] = {k: set() for k in ("title", "date", "clock", "crumb", "poster", "author",
@@ -135,11 +136,31 @@ def learn_fields(docs: Sequence[HtmlElement], xpath_of: XPathOf) -> dict[str, An
                 label = _label_in(element, labels)
                 if label:
                     labelled[name].add(seen[name], f"{label}\t{xpath_of(element)}", label, position)
+        dated.append((seen["date"], bool(find_date(head))))
     found = _choose(len(docs), title, date, clock, crumb, labelled, in_title)
+    if "date" not in found and (either := _title_else_element(len(docs), date, dated)):
+        found["date"] = either
+        if clock.best(len(docs)):
+            found["date"]["time"] = clock.best(len(docs))
     chosen = poster.best(len(docs), vary=False)
     if chosen and "author" not in found:
         found["author"] = {"xpath": chosen, "text": "all", "pages": poster.counts[chosen]}
     return found
+
+
+def _title_else_element(pages: int, date: _Tally, dated: list[tuple[set[str], bool]]) -> dict[str, Any] | None:
+    """A template serving several sections that keep their dates apart (uCoz news print it only in
+    ``<title>``, the catalogue in its details line: saved pages with no URL to tell the sections by): the date
+    in ``<title>``, else at the place most of the other pages show one, when together they cover the pages."""
+    untitled = Counter(xp for places, titled in dated if not titled for xp in places
+                       if len(set(map(str, date.values[xp]))) >= VARIES * date.counts[xp])
+    if not untitled:
+        return None
+    xpath, count = min(untitled.items(), key=lambda item: (-item[1], date.order[item[0]]))
+    titled = sum(titled for _, titled in dated)
+    if not titled or titled + count < SUPPORT * pages:
+        return None
+    return {"from": "title", "else": xpath, "pages": titled + count}
 
 
 def _is_poster(element: HtmlElement) -> bool:
@@ -247,18 +268,13 @@ def read_title(doc: HtmlElement, rule: Mapping[str, Any]) -> str | None:
 
 def read_date(doc: HtmlElement, rule: Mapping[str, Any]) -> tuple[tuple[int, int, int, int, int], str] | None:
     """(Y, m, d, H, M) and the raw text they came from, as the learned rule says."""
-    raw, fields = "", None
     if rule["from"] == "title":
         raw = page_title(doc)
         fields = find_date(raw)
+        if fields is None and rule.get("else"):  # a page of the section that prints its date in the page
+            raw, fields = _date_at(doc, rule["else"], find_date)
     else:
-        # the first element at the place that holds a date: in a forum topic the place may also answer the
-        # name cell beside each post's date cell (both ``td.postTdTop``), and the first post's date is the topic's
-        read = find_date if rule["from"] == "element" else _crumb_fields
-        for element in _all(doc, rule["xpath"]):
-            raw = norm(element.text_content())
-            if (fields := read(raw)) is not None:
-                break
+        raw, fields = _date_at(doc, rule["xpath"], find_date if rule["from"] == "element" else _crumb_fields)
     if fields is None:
         return None
     clock = _first(doc, rule["time"]) if rule.get("time") else None
@@ -267,6 +283,17 @@ def read_date(doc: HtmlElement, rule: Mapping[str, Any]) -> tuple[tuple[int, int
         fields = (*fields[:3], int(match.group(1)), int(match.group(2)))
         raw = f"{raw} {match.group(0)}"
     return fields, raw
+
+
+def _date_at(doc: HtmlElement, xpath: str, read: Callable[[str], tuple[int, int, int, int, int] | None]
+             ) -> tuple[str, tuple[int, int, int, int, int] | None]:
+    """The first element at the place that holds a date, and the date: in a forum topic the place may also
+    answer the name cell beside each post's date cell (both ``td.postTdTop``), and the first post's is the topic's."""
+    for element in _all(doc, xpath):
+        raw = norm(element.text_content())
+        if (fields := read(raw)) is not None:
+            return raw, fields
+    return "", None
 
 
 def _stamp(doc: HtmlElement, rule: Mapping[str, Any], timezone: str) -> str | None:
@@ -346,7 +373,8 @@ def describe(fields: Mapping[str, Any]) -> dict[str, str]:
     lines = {}
     for name, rule in fields.items():
         if name == "date":
-            where = {"element": f"date at {rule.get('xpath')}", "title": "date in <title>",
+            where = {"element": f"date at {rule.get('xpath')}",
+                     "title": "date in <title>" + (f", else at {rule['else']}" if rule.get("else") else ""),
                      "breadcrumb": f"breadcrumb year » month » day at {rule.get('xpath')}"}[rule["from"]]
             time = f", time at {rule['time']}" if rule.get("time") else ""
             lines[name] = f"{where}{time} ({rule['pages']} pages)"
