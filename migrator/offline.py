@@ -344,8 +344,9 @@ def learn_regions(store: Store, limit: int = REGION_PAGES) -> Regions:
 def rescue_entries(store: Store, config: Config, rulebook: Rulebook, regions: Regions, run_id: int) -> list[str]:
     """Pages the single-page extractor turned down (too short: a one-line news brief) that a learned template
     shows as entries (their own title and date where the template keeps them) become records; returns their
-    source ids. Nothing is fetched: the stored raw pages are read again."""
-    if not any(t.fields for t in regions.templates):
+    source ids. Nothing is fetched: the stored raw pages are read again. A page ``[clean] keep`` names is
+    taken back too (a withdrawal undone from the mapping, in ``migrator reclean`` as in the next crawl)."""
+    if not any(t.fields for t in regions.templates) and not config.keep:
         return []
     texts = rulebook.texts(store.boilerplate())
     rescued = []
@@ -353,7 +354,8 @@ def rescue_entries(store: Store, config: Config, rulebook: Rulebook, regions: Re
         html = page_text(page)
         doc = parse(html)
         template = regions.match(doc)[0] if doc is not None else None
-        if template is None or not template.identifies_article(page["url"], doc):
+        entry = template is not None and template.identifies_article(page["url"], doc)
+        if not entry and not config.keeps(page["url"]):
             continue  # only what a template shows as an entry: listings stay withdrawn
         result = extract(page["url"], html, config, regions)
         if result.kind != "article" or result.article is None or not config.wants_type(result.article.type):

@@ -206,6 +206,10 @@ def test_the_mapping_keeps_a_withdrawn_page_and_leaves_out_a_type(tmp_path: Path
         assert set(records) - set(after) == {base + "/publ/"}
         status = migrator("status", "--db", str(db)).stdout
         assert "excerpts of other articles" in status and base + "/publ/" in status
+        # ...and the keep undoes it, from the stored page
+        proc = migrator("reclean", "--db", str(db), "--mapping", str(mapping))
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        assert set(export(db)) == set(records)
 
 
 def test_extract_of_saved_pages_learns_the_fields_too(tmp_path: Path) -> None:
