@@ -105,6 +105,18 @@ def test_a_forum_topic_is_its_starters_with_the_first_posts_date(place: str) -> 
         assert (article.author, article.published_at) == (entry.author, entry.published.replace(tzinfo=zone).isoformat())
 
 
+def test_a_commenters_name_under_an_article_is_no_author() -> None:
+    """``span.username`` (as Drupal 7 and phpBB print user names) under the article, in its comments, is not
+    in one post block with the article's date: no author is learned from it."""
+    pages = [lxml.html.document_fromstring(
+        f"<html><head><title>Запись {i} - Сайт</title></head><body><h1>Запись {i}</h1>"
+        f"<div class='date'>0{i + 1}.03.2011</div><p>Текст записи номер {i}.</p>"
+        + "".join(f"<div class='comment'><span class='username'>user{(i + k) % 3}</span> Согласен.</div>"
+                  for k in range(2)) + "</body></html>") for i in range(6)]
+    fields = learn_fields(pages, lambda e: e.getroottree().getpath(e))
+    assert "date" in fields and "author" not in fields
+
+
 def test_a_breadcrumb_year_month_day_is_a_date() -> None:
     """A template that prints its date only as "2010 » Ноябрь » 4" (month in the nominative)."""
     pages = [lxml.html.document_fromstring(

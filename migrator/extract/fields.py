@@ -44,9 +44,10 @@ TAG_LABELS = ("Категория:", "Рубрика:", "Рубрики:", "Ра
               "Categories:", "Category:")
 SOURCE_LABELS = ("Источник(и):", "Источники:", "Источник:", "Sources:", "Source:")
 #: The class forum engines give the poster's name in each post, from their own post templates: uCoz
-#: (``a.postUser`` in the post template 8/2), phpBB 2 subSilver (``span.name``) and 3 prosilver
-#: (``a.username``, ``a.username-coloured``), vBulletin 3 (``a.bigusername``), SMF (``div.poster``).
-#: Compared as whole class tokens, case-insensitively; a labelled author is preferred to it.
+#: (``a.postUser`` in the post template 8/2), phpBB 3 prosilver (``a.username``, ``a.username-coloured``) and
+#: subsilver2 (``b.postauthor``), vBulletin 3 (``a.bigusername``), SMF (``div.poster``). Compared as whole
+#: class tokens, case-insensitively; a labelled author is preferred to it, and it is one only when it stands
+#: in the same repeated post block as the learned date (a commenter's name under an article is no author).
 POSTER_CLASSES = frozenset({"postuser", "username", "username-coloured", "bigusername", "poster", "postauthor"})
 #: A poster's name is short: longer text in such an element is a post header, not a name.
 MAX_POSTER_CHARS = 60
@@ -143,9 +144,33 @@ def learn_fields(docs: Sequence[HtmlElement], xpath_of: XPathOf) -> dict[str, An
         if clock.best(len(docs)):
             found["date"]["time"] = clock.best(len(docs))
     chosen = poster.best(len(docs), vary=False)
-    if chosen and "author" not in found:
+    if chosen and "author" not in found and _in_one_post(docs, chosen, found.get("date", {}).get("xpath")):
         found["author"] = {"xpath": chosen, "text": "all", "pages": poster.counts[chosen]}
     return found
+
+
+def _in_one_post(docs: Sequence[HtmlElement], poster: str, date: str | None) -> bool:
+    """Whether the poster's place and the date's lie in one block that repeats on the pages (a forum post:
+    ``table.postTable`` holds both the name and the "Дата: …" line), as the places' common XPath steps show.
+
+    >>> import lxml.html
+    >>> post = '<table class="p"><tr><td><a class="postUser">ann</a></td><td>01.02.2010</td></tr></table>'
+    >>> doc = lxml.html.document_fromstring(f"<div>{post}{post}</div>")
+    >>> name, date = "/html/body/div/table/tr/td[1]/a", "/html/body/div/table/tr/td[2]"
+    >>> _in_one_post([doc], name, date), _in_one_post([doc], name, "/html/body/div"), _in_one_post([doc], name, None)
+    (True, False, False)
+    """
+    if not date:
+        return False
+    steps = []
+    for mine, theirs in zip(poster.split("/"), date.split("/")):
+        if mine != theirs:
+            break
+        steps.append(mine)
+    prefix = "/".join(steps)
+    if not prefix.strip("/"):
+        return False
+    return sum(len(_all(doc, prefix)) >= 2 for doc in docs) >= SUPPORT * len(docs)
 
 
 def _title_else_element(pages: int, date: _Tally, dated: list[tuple[set[str], bool]]) -> dict[str, Any] | None:
