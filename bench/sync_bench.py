@@ -102,7 +102,7 @@ def chrome_etags(articles: int) -> None:
         print(f"chrome-ETag site, {articles} articles: crawl {crawl:.1f}s")
         later = SiteSpec(**{**spec.__dict__, "edited": edited, "added": 2, "briefs": 1, "removed": (removed,),
                             "version": 1})
-        again = SiteSpec(**{**later.__dict__, "added": 5, "briefs": 0, "version": 2})
+        again = SiteSpec(**{**later.__dict__, "added": 5, "version": 2})
         for name, version in (("sync after 5 edits, 2 new (1 brief), 1 removed", later), ("next sync, 3 new", again)):
             site = DemoSite(version)
             with DemoServer(site, port=port) as server:

@@ -2,8 +2,9 @@
 
 For each seed: serve the site locally, ``migrator crawl`` it into a fresh SQLite file (a subprocess, as a
 user runs it), export, and compare with the site's ground truth: entries found, records that are no entry,
-types right, and the exact-match share of title, published_at (to the minute, with the offset), author and
-tags over the news, article and file entries; trafilatura's metadata on the same pages for comparison.
+pages withdrawn (with their reasons), types right, and the exact-match share of title, published_at (to the
+minute, with the offset) and author over every entry and forum topic, and of tags (categories) over the news,
+article and file entries; trafilatura's metadata on the same pages for comparison.
 
     .venv/bin/python bench/ucoz_fields.py --seeds 21 22 23 24 25
 """
@@ -14,6 +15,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ import trafilatura
 from migrator.demo.server import DemoServer
 from migrator.demo.ucoz import TIMEZONE, UcozSite, UcozSpec
 from migrator.extract.dates import parse_date
+from migrator.store import Store
 
 FIELDS = ("title", "published_at", "author", "tags")
 
@@ -47,6 +50,7 @@ def measure(seed: int) -> dict[str, Any]:
         records = {r["url"]: r for r in map(json.loads, out.stdout.splitlines())}
         base = server.url
         truth = site.truth(base)
+        withdrawn = Counter(row["reason"] for row in Store(db, create=False).withdrawals())
     entries = [t for t in truth if t["type"] != "forum"]
     result: dict[str, Any] = {
         "seed": seed, "variant": site.variant, "exit": crawl.returncode, "traceback": "Traceback" in crawl.stderr,
@@ -54,12 +58,14 @@ def measure(seed: int) -> dict[str, Any]:
         "found": sum(1 for t in truth if t["url"] in records),
         "not_entries": len(set(records) - {t["url"] for t in truth}),
         "types": sum(1 for t in truth if (records.get(t["url"]) or {}).get("type") == t["type"]),
+        "withdrawn": dict(withdrawn),
     }
     for key in FIELDS:
-        result[key] = sum(1 for t in entries if (records.get(t["url"]) or {}).get(key) == t[key]) / len(entries)
-    theirs = [trafilatura_fields(site, t["url"][len(base):]) for t in entries]
+        over = entries if key == "tags" else truth  # a forum topic has no category
+        result[key] = sum(1 for t in over if (records.get(t["url"]) or {}).get(key) == t[key]) / len(over)
+    theirs = [trafilatura_fields(site, t["url"][len(base):]) for t in truth]
     for key in ("title", "published_at", "author"):
-        result[f"trafilatura_{key}"] = sum(1 for t, m in zip(entries, theirs) if m[key] == t[key]) / len(entries)
+        result[f"trafilatura_{key}"] = sum(1 for t, m in zip(truth, theirs) if m[key] == t[key]) / len(truth)
     return result
 
 
@@ -67,15 +73,17 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[21, 22, 23, 24, 25])
     args = parser.parse_args(argv)
-    print("seed | variant | found/all | not entries | types | title | date | author | tags | trafilatura t/d/a")
+    print("seed | variant | found/all | not entries | types | title | date | author | tags | trafilatura t/d/a"
+          " | withdrawn")
     for seed in args.seeds:
         r = measure(seed)
         v = r["variant"]
-        variant = f"{v.layout},time:{v.time_place},details:{v.details},date{'' if v.date_shown else ' only in title'},{v.author_label}"
+        variant = (f"{v.layout},time:{v.time_place},details:{v.details},date{'' if v.date_shown else ' only in title'},"
+                   f"{v.author_label},poster:{v.poster_place}")
         print(f"{seed} | {variant} | {r['found']}/{r['entries'] + r['topics']} | {r['not_entries']} | "
               f"{r['types']}/{r['entries'] + r['topics']} | {r['title']:.0%} | {r['published_at']:.0%} | "
               f"{r['author']:.0%} | {r['tags']:.0%} | {r['trafilatura_title']:.0%}/{r['trafilatura_published_at']:.0%}/"
-              f"{r['trafilatura_author']:.0%}" + (" | TRACEBACK" if r["traceback"] else "") +
+              f"{r['trafilatura_author']:.0%} | {r['withdrawn']}" + (" | TRACEBACK" if r["traceback"] else "") +
               (f" | exit {r['exit']}" if r["exit"] else ""), flush=True)
 
 

@@ -10,27 +10,27 @@ from __future__ import annotations
 
 import difflib
 import re
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from migrator.clean.repeated import drop_blocks, learn, listings_of_excerpts
 from migrator.clean.text import html_to_text
 from migrator.encoding import Decoded, decode_html, xml_safe
 from migrator.errors import PageError
 from migrator.extract import PageResult, extract
 from migrator.extract.common import parse
-from migrator.extract.region import MIN_PAGES, Regions, learn_templates, skeleton, template_groups
+from migrator.extract.region import MIN_PAGES, Regions, leaf_block_texts, learn_templates
 from migrator.limits import read_page_file
-from migrator.record import EXPORT_KEYS, Article, content_hash
+from migrator.record import EXPORT_KEYS, Article
+from migrator.store import RawPage, Store, utcnow
 from migrator.urls import derived_source_id, node_id, type_at
 
 if TYPE_CHECKING:
     from migrator.mapping import Config
     from migrator.rulebook import Rulebook
-    from migrator.store import Store
 
 
 def read_page(path: Path) -> Decoded:
@@ -61,11 +61,17 @@ def page_record(path: Path, config: Config, url: str | None = None, regions: Reg
     when one was found) so that every file can be scored and debugged; a page that cannot be read gets
     one with ``kind`` "error" and the reason in ``error``. ``decoded``: the page already read.
     """
+    return _page_result(path, config, url, regions, decoded)[0]
+
+
+def _page_result(path: Path, config: Config, url: str | None = None, regions: Regions | None = None,
+                 decoded: Decoded | PageError | None = None) -> tuple[dict[str, Any], PageResult | None]:
+    """:func:`page_record` and the extraction result it came from (None for an unreadable file)."""
     url = url or path.resolve().as_uri()
     decoded = decoded or _read_or_error(path)
     if isinstance(decoded, PageError):
         return {"file": str(path), **_empty_record(url, config, None), "kind": "error", "profile": None,
-                "reason": "unreadable", "error": str(decoded), "warnings": []}
+                "reason": "unreadable", "error": str(decoded), "warnings": []}, None
     result = extract(url, decoded.text, config, regions)
     if result.article is not None:
         result.article.source_id = source_id_of(result, url, config)
@@ -73,7 +79,7 @@ def page_record(path: Path, config: Config, url: str | None = None, regions: Reg
     else:
         record = _empty_record(url, config, result)
     return {"file": str(path), **record, "kind": result.kind, "profile": result.profile,
-            "reason": result.reason, "encoding": decoded.encoding, "warnings": result.warnings}
+            "reason": result.reason, "encoding": decoded.encoding, "warnings": result.warnings}, result
 
 
 def _empty_record(url: str, config: Config, result: PageResult | None) -> dict[str, Any]:
@@ -85,21 +91,114 @@ def _empty_record(url: str, config: Config, result: PageResult | None) -> dict[s
 
 
 def extract_files(paths: Iterable[Path], config: Config, url: str | None = None) -> Iterator[dict[str, Any]]:
-    """:func:`page_record` of each file, in order, compared with the other files the way a crawl's pages are
-    at its end: extracted in the content regions of their templates, without the blocks that repeat
-    across them, excerpt listings marked as listings. Only pages of one template are compared: pages of
-    unrelated sites (a benchmark's) learn nothing from each other and get what each gets alone.
-    A file that cannot be read costs only its own record (with an ``error``).
+    """:func:`page_record` of each file, in order, with what a crawl learns at its end over the pages of each
+    site among them (:func:`site_groups`): :class:`~migrator.site_model.SiteModel` runs over them as over a
+    crawl's (in a temporary database), so they are extracted in the content regions and field places of their
+    templates, without the blocks that repeat across them, listings and shell pages withdrawn (``kind``
+    "listing", the reason in ``reason``), short entries kept. Pages of unrelated sites (a benchmark's) learn
+    nothing from each other and get what each gets alone. A file that cannot be read costs only its own record.
     """
     pages = [(path, _read_or_error(path)) for path in paths]
-    regions = file_regions(pages, config, url)
-    records = [page_record(path, config, url, regions, decoded) for path, decoded in pages]
+    done = [_page_result(path, config, url, None, decoded) for path, decoded in pages]
+    records = [record for record, _ in done]
     readable = [i for i, (_, decoded) in enumerate(pages) if isinstance(decoded, Decoded)]
-    if len(readable) >= MIN_PAGES:
-        for group in template_groups(_skeleton_of(pages[i][1]) for i in readable):
-            if len(group) >= MIN_PAGES:
-                compare_records([records[readable[i]] for i in group])
+    for group in site_groups([parse(pages[i][1].text) for i in readable]):  # type: ignore[union-attr]
+        if len(group) >= MIN_PAGES:
+            members = [readable[i] for i in group]
+            learned = learn_site([(pages[i][1], done[i]) for i in members], config, url)  # type: ignore[misc]
+            for i, record in zip(members, learned):
+                records[i] = record
     yield from records
+
+
+#: Two saved pages are of one site when they share this many block texts (its menus, login form, footer)...
+SITE_SHELL_TEXTS = 3
+#: ...of at most this many characters (an article's paragraphs shared by two pages are no shell).
+SHELL_TEXT_CHARS = 200
+
+
+def site_groups(docs: list[Any]) -> list[list[int]]:
+    """Indexes of saved pages grouped by site: a page joins the first group whose first page shares
+    :data:`SITE_SHELL_TEXTS` short block texts with it (a wire credit on pages of ten sites is one text).
+
+    >>> import lxml.html
+    >>> page = lambda n, site: lxml.html.fromstring(f"<div><p>Меню {site}</p><p>Вход {site}</p><p>Чат {site}</p><p>Статья {n}</p></div>")
+    >>> site_groups([page(1, "a"), page(2, "b"), page(3, "a"), None])
+    [[0, 2], [1], [3]]
+    """
+    groups: list[tuple[set[str], list[int]]] = []
+    for index, doc in enumerate(docs):
+        texts = {t for t in leaf_block_texts(doc).values() if len(t) <= SHELL_TEXT_CHARS} if doc is not None else set()
+        group = next((g for g in groups if len(g[0] & texts) >= SITE_SHELL_TEXTS), None)
+        if group is None:
+            groups.append((texts, [index]))
+        else:
+            group[1].append(index)
+    return [members for _, members in groups]
+
+
+def learn_site(pages: list[tuple[Decoded, tuple[dict[str, Any], PageResult | None]]], config: Config,
+               url: str | None = None) -> list[dict[str, Any]]:
+    """The records of one site's saved pages once the crawl-end learning ran over them: each page and article
+    is stored in a temporary database as the crawler stores them, :meth:`SiteModel.finish` runs, and the
+    records are read back (a withdrawn one as a "listing" with the reason)."""
+    from migrator.rulebook import Rulebook
+
+    with tempfile.TemporaryDirectory(prefix="migrator-extract-") as tmp:
+        db = str(Path(tmp) / "site.db")
+        store = Store(db)
+        try:
+            run_id = store.begin_run("extract", "saved pages", {"pages": len(pages)})
+            with store.batch():
+                ids = [_store_page(store, run_id, decoded, record, result, config, f"{url}#{n}" if url else None)
+                       for n, (decoded, (record, result)) in enumerate(pages)]
+            site_learning(store, config, Rulebook.for_run(config, db), run_id)
+            withdrawn = {row["source_id"]: row["reason"] for row in store.withdrawals(run_id)}
+            learned = [_learned_record(store, record, sid, withdrawn) for (_, (record, _)), sid in zip(pages, ids)]
+        finally:
+            store.close()
+    if url:  # each page was stored under a URL of its own: they all print the one (and its id) they were given
+        for record, (_, (given, _)) in zip(learned, pages):
+            record.update(url=url, source_id=given["source_id"])
+    return learned
+
+
+def _store_page(store: Store, run_id: int, decoded: Decoded, record: dict[str, Any], result: PageResult | None,
+                config: Config, url: str | None) -> str:
+    """One saved page and its article (if it is one) stored as the crawler stores them; returns the source id."""
+    url = url or record["url"]
+    source_id = record["source_id"] if result is None or result.article is None else source_id_of(result, url, config)
+    raw = RawPage(url=url, status=200, headers={}, body=decoded.text.encode("utf-8"), fetched_at=utcnow(),
+                  encoding="utf-8", encoding_source=decoded.source, encoding_evidence=decoded.evidence,
+                  kind=result.kind if result else "other", source_id=result.source_id if result else None,
+                  request_url=url)
+    store.save_page(raw, run_id)
+    if result is not None and result.article is not None:
+        article = result.article
+        article.source_id, article.url, article.fetched_at = source_id, url, raw.fetched_at
+        store.save_article(article, run_id)
+    return source_id
+
+
+def _learned_record(store: Store, record: dict[str, Any], source_id: str, withdrawn: dict[str, str]) -> dict[str, Any]:
+    """A page's record as the site's learning left it: rewritten, withdrawn or kept (short entries: rescued)."""
+    live = store.record(source_id)
+    if live is not None:
+        return {**record, **live, "kind": "article", "profile": store.profile_of(source_id), "reason": ""}
+    if source_id in withdrawn:
+        return {**record, "kind": "listing", "reason": f"listing: {withdrawn[source_id]}"}
+    return record
+
+
+class Counts(Counter):  # type: ignore[type-arg]
+    """Scrapy's stats collector as much as :class:`~migrator.site_model.SiteModel` uses of it, for runs
+    without Scrapy."""
+
+    def inc_value(self, key: str, count: int = 1) -> None:
+        self[key] += count
+
+    def set_value(self, key: str, value: Any) -> None:
+        self[key] = value
 
 
 def _read_or_error(path: Path) -> Decoded | PageError:
@@ -108,40 +207,6 @@ def _read_or_error(path: Path) -> Decoded | PageError:
         return read_page(path)
     except PageError as exc:
         return exc
-
-
-def _skeleton_of(decoded: Decoded) -> frozenset[str]:
-    """A saved page's template skeleton (empty for an empty page)."""
-    doc = parse(decoded.text)
-    return skeleton(doc) if doc is not None else frozenset()
-
-
-def compare_records(records: list[dict[str, Any]]) -> None:
-    """The crawl-end steps for a set of records, in place: excerpt listings become listings, and blocks that
-    repeat across the articles' bodies go (:mod:`migrator.clean.repeated`)."""
-    articles = {i: r for i, r in enumerate(records) if r["kind"] == "article"}
-    for i in listings_of_excerpts({i: r["body_text"] or "" for i, r in articles.items()}):
-        articles.pop(i).update(kind="listing", reason="listing: excerpts of other pages")
-    repeated = learn(r["body_html"] or "" for r in articles.values())
-    for record in articles.values():
-        html, removed = drop_blocks(record["body_html"] or "", repeated)
-        if removed:
-            record.update(body_html=html, body_text=html_to_text(html))
-            record["content_hash"] = content_hash(record)
-
-
-def file_regions(pages: list[tuple[Path, Decoded | PageError]], config: Config, url: str | None = None) -> Regions:
-    """Content regions of the templates among saved pages (those that could be read), for templates whose
-    pages the single-page extractor mostly takes for articles (a crawl learns from its articles only, the same way)."""
-    texts = {decoded.text: path for path, decoded in pages if isinstance(decoded, Decoded)}
-    if len(texts) < MIN_PAGES:
-        return Regions()
-
-    def articles(sample: list[str]) -> bool:
-        kinds = [extract(url or texts[html].resolve().as_uri(), html, config).kind for html in sample]
-        return kinds.count("article") > len(kinds) / 2
-
-    return Regions(learn_templates(texts, accept=articles))
 
 
 # -- re-cleaning the stored pages -------------------------------------------------------------------
@@ -155,6 +220,8 @@ class RecleanReport:
     not_articles: list[str] = field(default_factory=list)   # pages that no longer extract as an article
     diffs: list[str] = field(default_factory=list)          # unified diffs of body_text, a sample
     removed: Counter[str] = field(default_factory=Counter)  # rule name -> blocks removed
+    withdrawn: list[str] = field(default_factory=list)      # URLs the site learning withdrew (not in a dry run)
+    learned: Counter[str] = field(default_factory=Counter)  # what the site learning counted
     run_id: int | None = None
     dry_run: bool = False
 
@@ -164,7 +231,8 @@ class RecleanReport:
 
     def line(self) -> str:
         what = "would change" if self.dry_run else "changed"
-        tail = " (dry run: nothing written)" if self.dry_run else f" (run {self.run_id})"
+        tail = (" (dry run: nothing written, the site's learning not run)" if self.dry_run else
+                f"; site learning: {len(self.withdrawn)} withdrawn (see migrator status) (run {self.run_id})")
         return (f"reclean: {self.articles} articles re-extracted from stored pages, {len(self.changed)} {what}, "
                 f"{self.unchanged} unchanged, {len(self.not_articles)} no longer articles (left as they were){tail}")
 
@@ -224,9 +292,23 @@ def reclean(store: Store, config: Config, rulebook: Rulebook, *, dry_run: bool =
         with store.batch():
             for source_id, article in updates:
                 store.update_content(source_id, article, report.run_id)
+        report.learned = site_learning(store, config, rulebook, report.run_id)
+        report.withdrawn = [row["url"] for row in store.withdrawals(report.run_id)]
         store.finish_run(report.run_id, "finished", {"articles": report.articles, "pages": report.articles,
-                                                     "changed": len(report.changed), "removed": dict(report.removed)})
+                                                     "changed": len(report.changed), "removed": dict(report.removed),
+                                                     "withdrawn": len(report.withdrawn)})
     return report
+
+
+def site_learning(store: Store, config: Config, rulebook: Rulebook, run_id: int) -> Counts:
+    """The crawl's end over the re-cleaned records (:meth:`migrator.site_model.SiteModel.finish`): templates,
+    fields and repeated blocks learned again, listings and shell pages withdrawn (records of earlier runs too,
+    each with its reason), short entries kept. Returns what it counted."""
+    from migrator.site_model import SiteModel  # it builds on this module's steps
+
+    counts = Counts()
+    SiteModel(store, config, rulebook, run_id, counts, older=True).finish()
+    return counts
 
 
 def _reextract(row: dict[str, Any], page: dict[str, Any], config: Config, rulebook: Rulebook,
@@ -262,8 +344,9 @@ def learn_regions(store: Store, limit: int = REGION_PAGES) -> Regions:
 def rescue_entries(store: Store, config: Config, rulebook: Rulebook, regions: Regions, run_id: int) -> list[str]:
     """Pages the single-page extractor turned down (too short: a one-line news brief) that a learned template
     shows as entries (their own title and date where the template keeps them) become records; returns their
-    source ids. Nothing is fetched: the stored raw pages are read again."""
-    if not any(t.fields for t in regions.templates):
+    source ids. Nothing is fetched: the stored raw pages are read again. A page ``[clean] keep`` names is
+    taken back too (a withdrawal undone from the mapping, in ``migrator reclean`` as in the next crawl)."""
+    if not any(t.fields for t in regions.templates) and not config.keep:
         return []
     texts = rulebook.texts(store.boilerplate())
     rescued = []
@@ -271,7 +354,8 @@ def rescue_entries(store: Store, config: Config, rulebook: Rulebook, regions: Re
         html = page_text(page)
         doc = parse(html)
         template = regions.match(doc)[0] if doc is not None else None
-        if template is None or not template.identifies_article(page["url"], doc):
+        entry = template is not None and template.identifies_article(page["url"], doc)
+        if not entry and not config.keeps(page["url"]):
             continue  # only what a template shows as an entry: listings stay withdrawn
         result = extract(page["url"], html, config, regions)
         if result.kind != "article" or result.article is None or not config.wants_type(result.article.type):

@@ -112,11 +112,14 @@ def shell_only(body_html: str, shell: set[str]) -> bool:
 
 class SiteModel:
     """The crawl-end learning of one run over one database; ``stats`` is Scrapy's stats collector (anything
-    with ``inc_value`` and ``set_value``), where every withdrawal, protection and change is counted."""
+    with ``inc_value`` and ``set_value``), where every withdrawal, protection and change is counted.
+    ``older``: records earlier runs made may be withdrawn too (``migrator reclean``: the learning of a newer
+    release, or of a corrected rulebook, over a crawl's records), not only those this run made."""
 
     def __init__(self, store: Store, config: Config, rulebook: Rulebook, run_id: int, stats: Any,
-                 regions: Regions | None = None, repeated: dict[str, int] | None = None) -> None:
+                 regions: Regions | None = None, repeated: dict[str, int] | None = None, older: bool = False) -> None:
         self.store, self.config, self.rulebook, self.run_id, self.stats = store, config, rulebook, run_id, stats
+        self.older = older
         self.regions = regions if regions is not None else Regions.from_rows(store.template_rows())
         self.repeated = dict(repeated) if repeated is not None else rulebook.texts(store.boilerplate())
 
@@ -131,7 +134,8 @@ class SiteModel:
             if not self.withdraw_listings() + self.withdraw_shell_pages():
                 break
             self.learn_content_regions()
-        self.rescue_entries()           # last, by the final templates: short entries become records
+        if self.rescue_entries():       # last, by the final templates: short entries become records
+            self.withdraw_listings()    # ...and sources: the listings quoting them show as listings now
 
     def learn_content_regions(self) -> None:
         """Learn where each template of the generic pages keeps its content, and re-extract those pages in it.
@@ -150,7 +154,7 @@ class SiteModel:
             if regions.shapes() != stored.shapes():
                 changed, not_articles = apply_regions(self.store, self.config, self.rulebook, regions, self.run_id)
                 demoted = [sid for sid in self._withdrawable(not_articles, regions)
-                           if self.store.demote(sid, self.run_id, "no article in its region")]
+                           if self._demote(sid, "no article in its region")]
         self.regions = regions
         self._withdrawn(len(demoted))
         self.stats.set_value("migrator/regions/templates", len(regions.templates))
@@ -167,14 +171,15 @@ class SiteModel:
         found = [sid for sid, html in self.store.bodies("generic") if shell_only(html, shell)]
         with self.store.batch():
             demoted = [sid for sid in self._withdrawable(found)
-                       if self.store.demote(sid, self.run_id, "site shell and links only")]
+                       if self._demote(sid, "site shell and links only")]
         for source_id in demoted:
             logger.info("withdrawn %s: site shell and links only", source_id)
         self._withdrawn(len(demoted))
         return len(demoted)
 
-    def rescue_entries(self) -> None:
-        """Pages turned down as too short that their learned template shows as entries become records."""
+    def rescue_entries(self) -> int:
+        """Pages turned down as too short that their learned template shows as entries become records;
+        returns how many."""
         with self.store.batch():
             rescued = rescue_entries(self.store, self.config, self.rulebook, self.regions, self.run_id)
         if rescued:
@@ -182,15 +187,17 @@ class SiteModel:
             self.stats.inc_value("migrator/articles/new", len(rescued))
             self.stats.inc_value("migrator/skipped/other", -len(rescued))
             logger.info("%d short entries kept as articles: their template shows them as entries", len(rescued))
+        return len(rescued)
 
     def withdraw_listings(self) -> int:
         """Withdraw generic records that are mostly excerpts of several other records: paginated home,
         category, tag and author pages of a site without a profile, whose excerpts read like an article.
         Returns how many were withdrawn."""
-        listings = listings_of_excerpts(self.store.body_texts("generic"))
+        bodies = self.store.body_texts("generic")
+        titles = {sid: head["title"] or "" for sid in bodies if (head := self.store.article_head(sid))}
+        listings = listings_of_excerpts(bodies, titles)
         with self.store.batch():
-            demoted = [sid for sid in self._withdrawable(listings) if self.store.demote(
-                sid, self.run_id, "excerpts of other articles")]
+            demoted = [sid for sid in self._withdrawable(listings) if self._demote(sid, "excerpts of other articles")]
         for source_id in demoted:
             logger.info("withdrawn %s: excerpts of other articles", source_id)
         self._withdrawn(len(demoted))
@@ -214,6 +221,9 @@ class SiteModel:
             else:
                 allowed.append(source_id)
         return allowed
+
+    def _demote(self, source_id: str, reason: str) -> bool:
+        return self.store.demote(source_id, self.run_id, reason, older=self.older)
 
     def _withdrawn(self, count: int) -> None:
         """Records withdrawn at crawl end were new in this run: they leave the article counts for listings."""
@@ -246,7 +256,7 @@ class SiteModel:
                 if not removed and len(residue(text, known)) == len(residue(text, set())):
                     continue  # no repeated text in it: short or not, it stands as extracted
                 if (not_an_article(cleaned, text, known) and self._withdrawable([source_id])
-                        and self.store.demote(source_id, self.run_id, "repeated blocks only")):
+                        and self._demote(source_id, "repeated blocks only")):
                     demoted += 1  # its only text was the site's template: a listing or a stub
                     logger.info("withdrawn %s: nothing but repeated blocks and links", source_id)
                     self._withdrawn(1)

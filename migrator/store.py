@@ -538,10 +538,11 @@ class Store:
             self.db["boilerplate"].upsert({"text": text, "pages": pages, "share": share,
                                            "sample_url": row[0] if row else None, "learned_run": run_id}, pk="text")
 
-    def demote(self, source_id: str, run_id: int, reason: str) -> bool:
-        """Withdraw a record first created by this run that turned out not to be an article."""
+    def demote(self, source_id: str, run_id: int, reason: str, older: bool = False) -> bool:
+        """Withdraw a record first created by this run (or, ``older``, by any: ``migrator reclean``) that turned
+        out not to be an article."""
         row = self._get(self.db["articles"], source_id)
-        if row is None or row["first_run"] != run_id:
+        if row is None or (row["first_run"] != run_id and not older):
             return False
         self.db.execute("DELETE FROM articles WHERE source_id = ?", [source_id])
         self.db.execute("DELETE FROM comments WHERE source_id = ?", [source_id])

@@ -5,13 +5,11 @@ site's markup (``layout.Markup``: where the source field stands and how it is la
 taxonomy terms, the "submitted" wording, user links, node ids, node type, modules) and includes short
 briefs. The crawl runs in a subprocess as a user runs it, against a real local server.
 
-Run as a script to measure other seeds: ``python -m tests.test_drupal_zoo 13 14 15``.
+``bench/zoo_fields.py --seeds 31 32 33`` measures other seeds the same way.
 """
 from __future__ import annotations
 
 import json
-import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +18,7 @@ import pytest
 from migrator.demo.run import absolute_truth
 from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
-from migrator.evaluate import FIELDS, compare
+from migrator.evaluate import compare
 from tests.helpers import migrator
 
 #: Seeds whose draws cover every theme and every source-field placement (bluemarine, marvin, chameleon,
@@ -96,22 +94,3 @@ def test_seeds_draw_different_sites() -> None:
     assert {s.theme.name for s in sites} >= {"bluemarine", "pushbutton", "chameleon", "marvin", "zen", "minnelli"}
     assert {s.markup.sources for s in sites} == {"cck", "cck-inline", "list", "paragraph"}
     assert all(any(t.get("brief") for t in s.truth()) for s in sites)
-
-
-def main(seeds: list[int]) -> None:
-    """Print each seed's per-field exact rates (the measurement the issue asks for)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        for seed in seeds:
-            result = crawl_and_score(seed, Path(tmp))
-            quality, site = result["quality"], result["site"]
-            exact = " ".join(f"{name}={quality['exact'][name]:.3f}" for name in FIELDS)
-            print(f"seed {seed} {site.theme.name} sources={site.markup.sources} terms={site.markup.terms} "
-                  f"byline={site.markup.byline} | found {quality['found']}/{quality['truth']} "
-                  f"dup={quality['duplicates']} extra={quality['not_in_truth']} "
-                  f"briefs {len(result['briefs_found'])}/{len(result['briefs'])} | {exact} "
-                  f"type={'n/a' if result['type_exact'] is None else format(result['type_exact'], '.3f')} body_f1={quality['body_f1']:.3f} labels={len(result['labels'])} "
-                  f"boilerplate={quality['boilerplate_records']}")
-
-
-if __name__ == "__main__":
-    main([int(arg) for arg in sys.argv[1:]])

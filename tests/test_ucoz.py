@@ -7,9 +7,11 @@ seeds draw several of the real variants; the crawls are real HTTP against a loca
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any, Iterator
+from zoneinfo import ZoneInfo
 
 import lxml.html
 import pytest
@@ -18,7 +20,7 @@ from migrator.demo.server import DemoServer
 from migrator.demo.ucoz import TEMPLATE_PHRASES, TIMEZONE, UcozSite, UcozSpec, Variant
 from migrator.extract import extract
 from migrator.extract.fields import apply_fields, learn_fields, read_date
-from migrator.extract.region import Regions, learn_templates
+from migrator.extract.region import Regions, learn_templates, stable_names, xpath_of
 from migrator.mapping import load_config
 from migrator.record import Article
 from migrator.store import Store
@@ -34,7 +36,8 @@ def page(site: UcozSite, path: str) -> str:
 
 
 def exact_share(records: dict[str, dict[str, Any]], truth: list[dict[str, Any]], key: str) -> float:
-    entries = [t for t in truth if t["type"] != "forum"]
+    """The share of entries of every type (forum topics too) whose record has the field exactly right."""
+    entries = truth
     return sum(1 for t in entries if (records.get(t["url"]) or {}).get(key) == t[key]) / len(entries)
 
 
@@ -72,8 +75,6 @@ def test_a_date_only_in_title_takes_the_time_floated_beside_the_title() -> None:
     site.variant = variant  # the same entries, rendered with this variant
     news = [e for e in site.entries if e.module == "news"][:8]
     docs = [lxml.html.document_fromstring(page(site, e.path)) for e in news]
-    from migrator.extract.region import stable_names, xpath_of
-
     stable = stable_names(docs)
     fields = learn_fields(docs, lambda e: xpath_of(e, stable))
     assert fields["date"]["from"] == "title" and "time" in fields["date"]
@@ -84,6 +85,36 @@ def test_a_date_only_in_title_takes_the_time_floated_beside_the_title() -> None:
     article = Article(url="http://orion.test" + news[3].path, source_id="x", title="", author="Добавил: x")
     apply_fields(docs[3], article, fields, TIMEZONE)
     assert article.author == news[3].author and article.title == news[3].title  # the value, not its label
+
+
+@pytest.mark.parametrize("place", ["top", "info"])
+def test_a_forum_topic_is_its_starters_with_the_first_posts_date(place: str) -> None:
+    """No label names a forum topic's author: the poster of its first post (uCoz's ``postUser``) is, and its date
+    is the first post's, though every reply prints a poster and a date in the same markup."""
+    site = UcozSite(UcozSpec(seed=8, news=0, publ=0, files=0, topics=10))
+    site.variant = dataclasses.replace(site.variant, poster_place=place)
+    docs = [lxml.html.document_fromstring(page(site, e.path)) for e in site.entries]
+    stable = stable_names(docs)
+    fields = learn_fields(docs, lambda e: xpath_of(e, stable))
+    assert "label" not in fields["author"]
+    assert any(e.replies[0][0] != e.author for e in site.entries)  # a reply's poster would show as wrong
+    zone = ZoneInfo(TIMEZONE)
+    for doc, entry in zip(docs, site.entries):
+        article = Article(url="http://orion.test" + entry.path, source_id="x", title="")
+        apply_fields(doc, article, fields, TIMEZONE)
+        assert (article.author, article.published_at) == (entry.author, entry.published.replace(tzinfo=zone).isoformat())
+
+
+def test_a_commenters_name_under_an_article_is_no_author() -> None:
+    """``span.username`` (as Drupal 7 and phpBB print user names) under the article, in its comments, is not
+    in one post block with the article's date: no author is learned from it."""
+    pages = [lxml.html.document_fromstring(
+        f"<html><head><title>Запись {i} - Сайт</title></head><body><h1>Запись {i}</h1>"
+        f"<div class='date'>0{i + 1}.03.2011</div><p>Текст записи номер {i}.</p>"
+        + "".join(f"<div class='comment'><span class='username'>user{(i + k) % 3}</span> Согласен.</div>"
+                  for k in range(2)) + "</body></html>") for i in range(6)]
+    fields = learn_fields(pages, lambda e: e.getroottree().getpath(e))
+    assert "date" in fields and "author" not in fields
 
 
 def test_a_breadcrumb_year_month_day_is_a_date() -> None:
@@ -106,7 +137,7 @@ def export(db: Path, *options: str) -> dict[str, dict[str, Any]]:
     return {r["url"]: r for r in map(json.loads, proc.stdout.splitlines())}
 
 
-@pytest.fixture(scope="module", params=[11, 12])
+@pytest.fixture(scope="module", params=[11, 12, 19])  # 19: one details line per entry, as listings show it
 def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     site = UcozSite(UcozSpec(seed=request.param))
     with DemoServer(site) as server:  # type: ignore[arg-type]
@@ -121,6 +152,7 @@ def test_every_entry_is_a_record_with_its_type(crawled: dict[str, Any]) -> None:
     records, truth = crawled["records"], crawled["truth"]
     missing = [t["url"] for t in truth if t["url"] not in records]
     assert missing == []  # one-line news briefs included
+    assert sorted(set(records) - {t["url"] for t in truth}) == []  # listings, whatever their details lines
     assert [(t["url"], records[t["url"]]["type"]) for t in truth if records[t["url"]]["type"] != t["type"]] == []
     assert "Traceback" not in crawled["stderr"]
 
@@ -174,9 +206,22 @@ def test_the_mapping_keeps_a_withdrawn_page_and_leaves_out_a_type(tmp_path: Path
         proc = migrator("crawl", server.url + "/", "--db", str(db), "--mapping", str(mapping))
         assert proc.returncode == 0, proc.stderr[-3000:]
         records, base = export(db), server.url
-    assert base + "/publ/" in records  # kept: a listing, but the mapping says keep it
-    assert not [r for r in records.values() if r["type"] == "forum"]
-    assert [t["url"] for t in site.truth(base) if t["type"] != "forum" and t["url"] not in records] == []
+        assert base + "/publ/" in records  # kept: a listing, but the mapping says keep it
+        assert not [r for r in records.values() if r["type"] == "forum"]
+        assert [t["url"] for t in site.truth(base) if t["type"] != "forum" and t["url"] not in records] == []
+        # reclean runs the crawl's end again: without the keep, the listing goes, with its reason; no entry does
+        unkept = tmp_path / "unkept.toml"
+        unkept.write_text('timezone = "Europe/Moscow"\n[crawl]\nexclude_types = ["forum"]\n', encoding="utf-8")
+        proc = migrator("reclean", "--db", str(db), "--mapping", str(unkept))
+        assert proc.returncode == 0 and "1 withdrawn" in proc.stderr, proc.stderr[-3000:]
+        after = export(db)
+        assert set(records) - set(after) == {base + "/publ/"}
+        status = migrator("status", "--db", str(db)).stdout
+        assert "excerpts of other articles" in status and base + "/publ/" in status
+        # ...and the keep undoes it, from the stored page
+        proc = migrator("reclean", "--db", str(db), "--mapping", str(mapping))
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        assert set(export(db)) == set(records)
 
 
 def test_extract_of_saved_pages_learns_the_fields_too(tmp_path: Path) -> None:
@@ -194,3 +239,28 @@ def test_extract_of_saved_pages_learns_the_fields_too(tmp_path: Path) -> None:
     assert [r["title"] for r in records] == [e.title for e in news]
     assert [r["published_at"] for r in records] == [zone_truth[e.title]["published_at"] for e in news]
     assert [r["author"] for r in records] == [e.author for e in news]
+
+
+def test_extract_of_a_mixed_sites_saved_pages_learns_and_withdraws_as_the_crawl_does(tmp_path: Path) -> None:
+    """Saved pages of every section, with no URLs to tell the sections by: news print their date only in
+    ``<title>``, the catalogues in their details line; the same crawl-end learning (SiteModel) as a crawl's
+    finds both, keeps the one-line briefs and withdraws the listings, with their reason."""
+    site = UcozSite(UcozSpec(seed=20))
+    assert not site.variant.date_shown  # the news' date stands only in <title> and the breadcrumb
+    files = {}
+    for i, entry in enumerate(site.entries):
+        files[tmp_path / f"{i:02d}-{entry.module}.html"] = entry.path
+    for i, listing in enumerate(("/news/", "/news/?page2", "/publ/", "/load/")):
+        files[tmp_path / f"list{i}.html"] = listing
+    for path, url_path in files.items():
+        path.write_bytes(site.respond("GET", url_path, {"Host": "orion.test"})[2])
+    proc = migrator("extract", *map(str, files), "--timezone", TIMEZONE)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    records = {Path(r["file"]).name: r for r in map(json.loads, proc.stdout.splitlines())}
+    truth = {t["url"][len("http://orion.test"):]: t for t in site.truth("http://orion.test")}
+    listings = {p.name for p, u in files.items() if u not in truth}
+    assert {name: r["reason"] for name, r in records.items() if r["kind"] != "article"} == {
+        name: "listing: excerpts of other articles" for name in listings}
+    wrong = [(p.name, key, records[p.name][key]) for p, u in files.items() if u in truth
+             for key in FIELDS if records[p.name][key] != truth[u][key]]  # the type: the URL section, none here
+    assert wrong == []

@@ -165,13 +165,16 @@ def _ordered_shingles(text: str) -> list[tuple[str, ...]]:
     return [tuple(words[i:i + _N]) for i in range(len(words) - _N + 1)]
 
 
-def listings_of_excerpts(bodies: Mapping[str, str]) -> list[str]:
+def listings_of_excerpts(bodies: Mapping[str, str], titles: Mapping[str, str] | None = None) -> list[str]:
     """Keys of the bodies made mostly of the openings of several other bodies: a listing page of excerpts
     (home, category, tag, author pages), not an article.
 
     Each body is covered greedily by the bodies whose opening it holds, a passage counting only for the shingles it
     adds, so a short article quoted the same way on many listings is never taken for one (it holds no
-    other body's opening), while a listing of eight excerpts has eight sources.
+    other body's opening), while a listing of eight excerpts has eight sources. Where each excerpt comes with
+    a details line (category, views, author, date: uCoz's ``eDetails``, a blog's meta line), the excerpts
+    may cover less than half of the listing; it is one all the same when, its sources' ``titles`` counted as
+    covered too, nothing else in it runs longer than a details line (:func:`_cards_only`).
 
     >>> posts = {"rye": "Rye loaves need a long cold proof in the cellar overnight. Then the crust cracks.",
     ...          "jam": "Plum jam sets faster when the fruit is picked slightly under ripe. Then we jar it.",
@@ -182,18 +185,80 @@ def listings_of_excerpts(bodies: Mapping[str, str]) -> list[str]:
     """
     ordered = {key: _ordered_shingles(text) for key, text in bodies.items()}
     own = {key: set(grams) for key, grams in ordered.items()}
-    openings = {key: set(grams[:OPENING]) for key, grams in ordered.items()}
+    openings = {key: set(grams[:_opening(bodies[key])]) for key, grams in ordered.items()}
     owners: dict[tuple[str, ...], set[str]] = {}
     for key, grams in own.items():
         for gram in grams:
             owners.setdefault(gram, set()).add(key)
     sizes = {key: len(grams) for key, grams in own.items()}
-    return [key for key, grams in own.items() if grams and _copied(key, grams, owners, openings, sizes)]
+    found = []
+    for key, grams in own.items():
+        sources = _copied(key, grams, owners, openings, sizes) if grams else None
+        if sources is not None and (len(sources[1]) >= MIN_COPIED * len(grams)
+                                    or _cards_only(bodies[key], sources, titles or {})):
+            found.append(key)
+    return found
+
+
+def _opening(text: str) -> int:
+    """How many first shingles of a body an excerpt of it must hold: :data:`OPENING`, or all of its first
+    paragraph's when that is shorter (a listing quotes the first paragraph, here a line of nine words),
+    though never fewer than a passage counts (:data:`MIN_PASSAGE`).
+
+    >>> _opening("Сутки салон некоторый. Достоинство болото командование команда ныне отъезд.\\n\\nДалее текст.")
+    6
+    """
+    first = len(_ordered_shingles(text.split("\n\n", 1)[0]))
+    return min(OPENING, first) if first >= MIN_PASSAGE else OPENING
+
+
+#: In a listing of cards, the text outside the excerpts and their titles is details lines: at most this
+#: many words with letters in a row ("Категория: Наблюдения | Просмотров: 899 | Добавил: coolant | Дата: ...")...
+MAX_CARD_GAP = 25
+#: ...and before the first excerpt at most this many (a heading, the first card's upper details line):
+#: an article's own text stands there, even a one-line brief's, before any block of related excerpts.
+MAX_CARD_LEAD = 10
+_LETTERED = re.compile(r"\w*[^\W\d_]\w*")
+
+
+def _cards_only(text: str, sources: tuple[list[str], set[tuple[str, ...]]], titles: Mapping[str, str]) -> bool:
+    """Whether a body holding several excerpts is nothing but them, their sources' titles and short details lines.
+
+    >>> cards = "Rye bread. Rye loaves need a long cold proof. Views: 12 | By: ann"
+    >>> excerpt = (["rye"], set(_ordered_shingles("Rye loaves need a long cold proof")))
+    >>> _cards_only(cards, excerpt, {"rye": "Rye bread"})
+    True
+    >>> _cards_only("Our mill opened again this week after the long winter, and we bake. " + cards, excerpt, {})
+    False
+    """
+    words = _WORD.findall(text.lower())
+    covered = [False] * len(words)
+    for i in range(len(words) - _N + 1):
+        if tuple(words[i:i + _N]) in sources[1]:
+            covered[i:i + _N] = [True] * _N
+    for key in sources[0]:
+        title = _WORD.findall((titles.get(key) or "").lower())
+        for i in range(len(words) - len(title) + 1) if title else ():
+            if words[i:i + len(title)] == title:
+                covered[i:i + len(title)] = [True] * len(title)
+    if True not in covered:
+        return False
+    runs, run = [], 0
+    for word, done in zip(words, covered):
+        if done:
+            runs.append(run)
+            run = 0
+        elif _LETTERED.fullmatch(word):
+            run += 1
+    runs.append(run)
+    return runs[0] <= MAX_CARD_LEAD and max(runs) <= MAX_CARD_GAP
 
 
 def _copied(key: str, grams: set[tuple[str, ...]], owners: Mapping[tuple[str, ...], set[str]],
-            openings: Mapping[str, set[tuple[str, ...]]], sizes: Mapping[str, int]) -> bool:
-    """Greedy cover of one body by the other bodies whose openings it holds: enough sources, enough covered."""
+            openings: Mapping[str, set[tuple[str, ...]]], sizes: Mapping[str, int]
+            ) -> tuple[list[str], set[tuple[str, ...]]] | None:
+    """Greedy cover of one body by the other bodies whose openings it holds: the sources and the shingles they
+    cover, when there are enough sources."""
     by_source: dict[str, set[tuple[str, ...]]] = {}
     for gram in grams:
         for other in owners[gram] - {key}:
@@ -202,12 +267,12 @@ def _copied(key: str, grams: set[tuple[str, ...]], owners: Mapping[tuple[str, ..
     by_source = {other: shared for other, shared in by_source.items() if openings[other] <= shared
                  and not (len(shared) >= SAME_PAGE * len(grams) and len(shared) >= SAME_PAGE * sizes[other])}
     covered: set[tuple[str, ...]] = set()
-    sources = 0
+    sources: list[str] = []
     while by_source:
         best = max(by_source, key=lambda o: len(by_source[o] - covered))
         gain = by_source.pop(best) - covered
         if len(gain) < MIN_PASSAGE:
             break
         covered |= gain
-        sources += 1
-    return sources >= MIN_SOURCES and len(covered) >= MIN_COPIED * len(grams)
+        sources.append(best)
+    return (sources, covered) if len(sources) >= MIN_SOURCES else None

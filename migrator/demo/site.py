@@ -144,7 +144,7 @@ class SiteSpec:
     #: "Популярное" lists the newest articles and an article's ETag hashes its page's bytes (Drupal's page cache,
     #: Apache's FileETag): every new article changes every page's ETag; Last-Modified stays the node's change time.
     chrome_etags: bool = False
-    briefs: int = 0  # the newest ``briefs`` added articles are one-paragraph briefs
+    briefs: int = 0  # the first ``briefs`` added articles are briefs (:meth:`DemoSite.brief`, as the zoo's)
     #: Markup choices set over the drawn (or classic) ones, as (field, value) pairs of layout.Markup: e.g.
     #: (("comments", "closed"), ("print_link", False)) for a site where nothing on a page names the node id.
     markup: tuple[tuple[str, object], ...] = ()
@@ -405,8 +405,6 @@ class DemoSite:
             brief=self.brief(i),
         )
         body_html, body_text, images, teaser = build_body(rng, nid, options)
-        if i >= max(self.n, self.total - self.spec.briefs):  # a brief: its first paragraph is all there is
-            body_html, body_text, images = teaser, body_text.split("\n\n")[0], ()
         files = () if options.brief else self.attachments(i)
         body_html, body_text = attach(body_html, body_text, files)
         mode, sources = build_sources(rng)
@@ -423,7 +421,12 @@ class DemoSite:
                        images, comments, rng.randrange(4), etag, last_modified, files)
 
     def brief(self, i: int) -> bool:
-        """A short news brief (zoo sites only): one paragraph, no links to keep a hidden article reachable."""
+        """A short news brief (one paragraph of 14 words, :func:`content.build_body`): one of the first
+        ``SiteSpec.briefs`` added articles (a brief stays one as more are added), or drawn at the zoo markup's
+        share (``Markup.briefs``) among those without links that keep a hidden article reachable. The one place
+        either kind is decided."""
+        if self.n <= i < self.n + self.spec.briefs:
+            return True
         share = self.markup.briefs
         return bool(share) and not self.body_links(i) and self._hash("brief", i) % 100 < share
 

@@ -5,15 +5,17 @@ documentation describes (``ucoz-skills/agent-skills``: ``references/SYSTEM-MARKU
 ``FORUM.md``): ``body.module-news`` and friends, entries listed in ``div#allEntries`` as ``div#entryIDn``
 wrapping ``table.eBlock`` with ``eTitle`` / ``eMessage`` / ``eDetails`` cells, pagination in ``div.catPages1``,
 attachments in ``div.eAttach``, the language-string markers ``<!--<s3172>-->…<!--</s>-->`` around system
-labels, comments as ``div.comEnt`` > ``div.uComment`` with ``cMessage``, forum topics as ``table.postTable``
-rows inside ``div.forumContent`` under a ``ThrForumBarTbl`` breadcrumb bar; URLs as uCoz writes them
+labels, comments as ``div.comEnt`` > ``div.uComment`` with ``cMessage``, forum topics as one ``table.postTable``
+per post inside ``div.forumContent`` under a ``ThrForumBarTbl`` breadcrumb bar, each post naming its poster
+(``postUser``) beside or above its date line "Дата: Среда, 04.11.2010, 10:15 | Сообщение # 1"; URLs as uCoz writes them
 (``/news/slug/2010-11-04-123``, ``/publ/cat/slug/1-1-0-45``, ``/load/cat/slug/1-1-0-7``, ``/forum/2-15-1``).
 
 Per seed the site draws one of the real variants: table or div entry layout, the time floated beside the
 title or written in the details line after the date, the details in one line under the message or split
 in ``eDetails1`` above and ``eDetails2`` below, the date in the details or only in ``<title>`` ("Заголовок -
-4 Ноября 2010 - Новости - Site") and the breadcrumb "Главная » 2010 » Ноябрь » 4", "Добавил:" or "Автор:".
-Some news are one-line briefs. ``UcozSite(spec).truth(base)`` lists every entry with its fields and type.
+4 Ноября 2010 - Новости - Site") and the breadcrumb "Главная » 2010 » Ноябрь » 4", "Добавил:" or "Автор:",
+the poster's name in the post's top cell (uCoz's default post template) or in its info column. Some news
+are one-line briefs. ``UcozSite(spec).truth(base)`` lists every entry with its fields and type.
 Serve it by hand with ``python -m migrator.demo.ucoz --port 8002``.
 """
 from __future__ import annotations
@@ -69,12 +71,17 @@ class Variant:
     details: str       # "one": one eDetails line under the message | "split": eDetails1 above, eDetails2 below
     date_shown: bool   # the date stands in the details line (else only in <title> and the breadcrumb)
     author_label: str  # "Добавил" | "Автор"
+    #: where a forum post names its poster: "top", as uCoz's default post template (8/2) does, in the
+    #: post's top left cell (``td.postTdTop`` > ``a.postUser``) beside the date cell; "info", as many
+    #: custom designs do, above the poster's rank in the info column (``td.postTdInfo`` > ``div.postUser``)
+    poster_place: str = "top"
 
     @classmethod
     def draw(cls, rng: random.Random) -> Variant:
         time_place = rng.choice(("title", "details"))
         return cls(rng.choice(("table", "div")), time_place, rng.choice(("one", "split")),
-                   time_place == "details" or rng.random() < 0.5, rng.choice(("Добавил", "Добавил", "Автор")))
+                   time_place == "details" or rng.random() < 0.5, rng.choice(("Добавил", "Добавил", "Автор")),
+                   rng.choice(("top", "info")))
 
 
 @dataclass
@@ -350,18 +357,30 @@ class UcozSite:
     def _forum_topic(self, base: str, entry: Entry) -> str:
         posts = [(entry.author, entry.published, "".join(f"<p>{escape(p)}</p>" for p in entry.paragraphs))]
         posts += [(who, when, escape(text)) for who, when, text in entry.replies]
-        rows = "".join(
-            f'<table border="0" width="100%" cellspacing="1" cellpadding="2" class="postTable" id="post{entry.number * 10 + i}">'
-            f'<tr><td class="postTdTop"><!--<s3191>-->Дата<!--</s>-->: {WEEKDAYS[when.weekday()]}, {when:%d.%m.%Y, %H:%M}'
-            f' | <!--<s3192>-->Сообщение<!--</s>--> # {i}</td></tr><tr><td class="postTdInfo"><div class="postUser">'
-            f'{escape(who)}</div><div class="postRankName">Группа: Пользователи</div></td>'
-            f'<td class="posttdMessage">{text}</td></tr></table>'
-            for i, (who, when, text) in enumerate(posts, 1))
+        rows = "".join(self._post(entry.number * 10 + i, i, who, when, text) for i, (who, when, text) in enumerate(posts, 1))
         bar = (f'<table class="ThrForumBarTbl"><tr><td class="forumNamesBar"><a class="forumBarA" href="{base}/forum/">'
                f'Форум</a> &raquo; <a class="forumBarA" href="{base}/forum/2">Общий форум</a> &raquo; '
                f'<span class="forum-title">{escape(entry.title)}</span></td></tr></table>')
         return self._shell(base, f"{entry.title} - Форум - {SITE_NAME}", "module-forum",
                            f'<div class="forumContent">{bar}{rows}</div>')
+
+    def _post(self, ident: int, number: int, who: str, when: datetime, text: str) -> str:
+        """One post as uCoz's post template (8/2) lays it out: the poster's name, the date line ("Дата: Среда,
+        04.11.2010, 10:15 | Сообщение # 1"), the poster's rank, the message."""
+        dated = (f'<td class="postTdTop"><!--<s3191>-->Дата<!--</s>-->: {WEEKDAYS[when.weekday()]}, '
+                 f'{when:%d.%m.%Y, %H:%M} | <!--<s3192>-->Сообщение<!--</s>--> # {number}</td>')
+        rank = '<div class="postRankName">Группа: Пользователи</div>'
+        message = f'<td class="posttdMessage">{text}</td>'
+        if self.variant.poster_place == "top":
+            name = (f'<a class="postUser" href="javascript://" rel="nofollow" '
+                    f"onclick=\"emoticon('{escape(who)}');return false;\">{escape(who)}</a>")
+            rows = (f'<tr><td width="23%" class="postTdTop" align="center">{name}</td>{dated}</tr>'
+                    f'<tr><td class="postTdInfo" valign="top">{rank}</td>{message}</tr>')
+        else:
+            rows = (f'<tr>{dated}</tr><tr><td class="postTdInfo"><div class="postUser">{escape(who)}</div>{rank}</td>'
+                    f'{message}</tr>')
+        return (f'<table border="0" width="100%" cellspacing="1" cellpadding="2" class="postTable" id="post{ident}">'
+                f'{rows}</table>')
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -9,7 +9,9 @@ template (the grouping of :mod:`migrator.extract.region`):
   "2010 » Ноябрь » 4"; a time standing alone at a fixed place ("10:15" floated beside the title) completes
   a date printed without one;
 - the **author**, **tags** and **sources** are values written after a label ("Добавил:", "Автор:",
-  "Submitted by", "Категория:", "Рубрика:", "Теги:", "Источник(и):") at a fixed place, read without it.
+  "Submitted by", "Категория:", "Рубрика:", "Теги:", "Источник(и):") at a fixed place, read without it;
+- a forum topic writes no label: its **author** is the first post's poster, the name in the element that
+  forum engines mark as the poster's (:data:`POSTER_CLASSES`), and its date the first post's date.
 
 What is learned is a small dict of XPaths and labels (kept with the template in the ``templates`` table,
 shown in the rulebook for review) and applied to every page of the template (:func:`apply_fields`).
@@ -41,6 +43,14 @@ AUTHOR_LABELS = ("Добавил:", "Автор:", "Автор материал�
 TAG_LABELS = ("Категория:", "Рубрика:", "Рубрики:", "Раздел:", "Теги:", "Метки:", "Ключевые слова:", "Tags:",
               "Categories:", "Category:")
 SOURCE_LABELS = ("Источник(и):", "Источники:", "Источник:", "Sources:", "Source:")
+#: The class forum engines give the poster's name in each post, from their own post templates: uCoz
+#: (``a.postUser`` in the post template 8/2), phpBB 3 prosilver (``a.username``, ``a.username-coloured``) and
+#: subsilver2 (``b.postauthor``), vBulletin 3 (``a.bigusername``), SMF (``div.poster``). Compared as whole
+#: class tokens, case-insensitively; a labelled author is preferred to it, and it is one only when it stands
+#: in the same repeated post block as the learned date (a commenter's name under an article is no author).
+POSTER_CLASSES = frozenset({"postuser", "username", "username-coloured", "bigusername", "poster", "postauthor"})
+#: A poster's name is short: longer text in such an element is a post header, not a name.
+MAX_POSTER_CHARS = 60
 
 _SKIP = frozenset({"script", "style", "noscript", "head", "title", "meta", "link", "iframe", "select", "option"})
 _TIME_ONLY = re.compile(r"(\d{1,2}):(\d{2})")
@@ -106,11 +116,14 @@ class _Tally:
 def learn_fields(docs: Sequence[HtmlElement], xpath_of: XPathOf) -> dict[str, Any]:
     """Where the fields of one template's pages stand: ``{"title": {...}, "date": {...}, "author": {...}, ...}``
     (a field left out was not found on enough pages)."""
-    title, date, clock, crumb = _Tally(), _Tally(), _Tally(), _Tally()
+    title, date, clock, crumb, poster = _Tally(), _Tally(), _Tally(), _Tally(), _Tally()
     labelled = {name: _Tally() for name in ("author", "tags", "sources")}
     in_title = 0
+    dated: list[tuple[set[str], bool]] = []  # per page: the places it showed a date at, and <title> one
     for doc in docs:
-        head, seen = page_title(doc), {k: set() for k in ("title", "date", "clock", "crumb", "author", "tags", "sources")}
+        head = page_title(doc)
+        seen: dict[str, set[str]] = {k: set() for k in ("title", "date", "clock", "crumb", "poster", "author",
+                                                        "tags", "sources")}
         in_title += bool(find_date(head))
         for position, element in enumerate(_elements(doc)):
             text = norm(element.text_content())
@@ -118,11 +131,71 @@ def learn_fields(docs: Sequence[HtmlElement], xpath_of: XPathOf) -> dict[str, An
                 continue
             _title_candidate(element, head, title, seen["title"], xpath_of, position)
             _date_candidate(element, text, date, clock, crumb, seen, xpath_of, position)
+            if not seen["poster"] and len(text) <= MAX_POSTER_CHARS and _is_poster(element):
+                poster.add(seen["poster"], xpath_of(element), text, position)  # the first post's
             for name, labels in (("author", AUTHOR_LABELS), ("tags", TAG_LABELS), ("sources", SOURCE_LABELS)):
                 label = _label_in(element, labels)
                 if label:
                     labelled[name].add(seen[name], f"{label}\t{xpath_of(element)}", label, position)
-    return _choose(len(docs), title, date, clock, crumb, labelled, in_title)
+        dated.append((seen["date"], bool(find_date(head))))
+    found = _choose(len(docs), title, date, clock, crumb, labelled, in_title)
+    if "date" not in found and (either := _title_else_element(len(docs), date, dated)):
+        found["date"] = either
+        if clock.best(len(docs)):
+            found["date"]["time"] = clock.best(len(docs))
+    chosen = poster.best(len(docs), vary=False)
+    if chosen and "author" not in found and _in_one_post(docs, chosen, found.get("date", {}).get("xpath")):
+        found["author"] = {"xpath": chosen, "text": "all", "pages": poster.counts[chosen]}
+    return found
+
+
+def _in_one_post(docs: Sequence[HtmlElement], poster: str, date: str | None) -> bool:
+    """Whether the poster's place and the date's lie in one block that repeats on the pages (a forum post:
+    ``table.postTable`` holds both the name and the "Дата: …" line), as the places' common XPath steps show.
+
+    >>> import lxml.html
+    >>> post = '<table class="p"><tr><td><a class="postUser">ann</a></td><td>01.02.2010</td></tr></table>'
+    >>> doc = lxml.html.document_fromstring(f"<div>{post}{post}</div>")
+    >>> name, date = "/html/body/div/table/tr/td[1]/a", "/html/body/div/table/tr/td[2]"
+    >>> _in_one_post([doc], name, date), _in_one_post([doc], name, "/html/body/div"), _in_one_post([doc], name, None)
+    (True, False, False)
+    """
+    if not date:
+        return False
+    steps = []
+    for mine, theirs in zip(poster.split("/"), date.split("/")):
+        if mine != theirs:
+            break
+        steps.append(mine)
+    prefix = "/".join(steps)
+    if not prefix.strip("/"):
+        return False
+    return sum(len(_all(doc, prefix)) >= 2 for doc in docs) >= SUPPORT * len(docs)
+
+
+def _title_else_element(pages: int, date: _Tally, dated: list[tuple[set[str], bool]]) -> dict[str, Any] | None:
+    """A template serving several sections that keep their dates apart (uCoz news print it only in
+    ``<title>``, the catalogue in its details line: saved pages with no URL to tell the sections by): the date
+    in ``<title>``, else at the place most of the other pages show one, when together they cover the pages."""
+    untitled = Counter(xp for places, titled in dated if not titled for xp in places
+                       if len(set(map(str, date.values[xp]))) >= VARIES * date.counts[xp])
+    if not untitled:
+        return None
+    xpath, count = min(untitled.items(), key=lambda item: (-item[1], date.order[item[0]]))
+    titled = sum(titled for _, titled in dated)
+    if not titled or titled + count < SUPPORT * pages:
+        return None
+    return {"from": "title", "else": xpath, "pages": titled + count}
+
+
+def _is_poster(element: HtmlElement) -> bool:
+    """Whether a forum engine's template marks this element as a post's poster name.
+
+    >>> import lxml.html
+    >>> _is_poster(lxml.html.fromstring('<a class="postUser" href="javascript://">coolant</a>'))
+    True
+    """
+    return any(c.lower() in POSTER_CLASSES for c in (element.get("class") or "").split())
 
 
 def _title_candidate(element: HtmlElement, head: str, tally: _Tally, seen: set[str], xpath_of: XPathOf,
@@ -180,11 +253,16 @@ def _choose(pages: int, title: _Tally, date: _Tally, clock: _Tally, crumb: _Tall
 
 # -- applying -------------------------------------------------------------------------------------
 
-def _first(doc: HtmlElement, xpath: str) -> HtmlElement | None:
+def _all(doc: HtmlElement, xpath: str) -> list[HtmlElement]:
+    """The elements at a learned place, in document order."""
     try:
-        found = [e for e in doc.xpath(xpath) if isinstance(e, HtmlElement)]
+        return [e for e in doc.xpath(xpath) if isinstance(e, HtmlElement)]
     except etree.XPathError:  # a learned rule never breaks extraction
-        return None
+        return []
+
+
+def _first(doc: HtmlElement, xpath: str) -> HtmlElement | None:
+    found = _all(doc, xpath)
     return found[0] if found else None
 
 
@@ -215,14 +293,13 @@ def read_title(doc: HtmlElement, rule: Mapping[str, Any]) -> str | None:
 
 def read_date(doc: HtmlElement, rule: Mapping[str, Any]) -> tuple[tuple[int, int, int, int, int], str] | None:
     """(Y, m, d, H, M) and the raw text they came from, as the learned rule says."""
-    raw, fields = "", None
     if rule["from"] == "title":
         raw = page_title(doc)
         fields = find_date(raw)
+        if fields is None and rule.get("else"):  # a page of the section that prints its date in the page
+            raw, fields = _date_at(doc, rule["else"], find_date)
     else:
-        element = _first(doc, rule["xpath"])
-        raw = norm(element.text_content()) if element is not None else ""
-        fields = find_date(raw) if rule["from"] == "element" else _crumb_fields(raw)
+        raw, fields = _date_at(doc, rule["xpath"], find_date if rule["from"] == "element" else _crumb_fields)
     if fields is None:
         return None
     clock = _first(doc, rule["time"]) if rule.get("time") else None
@@ -231,6 +308,17 @@ def read_date(doc: HtmlElement, rule: Mapping[str, Any]) -> tuple[tuple[int, int
         fields = (*fields[:3], int(match.group(1)), int(match.group(2)))
         raw = f"{raw} {match.group(0)}"
     return fields, raw
+
+
+def _date_at(doc: HtmlElement, xpath: str, read: Callable[[str], tuple[int, int, int, int, int] | None]
+             ) -> tuple[str, tuple[int, int, int, int, int] | None]:
+    """The first element at the place that holds a date, and the date: in a forum topic the place may also
+    answer the name cell beside each post's date cell (both ``td.postTdTop``), and the first post's is the topic's."""
+    for element in _all(doc, xpath):
+        raw = norm(element.text_content())
+        if (fields := read(raw)) is not None:
+            return raw, fields
+    return "", None
 
 
 def _stamp(doc: HtmlElement, rule: Mapping[str, Any], timezone: str) -> str | None:
@@ -266,6 +354,14 @@ def read_labelled(doc: HtmlElement, rule: Mapping[str, Any], url: str) -> tuple[
     return value, [norm(a.text_content()) for a in links], [absolute(url, a.get("href")) for a in links]
 
 
+def _read_author(doc: HtmlElement, rule: Mapping[str, Any], url: str) -> str:
+    """The name after the learned label (its link's text where it links one), else the poster's element's text."""
+    if "label" not in rule:
+        return read_title(doc, rule) or ""
+    value, names, _ = read_labelled(doc, rule, url)
+    return names[0] if names else value
+
+
 def apply_fields(doc: HtmlElement, article: Article, fields: Mapping[str, Any], timezone: str) -> list[str]:
     """Set the article's fields from where the template keeps them; returns the names set."""
     done = []
@@ -278,8 +374,7 @@ def apply_fields(doc: HtmlElement, article: Article, fields: Mapping[str, Any], 
         if iso and not (same_day and found[0][3:] == (0, 0)):
             article.published_at, article.published_raw, done = iso, found[1], [*done, "date"]
     if "author" in fields:
-        value, names, _ = read_labelled(doc, fields["author"], article.url)
-        article.author = clean_author(names[0] if names else value)  # None for guests
+        article.author = clean_author(_read_author(doc, fields["author"], article.url))  # None for guests
         done.append("author")
     if "tags" in fields:
         value, names, _ = read_labelled(doc, fields["tags"], article.url)
@@ -303,7 +398,8 @@ def describe(fields: Mapping[str, Any]) -> dict[str, str]:
     lines = {}
     for name, rule in fields.items():
         if name == "date":
-            where = {"element": f"date at {rule.get('xpath')}", "title": "date in <title>",
+            where = {"element": f"date at {rule.get('xpath')}",
+                     "title": "date in <title>" + (f", else at {rule['else']}" if rule.get("else") else ""),
                      "breadcrumb": f"breadcrumb year » month » day at {rule.get('xpath')}"}[rule["from"]]
             time = f", time at {rule['time']}" if rule.get("time") else ""
             lines[name] = f"{where}{time} ({rule['pages']} pages)"
