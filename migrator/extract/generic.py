@@ -8,6 +8,7 @@ A page is an article when its body is real text, not a list of links.
 """
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -58,7 +59,6 @@ _META_DATE = etree.XPath(
     "//meta[@property='article:published_time' or @name='pubdate' or @name='date' or @itemprop='datePublished'"
     " or @name='DC.date' or @name='dcterms.created']/@content | //time[@datetime]/@datetime"
 )
-_OG_TITLE = etree.XPath("//meta[@property='og:title']/@content")
 _OG_SITE = etree.XPath("//meta[@property='og:site_name']/@content")
 #: XHTML pages wrap script data in CDATA markers (``<![CDATA[ … ]]>``, also behind ``//``): not JSON.
 _CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
@@ -79,24 +79,60 @@ def _json_ld(doc: HtmlElement) -> dict[str, Any]:
     return {}
 
 
-def title_of(doc: HtmlElement, body: HtmlElement, config: Config, ld: dict[str, Any], fallback: str | None) -> str:
-    """A heading the ``<title>`` confirms, else the title the page declares (Open Graph ``og:title``,
-    schema.org ``headline``), else the ``<title>`` without the site name, else trafilatura's.
+def title_of(doc: HtmlElement, body: HtmlElement, config: Config, ld: dict[str, Any],
+             fallback: str | None) -> tuple[str, str]:
+    """(title, headline): the title the page declares for itself (:func:`declared_title`) when it holds the
+    page's headline, else the headline; the headline is a heading the ``<title>`` confirms, else the
+    ``<title>`` without the site name, else trafilatura's title.
 
+    A declared title that does not hold the headline is another text (a social headline, Wikipedia's
+    description in JSON-LD's ``headline``): the headline printed on the page is the article's title then.
     Old table layouts have no headings: a bold line of the body that the ``<title>`` repeats counts.
     A heading that is the site's name (``og:site_name``: a logo in an ``<h1>``) is no title.
     """
     selector = config.site_selectors.get("title")
     if selector and first(doc, selector) is not None:
-        return norm(first(doc, selector).text_content())  # type: ignore[union-attr]
+        title = norm(first(doc, selector).text_content())  # type: ignore[union-attr]
+        return title, title
     site = {norm(str(name)) for name in _OG_SITE(doc)}
     headings = [h for h in (*_HEADINGS(doc), *_EMPHASIS(doc)) if norm(h.text_content()) not in site]
-    title = confirmed_title(headings, doc)
-    if title:
-        return title
-    og = _OG_TITLE(doc)
-    declared = norm(str((og[0] if og else "") or ld.get("headline") or ""))
-    return declared or best_title(headings, doc) or norm(str(fallback or ""))
+    confirmed = confirmed_title(headings, doc)
+    headline = confirmed or best_title(headings, doc) or norm(str(fallback or ""))
+    declared = declared_title(doc, ld, site)
+    if declared and (not confirmed or confirmed.casefold() in declared.casefold()):
+        return declared, headline
+    return headline, headline
+
+
+#: Titles a page declares in its head, surest first: Dublin Core (``DC.title``, what document
+#: repositories and standards bodies print), Open Graph's ``og:title``, Twitter's card title.
+_LOWER_NAME = "translate(@name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+_DECLARED_TITLES = tuple(etree.XPath(f"//meta[{test}]/@content") for test in (
+    f"{_LOWER_NAME}='dc.title' or {_LOWER_NAME}='dcterms.title'",
+    "@property='og:title'",
+    "@name='twitter:title' or @property='twitter:title'",
+))
+
+
+def declared_title(doc: HtmlElement, ld: dict[str, Any], site: set[str]) -> str:
+    """The title the page gives itself for others to show: schema.org ``headline`` (JSON-LD), else the
+    meta titles above, verbatim; a site name among them (``og:title`` = ``og:site_name``) is no title.
+
+    Kept as the site wrote it, site name and all ("… - Breitbart"): that is the title the site shares
+    and what readers' tools show; a heading shortens it only where the page declares nothing.
+
+    >>> doc = lxml.html.fromstring('<html><head><meta property="og:site_name" content="Blog">'
+    ...     '<meta property="og:title" content="Blog"><meta name="DC.Title" content="remoteStorage"></head></html>')
+    >>> declared_title(doc, {}, {"Blog"})
+    'remoteStorage'
+    """
+    values = [ld.get("headline"), *(v for xpath in _DECLARED_TITLES for v in xpath(doc)[:1])]
+    for value in values:
+        # html.unescape: sites that escape twice leave "&#8220;" in the attribute lxml already decoded
+        title = norm(html.unescape(value)) if isinstance(value, str) else ""
+        if title and title not in site:
+            return title
+    return ""
 
 
 def date_of(doc: HtmlElement, body_text: str, config: Config, ld: dict[str, Any],
@@ -149,8 +185,8 @@ def _trafilatura(doc: HtmlElement, url: str) -> tuple[HtmlElement | None, Any]:
         return None, None
     if document is None or document.body is None:
         return None, document
-    html = etree.tostring(convert_to_html(document.body), encoding="unicode", method="html")
-    return lxml.html.fragment_fromstring(html, create_parent="div"), document
+    markup = etree.tostring(convert_to_html(document.body), encoding="unicode", method="html")
+    return lxml.html.fragment_fromstring(markup, create_parent="div"), document
 
 
 def unwrap_layout_tables(body: HtmlElement) -> int:
@@ -184,8 +220,9 @@ def _leading_text(body: HtmlElement) -> tuple[HtmlElement, str] | None:
     return None
 
 
-def drop_leading(body: HtmlElement, title: str) -> int:
-    """The title and a bare date line at the top of the body repeat the record's own fields."""
+def drop_leading(body: HtmlElement, titles: set[str]) -> int:
+    """The title (or the headline beside a longer declared title) and a bare date line at the top of the
+    body repeat the record's own fields."""
     dropped = 0
     for _ in range(3):
         found = _leading_text(body)
@@ -193,7 +230,7 @@ def drop_leading(body: HtmlElement, title: str) -> int:
             break
         element, attr = found
         text = norm(getattr(element, attr))
-        if text != title and not (len(text) < 40 and find_date(text)):
+        if text not in titles and not (len(text) < 40 and find_date(text)):
             break
         setattr(element, attr, None)
         dropped += 1
@@ -379,8 +416,8 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
         return PageResult("listing", "generic", None, None, None, removed, f"listing: {rows} dated links", text)
     ld = _json_ld(doc)
     published_at, raw = date_of(doc, text, config, ld, getattr(meta, "date", None))
-    title = title_of(doc, body, config, ld, getattr(meta, "title", None))
-    if drop_leading(body, title) + trim_breaks(body):
+    title, headline = title_of(doc, body, config, ld, getattr(meta, "title", None))
+    if drop_leading(body, {title, headline}) + trim_breaks(body):
         text = element_to_text(body)
     article = Article(url=url, source_id="", title=title, published_at=published_at, published_raw=raw,
                       author=_author(doc, config, ld, meta), body_text=text,
