@@ -22,7 +22,7 @@ from lxml.html import HtmlElement
 
 from migrator.clean import clean, rules
 from migrator.clean.rules import norm
-from migrator.clean.sanitize import body_html
+from migrator.clean.sanitize import absolutize, body_html
 from migrator.clean.text import element_to_text
 from migrator.extract.container import main_text
 from migrator.extract.common import absolute, best_title, confirmed_title, css, first, unique
@@ -63,6 +63,7 @@ _OG_SITE = etree.XPath("//meta[@property='og:site_name']/@content")
 #: XHTML pages wrap script data in CDATA markers (``<![CDATA[ … ]]>``, also behind ``//``): not JSON.
 _CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
 _BODY = etree.XPath("//body")
+_BASE_HREF = etree.XPath("//base/@href")
 _LINKS = etree.XPath("//a[@href]")
 
 
@@ -173,8 +174,10 @@ def _trafilatura(doc: HtmlElement, url: str) -> tuple[HtmlElement | None, Any]:
     from trafilatura.htmlprocessing import convert_to_html
 
     copy = deepcopy(doc)  # trafilatura prunes the tree it gets; a copy, not a second parse
-    # trafilatura resolves relative links against the site root, not the page: resolve them first.
-    copy.make_links_absolute(url, resolve_base_href=True, handle_failures="discard")
+    # trafilatura resolves relative links against the site root, not the page: resolve them first,
+    # against the page's <base href> when it has one (HTML: the first base element with an href).
+    bases = _BASE_HREF(copy)
+    absolutize(copy, (absolute(url, str(bases[0])) if bases else None) or url)
     try:
         document = trafilatura.bare_extraction(
             copy, url=url, favor_precision=True, include_comments=False,
