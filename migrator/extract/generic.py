@@ -174,13 +174,11 @@ def _trafilatura(doc: HtmlElement, url: str) -> tuple[HtmlElement | None, Any]:
     from trafilatura.htmlprocessing import convert_to_html
 
     copy = deepcopy(doc)  # trafilatura prunes the tree it gets; a copy, not a second parse
-    # trafilatura resolves relative links against the site root, not the page: resolve them first,
-    # against the page's <base href> when it has one (HTML: the first base element with an href).
-    bases = _BASE_HREF(copy)
-    absolutize(copy, (absolute(url, str(bases[0])) if bases else None) or url)
     try:
+        # No url: trafilatura would resolve relative links against the site root, not the page; without
+        # one it keeps them as written and they are resolved below, in its small output only.
         document = trafilatura.bare_extraction(
-            copy, url=url, favor_precision=True, include_comments=False,
+            copy, url=None, favor_precision=True, include_comments=False,
             include_tables=True, include_images=False, include_links=True, with_metadata=False,
         )
     except Exception as exc:  # trafilatura has many failure paths on broken pages
@@ -189,7 +187,10 @@ def _trafilatura(doc: HtmlElement, url: str) -> tuple[HtmlElement | None, Any]:
     if document is None or document.body is None:
         return None, document
     markup = etree.tostring(convert_to_html(document.body), encoding="unicode", method="html")
-    return lxml.html.fragment_fromstring(markup, create_parent="div"), document
+    body = lxml.html.fragment_fromstring(markup, create_parent="div")
+    bases = _BASE_HREF(doc)  # HTML: the first base element with an href is the base of relative links
+    absolutize(body, (absolute(url, str(bases[0])) if bases else None) or url)
+    return body, document
 
 
 def unwrap_layout_tables(body: HtmlElement) -> int:
