@@ -49,7 +49,8 @@ SHORT_TEXT_WORDS = 150
 
 _WORD = re.compile(r"\w+")
 _HEADINGS = etree.XPath("//h1 | //h2")
-_EMPHASIS = etree.XPath("//*[self::b or self::strong or self::font or self::h3][string-length(normalize-space()) < 200]")
+#: A union of name steps: libxml2 tests ``//*[self::b or …]``'s predicate on every element, at 2.5 times the cost.
+_EMPHASIS = etree.XPath("(//b | //strong | //font | //h3)[string-length(normalize-space()) < 200]")
 #: The text nodes holding a snippet (one pass over text nodes; normalizing every element's whole
 #: text instead would be quadratic in the page's depth).
 _CONTAINS = etree.XPath("//body//text()[contains(normalize-space(.), $snippet)]")
@@ -332,16 +333,27 @@ def drop_link_blocks(body: HtmlElement) -> int:
     (1, '<div><p>Text of the post itself.</p></div>')
     """
     count = 0
+    linked: dict[HtmlElement, int] = {}  # each link's text length, folded once (blocks nest: no recount)
     for element in list(body.iter(*_LINK_BLOCKS)):
         if element is body or element.getparent() is None or not _attached(element, body):
             continue
         links = element.findall(".//a")
+        if len(links) < 2:
+            continue
         text = len(norm(element.text_content()))
-        if len(links) >= 2 and text and sum(len(norm(a.text_content())) for a in links) >= LINK_BLOCK_SHARE * text:
+        if text and sum(_length(a, linked) for a in links) >= LINK_BLOCK_SHARE * text:
             parent = element.getparent()
             rules.remove(element)
             count += 1 + _drop_orphan_headings(parent, body)
     return count
+
+
+def _length(link: HtmlElement, known: dict[HtmlElement, int]) -> int:
+    """The folded length of a link's text, remembered in ``known``."""
+    length = known.get(link)
+    if length is None:
+        length = known[link] = len(norm(link.text_content()))
+    return length
 
 
 _HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
