@@ -67,9 +67,19 @@ _BLOCKS = frozenset(("div", "p", "section", "span"))
 _SECTIONS = frozenset(("div", "section", "details"))
 
 
+#: Every attribute the discard tests read: an element with none of them is kept without testing.
+_JUDGED = frozenset(("id", "class", "style", "role", "aria-hidden", "hidden", "data-lp-replacement-content",
+                     "data-component"))
+
+
 def _first_attr(element: HtmlElement) -> str:
     """What XPath's ``@id|@class`` gives as a string: the first of the two in source order."""
-    return next((v for k, v in element.attrib.items() if k in ("id", "class")), "")
+    ident, cls = element.get("id"), element.get("class")
+    if ident is None:
+        return cls or ""
+    if cls is None:
+        return ident
+    return next(v for k, v in element.attrib.items() if k in ("id", "class"))
 
 
 def _article_content(tag: str, ident: str, cls: str, element: HtmlElement) -> bool:
@@ -200,8 +210,8 @@ def _pruned(found: HtmlElement) -> tuple[HtmlElement, float]:
     total = len(norm(body.text_content()))
     overall, precision = [], []
     for element in body.iterdescendants():
-        if not isinstance(element.tag, str) or (not element.attrib and element.tag != "header"):
-            continue  # every test reads an attribute, but for <header>
+        if not isinstance(element.tag, str) or (element.tag != "header" and _JUDGED.isdisjoint(element.attrib)):
+            continue  # every test reads one of these attributes, but for <header>
         if _overall_discard(element):
             overall.append(element)
         elif _precision_discard(element):
