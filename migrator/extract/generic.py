@@ -14,7 +14,7 @@ import logging
 import re
 from copy import deepcopy
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import lxml.html
 from lxml import etree
@@ -109,11 +109,19 @@ def title_of(doc: HtmlElement, body: HtmlElement, config: Config, ld: dict[str, 
 #: Titles a page declares in its head, surest first: Dublin Core (``DC.title``, what document
 #: repositories and standards bodies print), Open Graph's ``og:title``, Twitter's card title.
 _LOWER_NAME = "translate(@name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-_DECLARED_TITLES = tuple(etree.XPath(f"//meta[{test}]/@content") for test in (
-    f"{_LOWER_NAME}='dc.title' or {_LOWER_NAME}='dcterms.title'",
-    "@property='og:title'",
-    "@name='twitter:title' or @property='twitter:title'",
-))
+_TITLE_METAS = etree.XPath(f"//meta[@content][{_LOWER_NAME}='dc.title' or {_LOWER_NAME}='dcterms.title'"
+                           " or @property='og:title' or @name='twitter:title' or @property='twitter:title']")
+_TITLE_KINDS: tuple[Callable[[HtmlElement], bool], ...] = (
+    lambda meta: (meta.get("name") or "").lower() in ("dc.title", "dcterms.title"),
+    lambda meta: meta.get("property") == "og:title",
+    lambda meta: "twitter:title" in (meta.get("name"), meta.get("property")),
+)
+
+
+def _declared_metas(doc: HtmlElement) -> list[str]:
+    """The first of each kind of title meta above, in that order (one walk over the page, not three)."""
+    metas = _TITLE_METAS(doc)
+    return [next((str(m.get("content")) for m in metas if kind(m)), "") for kind in _TITLE_KINDS]
 
 
 def declared_title(doc: HtmlElement, ld: dict[str, Any], site: set[str]) -> str:
@@ -128,7 +136,7 @@ def declared_title(doc: HtmlElement, ld: dict[str, Any], site: set[str]) -> str:
     >>> declared_title(doc, {}, {"Blog"})
     'remoteStorage'
     """
-    values = [ld.get("headline"), *(v for xpath in _DECLARED_TITLES for v in xpath(doc)[:1])]
+    values = [ld.get("headline"), *_declared_metas(doc)]
     for value in values:
         # html.unescape: sites that escape twice leave "&#8220;" in the attribute lxml already decoded
         title = norm(html.unescape(value)) if isinstance(value, str) else ""
