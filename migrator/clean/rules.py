@@ -33,8 +33,8 @@ def norm(text: str) -> str:
 
 
 def text_of(element: HtmlElement) -> str:
-    """An element's folded text content."""
-    return norm(element.text_content())
+    """An element's folded text content (a childless element's is its own text: no XPath call)."""
+    return norm(element.text or "") if not len(element) else norm(element.text_content())
 
 
 def remove(element: HtmlElement) -> None:
@@ -292,9 +292,7 @@ def login_markup(root: HtmlElement) -> int:
 
 _PRINT_CLASSES = _class_xpath("print_html", "print-page", "print_mail", "print-mail", "print_pdf", "print-pdf",
                               "forward_links", "forward-page", "print-link", "book_printer")
-_PRINT_LINKS = etree.XPath("descendant::a[starts-with(@href, '/print/') or contains(@href, '/forward?')"
-                           " or starts-with(@href, '/forward') or contains(@href, 'q=forward')"
-                           " or contains(@href, 'q=print/')]")
+_PRINT_HREF = re.compile(r"^/print/|/forward\?|^/forward|q=forward|q=print/")
 PRINT_TEXT = re.compile(r"^(?:Версия для печати|Отправить другу|Распечатать|Печать|Printer-friendly version"
                         r"|Send to friend|Send to a friend|Email this page|PDF-версия)\.?$", re.I)
 
@@ -312,10 +310,16 @@ def print_forward(root: HtmlElement) -> int:
 def print_markup(root: HtmlElement) -> int:
     """:func:`print_forward` without its text part: print/forward classes and links."""
     count = remove_all(_PRINT_CLASSES(root))
-    for link in _PRINT_LINKS(root):
+    for link in _links_to(root, _PRINT_HREF):
         if link.getparent() is not None and PRINT_TEXT.search(text_of(link)):
             count += remove_all([_smallest_holder(link)])
     return count
+
+
+def _links_to(root: HtmlElement, href: "re.Pattern[str]") -> list[HtmlElement]:
+    """The links under ``root`` whose ``href`` matches (one regex per link instead of an XPath predicate
+    of several ``contains()``, which cost 16 ms on a page of 3,000 links)."""
+    return [a for a in root.iter("a") if a is not root and href.search(a.get("href") or "")]
 
 
 def _smallest_holder(element: HtmlElement) -> HtmlElement:
@@ -358,12 +362,9 @@ def counter_markup(root: HtmlElement) -> int:
 
 _SHARE_CLASSES = _class_xpath("service-links", "service_links", "share", "sharethis", "addthis_toolbox",
                               "yashare-auto-init", "ya-share2", "social-share", "pluso")
-_SHARE_LINKS = etree.XPath(
-    "descendant::a[contains(@href, 'share.php') or contains(@href, '/share?') or contains(@href, 'sharer')"
-    " or contains(@href, 'addthis.com') or contains(@href, 'connect.mail.ru/share')"
-    " or contains(@href, 'twitter.com/share') or contains(@href, 'twitter.com/intent')"
-    " or contains(@href, 'plus.google.com/share') or contains(@href, 'odnoklassniki.ru/dk?st.cmd=addShare')]"
-)
+_SHARE_HREF = re.compile("|".join(re.escape(part) for part in (
+    "share.php", "/share?", "sharer", "addthis.com", "connect.mail.ru/share", "twitter.com/share",
+    "twitter.com/intent", "plus.google.com/share", "odnoklassniki.ru/dk?st.cmd=addShare")))
 
 
 def share_widget(root: HtmlElement) -> int:
@@ -374,7 +375,7 @@ def share_widget(root: HtmlElement) -> int:
     1
     """
     count = remove_all(_SHARE_CLASSES(root))
-    return count + remove_all(_smallest_holder(a) for a in _SHARE_LINKS(root))
+    return count + remove_all(_smallest_holder(a) for a in _links_to(root, _SHARE_HREF))
 
 
 # -- 7. back / home navigation links ----------------------------------------------------------
