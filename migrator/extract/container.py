@@ -240,7 +240,7 @@ def _remove_guarded(body: HtmlElement, matches: list[HtmlElement]) -> None:
 def _decides(body: HtmlElement) -> bool:
     """Enough words outside links, and not a list of links."""
     text = norm(body.text_content())
-    linked = sum(len(norm(a.text_content())) for a in body.iter("a"))
+    linked = sum(len(rules.text_of(a)) for a in body.iter("a"))
     words = len(_WORD.findall(text))
     share = linked / max(1, len(text))
     return share <= MAX_LINK_SHARE and words * (1 - share) >= MIN_WORDS

@@ -360,7 +360,7 @@ def _length(link: HtmlElement, known: dict[HtmlElement, int]) -> int:
     """The folded length of a link's text, remembered in ``known``."""
     length = known.get(link)
     if length is None:
-        length = known[link] = len(norm(link.text_content()))
+        length = known[link] = len(rules.text_of(link))
     return length
 
 
@@ -397,7 +397,7 @@ def _attached(element: HtmlElement, root: HtmlElement) -> bool:
 
 
 def _link_share(body: HtmlElement, text: str) -> float:
-    linked = sum(len(norm(a.text_content())) for a in body.iter("a"))
+    linked = sum(len(rules.text_of(a)) for a in body.iter("a"))
     return linked / max(1, len(text))
 
 
