@@ -142,3 +142,66 @@ def test_boilerplate_inside_the_body_is_removed_wherever_it_sits() -> None:
 def test_docstring_examples(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module))
     assert result.failed == 0 and result.attempted > 0
+
+
+# -- the one-pass rules give what their plain definitions give ------------------------------------
+
+from pathlib import Path  # noqa: E402
+
+from lxml import etree  # noqa: E402
+
+PAGES = sorted((Path(__file__).parent / "pages").glob("*.html"))
+#: Nesting, class lists split by tabs and newlines, &nbsp;-only blocks, images and rules in otherwise empty blocks.
+TRICKY = ('<div class="a\tshare\nb"><div><p>&nbsp;<span> </span></p><div><ul><li><b></b></li></ul></div>'
+          '<p><img src="x.png"></p><td><hr></td><center>т<!-- c --></center><p><!-- only a comment --></p>'
+          '<em class="share-x">x</em><span class="x  print-link">Печать</span></div>т</div>')
+
+
+def _trees() -> list[lxml.html.HtmlElement]:
+    pages = [lxml.html.fromstring(p.read_bytes()).find("body") for p in PAGES]
+    return [p for p in pages if p is not None] + [lxml.html.fragment_fromstring(TRICKY, create_parent="div")]
+
+
+def _naive_leaves(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    found = etree.XPath("descendant::*[" + " or ".join(f"self::{t}" for t in rules._LEAF_TAGS) + "]")(root)
+    return [el for el in found if not any(c.tag in rules._INNER_BLOCKS for c in el.iterdescendants())]
+
+
+def _naive_empty(root: lxml.html.HtmlElement) -> int:
+    count = 0
+    for el in reversed(etree.XPath("descendant::*[" + " or ".join(f"self::{t}" for t in rules._EMPTY_CANDIDATES)
+                                   + "]")(root)):
+        if el.getparent() is not None and not rules.text_of(el) and el.find(".//img") is None \
+                and el.find(".//hr") is None:
+            rules.remove(el)
+            count += 1
+    return count
+
+
+@pytest.mark.parametrize("index", range(len(PAGES) + 1))
+def test_one_pass_rules_agree_with_their_definitions(index: int) -> None:
+    root = _trees()[index]
+    assert rules.leaf_blocks(root) == _naive_leaves(root)
+    for classes in (("share",), ("print-link", "b"), ("x",)):
+        xpath = etree.XPath("descendant::*[" + " or ".join(
+            f"contains(concat(' ', normalize-space(@class), ' '), ' {c} ')" for c in classes) + "]")
+        assert rules._class_xpath(*classes)(root) == xpath(root)
+    other = _trees()[index]
+    assert rules.empty_blocks(root) == _naive_empty(other)
+    assert lxml.html.tostring(root) == lxml.html.tostring(other)
+
+
+def test_a_drop_selector_whose_class_is_absent_is_skipped_with_the_same_counts() -> None:
+    selectors = (".meta", "div.links", "table#attachments", "div > p.note", ".absent")
+    html = ('<div><p class="meta">Опубликовано</p><div class="links"><a href="/a">a</a></div><div><p class="note">'
+            'Примечание</p></div><table id="attachments"><tr><td>файл</td></tr></table><p>Текст</p></div>')
+    removed = clean(lxml.html.fragment_fromstring(html, create_parent="div"), Config(drop_selectors=selectors))
+    one_by_one = {}
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    for selector in selectors:
+        count = drop_selector(selector).apply(root)
+        if count:
+            one_by_one[f"drop_selector:{selector}"] = count
+    assert {k: v for k, v in removed.items() if k.startswith("drop_selector")} == one_by_one
+    assert len(one_by_one) == 4 and drop_selector(".absent").needs == {".absent"}
+    assert drop_selector("div > p.note").needs == frozenset()  # not simple: always run

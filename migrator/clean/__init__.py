@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING, Callable, NamedTuple, Optional, Union
 
+from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
@@ -31,6 +32,9 @@ class Cleaner(NamedTuple):
     apply: Callable[[HtmlElement], int]
     markup: Optional[Callable[[HtmlElement], int]] = None
     text: Optional[rules.TextRule] = None
+    #: Classes (``.x``) and ids (``#x``) the rule needs in the body to match anything: :func:`clean`
+    #: skips it when one is missing, instead of walking the whole body for nothing.
+    needs: frozenset[str] = frozenset()
 
 
 #: Where the mapping's rules run inside :data:`CLEANERS`.
@@ -63,7 +67,29 @@ def drop_selector(selector: str) -> Cleaner:
     1
     """
     select = CSSSelector(selector)
-    return Cleaner(f"drop_selector:{selector}", lambda root: rules.remove_all(select(root)))
+    simple = _SIMPLE_SELECTOR.match(selector.strip())
+    needs = frozenset(_TOKEN.findall(simple.group(1))) if simple else frozenset()
+    return Cleaner(f"drop_selector:{selector}", lambda root: rules.remove_all(select(root)), needs=needs)
+
+
+#: A selector of one element by tag, classes and id only (``div.links``, ``.meta``, ``table#attachments``).
+_SIMPLE_SELECTOR = re.compile(r"^(?:[a-zA-Z][\w-]*)?((?:[.#][a-zA-Z_][\w-]*)+)$")
+_TOKEN = re.compile(r"[.#][\w-]+")
+_CLASS_VALUES = etree.XPath("descendant-or-self::*/@class")
+_ID_VALUES = etree.XPath("descendant-or-self::*/@id")
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
+
+
+def markup_tokens(root: HtmlElement) -> set[str]:
+    """Every class (``.x``) and id (``#x``) in ``root``, for :attr:`Cleaner.needs`.
+
+    >>> from lxml.html import fragment_fromstring as f
+    >>> sorted(markup_tokens(f('<div id="main"><p class=" a  b">x</p></div>')))
+    ['#main', '.a', '.b']
+    """
+    tokens = {"." + t for value in _CLASS_VALUES(root) for t in _XML_SPACE.split(value) if t}
+    tokens.update("#" + value for value in _ID_VALUES(root))
+    return tokens
 
 
 def drop_pattern(pattern: str) -> Cleaner:
@@ -128,9 +154,14 @@ def clean(root: HtmlElement, config: Config | None = None) -> Counter[str]:
     removed: Counter[str] = Counter()
     steps = pipeline(config)
     text_rules = [c.text for c in steps if c.text is not None]
+    present: set[str] | None = None  # taken once; cleaners only remove, so it can only hold too much
     for i, cleaner in enumerate(steps):
         if i == len(steps) - 1 and text_rules:
             removed.update(rules.drop_text_matches(root, text_rules))
+        if cleaner.needs:
+            present = markup_tokens(root) if present is None else present
+            if not cleaner.needs <= present:
+                continue
         count = (cleaner.markup or cleaner.apply)(root)
         if count:
             removed[cleaner.name] += count

@@ -1,6 +1,8 @@
 """``body_html``: the cleaned body, sanitized by nh3, with absolute links and no Word residue."""
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 import nh3
 from lxml import etree
 from lxml.html import HtmlElement
@@ -27,12 +29,31 @@ def inner_html(root: HtmlElement) -> str:
     return "".join(parts)
 
 
+_LINKED = etree.XPath("descendant-or-self::*[@href or @src]")
+
+
 def absolutize(root: HtmlElement, base_url: str) -> None:
-    """Resolve every link and image against the page URL, in place."""
-    try:
-        root.make_links_absolute(base_url, resolve_base_href=False, handle_failures="discard")
-    except ValueError:  # a URL lxml cannot join: leave the element as it is
-        pass
+    """Resolve every link and image (``href``, ``src``: the only URLs :func:`sanitize` keeps) against the
+    page URL, in place; a URL that cannot be joined loses its attribute, as with lxml's
+    ``make_links_absolute(handle_failures="discard")``, which also parses every style attribute.
+
+    >>> from lxml.html import fragment_fromstring as f
+    >>> root = f('<div><a href=" ../b.html">b</a><img src="i.png"></div>')
+    >>> absolutize(root, "http://x.test/a/p.html"); root[0].get("href"), root[1].get("src")
+    ('http://x.test/b.html', 'http://x.test/a/i.png')
+    """
+    for element in _LINKED(root):
+        for attr in ("href", "src"):
+            value = element.get(attr)
+            if value is None:
+                continue
+            try:
+                joined = urljoin(base_url, value.strip())
+            except ValueError:  # a URL urllib cannot join (a bad IPv6 host): drop it
+                del element.attrib[attr]
+                continue
+            if joined != value:
+                element.set(attr, joined)
 
 
 def sanitize(html: str) -> str:

@@ -51,10 +51,11 @@ _DRUPAL_STRONG = etree.XPath(
     " | //div[starts-with(@id, 'node-')][contains(concat(' ', normalize-space(@class), ' '), ' node ')])"
 )
 #: Paths a Drupal site serves, but that copied pages keep too: two are needed.
+#: (Attribute steps, not ``//*[contains(@src, …) or contains(@href, …)]``: the same answer at half the cost.)
 _DRUPAL_WEAK = (
-    etree.XPath("boolean(//*[contains(@src, '/sites/default/files/') or contains(@href, '/sites/default/files/')])"),
+    etree.XPath("boolean(//@src[contains(., '/sites/default/files/')] | //@href[contains(., '/sites/default/files/')])"),
     etree.XPath("boolean(//link[contains(@href, '/modules/') or contains(@href, '/sites/all/')])"),
-    etree.XPath("boolean(//*[contains(@src, '/misc/') or contains(@href, '/misc/')])"),
+    etree.XPath("boolean(//@src[contains(., '/misc/')] | //@href[contains(., '/misc/')])"),
 )
 
 
@@ -66,9 +67,13 @@ def detect_profile(doc: HtmlElement, profile: str = "auto") -> str:
     """
     if profile == "generic":
         return "generic"
-    weak = sum(1 for marker in _DRUPAL_WEAK if marker(doc))
-    if _DRUPAL_STRONG(doc) or weak >= (1 if profile == "drupal6" else 2):
+    if _DRUPAL_STRONG(doc):
         return "drupal6"
+    need, weak = (1 if profile == "drupal6" else 2), 0
+    for marker in _DRUPAL_WEAK:  # stop as soon as enough are found
+        weak += bool(marker(doc))
+        if weak >= need:
+            return "drupal6"
     return "generic"
 
 

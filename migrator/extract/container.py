@@ -3,9 +3,9 @@
 Most article pages wrap their text in an element that a published convention names: schema.org's
 ``itemprop="articleBody"``, hAtom's ``entry-content``, HTML5's ``<article>`` and ``<main>``, the
 ``post-content`` / ``article-body`` / ``story-body`` classes of the common CMS themes (WordPress,
-Drupal's ``field-body``, Blogger's ``post-body``). trafilatura keeps these conventions, gathered over
-thousands of sites, in ``trafilatura.xpaths``: we use its lists rather than keep our own copy, and
-apply them the cheap way, to the one container only. The container's boilerplate goes by the same
+Drupal's ``field-body``, Blogger's ``post-body``). The tokens are trafilatura's, gathered over thousands
+of sites (:mod:`migrator.extract.conventions` cites them), applied the cheap way, to the one container
+only. The container's boilerplate goes by the same
 library's discard lists (share bars, related posts, comments, consent banners, hidden blocks) and by
 link density, inside the container, never over the whole page.
 
@@ -21,11 +21,12 @@ from urllib.parse import urldefrag, urljoin
 
 from lxml import etree
 from lxml.html import HtmlElement
-from trafilatura import xpaths as tx
 from trafilatura.settings import MANUALLY_CLEANED
 
 from migrator.clean import rules
 from migrator.clean.rules import norm
+from migrator.extract import conventions as cv
+from migrator.extract.conventions import alternation
 
 #: A container decides the page when it holds at least this many words outside links...
 MIN_WORDS = 60
@@ -44,26 +45,19 @@ _WORD = re.compile(r"\w+")
 _NEVER_TEXT = tuple(tag for tag in MANUALLY_CLEANED if tag not in ("head",))
 
 
-def _rx(*groups: tuple[str, ...], flags: int = 0) -> re.Pattern[str]:
-    """One regex of trafilatura's token groups (the alternations its XPaths pass to ``re:test``)."""
-    return re.compile(tx._alt(tuple(t for g in groups for t in g)), flags)
-
-
-# trafilatura.xpaths' conventions as Python tests: the same tokens, matched in one walk over the
-# elements instead of EXSLT ``re:test`` callbacks, which cost lxml a Python call per element and
-# expression (100 ms on a 200 KB page for one of them).
-_ARTICLE_ID, _ARTICLE_CLASS = _rx(tx._ARTICLE_CONTENT_ID_TOKENS), _rx(tx._ARTICLE_CONTENT_CLASS_TOKENS)
-_STORY_ID, _STORY_CLASS = _rx(tx._STORY_ID_TOKENS), _rx(tx._STORY_CLASS_TOKENS)
-_MAIN_ID, _MAIN_CLASS = _rx(tx._MAIN_CONTENT_ID_TOKENS), _rx(tx._MAIN_CONTENT_CLASS_TOKENS)
-_CONSENT = _rx(tx._CONSENT_ID_CLASS_TOKENS)
-_DISCARD_ID = _rx(tx._OVERALL_DISCARD_BOTH_TOKENS, tx._OVERALL_DISCARD_ID_TOKENS)
-_DISCARD_CLASS = _rx(tx._OVERALL_DISCARD_BOTH_TOKENS, tx._OVERALL_DISCARD_CLASS_TOKENS)
-# the literal alternations of trafilatura's second overall-discard and its precision XPaths
+# The conventions as Python tests: the same tokens, matched in one walk over the elements instead of
+# EXSLT ``re:test`` callbacks, which cost lxml a Python call per element and expression (100 ms on a
+# 200 KB page for one of them).
+_ARTICLE_ID, _ARTICLE_CLASS = alternation(cv.ARTICLE_CONTENT_ID), alternation(cv.ARTICLE_CONTENT_CLASS)
+_STORY_ID, _STORY_CLASS = alternation(cv.STORY_ID), alternation(cv.STORY_CLASS)
+_MAIN_ID, _MAIN_CLASS = alternation(cv.MAIN_CONTENT_ID), alternation(cv.MAIN_CONTENT_CLASS)
+_CONSENT = alternation(cv.CONSENT)
+_DISCARD_ID = alternation(cv.DISCARD_BOTH, cv.DISCARD_ID)
+_DISCARD_CLASS = alternation(cv.DISCARD_BOTH, cv.DISCARD_CLASS)
 _HIDDEN_CLASS = re.compile(r"^hide-|comments-title|nocomments|-reply-|message|akismet|suggest-links|-hide-"
                            r"|hide-print| hidden| hide|noprint|notloaded")
 _HIDDEN_ID = re.compile(r"reader-comments|akismet")
-_COMMENTS_ID = re.compile(rf"^(?:{tx._COMMENTS_ID}|disqus_thread|dsq-comments)")
-_COMMENTS_CLASS = re.compile(tx._COMMENTS_CLASS)
+_COMMENTS_ID, _COMMENTS_CLASS = alternation(cv.COMMENTS_ID), alternation(cv.COMMENTS_CLASS)
 _BOTTOM, _LINK = re.compile(r"(^|\s)bottom|bottom(\s|$)"), re.compile(r"(^|\s)link(\s|$)")
 _CONTAINERS = frozenset(("article", "div", "main", "section"))
 #: The blocks the discard tests judge. trafilatura also judges lists and list items (its ``list`` and
@@ -73,9 +67,19 @@ _BLOCKS = frozenset(("div", "p", "section", "span"))
 _SECTIONS = frozenset(("div", "section", "details"))
 
 
+#: Every attribute the discard tests read: an element with none of them is kept without testing.
+_JUDGED = frozenset(("id", "class", "style", "role", "aria-hidden", "hidden", "data-lp-replacement-content",
+                     "data-component"))
+
+
 def _first_attr(element: HtmlElement) -> str:
     """What XPath's ``@id|@class`` gives as a string: the first of the two in source order."""
-    return next((v for k, v in element.attrib.items() if k in ("id", "class")), "")
+    ident, cls = element.get("id"), element.get("class")
+    if ident is None:
+        return cls or ""
+    if cls is None:
+        return ident
+    return next(v for k, v in element.attrib.items() if k in ("id", "class"))
 
 
 def _article_content(tag: str, ident: str, cls: str, element: HtmlElement) -> bool:
@@ -206,8 +210,8 @@ def _pruned(found: HtmlElement) -> tuple[HtmlElement, float]:
     total = len(norm(body.text_content()))
     overall, precision = [], []
     for element in body.iterdescendants():
-        if not isinstance(element.tag, str) or (not element.attrib and element.tag != "header"):
-            continue  # every test reads an attribute, but for <header>
+        if not isinstance(element.tag, str) or (element.tag != "header" and _JUDGED.isdisjoint(element.attrib)):
+            continue  # every test reads one of these attributes, but for <header>
         if _overall_discard(element):
             overall.append(element)
         elif _precision_discard(element):
@@ -236,7 +240,7 @@ def _remove_guarded(body: HtmlElement, matches: list[HtmlElement]) -> None:
 def _decides(body: HtmlElement) -> bool:
     """Enough words outside links, and not a list of links."""
     text = norm(body.text_content())
-    linked = sum(len(norm(a.text_content())) for a in body.iter("a"))
+    linked = sum(len(rules.text_of(a)) for a in body.iter("a"))
     words = len(_WORD.findall(text))
     share = linked / max(1, len(text))
     return share <= MAX_LINK_SHARE and words * (1 - share) >= MIN_WORDS

@@ -18,9 +18,10 @@ from migrator.clean.rules import norm
 
 _META_AUTHOR = etree.XPath("//meta[@name='author' or @property='article:author' or @name='article:author'"
                            " or @name='byl']/@content")
-_MICRO_AUTHOR = etree.XPath("//*[@itemprop='author']")
+#: Through the itemprop attributes (``//*[@itemprop='author']`` tests every element: twice the cost).
+_MICRO_AUTHOR = etree.XPath("//@itemprop[. = 'author']/parent::*")
 _META_TAGS = etree.XPath("//meta[@property='article:tag' or @name='news_keywords']/@content")
-_MICRO_TAGS = etree.XPath("//*[@itemprop='keywords']")
+_MICRO_TAGS = etree.XPath("//@itemprop[. = 'keywords']/parent::*")
 #: Short elements whose text starts with a label: "Автор: Иван Петров", "Теги: физика, космос".
 #: Found from the text nodes that start with the label (one linear pass), not by normalizing every
 #: element's whole text (quadratic in the page's depth).
