@@ -31,6 +31,7 @@ from migrator.extract.region import Regions, leaf_block_texts, template_texts
 from migrator.offline import apply_regions, is_entry, learn_regions, page_text, rescue_entries
 
 if TYPE_CHECKING:
+    from migrator.extract_pool import ExtractionPool
     from migrator.mapping import Config
     from migrator.rulebook import Rulebook
     from migrator.store import Store
@@ -115,8 +116,10 @@ class SiteModel:
     with ``inc_value`` and ``set_value``), where every withdrawal, protection and change is counted."""
 
     def __init__(self, store: Store, config: Config, rulebook: Rulebook, run_id: int, stats: Any,
-                 regions: Regions | None = None, repeated: dict[str, int] | None = None) -> None:
+                 regions: Regions | None = None, repeated: dict[str, int] | None = None,
+                 pool: ExtractionPool | None = None) -> None:
         self.store, self.config, self.rulebook, self.run_id, self.stats = store, config, rulebook, run_id, stats
+        self.pool = pool  # the crawl's extraction workers: pages are re-extracted in its processes too
         self.regions = regions if regions is not None else Regions.from_rows(store.template_rows())
         self.repeated = dict(repeated) if repeated is not None else rulebook.texts(store.boilerplate())
 
@@ -148,7 +151,8 @@ class SiteModel:
         with self.store.batch():
             self.store.save_templates(regions.rows(), self.run_id)
             if regions.shapes() != stored.shapes():
-                changed, not_articles = apply_regions(self.store, self.config, self.rulebook, regions, self.run_id)
+                changed, not_articles = apply_regions(self.store, self.config, self.rulebook, regions, self.run_id,
+                                                      self.pool)
                 demoted = [sid for sid in self._withdrawable(not_articles, regions)
                            if self.store.demote(sid, self.run_id, "no article in its region")]
         self.regions = regions

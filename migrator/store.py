@@ -766,8 +766,10 @@ class Store:
                "WHERE p.status = 200 AND p.kind = 'article' AND (p.url = ? OR p.url IN "
                "(SELECT url FROM aliases WHERE source_id = ?)) ORDER BY p.url = ? DESC, length(p.url), p.url LIMIT 1")
         where, args = ("state = 'live'", []) if profile is None else ("state = 'live' AND profile = ?", [profile])
-        for article in list(self.db["articles"].rows_where(where, args, order_by="url")):
-            found = self.db.execute(sql, [article["url"], article["source_id"], article["url"]]).fetchone()
+        ids = [r[0] for r in self.db.execute(f"SELECT source_id FROM articles WHERE {where} ORDER BY url", args)]
+        for source_id in ids:  # the ids up front, each row when its turn comes: a site's bodies are never all held
+            article = self._get(self.db["articles"], source_id)
+            found = self.db.execute(sql, [article["url"], source_id, article["url"]]).fetchone() if article else None
             if found is None:
                 continue
             page = dict(zip(("url", "status", "headers", "body", "fetched_at", "encoding"), found))

@@ -8,7 +8,9 @@ cutting sentences, so text that merely recurs on a few pages stays.
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 import lxml.html
@@ -165,13 +167,21 @@ def _ordered_shingles(text: str) -> list[tuple[str, ...]]:
     return [tuple(words[i:i + _N]) for i in range(len(words) - _N + 1)]
 
 
+def _gram_ids(text: str) -> list[int]:
+    """A body's shingles in order, each as its hash: 8 bytes a shingle kept instead of a tuple of four strings
+    (a site's bodies are compared all at once; 64-bit hashes do not collide at any site's size)."""
+    return [hash(gram) for gram in _ordered_shingles(text)]
+
+
 def listings_of_excerpts(bodies: Mapping[str, str]) -> list[str]:
     """Keys of the bodies made mostly of the openings of several other bodies: a listing page of excerpts
     (home, category, tag, author pages), not an article.
 
     Each body is covered greedily by the bodies whose opening it holds, a passage counting only for the shingles it
     adds, so a short article quoted the same way on many listings is never taken for one (it holds no
-    other body's opening), while a listing of eight excerpts has eight sources.
+    other body's opening), while a listing of eight excerpts has eight sources. Each body's shingles are kept
+    as a packed array of hashes, and only the bodies whose whole opening a body holds are compared with it
+    (found through an index of their first shingle): memory and time grow with the site, not with its square.
 
     >>> posts = {"rye": "Rye loaves need a long cold proof in the cellar overnight. Then the crust cracks.",
     ...          "jam": "Plum jam sets faster when the fruit is picked slightly under ripe. Then we jar it.",
@@ -180,34 +190,51 @@ def listings_of_excerpts(bodies: Mapping[str, str]) -> list[str]:
     >>> listings_of_excerpts({**posts, "home": home, "tag": posts["rye"].split(". ")[0]})
     ['home']
     """
-    ordered = {key: _ordered_shingles(text) for key, text in bodies.items()}
-    own = {key: set(grams) for key, grams in ordered.items()}
-    openings = {key: set(grams[:OPENING]) for key, grams in ordered.items()}
-    owners: dict[tuple[str, ...], set[str]] = {}
-    for key, grams in own.items():
-        for gram in grams:
-            owners.setdefault(gram, set()).add(key)
-    sizes = {key: len(grams) for key, grams in own.items()}
-    return [key for key, grams in own.items() if grams and _copied(key, grams, owners, openings, sizes)]
+    corpus = _Corpus()
+    for key, text in bodies.items():
+        corpus.add(key, _gram_ids(text))
+    return [key for key, packed in corpus.own.items() if packed and corpus.copied(key, set(packed))]
 
 
-def _copied(key: str, grams: set[tuple[str, ...]], owners: Mapping[tuple[str, ...], set[str]],
-            openings: Mapping[str, set[tuple[str, ...]]], sizes: Mapping[str, int]) -> bool:
-    """Greedy cover of one body by the other bodies whose openings it holds: enough sources, enough covered."""
-    by_source: dict[str, set[tuple[str, ...]]] = {}
-    for gram in grams:
-        for other in owners[gram] - {key}:
-            by_source.setdefault(other, set()).add(gram)
-    # another URL of the same page (a home page that is also the first page of the news list) is no source
-    by_source = {other: shared for other, shared in by_source.items() if openings[other] <= shared
-                 and not (len(shared) >= SAME_PAGE * len(grams) and len(shared) >= SAME_PAGE * sizes[other])}
-    covered: set[tuple[str, ...]] = set()
-    sources = 0
-    while by_source:
-        best = max(by_source, key=lambda o: len(by_source[o] - covered))
-        gain = by_source.pop(best) - covered
-        if len(gain) < MIN_PASSAGE:
-            break
-        covered |= gain
-        sources += 1
-    return sources >= MIN_SOURCES and len(covered) >= MIN_COPIED * len(grams)
+@dataclass
+class _Corpus:
+    """Bodies' shingle hashes (sorted, packed), their openings and an index of their first shingles."""
+
+    own: dict[str, array[int]] = field(default_factory=dict)
+    openings: dict[str, frozenset[int]] = field(default_factory=dict)
+    by_first: dict[int, list[str]] = field(default_factory=dict)  # first shingle -> the bodies opening with it
+    order: dict[str, int] = field(default_factory=dict)
+
+    def add(self, key: str, ordered: list[int]) -> None:
+        self.order[key] = len(self.order)
+        self.own[key] = array("q", sorted(set(ordered)))
+        if ordered:
+            self.openings[key] = frozenset(ordered[:OPENING])
+            self.by_first.setdefault(ordered[0], []).append(key)
+
+    def sources(self, key: str, grams: set[int]) -> dict[str, set[int]]:
+        """The other bodies whose whole opening this body holds, each with the shingles the two share, in the
+        bodies' order; another URL of the same page (a home page that is also the first page of the news
+        list) is no source."""
+        found = {other for gram in grams for other in self.by_first.get(gram, ())
+                 if other != key and self.openings[other] <= grams}
+        by_source = {}
+        for other in sorted(found, key=self.order.__getitem__):
+            shared = {gram for gram in self.own[other] if gram in grams}
+            if not (len(shared) >= SAME_PAGE * len(grams) and len(shared) >= SAME_PAGE * len(self.own[other])):
+                by_source[other] = shared
+        return by_source
+
+    def copied(self, key: str, grams: set[int]) -> bool:
+        """Greedy cover of one body by the other bodies whose openings it holds: enough sources, enough covered."""
+        by_source = self.sources(key, grams)
+        covered: set[int] = set()
+        sources = 0
+        while by_source:
+            best = max(by_source, key=lambda o: len(by_source[o] - covered))
+            gain = by_source.pop(best) - covered
+            if len(gain) < MIN_PASSAGE:
+                break
+            covered |= gain
+            sources += 1
+        return sources >= MIN_SOURCES and len(covered) >= MIN_COPIED * len(grams)
