@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
-from itertools import islice
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, Iterator
 
 import lxml.html
@@ -91,8 +91,9 @@ def shell_texts(store: Store, limit: int = SHELL_PAGES) -> set[str]:
     A site of fewer than :data:`SHELL_MIN_PAGES` pages shows no shell: on three pages, two articles that
     share their paragraphs would read as furniture and be lost.
     """
-    docs = [doc for doc in (parse(page_text(page)) for page in islice(store.html_pages(), limit)) if doc is not None]
-    return template_texts(docs) if len(docs) >= SHELL_MIN_PAGES else set()
+    docs = (doc for doc in (parse(page_text(page)) for page in islice(store.html_pages(), limit)) if doc is not None)
+    first = list(islice(docs, SHELL_MIN_PAGES))  # the rest streamed: one page's tree at a time
+    return template_texts(chain(first, docs)) if len(first) >= SHELL_MIN_PAGES else set()
 
 
 def shell_only(body_html: str, shell: set[str]) -> bool:

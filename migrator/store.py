@@ -576,10 +576,11 @@ class Store:
         args = [] if profile is None else [profile]
         yield from self.db.conn.execute(sql + (" AND profile = ?" if profile is not None else ""), args)
 
-    def body_texts(self, profile: str) -> dict[str, str]:
-        """source_id -> body_text of every live article of one extraction profile."""
+    def body_texts(self, profile: str) -> Iterator[tuple[str, str]]:
+        """(source_id, body_text) of every live article of one extraction profile, streamed."""
         sql = "SELECT source_id, body_text FROM articles WHERE state = 'live' AND profile = ?"
-        return {source_id: text or "" for source_id, text in self.db.conn.execute(sql, [profile])}
+        for source_id, text in self.db.conn.execute(sql, [profile]):
+            yield source_id, text or ""
 
     def profiles(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT DISTINCT profile FROM articles WHERE state = 'live'")]

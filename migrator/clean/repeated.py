@@ -173,7 +173,7 @@ def _gram_ids(text: str) -> list[int]:
     return [hash(gram) for gram in _ordered_shingles(text)]
 
 
-def listings_of_excerpts(bodies: Mapping[str, str]) -> list[str]:
+def listings_of_excerpts(bodies: Mapping[str, str] | Iterable[tuple[str, str]]) -> list[str]:
     """Keys of the bodies made mostly of the openings of several other bodies: a listing page of excerpts
     (home, category, tag, author pages), not an article.
 
@@ -191,7 +191,7 @@ def listings_of_excerpts(bodies: Mapping[str, str]) -> list[str]:
     ['home']
     """
     corpus = _Corpus()
-    for key, text in bodies.items():
+    for key, text in (bodies.items() if isinstance(bodies, Mapping) else bodies):  # streamed: only hashes kept
         corpus.add(key, _gram_ids(text))
     return [key for key, packed in corpus.own.items() if packed and corpus.copied(key, set(packed))]
 

@@ -184,12 +184,15 @@ def leaf_block_texts(doc: HtmlElement) -> dict[HtmlElement, str]:
     return found
 
 
-def template_texts(docs: Sequence[HtmlElement]) -> set[str]:
-    """Block texts that stand on :data:`TEMPLATE_SHARE` of the pages (and on more than one)."""
+def template_texts(docs: Iterable[HtmlElement]) -> set[str]:
+    """Block texts that stand on :data:`TEMPLATE_SHARE` of the pages (and on more than one); the pages may be
+    streamed (only the counts are kept)."""
     counts: Counter[str] = Counter()
+    pages = 0
     for doc in docs:
+        pages += 1
         counts.update({t for t in leaf_block_texts(doc).values() if t})
-    floor = max(2, TEMPLATE_SHARE * len(docs))
+    floor = max(2, TEMPLATE_SHARE * pages)
     return {text for text, n in counts.items() if n >= floor}
 
 
