@@ -110,6 +110,7 @@ class ExtractionPool:
     def __init__(self, config: Config, workers: int, regions: Regions | None = None) -> None:
         self.config = config
         self.regions = regions
+        self.workers = workers
         self.executor: ProcessPoolExecutor | None = None
         if workers > 0:
             # spawn, not fork: the parent runs a reactor and threads that a fork would copy mid-flight
@@ -132,38 +133,34 @@ class ExtractionPool:
         page whose extraction raised. For the crawl-end passes over the stored pages: chunks go to the workers
         while this process, otherwise idle then, extracts every few chunks itself; a bounded number is in flight."""
         pages = iter(pages)
-        pending: deque[Future[list[PageResult | Exception]] | list[PageResult | Exception]] = deque()
-        share = (self.executor._max_workers + 1) if self.executor is not None else 1  # noqa: SLF001
+        pending: deque[tuple[list[tuple[str, str]], Future[list[PageResult | Exception]] | None]] = deque()
+        share = self.workers + 1  # of every `share` chunks, this process extracts one
         for n, chunk in enumerate(iter(lambda: list(islice(pages, CHUNK)), [])):
-            if self.executor is None or n % share == share - 1:
-                pending.append([_guarded(url, html, self.config, regions) for url, html in chunk])
-            else:
-                pending.append(self._submit(chunk, regions))
+            mine = self.executor is None or n % share == share - 1
+            pending.append((chunk, None if mine else self._submit(chunk, regions)))
             while len(pending) > IN_FLIGHT:
-                yield from self._results(pending.popleft(), regions)
+                yield from self._results(*pending.popleft(), regions)
         while pending:
-            yield from self._results(pending.popleft(), regions)
+            yield from self._results(*pending.popleft(), regions)
 
     def _submit(self, chunk: list[tuple[str, str]], regions: Regions | None
-                ) -> Future[list[PageResult | Exception]] | list[PageResult | Exception]:
-        assert self.executor is not None
+                ) -> Future[list[PageResult | Exception]] | None:
+        """The chunk handed to a worker, or None when the pool cannot take it (this process extracts it)."""
         try:
-            future = self.executor.submit(_extract_chunk, chunk, regions)
-        except (BrokenProcessPool, RuntimeError):  # the pool died (or was shut down): this process extracts
-            return [_guarded(url, html, self.config, regions) for url, html in chunk]
-        future.pages = chunk  # type: ignore[attr-defined]  # kept to extract here if the worker dies
-        return future
+            return self.executor.submit(_extract_chunk, chunk, regions) if self.executor is not None else None
+        except (BrokenProcessPool, RuntimeError):  # a worker died, or the pool was shut down
+            return None
 
-    def _results(self, done: Future[list[PageResult | Exception]] | list[PageResult | Exception],
+    def _results(self, chunk: list[tuple[str, str]], future: Future[list[PageResult | Exception]] | None,
                  regions: Regions | None) -> list[PageResult | Exception]:
-        if isinstance(done, list):
-            return done
-        try:
-            return done.result()
-        except BrokenProcessPool:
-            logger.warning("extraction worker died; extracting in the crawler process from now on")
-            self.close()
-            return [_guarded(url, html, self.config, regions) for url, html in done.pages]  # type: ignore[attr-defined]
+        """A chunk's results: the worker's, else (no worker, or it died) extracted here."""
+        if future is not None:
+            try:
+                return future.result()
+            except BrokenProcessPool:
+                logger.warning("extraction worker died; extracting in the crawler process from now on")
+                self.close()
+        return [_guarded(url, html, self.config, regions) for url, html in chunk]
 
     def close(self) -> None:
         if self.executor is not None:
