@@ -113,3 +113,17 @@ def test_crawl_end_reextraction_in_a_worker_gives_what_the_crawler_process_gives
         assert not isinstance(got, Exception)
         assert got.kind == alone.kind == "article" and got.article is not None and alone.article is not None
         assert got.article.to_record() == alone.article.to_record()
+
+
+def test_excerpt_listings_found_among_many_articles_and_no_article_taken_for_one() -> None:
+    site = HeavySite(HeavySpec(articles=300, seed=3))
+    bodies = {f"a{n}": site.story(n).body_text for n in range(1, 301)}
+    # articles opening alike (a press release pasted as their first paragraph): none is an excerpt listing
+    shared_lead = site.story(1).blocks[0][1]
+    bodies.update({f"pr{n}": shared_lead + "\n\n" + site.story(n).body_text for n in range(2, 8)})
+    for page in range(4):
+        bodies[f"list{page}"] = "\n\n".join(" ".join(bodies[f"a{n}"].split()[:30])
+                                            for n in range(1 + page * 20, 21 + page * 20))
+    expected = [f"list{page}" for page in range(4)]
+    assert listings_of_excerpts(bodies) == expected
+    assert listings_of_excerpts(iter(bodies.items())) == expected  # streamed (id, text) rows: the same
