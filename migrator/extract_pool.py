@@ -16,9 +16,11 @@ import signal
 import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING, Any, Mapping
+from itertools import islice
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 from migrator.extract import PageResult, extract
 
@@ -80,6 +82,26 @@ def _extract(url: str, html: str) -> PageResult:
     return extract(url, html, _config, _regions)
 
 
+def _extract_chunk(pages: list[tuple[str, str]], regions: Regions | None) -> list[PageResult | Exception]:
+    """Several pages in the regions given (not the ones the worker started with), each page's failure its own."""
+    assert _config is not None
+    return [_guarded(url, html, _config, regions) for url, html in pages]
+
+
+def _guarded(url: str, html: str, config: Config, regions: Regions | None) -> PageResult | Exception:
+    """One page's extraction, or the exception it raised: one broken page never ends a pass."""
+    try:
+        return extract(url, html, config, regions)
+    except Exception as exc:  # noqa: BLE001 - handed back to the caller, who logs it with the page's URL
+        return exc
+
+
+#: Pages sent to a worker at once by :meth:`ExtractionPool.extract_many` (the regions cross once per chunk)...
+CHUNK = 8
+#: ...and chunks in flight at most: the pages held while the workers extract stay a handful.
+IN_FLIGHT = 4
+
+
 class ExtractionPool:
     """``await pool.extract(url, html)``: :func:`migrator.extract.extract` with the crawl's config and the
     content regions learned so far, in a worker process when there is one. Both cross to each worker once,
@@ -88,6 +110,7 @@ class ExtractionPool:
     def __init__(self, config: Config, workers: int, regions: Regions | None = None) -> None:
         self.config = config
         self.regions = regions
+        self.workers = workers
         self.executor: ProcessPoolExecutor | None = None
         if workers > 0:
             # spawn, not fork: the parent runs a reactor and threads that a fork would copy mid-flight
@@ -103,6 +126,41 @@ class ExtractionPool:
             logger.warning("extraction worker died; extracting in the crawler process from now on")
             self.close()
             return extract(url, html, self.config, self.regions)
+
+    def extract_many(self, pages: Iterable[tuple[str, str]], regions: Regions | None
+                     ) -> Iterator[PageResult | Exception]:
+        """Each (url, html) extracted in ``regions``, results in the pages' order, an exception standing for a
+        page whose extraction raised. For the crawl-end passes over the stored pages: chunks go to the workers
+        while this process, otherwise idle then, extracts every few chunks itself; a bounded number is in flight."""
+        pages = iter(pages)
+        pending: deque[tuple[list[tuple[str, str]], Future[list[PageResult | Exception]] | None]] = deque()
+        share = self.workers + 1  # of every `share` chunks, this process extracts one
+        for n, chunk in enumerate(iter(lambda: list(islice(pages, CHUNK)), [])):
+            mine = self.executor is None or n % share == share - 1
+            pending.append((chunk, None if mine else self._submit(chunk, regions)))
+            while len(pending) > IN_FLIGHT:
+                yield from self._results(*pending.popleft(), regions)
+        while pending:
+            yield from self._results(*pending.popleft(), regions)
+
+    def _submit(self, chunk: list[tuple[str, str]], regions: Regions | None
+                ) -> Future[list[PageResult | Exception]] | None:
+        """The chunk handed to a worker, or None when the pool cannot take it (this process extracts it)."""
+        try:
+            return self.executor.submit(_extract_chunk, chunk, regions) if self.executor is not None else None
+        except (BrokenProcessPool, RuntimeError):  # a worker died, or the pool was shut down
+            return None
+
+    def _results(self, chunk: list[tuple[str, str]], future: Future[list[PageResult | Exception]] | None,
+                 regions: Regions | None) -> list[PageResult | Exception]:
+        """A chunk's results: the worker's, else (no worker, or it died) extracted here."""
+        if future is not None:
+            try:
+                return future.result()
+            except BrokenProcessPool:
+                logger.warning("extraction worker died; extracting in the crawler process from now on")
+                self.close()
+        return [_guarded(url, html, self.config, regions) for url, html in chunk]
 
     def close(self) -> None:
         if self.executor is not None:

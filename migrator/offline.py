@@ -9,9 +9,10 @@ or write is what a crawl would have produced from the same bytes.
 from __future__ import annotations
 
 import difflib
+import logging
 import re
 import tempfile
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -22,6 +23,7 @@ from migrator.encoding import Decoded, decode_html, xml_safe
 from migrator.errors import PageError
 from migrator.extract import PageResult, extract
 from migrator.extract.common import parse
+from migrator.extract_pool import ExtractionPool
 from migrator.extract.region import MIN_PAGES, Regions, leaf_block_texts, learn_templates
 from migrator.limits import read_page_file
 from migrator.record import EXPORT_KEYS, Article
@@ -31,6 +33,8 @@ from migrator.urls import derived_source_id, node_id, type_at
 if TYPE_CHECKING:
     from migrator.mapping import Config
     from migrator.rulebook import Rulebook
+
+logger = logging.getLogger(__name__)
 
 
 def read_page(path: Path) -> Decoded:
@@ -312,10 +316,11 @@ def site_learning(store: Store, config: Config, rulebook: Rulebook, run_id: int)
 
 
 def _reextract(row: dict[str, Any], page: dict[str, Any], config: Config, rulebook: Rulebook,
-               texts: dict[str, int], removed: Counter[str], regions: Regions | None = None) -> Article | None:
-    """The crawler's steps for one stored page: extract (in the learned content regions), then the rulebook
-    and the learned blocks."""
-    result = extract(page["url"], page_text(page), config, regions)
+               texts: dict[str, int], removed: Counter[str], regions: Regions | None = None,
+               result: PageResult | None = None) -> Article | None:
+    """The crawler's steps for one stored page: extract (in the learned content regions; ``result``: already
+    extracted so), then the rulebook and the learned blocks."""
+    result = result or extract(page["url"], page_text(page), config, regions)
     if result.kind != "article" or result.article is None:
         return None
     removed.update(result.removed)
@@ -331,14 +336,28 @@ def _reextract(row: dict[str, Any], page: dict[str, Any], config: Config, rulebo
 
 # -- content regions learned from the stored pages ----------------------------------------------------
 
-#: Stored generic pages that templates are learned from (their HTML is held in memory while learning).
+#: Stored generic pages that templates are learned from (streamed: only their URLs and skeletons are held).
 REGION_PAGES = 2000
 
 
 def learn_regions(store: Store, limit: int = REGION_PAGES) -> Regions:
-    """The content regions and field places of the templates of the live generic articles' stored pages."""
-    pages = [(page["url"], page_text(page)) for _, page in islice(store.stored_pages("generic"), limit)]
-    return Regions(learn_templates([html for _, html in pages], urls=[url for url, _ in pages]))
+    """The content regions and field places of the templates of the live generic articles' stored pages.
+
+    The pages are read from the database one at a time for their skeletons, and each template's sample is
+    read again when its region is learned: memory holds one template's sample, whatever the site's size.
+    """
+    urls: list[str] = []
+
+    def texts() -> Iterator[str]:
+        for _, page in islice(store.stored_pages("generic"), limit):
+            urls.append(page["url"])
+            yield page_text(page)
+
+    def load(index: int) -> str:
+        page = store.page(urls[index])
+        return page_text(page) if page is not None else ""
+
+    return Regions(learn_templates(texts(), urls=urls, load=load))
 
 
 def rescue_entries(store: Store, config: Config, rulebook: Rulebook, regions: Regions, run_id: int) -> list[str]:
@@ -384,16 +403,30 @@ def is_entry(store: Store, regions: Regions, source_id: str) -> bool:
 
 
 def apply_regions(store: Store, config: Config, rulebook: Rulebook, regions: Regions,
-                  run_id: int) -> tuple[list[str], list[str]]:
+                  run_id: int, pool: ExtractionPool | None = None) -> tuple[list[str], list[str]]:
     """Re-extract the live generic articles' stored pages in the learned regions, with the crawler's rules.
 
     Records whose content changes are updated (as changes of ``run_id``); returns the source ids of those
     updated and of those whose page no longer extracts as an article (the caller decides their fate).
+    With ``pool`` (the crawl's), the pages are extracted in its worker processes too, a few at a time; a
+    page whose extraction fails is logged and its record left as it stands.
     """
     texts = rulebook.texts(store.boilerplate())
     changed, not_articles, removed = [], [], Counter[str]()
-    for row, page in store.stored_pages("generic"):  # it lists the articles first: rewriting them as it goes is safe
-        article = _reextract(row, page, config, rulebook, texts, removed, regions)
+    read: deque[tuple[dict[str, Any], dict[str, Any]]] = deque()  # the pages handed out, awaiting their result
+
+    def pages() -> Iterator[tuple[str, str]]:
+        for row, page in store.stored_pages("generic"):  # it lists the articles first: rewriting them is safe
+            read.append((row, page))
+            yield page["url"], page_text(page)
+
+    pool = pool or ExtractionPool(config, 0)
+    for result in pool.extract_many(pages(), regions):
+        row, page = read.popleft()
+        if isinstance(result, Exception):
+            logger.warning("re-extraction failed on %s: %s; its record stands as it was", page["url"], result)
+            continue
+        article = _reextract(row, page, config, rulebook, texts, removed, regions, result)
         if article is None:
             not_articles.append(row["source_id"])
         elif store.update_content(row["source_id"], article, run_id):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
-from itertools import islice
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, Iterator
 
 import lxml.html
@@ -31,6 +31,7 @@ from migrator.extract.region import Regions, leaf_block_texts, template_texts
 from migrator.offline import apply_regions, is_entry, learn_regions, page_text, rescue_entries
 
 if TYPE_CHECKING:
+    from migrator.extract_pool import ExtractionPool
     from migrator.mapping import Config
     from migrator.rulebook import Rulebook
     from migrator.store import Store
@@ -90,8 +91,9 @@ def shell_texts(store: Store, limit: int = SHELL_PAGES) -> set[str]:
     A site of fewer than :data:`SHELL_MIN_PAGES` pages shows no shell: on three pages, two articles that
     share their paragraphs would read as furniture and be lost.
     """
-    docs = [doc for doc in (parse(page_text(page)) for page in islice(store.html_pages(), limit)) if doc is not None]
-    return template_texts(docs) if len(docs) >= SHELL_MIN_PAGES else set()
+    docs = (doc for doc in (parse(page_text(page)) for page in islice(store.html_pages(), limit)) if doc is not None)
+    first = list(islice(docs, SHELL_MIN_PAGES))  # the rest streamed: one page's tree at a time
+    return template_texts(chain(first, docs)) if len(first) >= SHELL_MIN_PAGES else set()
 
 
 def shell_only(body_html: str, shell: set[str]) -> bool:
@@ -117,9 +119,11 @@ class SiteModel:
     release, or of a corrected rulebook, over a crawl's records), not only those this run made."""
 
     def __init__(self, store: Store, config: Config, rulebook: Rulebook, run_id: int, stats: Any,
-                 regions: Regions | None = None, repeated: dict[str, int] | None = None, older: bool = False) -> None:
+                 regions: Regions | None = None, repeated: dict[str, int] | None = None, older: bool = False,
+                 pool: ExtractionPool | None = None) -> None:
         self.store, self.config, self.rulebook, self.run_id, self.stats = store, config, rulebook, run_id, stats
         self.older = older
+        self.pool = pool  # the crawl's extraction workers: pages are re-extracted in its processes too
         self.regions = regions if regions is not None else Regions.from_rows(store.template_rows())
         self.repeated = dict(repeated) if repeated is not None else rulebook.texts(store.boilerplate())
 
@@ -152,7 +156,8 @@ class SiteModel:
         with self.store.batch():
             self.store.save_templates(regions.rows(), self.run_id)
             if regions.shapes() != stored.shapes():
-                changed, not_articles = apply_regions(self.store, self.config, self.rulebook, regions, self.run_id)
+                changed, not_articles = apply_regions(self.store, self.config, self.rulebook, regions, self.run_id,
+                                                      self.pool)
                 demoted = [sid for sid in self._withdrawable(not_articles, regions)
                            if self._demote(sid, "no article in its region")]
         self.regions = regions
@@ -193,9 +198,12 @@ class SiteModel:
         """Withdraw generic records that are mostly excerpts of several other records: paginated home,
         category, tag and author pages of a site without a profile, whose excerpts read like an article.
         Returns how many were withdrawn."""
-        bodies = self.store.body_texts("generic")
-        titles = {sid: head["title"] or "" for sid in bodies if (head := self.store.article_head(sid))}
-        listings = listings_of_excerpts(bodies, titles)
+        def title_of(source_id: str) -> str | None:
+            head = self.store.article_head(source_id)
+            return head["title"] if head else None
+
+        # streamed: the bodies' shingle hashes are kept, a text read again only for the details-line test
+        listings = listings_of_excerpts(self.store.body_texts("generic"), title_of, self.store.body_text)
         with self.store.batch():
             demoted = [sid for sid in self._withdrawable(listings) if self._demote(sid, "excerpts of other articles")]
         for source_id in demoted:

@@ -577,10 +577,17 @@ class Store:
         args = [] if profile is None else [profile]
         yield from self.db.conn.execute(sql + (" AND profile = ?" if profile is not None else ""), args)
 
-    def body_texts(self, profile: str) -> dict[str, str]:
-        """source_id -> body_text of every live article of one extraction profile."""
+    def body_texts(self, profile: str) -> Iterator[tuple[str, str]]:
+        """(source_id, body_text) of every live article of one extraction profile, streamed."""
         sql = "SELECT source_id, body_text FROM articles WHERE state = 'live' AND profile = ?"
-        return {source_id: text or "" for source_id, text in self.db.conn.execute(sql, [profile])}
+        for source_id, text in self.db.conn.execute(sql, [profile]):
+            yield source_id, text or ""
+
+    def body_text(self, source_id: str) -> str | None:
+        """The body text of a live article."""
+        row = self.db.execute("SELECT body_text FROM articles WHERE source_id = ? AND state = 'live'",
+                              [source_id]).fetchone()
+        return row[0] if row else None
 
     def profiles(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT DISTINCT profile FROM articles WHERE state = 'live'")]
@@ -767,8 +774,10 @@ class Store:
                "WHERE p.status = 200 AND p.kind = 'article' AND (p.url = ? OR p.url IN "
                "(SELECT url FROM aliases WHERE source_id = ?)) ORDER BY p.url = ? DESC, length(p.url), p.url LIMIT 1")
         where, args = ("state = 'live'", []) if profile is None else ("state = 'live' AND profile = ?", [profile])
-        for article in list(self.db["articles"].rows_where(where, args, order_by="url")):
-            found = self.db.execute(sql, [article["url"], article["source_id"], article["url"]]).fetchone()
+        ids = [r[0] for r in self.db.execute(f"SELECT source_id FROM articles WHERE {where} ORDER BY url", args)]
+        for source_id in ids:  # the ids up front, each row when its turn comes: a site's bodies are never all held
+            article = self._get(self.db["articles"], source_id)
+            found = self.db.execute(sql, [article["url"], source_id, article["url"]]).fetchone() if article else None
             if found is None:
                 continue
             page = dict(zip(("url", "status", "headers", "body", "fetched_at", "encoding"), found))

@@ -82,15 +82,20 @@ class StorePipeline:
         return default_workers() if setting is None else int(setting)
 
     def close_spider(self, spider: Spider | None = None) -> None:
-        if self.pool is not None:
-            self.pool.close()
         if self.store is None:
+            if self.pool is not None:
+                self.pool.close()
             return
         # Stopping by a signal (against a deadline) or a failed write: the resumed run does these passes.
-        if not interrupt.received() and not self.fault:
-            # what the run learns about the site as a whole, over the pages it kept (migrator.site_model)
-            SiteModel(self.store, self.config, self.rulebook, self.run_id, self.stats, self.regions,
-                      self.repeated).finish()
+        try:
+            if not interrupt.received() and not self.fault:
+                # what the run learns about the site as a whole, over the pages it kept (migrator.site_model);
+                # the extraction workers re-extract the stored pages in the learned regions, then stop
+                SiteModel(self.store, self.config, self.rulebook, self.run_id, self.stats, self.regions,
+                          self.repeated, self.pool).finish()
+        finally:
+            if self.pool is not None:
+                self.pool.close()
         if self.own_run:
             stats = self.stats.get_stats()
             summary = {"pages": stats.get("migrator/pages", 0), "articles": stats.get("migrator/articles", 0),

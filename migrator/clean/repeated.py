@@ -8,8 +8,10 @@ cutting sentences, so text that merely recurs on a few pages stays.
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter
-from typing import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Mapping
 
 import lxml.html
 from lxml import etree
@@ -165,7 +167,15 @@ def _ordered_shingles(text: str) -> list[tuple[str, ...]]:
     return [tuple(words[i:i + _N]) for i in range(len(words) - _N + 1)]
 
 
-def listings_of_excerpts(bodies: Mapping[str, str], titles: Mapping[str, str] | None = None) -> list[str]:
+def _gram_ids(text: str) -> list[int]:
+    """A body's shingles in order, each as its hash: 8 bytes a shingle kept instead of a tuple of four strings
+    (a site's bodies are compared all at once; 64-bit hashes do not collide at any site's size)."""
+    return [hash(gram) for gram in _ordered_shingles(text)]
+
+
+def listings_of_excerpts(bodies: Mapping[str, str] | Iterable[tuple[str, str]],
+                         titles: Mapping[str, str] | Callable[[str], str | None] | None = None,
+                         text_of: Callable[[str], str | None] | None = None) -> list[str]:
     """Keys of the bodies made mostly of the openings of several other bodies: a listing page of excerpts
     (home, category, tag, author pages), not an article.
 
@@ -176,6 +186,11 @@ def listings_of_excerpts(bodies: Mapping[str, str], titles: Mapping[str, str] | 
     may cover less than half of the listing; it is one all the same when, its sources' ``titles`` counted as
     covered too, nothing else in it runs longer than a details line (:func:`_cards_only`).
 
+    Each body's shingles are kept as a packed array of hashes, and only the bodies whose whole opening a body
+    holds are compared with it (found through an index of their first shingle): memory and time grow with the
+    site, not with its square. ``bodies`` may be streamed ``(key, text)`` rows; then ``text_of(key)`` gives a
+    body's text again for the few that need the details-line test (a mapping of bodies is its own).
+
     >>> posts = {"rye": "Rye loaves need a long cold proof in the cellar overnight. Then the crust cracks.",
     ...          "jam": "Plum jam sets faster when the fruit is picked slightly under ripe. Then we jar it.",
     ...          "hay": "Hay meadows flower late in June along the northern river banks. Then cattle graze."}
@@ -183,19 +198,26 @@ def listings_of_excerpts(bodies: Mapping[str, str], titles: Mapping[str, str] | 
     >>> listings_of_excerpts({**posts, "home": home, "tag": posts["rye"].split(". ")[0]})
     ['home']
     """
-    ordered = {key: _ordered_shingles(text) for key, text in bodies.items()}
-    own = {key: set(grams) for key, grams in ordered.items()}
-    openings = {key: set(grams[:_opening(bodies[key])]) for key, grams in ordered.items()}
-    owners: dict[tuple[str, ...], set[str]] = {}
-    for key, grams in own.items():
-        for gram in grams:
-            owners.setdefault(gram, set()).add(key)
-    sizes = {key: len(grams) for key, grams in own.items()}
+    if isinstance(bodies, Mapping):
+        text_of = text_of or bodies.get
+        rows: Iterable[tuple[str, str]] = bodies.items()
+    else:
+        rows = bodies
+    title_of = titles.get if isinstance(titles, Mapping) else titles or (lambda key: None)
+    corpus = _Corpus()
+    for key, text in rows:  # streamed: only hashes kept
+        corpus.add(key, text)
     found = []
-    for key, grams in own.items():
-        sources = _copied(key, grams, owners, openings, sizes) if grams else None
-        if sources is not None and (len(sources[1]) >= MIN_COPIED * len(grams)
-                                    or _cards_only(bodies[key], sources, titles or {})):
+    for key, packed in corpus.own.items():
+        if not packed:
+            continue
+        grams = set(packed)
+        sources = corpus.copied(key, grams)
+        if sources is None:
+            continue
+        if len(sources[1]) >= MIN_COPIED * len(grams):
+            found.append(key)
+        elif text_of is not None and _cards_only(text_of(key) or "", sources, title_of):
             found.append(key)
     return found
 
@@ -221,23 +243,24 @@ MAX_CARD_LEAD = 10
 _LETTERED = re.compile(r"\w*[^\W\d_]\w*")
 
 
-def _cards_only(text: str, sources: tuple[list[str], set[tuple[str, ...]]], titles: Mapping[str, str]) -> bool:
+def _cards_only(text: str, sources: tuple[list[str], set[int]], title_of: Callable[[str], str | None]) -> bool:
     """Whether a body holding several excerpts is nothing but them, their sources' titles and short details lines.
 
     >>> cards = "Rye bread. Rye loaves need a long cold proof. Views: 12 | By: ann"
-    >>> excerpt = (["rye"], set(_ordered_shingles("Rye loaves need a long cold proof")))
-    >>> _cards_only(cards, excerpt, {"rye": "Rye bread"})
+    >>> excerpt = (["rye"], set(_gram_ids("Rye loaves need a long cold proof")))
+    >>> _cards_only(cards, excerpt, {"rye": "Rye bread"}.get)
     True
-    >>> _cards_only("Our mill opened again this week after the long winter, and we bake. " + cards, excerpt, {})
+    >>> _cards_only("Our mill opened again this week after the long winter, and we bake. " + cards, excerpt,
+    ...             lambda key: None)
     False
     """
     words = _WORD.findall(text.lower())
     covered = [False] * len(words)
     for i in range(len(words) - _N + 1):
-        if tuple(words[i:i + _N]) in sources[1]:
+        if hash(tuple(words[i:i + _N])) in sources[1]:
             covered[i:i + _N] = [True] * _N
     for key in sources[0]:
-        title = _WORD.findall((titles.get(key) or "").lower())
+        title = _WORD.findall((title_of(key) or "").lower())
         for i in range(len(words) - len(title) + 1) if title else ():
             if words[i:i + len(title)] == title:
                 covered[i:i + len(title)] = [True] * len(title)
@@ -254,25 +277,47 @@ def _cards_only(text: str, sources: tuple[list[str], set[tuple[str, ...]]], titl
     return runs[0] <= MAX_CARD_LEAD and max(runs) <= MAX_CARD_GAP
 
 
-def _copied(key: str, grams: set[tuple[str, ...]], owners: Mapping[tuple[str, ...], set[str]],
-            openings: Mapping[str, set[tuple[str, ...]]], sizes: Mapping[str, int]
-            ) -> tuple[list[str], set[tuple[str, ...]]] | None:
-    """Greedy cover of one body by the other bodies whose openings it holds: the sources and the shingles they
-    cover, when there are enough sources."""
-    by_source: dict[str, set[tuple[str, ...]]] = {}
-    for gram in grams:
-        for other in owners[gram] - {key}:
-            by_source.setdefault(other, set()).add(gram)
-    # another URL of the same page (a home page that is also the first page of the news list) is no source
-    by_source = {other: shared for other, shared in by_source.items() if openings[other] <= shared
-                 and not (len(shared) >= SAME_PAGE * len(grams) and len(shared) >= SAME_PAGE * sizes[other])}
-    covered: set[tuple[str, ...]] = set()
-    sources: list[str] = []
-    while by_source:
-        best = max(by_source, key=lambda o: len(by_source[o] - covered))
-        gain = by_source.pop(best) - covered
-        if len(gain) < MIN_PASSAGE:
-            break
-        covered |= gain
-        sources.append(best)
-    return (sources, covered) if len(sources) >= MIN_SOURCES else None
+@dataclass
+class _Corpus:
+    """Bodies' shingle hashes (sorted, packed), their openings and an index of their first shingles."""
+
+    own: dict[str, array[int]] = field(default_factory=dict)
+    openings: dict[str, frozenset[int]] = field(default_factory=dict)
+    by_first: dict[int, list[str]] = field(default_factory=dict)  # first shingle -> the bodies opening with it
+    order: dict[str, int] = field(default_factory=dict)
+
+    def add(self, key: str, text: str) -> None:
+        ordered = _gram_ids(text)
+        self.order[key] = len(self.order)
+        self.own[key] = array("q", sorted(set(ordered)))
+        if ordered:
+            self.openings[key] = frozenset(ordered[:_opening(text)])
+            self.by_first.setdefault(ordered[0], []).append(key)
+
+    def sources(self, key: str, grams: set[int]) -> dict[str, set[int]]:
+        """The other bodies whose whole opening this body holds, each with the shingles the two share, in the
+        bodies' order; another URL of the same page (a home page that is also the first page of the news
+        list) is no source."""
+        found = {other for gram in grams for other in self.by_first.get(gram, ())
+                 if other != key and self.openings[other] <= grams}
+        by_source = {}
+        for other in sorted(found, key=self.order.__getitem__):
+            shared = {gram for gram in self.own[other] if gram in grams}
+            if not (len(shared) >= SAME_PAGE * len(grams) and len(shared) >= SAME_PAGE * len(self.own[other])):
+                by_source[other] = shared
+        return by_source
+
+    def copied(self, key: str, grams: set[int]) -> tuple[list[str], set[int]] | None:
+        """Greedy cover of one body by the other bodies whose openings it holds: the sources and the shingles
+        they cover, when there are enough sources."""
+        by_source = self.sources(key, grams)
+        covered: set[int] = set()
+        sources: list[str] = []
+        while by_source:
+            best = max(by_source, key=lambda o: len(by_source[o] - covered))
+            gain = by_source.pop(best) - covered
+            if len(gain) < MIN_PASSAGE:
+                break
+            covered |= gain
+            sources.append(best)
+        return (sources, covered) if len(sources) >= MIN_SOURCES else None

@@ -1,0 +1,129 @@
+"""Crawl-end learning that scales with a site: what changed so that 5,000 heavy pages fit in bounded memory.
+
+The heavy-page news site (:mod:`migrator.demo.heavy`: five real CMS templates, inline scripts and styles) is
+crawled once over real HTTP into a real SQLite file. Learning the templates from the pages streamed out of
+the database (each template's sample read again when its turn comes) must learn what learning from every
+page held in memory learns; grouping must keep pages of unrelated templates apart and give what comparing
+every page with every group gives; the crawl-end re-extraction in a worker process must give each page
+what it gets in the crawler's own process; excerpt listings must still be found among many articles.
+"""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any, Iterator
+
+import lxml.html
+import pytest
+
+from migrator.clean.repeated import listings_of_excerpts
+from migrator.demo.heavy import HeavySite, HeavySpec
+from migrator.demo.server import DemoServer
+from migrator.extract import extract
+from migrator.extract.region import SAME_TEMPLATE, Regions, jaccard, learn_templates, skeleton, template_groups
+from migrator.extract_pool import CHUNK, ExtractionPool
+from migrator.mapping import Config
+from migrator.offline import learn_regions, page_text
+from migrator.store import Store
+from tests.helpers import migrator
+
+
+@pytest.fixture(scope="module")
+def heavy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """60 heavy articles (each of the five templates on several of them) crawled once with no mapping."""
+    site = HeavySite(HeavySpec(articles=60, seed=5))
+    with DemoServer(site) as server:  # type: ignore[arg-type]  # any object with respond() and delay()
+        db = tmp_path_factory.mktemp("heavy") / "heavy.db"
+        proc = migrator("crawl", server.url + "/", "--db", str(db), "--timezone", "UTC")
+        assert proc.returncode == 0, proc.stderr[-4000:]
+        yield {"db": db, "site": site, "url": server.url}
+
+
+def _stored(db: Path) -> list[dict[str, Any]]:
+    store = Store(db)
+    try:
+        return [page for _, page in store.stored_pages("generic")]
+    finally:
+        store.close()
+
+
+def test_templates_learned_from_pages_streamed_out_of_sqlite_are_those_learned_in_memory(heavy: dict[str, Any]) -> None:
+    pages = _stored(heavy["db"])
+    in_memory = learn_templates([page_text(p) for p in pages], urls=[p["url"] for p in pages])
+    store = Store(heavy["db"])
+    try:
+        streamed = learn_regions(store)
+        kept = Regions.from_rows(store.template_rows())  # what the crawl itself learned at its end
+    finally:
+        store.close()
+    assert len(in_memory) >= 3  # several of the five templates have enough pages to learn from
+    assert Regions(in_memory).rows() == streamed.rows()
+    assert Regions(in_memory).shapes() == kept.shapes()
+
+
+def _pairwise(shapes: list[frozenset[str]]) -> list[list[int]]:
+    """The reference: every page compared with every group's first page."""
+    groups: list[tuple[frozenset[str], list[int]]] = []
+    for index, shape in enumerate(shapes):
+        best = max(groups, key=lambda g: jaccard(g[0], shape), default=None)
+        if best is not None and jaccard(best[0], shape) >= SAME_TEMPLATE:
+            best[1].append(index)
+        else:
+            groups.append((shape, [index]))
+    return [members for _, members in groups]
+
+
+@pytest.mark.parametrize("seed", [1, 5, 11])
+def test_grouping_keeps_unrelated_templates_apart_as_pairwise_comparison_does(seed: int) -> None:
+    site = HeavySite(HeavySpec(articles=40, seed=seed))
+    numbers = list(range(1, 41))
+    random.Random(seed).shuffle(numbers)  # the templates interleaved, as a crawl meets them
+    shapes = [skeleton(lxml.html.document_fromstring(site.article(n))) for n in numbers]
+    listing = skeleton(lxml.html.document_fromstring(site.page("/") or ""))
+    groups = template_groups([*shapes, listing])
+    assert groups == _pairwise([*shapes, listing])
+    assert template_groups([None, *shapes[:6]]) == [[i + 1 for i in g] for g in _pairwise(shapes[:6])]  # unparsed: in none
+    templates = [site.story(n).template for n in numbers]
+    for members in groups:
+        assert len({templates[i] for i in members if i < len(numbers)}) <= 1, "two templates in one group"
+    assert [len(numbers)] in groups  # the listing page is a template of its own
+    assert len(groups) == 6  # five article templates and the listing
+
+
+def test_crawl_end_reextraction_in_a_worker_gives_what_the_crawler_process_gives(heavy: dict[str, Any]) -> None:
+    pages = _stored(heavy["db"])[:3 * CHUNK + 3]  # chunks for the worker and for this process, and a short one
+    config = Config()
+    store = Store(heavy["db"])
+    try:
+        regions = Regions.from_rows(store.template_rows())
+    finally:
+        store.close()
+    pairs = [(p["url"], page_text(p)) for p in pages] + [("http://heavy.test/empty", "")]
+    pool = ExtractionPool(config, 1)
+    try:
+        assert pool.executor is not None
+        results = list(pool.extract_many(iter(pairs), regions))
+    finally:
+        pool.close()
+    assert len(results) == len(pairs)
+    last = results[-1]
+    assert not isinstance(last, Exception) and last.kind == "other"  # the empty page, in its place
+    for (url, html), got in zip(pairs[:-1], results):
+        alone = extract(url, html, config, regions)
+        assert not isinstance(got, Exception)
+        assert got.kind == alone.kind == "article" and got.article is not None and alone.article is not None
+        assert got.article.to_record() == alone.article.to_record()
+
+
+def test_excerpt_listings_found_among_many_articles_and_no_article_taken_for_one() -> None:
+    site = HeavySite(HeavySpec(articles=300, seed=3))
+    bodies = {f"a{n}": site.story(n).body_text for n in range(1, 301)}
+    # articles opening alike (a press release pasted as their first paragraph): none is an excerpt listing
+    shared_lead = site.story(1).blocks[0][1]
+    bodies.update({f"pr{n}": shared_lead + "\n\n" + site.story(n).body_text for n in range(2, 8)})
+    for page in range(4):
+        bodies[f"list{page}"] = "\n\n".join(" ".join(bodies[f"a{n}"].split()[:30])
+                                            for n in range(1 + page * 20, 21 + page * 20))
+    expected = [f"list{page}" for page in range(4)]
+    assert listings_of_excerpts(bodies) == expected
+    assert listings_of_excerpts(iter(bodies.items())) == expected  # streamed (id, text) rows: the same
