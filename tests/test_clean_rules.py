@@ -205,3 +205,21 @@ def test_a_drop_selector_whose_class_is_absent_is_skipped_with_the_same_counts()
     assert {k: v for k, v in removed.items() if k.startswith("drop_selector")} == one_by_one
     assert len(one_by_one) == 4 and drop_selector(".absent").needs == {".absent"}
     assert drop_selector("div > p.note").needs == frozenset()  # not simple: always run
+
+
+def test_formulaic_opening_sentences_shared_with_other_articles_make_no_listing() -> None:
+    """A news article made of stock sentences ("Работа выполнена при поддержке …", each followed by its own words)
+    holds the openings of three other articles: a listing of cards quotes each entry's first paragraph whole
+    (uCoz's eMessage, a blog's teaser), so the article stays an article; the real listing is still found."""
+    from migrator.clean.repeated import listings_of_excerpts
+
+    formula = ["Работа выполнена при поддержке Российского научного фонда общий объём финансирования составил {} "
+               "млн рублей", "Результаты исследования опубликованы в журнале Nature а их обсуждение продолжится на "
+               "конференции в {}", "Открытие может изменить представления о происхождении жизни на Земле уверены "
+               "специалисты в {}"]
+    others = {f"a{i}": f"{formula[i].format(100 + i)}. Своё продолжение номер {i} о приборе и его создателях, "
+                       f"о том как шли испытания в лаборатории зимой.\n\nВторой абзац статьи {i}." for i in range(3)}
+    story = " ".join(f"{formula[i].format(200 + i)}. Свои слова {i} о другом опыте." for i in range(3))
+    home = " ".join(text.split("\n\n")[0] for text in others.values())
+    assert listings_of_excerpts({**others, "story": story}) == []
+    assert listings_of_excerpts({**others, "story": story, "home": home}) == ["home"]

@@ -217,7 +217,8 @@ def listings_of_excerpts(bodies: Mapping[str, str] | Iterable[tuple[str, str]],
             continue
         if len(sources[1]) >= MIN_COPIED * len(grams):
             found.append(key)
-        elif text_of is not None and _cards_only(text_of(key) or "", sources, title_of):
+        elif text_of is not None and len((cards := corpus.teasers(sources, grams))[0]) >= MIN_SOURCES \
+                and _cards_only(text_of(key) or "", cards, title_of):
             found.append(key)
     return found
 
@@ -285,6 +286,7 @@ class _Corpus:
     openings: dict[str, frozenset[int]] = field(default_factory=dict)
     by_first: dict[int, list[str]] = field(default_factory=dict)  # first shingle -> the bodies opening with it
     order: dict[str, int] = field(default_factory=dict)
+    leads: dict[str, frozenset[int]] = field(default_factory=dict)  # what a listing card quotes of each body
 
     def add(self, key: str, text: str) -> None:
         ordered = _gram_ids(text)
@@ -292,7 +294,16 @@ class _Corpus:
         self.own[key] = array("q", sorted(set(ordered)))
         if ordered:
             self.openings[key] = frozenset(ordered[:_opening(text)])
+            first = len(_ordered_shingles(text.split("\n\n", 1)[0]))
+            self.leads[key] = frozenset(ordered[:max(_opening(text), min(first, 2 * OPENING))])
             self.by_first.setdefault(ordered[0], []).append(key)
+
+    def teasers(self, sources: tuple[list[str], set[int]], grams: set[int]) -> tuple[list[str], set[int]]:
+        """The sources a body quotes as a listing card does: a teaser is an entry's first paragraph whole, or its
+        first 2 × :data:`OPENING` shingles, not one formulaic opening sentence two articles share ("Работа
+        выполнена при поддержке …")."""
+        kept = [other for other in sources[0] if self.leads[other] <= grams]
+        return kept, {gram for other in kept for gram in self.own[other] if gram in grams}
 
     def sources(self, key: str, grams: set[int]) -> dict[str, set[int]]:
         """The other bodies whose whole opening this body holds, each with the shingles the two share, in the
