@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -139,28 +139,28 @@ def test_diff_against_a_run_that_does_not_exist_is_trouble(tmp_path: Path) -> No
     assert "no run 5" in result.output
 
 
+def _crawled_once(db: Path, article: Any) -> None:
+    """One finished crawl run that stored ``article``."""
+    store = Store(db)
+    run = store.begin_run("crawl", "http://old.example.ru/", {})
+    with store.batch():
+        store.save_article(article, run)
+    store.finish_run(run, "finished", {})
+    store.close()
+
+
 def test_diff_exit_codes_no_differences_then_differences(tmp_path: Path) -> None:
     from migrator.record import Article
 
     db = tmp_path / "site.db"
-    store = Store(db)
-    first = store.begin_run("crawl", "http://old.example.ru/", {})
     article = Article(source_id="node/1", url="http://old.example.ru/node/1", title="Лазер в Томске",
                       published_at="2014-10-01T10:00:00+04:00", body_html="<p>Первый абзац текста.</p>",
                       body_text="Первый абзац текста.")
-    with store.batch():
-        store.save_article(article, first)
-    store.finish_run(first, "finished", {})
-    store.close()
+    _crawled_once(db, article)
     same = CliRunner().invoke(cli, ["diff", "--db", str(db), "--against-run", "1"])
     assert same.exit_code == 0, same.output
-    store = Store(db)
-    second = store.begin_run("crawl", "http://old.example.ru/", {})
     article.title = "Лазер в Новосибирске"
-    with store.batch():
-        store.save_article(article, second)
-    store.finish_run(second, "finished", {})
-    store.close()
+    _crawled_once(db, article)
     changed = CliRunner().invoke(cli, ["diff", "--db", str(db), "--against-run", "1"])
     assert changed.exit_code == 1, changed.output
 

@@ -18,7 +18,6 @@ text. Serve it by hand with ``python -m migrator.demo.blog --port 8001``.
 """
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import random
@@ -427,11 +426,9 @@ def hashed_build(html: str) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     """Serve the blog in the foreground until interrupted."""
-    from migrator.demo.server import serve_forever
+    from migrator.demo.server import serve_forever, site_parser
 
-    parser = argparse.ArgumentParser(description="Serve the generated English WordPress-style blog.")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8001)
+    parser = site_parser("Serve the generated English WordPress-style blog.", 8001)
     parser.add_argument("--posts", type=int, default=BlogSpec.posts)
     parser.add_argument("--seed", type=int, default=BlogSpec.seed)
     parser.add_argument("--theme", default=BlogSpec.theme, choices=["wordpress", "hashed", "magazine"])

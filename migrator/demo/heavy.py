@@ -22,7 +22,6 @@ Serve it with ``python -m migrator.demo.heavy --port 8002 --articles 5000``.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import random
 from dataclasses import dataclass
@@ -319,11 +318,9 @@ def _scripts(rng: random.Random) -> tuple[str, str]:
 
 def main(argv: list[str] | None = None) -> None:
     """Serve the site in the foreground until interrupted."""
-    from migrator.demo.server import serve_forever
+    from migrator.demo.server import serve_forever, site_parser
 
-    parser = argparse.ArgumentParser(description="Serve a generated news site of heavy generic pages.")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8002)
+    parser = site_parser("Serve a generated news site of heavy generic pages.", 8002)
     parser.add_argument("--articles", type=int, default=HeavySpec.articles)
     parser.add_argument("--seed", type=int, default=HeavySpec.seed)
     args = parser.parse_args(argv)

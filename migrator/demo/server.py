@@ -123,9 +123,7 @@ class DemoServer:
 
 def main(argv: list[str] | None = None) -> None:
     """Serve the demo site in the foreground until interrupted."""
-    parser = argparse.ArgumentParser(description="Serve the bundled demo old site.")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
+    parser = site_parser("Serve the bundled demo old site.", 8000)
     parser.add_argument("--articles", type=int, default=SiteSpec.articles)
     parser.add_argument("--seed", type=int, default=SiteSpec.seed)
     parser.add_argument("--theme", default=SiteSpec.theme, choices=["garland", "zen"])
@@ -136,6 +134,14 @@ def main(argv: list[str] | None = None) -> None:
     site = DemoSite(SiteSpec(seed=args.seed, articles=args.articles, theme=args.theme, version=args.version,
                              chrome_etags=args.chrome_etags))
     serve_forever(site, args.host, args.port, "the demo site")
+
+
+def site_parser(description: str, port: int) -> argparse.ArgumentParser:
+    """The command line of a test site's ``main``: ``--host`` and ``--port``, the site's own options to add."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=port)
+    return parser
 
 
 def serve_forever(site: Site, host: str, port: int, name: str) -> None:

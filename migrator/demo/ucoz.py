@@ -20,7 +20,6 @@ Serve it by hand with ``python -m migrator.demo.ucoz --port 8002``.
 """
 from __future__ import annotations
 
-import argparse
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -385,11 +384,9 @@ class UcozSite:
 
 def main(argv: list[str] | None = None) -> None:
     """Serve the uCoz-style site in the foreground until interrupted."""
-    from migrator.demo.server import serve_forever
+    from migrator.demo.server import serve_forever, site_parser
 
-    parser = argparse.ArgumentParser(description="Serve the generated uCoz-era Russian community site.")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8002)
+    parser = site_parser("Serve the generated uCoz-era Russian community site.", 8002)
     parser.add_argument("--seed", type=int, default=UcozSpec.seed)
     parser.add_argument("--news", type=int, default=UcozSpec.news)
     args = parser.parse_args(argv)
