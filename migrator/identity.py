@@ -27,10 +27,6 @@ from migrator.urls import derived_source_id, node_id
 
 logger = logging.getLogger(__name__)
 
-#: Tables whose rows belong to an article by its ``source_id``.
-_OWNED = ("comments", "aliases", "changes", "versions", "pages")
-
-
 def settle(store: Store, article: Article, run_id: int, alias_rules: Iterable[re.Pattern[str]]) -> str | None:
     """Give ``article`` (about to be saved by ``run_id``) the id of the record it is; returns how it was
     found ("redirect": a URL it was requested at names the node, "known": the record at its URL, "twin":
@@ -38,9 +34,7 @@ def settle(store: Store, article: Article, run_id: int, alias_rules: Iterable[re
     rules = tuple(alias_rules)
     how = _settle(store, article, run_id, rules) if rules else None
     if how is not None:  # the raw pages it was read from belong to it: revisits ask them conditionally
-        store.db.execute("UPDATE pages SET source_id = ? WHERE source_id IS NULL AND (url = ? OR url IN "
-                         "(SELECT url FROM aliases WHERE source_id = ?))",
-                         [article.source_id, article.url, article.source_id])
+        store.claim_pages(article.source_id, article.url)
     return how
 
 
@@ -54,7 +48,7 @@ def _settle(store: Store, article: Article, run_id: int, rules: tuple[re.Pattern
         if how is None:
             return _known_or_twin(store, article, run_id, rules)
     twin = _unnamed_at(store, article) or _twin(store, article, run_id, rules, named=False)
-    if twin is not None and _take_over(store, twin, article.source_id, run_id):
+    if twin is not None and store.rename_record(twin, article.source_id, run_id):
         logger.debug("%s and %s are one node: %s", article.url, twin, article.source_id)
         return "twin"
     return how
@@ -78,7 +72,7 @@ def _known_or_twin(store: Store, article: Article, run_id: int, rules: tuple[re.
         article.source_id = known
         return "known"
     twin = _twin(store, article, run_id, rules, named=True)
-    if twin is not None and _take_over(store, article.source_id, twin, run_id):
+    if twin is not None and store.rename_record(article.source_id, twin, run_id):
         logger.debug("%s is the alias of %s", article.url, twin)
         article.source_id = twin
         return "twin"
@@ -91,19 +85,13 @@ def _unnamed_at(store: Store, article: Article) -> str | None:
     derived = derived_source_id(article.url)
     if derived == article.source_id:
         return None
-    row = store.db.execute("SELECT source_id FROM articles WHERE url = ? AND source_id = ?",
-                           [article.url, derived]).fetchone()
-    return row[0] if row else None
+    return derived if store.has_record(derived, article.url) else None
 
 
 def _named_at(store: Store, url: str, rules: tuple[re.Pattern[str], ...]) -> str | None:
     """The id of the record known at ``url`` (its ``url`` or an alias), when one of its URLs names it."""
-    rows = store.db.execute("SELECT source_id FROM articles WHERE url = ? UNION "
-                            "SELECT source_id FROM aliases WHERE url = ?", [url, url]).fetchall()
-    for (source_id,) in rows:
-        urls = [u for (u,) in store.db.execute("SELECT url FROM aliases WHERE source_id = ? UNION "
-                                               "SELECT url FROM articles WHERE source_id = ?", [source_id, source_id])]
-        if any(node_id(u, rules) == source_id for u in urls):
+    for source_id in store.ids_at(url):
+        if any(node_id(u, rules) == source_id for u in store.urls_of(source_id)):
             return source_id
     return None
 
@@ -113,33 +101,12 @@ def _twin(store: Store, article: Article, run_id: int, rules: tuple[re.Pattern[s
     URL (``named``: the arriving page is an alias), or one whose id nothing named (the arriving page is
     ``/node/N``)."""
     digest = article.to_record()["content_hash"]
-    rows = store.db.execute("SELECT source_id, url FROM articles WHERE content_hash = ? AND state = 'live' "
-                            "AND last_run = ? AND source_id != ? ORDER BY url", [digest, run_id, article.source_id])
-    for source_id, url in rows.fetchall():
+    for source_id, url in store.same_content(digest, run_id, article.source_id):
         if named and node_id(url, rules) == source_id:
             return source_id
         if not named and node_id(url, rules) is None and source_id == derived_source_id(url):
             return source_id
     return None
-
-
-def _take_over(store: Store, old: str, new: str, run_id: int) -> bool:
-    """Rename record ``old`` (if there is one) to ``new``, with everything it owns. A ``new`` record first
-    made by this same run gives way (its aliases stay with ``new``); an older one is left as it is."""
-    db = store.db
-    if db.execute("SELECT 1 FROM articles WHERE source_id = ?", [old]).fetchone() is None:
-        return True  # nothing saved under ``old``: the article is simply saved as ``new``
-    row = db.execute("SELECT first_run FROM articles WHERE source_id = ?", [new]).fetchone()
-    if row is not None:
-        if row[0] != run_id:
-            return False  # two records older than this run: not a decision to take page by page
-        db.execute("DELETE FROM articles WHERE source_id = ?", [new])
-        db.execute("DELETE FROM comments WHERE source_id = ?", [new])
-        db.execute("DELETE FROM changes WHERE source_id = ? AND run_id = ?", [new, run_id])
-    db.execute("UPDATE articles SET source_id = ? WHERE source_id = ?", [new, old])
-    for table in _OWNED:
-        db.execute(f"UPDATE OR REPLACE {table} SET source_id = ? WHERE source_id = ?", [new, old])
-    return True
 
 
 __all__ = ["settle"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import asdict
 from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urldefrag, urljoin, urlsplit, urlunsplit
@@ -56,7 +57,7 @@ class LinkRewriter:
         if source_id is None and (ref := node_ref(url)):
             source_id = ref
         head = self.store.article_head(source_id) if source_id else None
-        return self.platform.url_for(head) if head else None
+        return self.platform.url_for(asdict(head)) if head else None
 
     def rewrite(self, body_html: str, base_url: str) -> str:
         """``body_html`` with every link to an old article pointing at its new URL."""

@@ -112,14 +112,6 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def ensure_table(store: Store) -> None:
-    if "media" not in store.db.table_names():
-        store.db["media"].create({"url": str, "path": str, "kind": str, "sha256": str, "bytes": int, "status": str,
-                                  "error": str, "fetched_at": str}, pk="url")
-    elif "kind" not in store.db["media"].columns_dict:  # a database from before attachments
-        store.db["media"].add_column("kind", str)
-
-
 @dataclass
 class Fetcher:
     """One pooled HTTP client for every download: keep-alive, per-host limits, retries, a size cap, scope."""
@@ -210,8 +202,8 @@ class Fetcher:
 def site_hosts(store: Store) -> tuple[str, ...]:
     """The hosts the database's crawls started from (``runs.target``), first crawled first."""
     hosts: dict[str, None] = {}
-    for (target,) in store.db.execute("SELECT target FROM runs ORDER BY id").fetchall():
-        for url in (target or "").split(","):
+    for target in store.run_targets():
+        for url in target.split(","):
             if url.startswith(("http://", "https://")) and host_of(url):
                 hosts[host_of(url)] = None
     return tuple(hosts)
@@ -227,7 +219,6 @@ class MediaDownloader:
     def __init__(self, store: Store, directory: str | Path, concurrency: int = 8, *, hosts: Iterable[str] = (),
                  per_host: int = 4, delay: float = 0.0, max_bytes: int = MAX_BYTES) -> None:
         self.store, self.root, self.concurrency = store, Path(directory), concurrency
-        ensure_table(store)
         own = site_hosts(store)
         self.home = own[0] if own else None
         self.fetcher = Fetcher(tuple(dict.fromkeys([*own, *(h.lower() for h in hosts)])), per_host=per_host,
@@ -235,8 +226,7 @@ class MediaDownloader:
 
     def _done(self, item: MediaItem) -> MediaItem | None:
         """The item when it is already downloaded and its file still has the recorded checksum."""
-        row = self.store.db.execute("SELECT sha256, bytes FROM media WHERE url = ? AND status = 'downloaded'",
-                                    [item.old_url]).fetchone()
+        row = self.store.downloaded(item.old_url)
         target = self.root / item.new_path
         if row and target.is_file() and sha256_file(target) == row[0]:
             return MediaItem(item.old_url, item.new_path, item.kind, row[0], row[1], "skipped")
@@ -262,16 +252,8 @@ class MediaDownloader:
         return item
 
     def _record(self, item: MediaItem) -> None:
-        from migrator.store import utcnow
-
-        # Plain SQL: the media cursor is still open, and sqlite-utils' upsert probes with DDL.
-        self.store.db.execute(
-            "INSERT INTO media (url, path, kind, sha256, bytes, status, error, fetched_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (url) DO UPDATE SET path = excluded.path, kind = excluded.kind, sha256 = excluded.sha256, "
-            "bytes = excluded.bytes, "
-            "status = excluded.status, error = excluded.error, fetched_at = excluded.fetched_at",
-            [item.old_url, item.new_path, item.kind, item.sha256, item.bytes, item.status, item.error, utcnow()])
+        self.store.record_media(item.old_url, item.new_path, item.kind, item.sha256, item.bytes, item.status,
+                                item.error)
 
     def run(self, urls: Iterable[tuple[str, str]]) -> Iterator[MediaItem]:
         """Every (URL, kind) as a manifest item, in the order given; downloads happen concurrently."""

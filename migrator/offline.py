@@ -27,7 +27,7 @@ from migrator.extract_pool import ExtractionPool
 from migrator.extract.region import MIN_PAGES, Regions, leaf_block_texts, learn_templates
 from migrator.limits import read_page_file
 from migrator.record import EXPORT_KEYS, Article
-from migrator.store import RawPage, Store, utcnow
+from migrator.store import RawPage, Store, StoredArticle, StoredPage, utcnow
 from migrator.urls import derived_source_id, node_id, type_at
 
 if TYPE_CHECKING:
@@ -241,15 +241,14 @@ class RecleanReport:
                 f"{self.unchanged} unchanged, {len(self.not_articles)} no longer articles (left as they were){tail}")
 
 
-def page_text(page: dict[str, Any]) -> str:
+def page_text(page: StoredPage) -> str:
     """A stored page's text, decoded with the encoding the crawl chose (detected again if it fails)."""
-    if page.get("encoding"):
+    if page.encoding:
         try:
-            return xml_safe(page["body"].decode(page["encoding"]))
+            return xml_safe(page.body.decode(page.encoding))
         except (UnicodeDecodeError, LookupError):
             pass
-    content_type = {k.lower(): v for k, v in page.get("headers", {}).items()}.get("content-type")
-    return decode_html(page["body"], content_type).text
+    return decode_html(page.body, page.header("content-type")).text
 
 
 def body_diff(url: str, before: str, after: str) -> str:
@@ -284,12 +283,12 @@ def reclean(store: Store, config: Config, rulebook: Rulebook, *, dry_run: bool =
         report.articles += 1
         article = _reextract(row, page, config, rulebook, texts, report.removed, regions)
         if article is None:
-            report.not_articles.append(row["url"])
-        elif article.to_record()["content_hash"] != row["content_hash"]:
-            report.changed.append(row["url"])
+            report.not_articles.append(row.url)
+        elif article.to_record()["content_hash"] != row.content_hash:
+            report.changed.append(row.url)
             if len(report.diffs) < samples:
-                report.diffs.append(body_diff(row["url"], row["body_text"] or "", article.body_text))
-            updates.append((row["source_id"], article))
+                report.diffs.append(body_diff(row.url, row.body_text, article.body_text))
+            updates.append((row.source_id, article))
     if not dry_run:
         report.run_id = store.begin_run("reclean", str(store.path), {"rules": len(rulebook.rules),
                                                                       "mapping": config.source})
@@ -315,18 +314,18 @@ def site_learning(store: Store, config: Config, rulebook: Rulebook, run_id: int)
     return counts
 
 
-def _reextract(row: dict[str, Any], page: dict[str, Any], config: Config, rulebook: Rulebook,
+def _reextract(row: StoredArticle, page: StoredPage, config: Config, rulebook: Rulebook,
                texts: dict[str, int], removed: Counter[str], regions: Regions | None = None,
                result: PageResult | None = None) -> Article | None:
     """The crawler's steps for one stored page: extract (in the learned content regions; ``result``: already
     extracted so), then the rulebook and the learned blocks."""
-    result = result or extract(page["url"], page_text(page), config, regions)
+    result = result or extract(page.url, page_text(page), config, regions)
     if result.kind != "article" or result.article is None:
         return None
     removed.update(result.removed)
     article = result.article
-    article.source_id, article.url, article.fetched_at = row["source_id"], row["url"], row["fetched_at"]
-    article.type = type_at(article.type, page["url"], row["url"])
+    article.source_id, article.url, article.fetched_at = row.source_id, row.url, row.fetched_at
+    article.type = type_at(article.type, page.url, row.url)
     article.body_html, by_rule = rulebook.apply(article.body_html, texts)
     if by_rule:
         article.body_text = html_to_text(article.body_html)
@@ -350,7 +349,7 @@ def learn_regions(store: Store, limit: int = REGION_PAGES) -> Regions:
 
     def texts() -> Iterator[str]:
         for _, page in islice(store.stored_pages("generic"), limit):
-            urls.append(page["url"])
+            urls.append(page.url)
             yield page_text(page)
 
     def load(index: int) -> str:
@@ -373,21 +372,21 @@ def rescue_entries(store: Store, config: Config, rulebook: Rulebook, regions: Re
         html = page_text(page)
         doc = parse(html)
         template = regions.match(doc)[0] if doc is not None else None
-        entry = template is not None and template.identifies_article(page["url"], doc)
-        if not entry and not config.keeps(page["url"]):
+        entry = template is not None and template.identifies_article(page.url, doc)
+        if not entry and not config.keeps(page.url):
             continue  # only what a template shows as an entry: listings stay withdrawn
-        result = extract(page["url"], html, config, regions)
+        result = extract(page.url, html, config, regions)
         if result.kind != "article" or result.article is None or not config.wants_type(result.article.type):
             continue
         article = result.article
-        article.source_id = source_id_of(result, page["url"], config)
-        article.url, article.fetched_at = page["url"], page["fetched_at"]
+        article.source_id = source_id_of(result, page.url, config)
+        article.url, article.fetched_at = page.url, page.fetched_at
         article.body_html, by_rule = rulebook.apply(article.body_html, texts)
         if by_rule:
             article.body_text = html_to_text(article.body_html)
         if store.save_article(article, run_id) == "new":
-            store.mark_page(page["url"], "article", article.source_id)
-            store.undo_withdrawal(page["url"], run_id)
+            store.mark_page(page.url, "article", article.source_id)
+            store.undo_withdrawal(page.url, run_id)
             rescued.append(article.source_id)
     return rescued
 
@@ -396,10 +395,10 @@ def is_entry(store: Store, regions: Regions, source_id: str) -> bool:
     """Whether a record's stored page is one its learned template shows as an entry: such a record is an
     article however short, and no heuristic withdraws it."""
     row = store.article_head(source_id)
-    page = store.page(row["url"]) if row else None
+    page = store.page(row.url) if row else None
     doc = parse(page_text(page)) if page else None
     template = regions.template_of(doc) if doc is not None else None
-    return template is not None and template.identifies_article(row["url"], doc)
+    return template is not None and row is not None and template.identifies_article(row.url, doc)
 
 
 def apply_regions(store: Store, config: Config, rulebook: Rulebook, regions: Regions,
@@ -413,22 +412,22 @@ def apply_regions(store: Store, config: Config, rulebook: Rulebook, regions: Reg
     """
     texts = rulebook.texts(store.boilerplate())
     changed, not_articles, removed = [], [], Counter[str]()
-    read: deque[tuple[dict[str, Any], dict[str, Any]]] = deque()  # the pages handed out, awaiting their result
+    read: deque[tuple[StoredArticle, StoredPage]] = deque()  # the pages handed out, awaiting their result
 
     def pages() -> Iterator[tuple[str, str]]:
         for row, page in store.stored_pages("generic"):  # it lists the articles first: rewriting them is safe
             read.append((row, page))
-            yield page["url"], page_text(page)
+            yield page.url, page_text(page)
 
     pool = pool or ExtractionPool(config, 0)
     for result in pool.extract_many(pages(), regions):
         row, page = read.popleft()
         if isinstance(result, Exception):
-            logger.warning("re-extraction failed on %s: %s; its record stands as it was", page["url"], result)
+            logger.warning("re-extraction failed on %s: %s; its record stands as it was", page.url, result)
             continue
         article = _reextract(row, page, config, rulebook, texts, removed, regions, result)
         if article is None:
-            not_articles.append(row["source_id"])
-        elif store.update_content(row["source_id"], article, run_id):
-            changed.append(row["source_id"])
+            not_articles.append(row.source_id)
+        elif store.update_content(row.source_id, article, run_id):
+            changed.append(row.source_id)
     return changed, not_articles

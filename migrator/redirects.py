@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Iterable, Iterator, TextIO
 from urllib.parse import unquote, urlsplit
 
@@ -43,7 +43,7 @@ def redirects(store: Store, platform: NewPlatform) -> Iterator[Redirect]:
             head = store.article_head(source_id)
             if head is None:
                 continue
-            new = platform.url_for(head)
+            new = platform.url_for(asdict(head))
             if len(head_cache) > 4096:
                 head_cache.clear()
             head_cache[source_id] = new
@@ -56,7 +56,7 @@ def collisions(store: Store, platform: NewPlatform) -> dict[str, list[str]]:
     for _, source_id, kind in store.old_urls():
         head = store.article_head(source_id) if kind == "canonical" else None
         if head is not None:
-            owners.setdefault(platform.url_for(head), []).append(source_id)
+            owners.setdefault(platform.url_for(asdict(head)), []).append(source_id)
     return {url: ids for url, ids in owners.items() if len(ids) > 1}
 
 

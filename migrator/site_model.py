@@ -200,7 +200,7 @@ class SiteModel:
         Returns how many were withdrawn."""
         def title_of(source_id: str) -> str | None:
             head = self.store.article_head(source_id)
-            return head["title"] if head else None
+            return head.title if head else None
 
         # streamed: the bodies' shingle hashes are kept, a text read again only for the details-line test
         listings = listings_of_excerpts(self.store.body_texts("generic"), title_of, self.store.body_text)
@@ -220,7 +220,7 @@ class SiteModel:
             head = self.store.article_head(source_id)
             if head is None:
                 continue
-            if self.config.keeps(head["url"]):
+            if self.config.keeps(head.url):
                 self.stats.inc_value("migrator/kept/mapping")
             elif read_by_platform(self.store.profile_of(source_id)):
                 self.stats.inc_value("migrator/kept/profile")
@@ -294,9 +294,7 @@ class SiteModel:
     def _bodies(self) -> Iterator[tuple[str, str]]:
         """(source_id, body_html) of every live article, one at a time: bodies get rewritten as they are
         read, so only the ids are listed up front."""
-        ids = [source_id for source_id, _ in self.store.db.conn.execute(
-            "SELECT source_id, NULL FROM articles WHERE state = 'live'")]
-        for source_id in ids:
-            row = self.store.db.conn.execute("SELECT body_html FROM articles WHERE source_id = ?", [source_id]).fetchone()
-            if row is not None:
-                yield source_id, row[0]
+        for source_id in self.store.live_ids():
+            html = self.store.body_html(source_id)
+            if html is not None:
+                yield source_id, html

@@ -19,7 +19,6 @@ are asked only when their last check has expired or a sitemap's ``<lastmod>`` sa
 """
 from __future__ import annotations
 
-import json
 import logging
 import zlib
 from collections import Counter
@@ -415,8 +414,7 @@ class ConditionalRequestsMiddleware:
             return
         source_id, etag, last_modified = known
         headers = {k.lower(): v for k, v in item.headers.items()}
-        row = self.store.db.execute("SELECT changed_run FROM articles WHERE source_id = ?", [source_id]).fetchone()
-        changed = row is not None and row[0] == self.run_id
+        changed = self.store.changed_in(source_id) == self.run_id
         lm_moved = None if not last_modified else headers.get("last-modified") != last_modified
         etag_moved = bool(etag) and headers.get("etag") != etag
         site = self.site(item.url)
@@ -451,13 +449,11 @@ class ConditionalRequestsMiddleware:
         for host, site in self.sites.items():
             if not site.evidence:
                 continue
-            row = self.store.db.execute("SELECT reason FROM site_validators WHERE host = ?", [host]).fetchone()
-            reason = row[0] if row else "no evidence against the ETags yet"
+            reason = self.store.validator_reason(host) or "no evidence against the ETags yet"
             self.store.save_validator_choice(host, site.choice, reason, dict(site.evidence), self.run_id)
         self.store.close()
 
 
 def _stored_content_type(store: Store, url: str) -> str | None:
-    row = store.db.execute("SELECT headers FROM pages WHERE url = ?", [url]).fetchone()
-    headers = {k.lower(): v for k, v in json.loads(row[0] if row and row[0] else "{}").items()}
+    headers = {k.lower(): v for k, v in store.page_headers(url).items()}
     return headers.get("content-type")

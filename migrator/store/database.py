@@ -1,0 +1,136 @@
+"""Opening a migrator database: the connection, its pragmas, the schema brought up to date, transactions."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import weakref
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+import sqlite_utils
+
+from migrator.errors import StoreError
+from migrator.store import schema
+
+
+def utcnow() -> str:
+    """Now, as ISO 8601 UTC with seconds."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def dumps(value: Any) -> str:
+    """JSON as the store keeps it: UTF-8 text, not ``\\u`` escapes."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+#: The writing stores open in this process, for :func:`mark_run` to release before a forced exit.
+_writers: weakref.WeakSet[Database] = weakref.WeakSet()
+
+
+def mark_run(path: str | Path, run_id: int, status: str) -> None:
+    """Set a ``running`` run's status on its own short connection: for a process about to end at once.
+
+    A signal handler runs on the main thread between two statements of whatever it was doing, maybe
+    inside a transaction of this process's own store (the pipeline storing an item): that transaction
+    holds the write lock and would never end, so it is rolled back first (its page is fetched again when
+    the run resumes). Locks held by other threads or processes are waited for two seconds at most."""
+    for store in list(_writers):
+        store.abandon()
+    conn = sqlite3.connect(path, timeout=2.0)
+    try:
+        with conn:
+            conn.execute("UPDATE runs SET status = ?, finished_at = ? WHERE id = ? AND status = 'running'",
+                         [status, utcnow(), run_id])
+    finally:
+        conn.close()
+
+
+class Database:
+    """A migrator database on disk (created on first use); the table families add their statements to it."""
+
+    def __init__(self, path: str | Path, *, create: bool = True, readonly: bool = False) -> None:
+        """``create=False``: the file must exist and be a migrator database (nothing is written into another
+        application's file); ``readonly``: opened read-only (SQLite ``mode=ro``), for the commands that only
+        read (export, status, redirects, diff), which then work in a read-only directory too."""
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise StoreError(f"{self.path}: no such database (run `migrator crawl` first)")
+        try:
+            self.db = sqlite_utils.Database(self._open_readonly() if readonly else sqlite3.connect(self.path))
+            if not create:
+                self._check_ours()
+            if not readonly:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA busy_timeout=5000")
+            if not readonly:
+                schema.upgrade(self.db)
+        except sqlite3.DatabaseError as exc:  # not a database, unreadable, read-only file or directory
+            bad = "not a database" in str(exc)
+            raise StoreError(f"{self.path}: cannot {'open' if bad or readonly else 'write'} the database: {exc}",
+                             exit_code=2 if bad else 1) from exc
+        if not readonly:
+            _writers.add(self)
+        self._depth = 0
+
+    def _open_readonly(self) -> sqlite3.Connection:
+        """A read-only connection; in a read-only directory a WAL database has no ``-shm`` file to share, so
+        it is read as immutable (nobody can be writing it there)."""
+        uri = self.path.resolve().as_uri() + "?mode=ro"
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            conn.close()
+            conn = sqlite3.connect(uri + "&immutable=1", uri=True)
+        return conn
+
+    def _check_ours(self) -> None:
+        """An existing file must already be a migrator database: an empty file or another application's
+        SQLite file gets no tables of ours."""
+        tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not {"meta", "runs", "articles"} <= tables:
+            what = "an empty database" if not tables else "tables " + ", ".join(sorted(tables)[:5])
+            raise StoreError(f"{self.path}: not a migrator database ({what}); nothing was written to it", exit_code=2)
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group writes into one transaction (nested batches join the outer one)."""
+        conn = self.db.conn
+        self._depth += 1
+        try:
+            if self._depth == 1:
+                conn.execute("BEGIN")
+            yield
+            if self._depth == 1:
+                conn.execute("COMMIT")
+        except BaseException:
+            if self._depth == 1 and conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._depth -= 1
+
+    def close(self) -> None:
+        self.db.close()
+        _writers.discard(self)
+
+    def abandon(self) -> None:
+        """Roll back this store's open transaction, when the calling thread owns the connection (a process
+        about to exit at once: see :func:`mark_run`); the store must not be written again."""
+        conn = self.db.conn
+        try:
+            if conn.in_transaction:
+                conn.rollback()
+        except sqlite3.Error:  # another thread's connection (sqlite3 refuses it), or already closed
+            pass
+
+    def migrations(self) -> list[str]:
+        """The schema migrations this file has had, in order."""
+        return schema.applied(self.db)
+
+    def _get(self, table: str, source_id: str) -> dict[str, Any] | None:
+        rows = list(self.db[table].rows_where("source_id = ?", [source_id], limit=1))
+        return rows[0] if rows else None

@@ -1,0 +1,95 @@
+"""The database's schema as a list of named migrations (sqlite-utils' :class:`~sqlite_utils.migrations.Migrations`).
+
+Each migration runs once per file, in order, and is recorded in ``_sqlite_migrations``; a new table or column is a
+new migration appended at the end, never an edit of an old one. The first one lays out the schema as it stood
+before the ledger existed: files written by those releases already hold it, so it only creates what is missing
+and adds the columns that the releases before it added one by one.
+"""
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("migrator")
+
+#: Tables of the first schema: (name, columns, primary key). ``skeleton`` holds a template's tag paths as JSON.
+_FIRST: tuple[tuple[str, dict[str, type], str | tuple[str, ...]], ...] = (
+    ("runs", {"id": int, "command": str, "target": str, "options": str, "started_at": str, "finished_at": str,
+              "status": str, "pages": int, "articles": int, "errors": int, "stats": str}, "id"),
+    ("pages", {"url": str, "request_url": str, "status": int, "headers": str, "body": bytes, "fetched_at": str,
+               "encoding": str, "encoding_source": str, "encoding_evidence": str, "kind": str, "source_id": str,
+               "run_id": int, "checked_at": str}, "url"),
+    ("articles", {"source_id": str, "url": str, "title": str, "published_at": str, "published_raw": str,
+                  "updated_at": str, "author": str, "tags": str, "sources": str, "images": str, "body_html": str,
+                  "body_text": str, "comments": str, "comment_count": int, "content_hash": str, "fetched_at": str,
+                  "profile": str, "state": str, "first_run": int, "last_run": int, "changed_run": int,
+                  "gone_at": str, "gone_reason": str, "attachments": str, "type": str}, "source_id"),
+    ("comments", {"source_id": str, "position": int, "author": str, "published_at": str, "body_text": str},
+     ("source_id", "position")),
+    ("aliases", {"url": str, "source_id": str, "how": str, "first_run": int}, "url"),
+    ("errors", {"run_id": int, "url": str, "reason": str, "detail": str, "at": str, "count": int},
+     ("run_id", "url", "reason")),
+    ("boilerplate", {"text": str, "pages": int, "share": float, "sample_url": str, "learned_run": int}, "text"),
+    # content regions and field places learned per page template (migrator.extract.region); two templates may
+    # keep their content at the same XPath
+    ("templates", {"xpath": str, "skeleton": str, "pages": int, "agreeing": int, "learned_run": int, "fields": str},
+     ("xpath", "skeleton")),
+    # records a crawl-end heuristic took back, with the reason: a mapping's [clean] keep brings them back
+    ("withdrawals", {"url": str, "source_id": str, "reason": str, "run_id": int, "at": str}, ("run_id", "url")),
+    ("changes", {"run_id": int, "source_id": str, "url": str, "change": str, "at": str}, ("run_id", "source_id")),
+    # a run's frontier beside the data, written in the page's own transaction: a killed run resumes from it
+    ("frontier", {"run_id": int, "url": str, "role": str, "priority": int, "state": str}, ("run_id", "url")),
+    # an article's content before an update replaced it, so a diff can compare the site after any run with now
+    ("versions", {"source_id": str, "run_id": int, "replaced_run": int, "record": str},
+     ("source_id", "replaced_run")),
+    # which validators a sync sends to each host, learned from its own revisits (spiders.revisit)
+    ("site_validators", {"host": str, "choice": str, "reason": str, "evidence": str, "run_id": int, "at": str},
+     "host"),
+    ("meta", {"key": str, "value": str}, "key"),
+)
+
+#: Columns the releases before the ledger added to tables they had already created.
+_ADDED_LATER = (("pages", "checked_at", str), ("articles", "attachments", str), ("articles", "type", str),
+                ("templates", "fields", str))
+
+
+@migrations(name="first-schema")
+def first_schema(db: Database) -> None:
+    for name, columns, pk in _FIRST:
+        if not db[name].exists():
+            db[name].create(columns, pk=pk)
+    for table, column, kind in _ADDED_LATER:
+        if column not in db[table].columns_dict:
+            db[table].add_column(column, kind)
+    db["pages"].create_index(["source_id"], if_not_exists=True)
+    db["articles"].create_index(["url"], if_not_exists=True)
+    # the ingest finds the other page of one node by its content, once per /node/N or id-less page
+    db["articles"].create_index(["content_hash"], if_not_exists=True)
+    db["aliases"].create_index(["source_id"], if_not_exists=True)
+
+
+@migrations(name="media")
+def media(db: Database) -> None:
+    """The manifest of ``migrator media`` (it created this table itself before)."""
+    columns = {"url": str, "path": str, "kind": str, "sha256": str, "bytes": int, "status": str, "error": str,
+               "fetched_at": str}
+    if not db["media"].exists():
+        db["media"].create(columns, pk="url")
+    elif "kind" not in db["media"].columns_dict:
+        db["media"].add_column("kind", str)
+
+
+@migrations(name="no-schema-version")
+def no_schema_version(db: Database) -> None:
+    """The ledger is the schema's version now."""
+    db.execute("DELETE FROM meta WHERE key = 'schema_version'")
+
+
+def upgrade(db: Database) -> None:
+    """Apply every migration the file has not had yet."""
+    migrations.apply(db)
+
+
+def applied(db: Database) -> list[str]:
+    """Names of the migrations applied to a file, in order."""
+    return [m.name for m in migrations.applied(db)]
