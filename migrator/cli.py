@@ -221,7 +221,7 @@ def crawl(target: str, db: str, timezone: str | None, mapping: str | None, max_p
     config = load(target, mapping, timezone, max_pages)
     _configure_logging(verbose)
     if redis_url:
-        from migrator.distributed import run_distributed
+        from migrator.crawl.distributed import run_distributed
 
         args = [target, *_crawl_flags(timezone, mapping, max_pages)]
         summary = run_distributed(config, db, redis_url, workers, args, max_errors=max_errors)
@@ -725,7 +725,7 @@ def worker(target: str, redis_url: str, key: str | None, timezone: str | None, m
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
-    from migrator.distributed import namespace
+    from migrator.crawl.distributed import namespace
     from spiders.distributed import worker_settings
     from spiders.site import SiteSpider
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 import lxml.html
 
+from migrator.ingest.withdraw import not_an_article, read_by_platform
 from migrator.clean.repeated import learn, listings_of_excerpts, norm, residue, shingles
 from migrator.clean.text import html_to_text
 from migrator.extract.common import parse
@@ -41,38 +42,6 @@ logger = logging.getLogger(__name__)
 #: Bodies per template family that repeated blocks are learned from: a block on a large share of
 #: every body shows on the same share of a sample, and the block counts stay bounded on huge sites.
 LEARN_SAMPLE = 5000
-#: A body with fewer words than this, once the site's repeated blocks are gone, held no article.
-MIN_ARTICLE_WORDS = 15
-#: ...and neither did one whose remaining text is mostly link text (an index of links).
-MAX_LINK_SHARE = 0.6
-
-
-#: Extraction profiles of a platform: a record one of them read is a full node, never a heuristic's withdrawal.
-PLATFORM_PROFILES = frozenset({"drupal6"})
-
-
-def read_by_platform(profile: str | None) -> bool:
-    """Whether a platform profile (not the generic extractor) read the record: one article however short.
-
-    >>> read_by_platform("drupal6"), read_by_platform("generic")
-    (True, False)
-    """
-    return profile in PLATFORM_PROFILES
-
-
-def not_an_article(body_html: str, body_text: str, known: set[tuple[str, ...]] = frozenset()) -> bool:
-    """What is left of a body besides the site's repeated text is too little, or mostly links.
-
-    >>> not_an_article('<a href="/a">Материалы 2000 года</a>', "Материалы 2000 года")
-    True
-    """
-    words = len(residue(body_text, known))
-    if words < MIN_ARTICLE_WORDS:
-        return True
-    linked = sum(len(a.text_content().split()) for a in lxml.html.fragment_fromstring(
-        body_html, create_parent="div").iter("a"))
-    return linked / words >= MAX_LINK_SHARE
-
 #: Rounds of withdrawing and learning the templates again, at most (each round sees fewer non-articles).
 RELEARN = 2
 #: Stored pages the shell is learned from (any kind: listings show the shell as well as articles do).

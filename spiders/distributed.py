@@ -30,7 +30,7 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy_redis.queue import PriorityQueue
 from twisted.internet import task
 
-from spiders.items import AliasItem, ErrorItem, NotModifiedItem, PageItem, VisitItem
+from migrator.ingest.items import AliasItem, ErrorItem, NotModifiedItem, PageItem, VisitItem
 
 logger = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from migrator.mapping import Config, load_config
 from migrator.store import Store, utcnow
 from migrator.urls import normalize
 from spiders.frontier import Frontier
-from spiders.items import AliasItem, ErrorItem, NotModifiedItem, PageItem, VisitItem
+from migrator.ingest.items import AliasItem, ErrorItem, NotModifiedItem, PageItem, VisitItem
 from spiders.middlewares import OffsiteRedirect
 from spiders.revisit import RevisitPolicy, lastmod_after
 

@@ -28,9 +28,9 @@ import spiders.distributed
 
 from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
-from migrator.distributed import decode_items
+from migrator.crawl.distributed import decode_items
 from spiders.distributed import JsonPriorityQueue, PushItems
-from spiders.items import ErrorItem, PageItem
+from migrator.ingest.items import ErrorItem, PageItem
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 pytestmark = pytest.mark.skipif(not Path(REDIS_SERVER).exists(), reason="redis-server is not installed")
@@ -213,7 +213,7 @@ def test_a_planted_pickle_among_the_items_is_rejected_not_run(redis_url: str, tm
     server.rpush(key, pickle.dumps(_Payload(marker)), b"\x80garbage", b'{"type": "os.system", "fields": {}}')
     pipeline.process_item(error)
     stats = MemoryStatsCollector(SimpleNamespace(settings=Settings()))
-    with caplog.at_level(logging.WARNING, logger="migrator.distributed"):
+    with caplog.at_level(logging.WARNING, logger="migrator.crawl.distributed"):
         items = decode_items(server.lpop(key, 10), stats, key)
     assert not marker.exists()
     assert items == [page, error]

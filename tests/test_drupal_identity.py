@@ -1,4 +1,4 @@
-"""One node, one record when nothing on the page names the node id (migrator.identity).
+"""One node, one record when nothing on the page names the node id (migrator.ingest.identity).
 
 bluemarine, pushbutton, chameleon and marvin print ``<div class="node">`` with no ``node-N`` id; with
 comments read-only (no "login to post comments" link) and no print or forward module, only the URL
@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from migrator import identity
+from migrator.ingest import identity
 from migrator.demo.layout import THEMES
 from migrator.demo.run import absolute_truth
 from migrator.demo.server import DemoServer

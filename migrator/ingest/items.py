@@ -1,4 +1,5 @@
-"""What the spider hands to the pipeline: fetched pages, URLs known to be aliases, failures."""
+"""What a crawl hands to the ingest: fetched pages, URLs known to be aliases, failures, visits (plain data: the
+spiders make them, the Scrapy pipeline and the distributed loader pass them on)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -2,8 +2,8 @@
 
 ``migrator crawl TARGET --db PATH --redis URL --workers N`` starts N local workers
 (``migrator worker TARGET --redis URL``; more can join from other machines) and runs the loader here:
-it pops the items the workers push to Redis and runs the same store pipeline as a single-process
-crawl, so the database ends the same. The loader also keeps the run's frontier in the database; URLs
+it pops the items the workers push to Redis and stores them as a single-process
+crawl (a :class:`~migrator.crawl.writer.CrawlWriter`), so the database ends the same. The loader also keeps the run's frontier in the database; URLs
 still pending when every live worker is idle and the shared queue is empty were in flight at a
 worker that died, and are handed back to the live ones (see :mod:`spiders.distributed`).
 """
@@ -15,15 +15,14 @@ import logging
 import subprocess
 import sys
 import time
-from types import SimpleNamespace
 from typing import Any
 
 import redis
-from scrapy.settings import Settings
-from scrapy.statscollectors import MemoryStatsCollector
 
 from migrator import interrupt
-from migrator.crawl import CrawlSummary, summarize
+from migrator.crawl.run import CrawlSummary, summarize
+from migrator.crawl.writer import CrawlWriter
+from migrator.ingest import Counts, Stats
 from migrator.lock import RunLock
 from migrator.mapping import Config
 from migrator.store import Store, mark_run
@@ -87,7 +86,7 @@ def _stopped_now(db_path: str, run_id: int, procs: list[subprocess.Popen[bytes]]
     mark_run(db_path, run_id, "interrupted")
 
 
-def decode_items(blobs: list[bytes], stats: Any, key: str) -> list[Any]:
+def decode_items(blobs: list[bytes], stats: Stats, key: str) -> list[Any]:
     """The items workers pushed; an entry that is not their JSON (a planted pickle, garbage) is rejected,
     counted as the error ``rejected-item`` and logged. Nothing from Redis is ever unpickled."""
     from spiders.distributed import Rejected, decode_item, preview
@@ -106,19 +105,13 @@ def decode_items(blobs: list[bytes], stats: Any, key: str) -> list[Any]:
 class _Loader:
     def __init__(self, config: Config, db_path: str, run_id: int, server: redis.Redis, key: str,
                  procs: list[subprocess.Popen[bytes]]) -> None:
-        from spiders.pipelines import StorePipeline
+        from spiders.settings import MIGRATOR_EXTRACT_WORKERS
         from spiders.site import SiteSpider, _queued
 
         self.config, self.server, self.key, self.procs, self.run_id = config, server, key, procs, run_id
-        settings = Settings()
-        settings.setmodule("spiders.settings", priority="project")
-        settings.setdict({"MIGRATOR_DB": str(db_path), "MIGRATOR_RUN_ID": run_id}, priority="cmdline")
-        crawler = SimpleNamespace(settings=settings, spider=SimpleNamespace(config=config))
-        crawler.stats = MemoryStatsCollector(crawler)  # type: ignore[arg-type]
-        self.stats = crawler.stats
-        self.pipeline = StorePipeline(crawler)  # type: ignore[arg-type]
-        self.spider = SiteSpider(config=config)
-        self.seeds = _queued(list(self.spider._seeds()))
+        self.stats = Counts()
+        self.writer = CrawlWriter(str(db_path), run_id, self.stats, workers=MIGRATOR_EXTRACT_WORKERS)
+        self.seeds = _queued(list(SiteSpider(config=config)._seeds()))
         self.rounds = 0
         self.calm = 0
         self.stopping = False
@@ -128,8 +121,8 @@ class _Loader:
         self.stopping = True
 
     async def run(self) -> dict[str, Any]:
-        self.pipeline.open_spider(self.crawler_spider)
-        store = self.pipeline.store
+        self.writer.open(self.config)
+        store = self.writer.store
         assert store is not None
         with store.batch():
             store.frontier_add(self.run_id, self.seeds)
@@ -158,20 +151,15 @@ class _Loader:
             if state in ("done", "interrupted"):
                 reason = "finished" if state == "done" else "workers-gone"
                 break
-        self.pipeline.close_spider(self.crawler_spider)
+        self.writer.close()
         self.stats.set_value("finish_reason", reason)
-        return dict(self.stats.get_stats())
-
-    @property
-    def crawler_spider(self) -> Any:
-        return self.pipeline.crawler.spider
+        return self.stats.get_stats()
 
     async def _load(self, item: Any) -> None:
         try:
-            await self.pipeline.process_item(item)
-        except Exception as exc:  # DropItem: counted by the pipeline already
-            if type(exc).__name__ != "DropItem":
-                logger.warning("loading an item failed: %s", exc, exc_info=True)
+            await self.writer.write(item)  # what became of it is counted by the ingest
+        except Exception as exc:  # one broken item never ends the run
+            logger.warning("storing an item failed: %s", exc, exc_info=True)
 
     def _state(self) -> str:
         """"crawling", "done", or "interrupted" (no worker left alive)."""
@@ -198,5 +186,5 @@ class _Loader:
         return "crawling"
 
     def _pending(self) -> list[tuple[str, str, int]]:
-        assert self.pipeline.store is not None
-        return self.pipeline.store.frontier(self.run_id)[1]
+        assert self.writer.store is not None
+        return self.writer.store.frontier(self.run_id)[1]

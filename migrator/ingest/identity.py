@@ -19,13 +19,30 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from migrator.record import Article
 from migrator.store import Store
 from migrator.urls import derived_source_id, node_id
 
+if TYPE_CHECKING:
+    from migrator.extract import PageResult
+
 logger = logging.getLogger(__name__)
+
+
+def source_id_of(result: PageResult, url: str, alias_rules: Iterable[re.Pattern[str]]) -> str:
+    """A page's record id before :func:`settle` looks further: the id the page reveals (a Drupal node's), else
+    the one its URL names by the site's alias rules, else one derived from the URL.
+
+    >>> from migrator.extract import PageResult
+    >>> source_id_of(PageResult("other", "generic", None, None, None), "file:///tmp/a/page.html", ())
+    'tmp/a/page'
+    >>> source_id_of(PageResult("other", "generic", None, None, None), "http://d.test/?q=node/7",
+    ...              [re.compile(r"[?&]q=node/(\\d+)")])
+    'node/7'
+    """
+    return result.source_id or node_id(url, alias_rules) or derived_source_id(url)
 
 def settle(store: Store, article: Article, run_id: int, alias_rules: Iterable[re.Pattern[str]]) -> str | None:
     """Give ``article`` (about to be saved by ``run_id``) the id of the record it is; returns how it was
@@ -109,4 +126,4 @@ def _twin(store: Store, article: Article, run_id: int, rules: tuple[re.Pattern[s
     return None
 
 
-__all__ = ["settle"]
+__all__ = ["settle", "source_id_of"]

@@ -1,0 +1,248 @@
+"""The one way into the store: a fetched page (or a stored page read again) becomes rows here, and only here.
+
+The crawl's pipeline, the distributed loader, ``migrator extract`` and ``reclean`` and the crawl-end rescues all
+call :class:`Ingest`; each gets an :class:`Outcome` back (what became of the page, and why) instead of
+raising: a Scrapy pipeline turns a dropped outcome into ``DropItem(outcome.reason)``.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable
+
+from migrator.clean.repeated import shingles
+from migrator.clean.text import html_to_text
+from migrator.ingest import identity
+from migrator.ingest.items import AliasItem, ErrorItem, NotModifiedItem, PageItem, VisitItem
+from migrator.ingest.withdraw import not_an_article, read_by_platform
+from migrator.record import Article
+from migrator.store import RawPage, Store, StoredArticle
+from migrator.urls import host_allowed, normalize, type_at
+
+if TYPE_CHECKING:
+    from migrator.extract import PageResult
+    from migrator.ingest.stats import Stats
+    from migrator.mapping import Config
+    from migrator.rulebook import Rulebook
+
+logger = logging.getLogger(__name__)
+
+#: Outcome kinds that keep the item in a Scrapy crawl (the others are dropped, with their reason).
+KEPT = frozenset({"article", "not-modified", "item"})
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one item: ``kind`` ("article", "not-modified", "skip", "error", "alias", "visit",
+    "not-stored", "item") and ``reason`` (the article's "new"/"updated"/… or why it was no record)."""
+
+    kind: str
+    reason: str = ""
+
+    @property
+    def dropped(self) -> bool:
+        return self.kind not in KEPT
+
+    @property
+    def message(self) -> str:
+        """The line a Scrapy ``DropItem`` carries."""
+        return {"skip": f"skipped: {self.reason}", "error": f"error: {self.reason}"}.get(self.kind, self.reason)
+
+
+NOT_STORED = Outcome("not-stored", "not stored: the database cannot be written")
+
+
+class Ingest:
+    """Finish and store the items of one run; every page that does not become a record is counted by reason in
+    ``stats``. ``frontier``: the run keeps its frontier in the database (the ``migrator`` command's runs, not a
+    bare ``scrapy crawl``), so each page counts in its run and marks its frontier URL done in its own
+    transaction. ``max_errors``: past it, :attr:`stop_reason` asks the caller to end the run."""
+
+    def __init__(self, store: Store, config: Config, rulebook: Rulebook, run_id: int, stats: Stats, *,
+                 frontier: bool = True, max_errors: int | None = None) -> None:
+        self.store, self.config, self.rulebook, self.run_id, self.stats = store, config, rulebook, run_id, stats
+        self.frontier, self.max_errors = frontier, max_errors
+        self.alias_rules = tuple(re.compile(p) if isinstance(p, str) else p for p in config.alias_rules)
+        self.repeated: dict[str, int] = rulebook.texts(store.boilerplate())  # blocks learned by earlier runs
+        self.repeated_shingles = shingles(self.repeated)
+        self.fault: str | None = None  # the first failed write: the run stops there
+        self.stop_reason: str | None = None
+
+    # -- items of a crawl ---------------------------------------------------------------------
+
+    def take(self, item: Any, extracted: PageResult | Exception | None = None) -> Outcome:
+        """Store one crawl item in one transaction (``extracted``: a page's extraction, or why it failed)."""
+        if self.fault:  # not stored, not marked done: the resumed run fetches it again
+            return NOT_STORED
+        try:
+            with self.store.batch():
+                outcome = self._take(item, extracted)
+                if isinstance(item, (PageItem, NotModifiedItem)) and self.frontier:
+                    self.store.count_page(self.run_id)  # in the page's transaction: a resumed run counts its parts
+                self._visited(item)
+        except sqlite3.Error as exc:  # disk full, read-only, I/O error: every later write would fail too
+            self._write_failed(exc)
+            return NOT_STORED
+        return outcome
+
+    def _take(self, item: Any, extracted: PageResult | Exception | None) -> Outcome:
+        if isinstance(item, PageItem):
+            raw = RawPage(url=item.url, status=item.status, headers=item.headers, body=item.body,
+                          fetched_at=item.fetched_at, encoding=item.encoding, encoding_source=item.encoding_source,
+                          encoding_evidence=item.encoding_evidence,
+                          request_url=item.redirect_urls[0] if item.redirect_urls else item.url)
+            return self.page(raw, extracted if item.text is not None else None, item.redirect_urls)
+        if isinstance(item, AliasItem):
+            self.store.add_aliases(item.source_id, [item.url], "url-rule", self.run_id)
+            return Outcome("alias", "alias recorded")
+        if isinstance(item, ErrorItem):
+            return self.error(item.url, item.reason, item.detail, skip=item.skip)
+        if isinstance(item, NotModifiedItem):
+            return self._not_modified(item)
+        if isinstance(item, VisitItem):
+            return Outcome("visit", "visited")
+        return Outcome("item")
+
+    def _visited(self, item: Any) -> None:
+        """Frontier bookkeeping in the item's own transaction."""
+        visit = getattr(item, "visit", None)
+        if not self.frontier or visit is None:
+            return
+        self.store.frontier_add(self.run_id, getattr(item, "discovered", ()))
+        self.store.frontier_done(self.run_id, visit)
+
+    def _write_failed(self, exc: sqlite3.Error) -> None:
+        """The first failed write ends the run, with one line naming the file."""
+        if self.fault is None:
+            self.fault = f"cannot write {self.store.path}: {exc}"
+            logger.error("%s; stopping the crawl (it resumes from here once the database can be written)", self.fault)
+            self.stats.set_value("migrator/fault", self.fault)
+            self.stop_reason = "write-failed"
+
+    def _not_modified(self, item: NotModifiedItem) -> Outcome:
+        """A 304 on a revisit: the article is seen this run and its content is unchanged."""
+        self.stats.inc_value("migrator/pages")
+        outcome = self.store.touch_article(item.source_id, item.url, self.run_id)
+        self.stats.inc_value(f"migrator/articles/{outcome}")
+        if outcome == "unchanged":
+            self.stats.inc_value("migrator/articles")
+        return Outcome("not-modified", outcome)
+
+    def error(self, url: str, reason: str, detail: str = "", skip: bool = False) -> Outcome:
+        """A failure for good (or, ``skip``, a refusal by policy), listed in the run's errors."""
+        self.store.record_error(self.run_id, url, reason, detail)
+        if skip:
+            return self.skip(reason)
+        self.stats.inc_value("migrator/errors")
+        self.stats.inc_value(f"migrator/errors/{reason}")
+        if self.max_errors is not None and self.stats.get_value("migrator/errors", 0) > int(self.max_errors):
+            self.stop_reason = self.stop_reason or "max-errors"  # --max-errors: stop now, not after the whole site
+        return Outcome("error", reason)
+
+    def skip(self, reason: str) -> Outcome:
+        self.stats.inc_value(f"migrator/skipped/{reason}")
+        return Outcome("skip", reason)
+
+    # -- pages --------------------------------------------------------------------------------
+
+    def page(self, raw: RawPage, result: PageResult | Exception | None, redirect_urls: Iterable[str] = ()) -> Outcome:
+        """A fetched page and what its extraction gave: the raw page is kept whatever it is, an article is
+        finished and saved, anything else is counted by reason."""
+        self.stats.inc_value("migrator/pages")
+        if raw.status >= 400 or result is None:
+            self.store.save_page(raw, self.run_id)
+            if raw.status in (404, 410):
+                gone = self.store.mark_gone(raw.url, raw.status, self.run_id)
+                if gone:  # a known article's page: a tombstone with the evidence, not a crawl error
+                    self.stats.inc_value(f"migrator/articles/{gone}")
+                    return self.skip("gone")
+            return self.error(raw.url, f"http-{raw.status}")
+        if isinstance(result, Exception):
+            self.store.save_page(raw, self.run_id)
+            return self.error(raw.url, "extract-error", f"{type(result).__name__}: {result}")
+        for rule, count in result.removed.items():
+            self.stats.inc_value(f"migrator/removed/{rule}", count)
+        for warning in result.warnings:  # the input limits cut the page: what is left is kept, the cut recorded
+            reason, _, detail = warning.partition(": ")
+            self.error(raw.url, reason, detail)
+        raw.kind, raw.source_id = result.kind, result.source_id
+        self.store.save_page(raw, self.run_id)
+        if result.kind != "article" or result.article is None:
+            if result.source_id:  # a print page or the like: the URL still names the article
+                self.store.add_aliases(result.source_id, [raw.url], result.kind, self.run_id)
+            return self.skip(result.kind)
+        return self.finish(result, raw.url, raw.fetched_at, redirect_urls=redirect_urls)
+
+    # -- articles ---------------------------------------------------------------------------
+
+    def finish(self, result: PageResult, url: str, fetched_at: str | None, *, redirect_urls: Iterable[str] = (),
+               entry: bool = False) -> Outcome:
+        """Finish the article a page extracted to and save it: the crawl's pages, and the pages the site-wide
+        learning rescues (``entry``: a learned template shows the page as an entry, so no heuristic withdraws
+        it here)."""
+        article = result.article
+        assert article is not None
+        if not self.config.wants_type(article.type):  # [crawl] types / exclude_types
+            return self.skip(f"type-{article.type}")
+        article.source_id = identity.source_id_of(result, url, self.alias_rules)
+        article.url, article.fetched_at = url, fetched_at
+        others = {normalize(u, self.config.strip_query) for u in redirect_urls}
+        if result.canonical and host_allowed(result.canonical, self.config.allowed_hosts):
+            others.add(result.canonical)
+        article.aliases = sorted(others - {url})
+        if self.clean(article) and not entry and self._only_repeated(article, url):
+            self.store.record_withdrawal(url, article.source_id, "repeated blocks only (at load)", self.run_id)
+            return self.skip("listing")
+        if how := identity.settle(self.store, article, self.run_id, self.alias_rules):  # /node/N beside its alias
+            self.stats.inc_value(f"migrator/identity/{how}")
+        saved = self.store.save_article(article, self.run_id, self.alias_rules)
+        self.stats.inc_value(f"migrator/articles/{saved}")
+        if saved != "merged":
+            self.stats.inc_value("migrator/articles")
+        return Outcome("article", saved)
+
+    def clean(self, article: Article, removed: Counter[str] | None = None, *, count: bool = True) -> int:
+        """Take the site's repeated blocks and the rulebook's rules out of the body; returns how many blocks went
+        (counted in the stats unless ``count`` is false: a page read again was counted when it arrived; by rule
+        in ``removed`` when given)."""
+        html, by_rule = self.rulebook.apply(article.body_html, self.repeated)
+        if not by_rule:
+            return 0
+        article.body_html, article.body_text = html, html_to_text(html)
+        if count:
+            self.stats.inc_value("migrator/removed/repeated-block", sum(by_rule.values()))
+            for name, n in by_rule.items():
+                self.stats.inc_value(f"migrator/removed/{name}", n)
+        if removed is not None:
+            removed.update(by_rule)
+        return sum(by_rule.values())
+
+    def _only_repeated(self, article: Article, url: str) -> bool:
+        """Once the site's repeated blocks are gone, a generic page's body holds no article (a listing or a stub)."""
+        return (not read_by_platform(article.profile)
+                and not_an_article(article.body_html, article.body_text, self.repeated_shingles)
+                and not self.config.keeps(url))
+
+    def reread(self, result: PageResult, page_url: str, record: StoredArticle,
+               removed: Counter[str] | None = None) -> Article | None:
+        """A stored page (at ``page_url``) read again for the record it made: ``reclean``, and the generic pages
+        at crawl end once their content regions are learned. The record keeps its id, URL and history; returns
+        the article as it stands now, not yet stored (:meth:`update` stores it), or None when the page is no
+        article any more (the caller decides its fate)."""
+        if result.kind != "article" or result.article is None:
+            return None
+        if removed is not None:
+            removed.update(result.removed)
+        article = result.article
+        article.source_id, article.url, article.fetched_at = record.source_id, record.url, record.fetched_at
+        article.type = type_at(article.type, page_url, record.url)
+        self.clean(article, removed, count=False)
+        return article
+
+    def update(self, article: Article) -> bool:
+        """Store a re-read article's content in place of its record's (see :meth:`Store.update_content`); True
+        when its content changed."""
+        return self.store.update_content(article.source_id, article, self.run_id)
