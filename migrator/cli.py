@@ -596,7 +596,7 @@ def extract_pages(pages: tuple[str, ...], url: str | None, timezone: str | None,
     Example: migrator extract page.html.gz --url http://old.example.ru/node/8 --timezone Europe/Moscow
     """
     from migrator.mapping import load_config
-    from migrator.offline import extract_files
+    from migrator.offline.extract import extract_files
 
     config = load_config(mapping, timezone=timezone)
     failed = 0
@@ -677,7 +677,7 @@ def reclean_db(db: str, rules_file: str | None, mapping: str | None, timezone: s
     Example: migrator reclean --db site.db --rules site.rules.toml --dry-run
     """
     from migrator.lock import RunLock
-    from migrator.offline import reclean
+    from migrator.offline.reclean import reclean
     from migrator.rulebook import Rulebook
     from migrator.store import Store
 

@@ -101,6 +101,10 @@ class Config:
         """
         return kind not in self.exclude_types and (not self.types or kind in self.types)
 
+    def alias_patterns(self) -> tuple[re.Pattern[str], ...]:
+        """``[urls] alias_rules`` compiled: URL shapes that name a node id (``/node/8``, ``?q=node/8``)."""
+        return tuple(re.compile(p) for p in self.alias_rules)
+
     def keeps(self, url: str) -> bool:
         """Whether ``[clean] keep`` protects this URL from every crawl-end withdrawal.
 

@@ -1,4 +1,4 @@
-"""The thin pipeline: a Scrapy adapter over :class:`migrator.crawl.writer.CrawlWriter`, which extracts each
+"""The thin pipeline: a Scrapy adapter over :class:`spiders.writer.CrawlWriter`, which extracts each
 page, stores it through the one way into the store and runs the crawl's end.
 
 ``MIGRATOR_DB`` names the SQLite file, ``MIGRATOR_RUN_ID`` the run (none: a run of its own, for ``scrapy crawl``
@@ -14,7 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
-from migrator.crawl.writer import CrawlWriter
+from spiders.writer import CrawlWriter
 
 
 class StorePipeline:

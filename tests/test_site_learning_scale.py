@@ -21,9 +21,9 @@ from migrator.demo.heavy import HeavySite, HeavySpec
 from migrator.demo.server import DemoServer
 from migrator.extract import extract
 from migrator.extract.region import SAME_TEMPLATE, Regions, jaccard, learn_templates, skeleton, template_groups
-from migrator.extract_pool import CHUNK, ExtractionPool
+from migrator.extract.pool import CHUNK, ExtractionPool
 from migrator.mapping import Config
-from migrator.offline import learn_regions, page_text
+from migrator.sitewide.regions import learn_regions
 from migrator.store import Store
 from tests.helpers import migrator
 
@@ -49,7 +49,7 @@ def _stored(db: Path) -> list[dict[str, Any]]:
 
 def test_templates_learned_from_pages_streamed_out_of_sqlite_are_those_learned_in_memory(heavy: dict[str, Any]) -> None:
     pages = _stored(heavy["db"])
-    in_memory = learn_templates([page_text(p) for p in pages], urls=[p.url for p in pages])
+    in_memory = learn_templates([p.text() for p in pages], urls=[p.url for p in pages])
     store = Store(heavy["db"])
     try:
         streamed = learn_regions(store)
@@ -98,7 +98,7 @@ def test_crawl_end_reextraction_in_a_worker_gives_what_the_crawler_process_gives
         regions = Regions.from_rows(store.template_rows())
     finally:
         store.close()
-    pairs = [(p.url, page_text(p)) for p in pages] + [("http://heavy.test/empty", "")]
+    pairs = [(p.url, p.text()) for p in pages] + [("http://heavy.test/empty", "")]
     pool = ExtractionPool(config, 1)
     try:
         assert pool.executor is not None

@@ -1,7 +1,7 @@
-"""Crawling the old site: one crawl in this process (:mod:`~migrator.crawl.run`), what the crawl process does
-with each item the spiders hand over (:mod:`~migrator.crawl.writer`), and a crawl shared by several workers over
-Redis (:mod:`~migrator.crawl.distributed`). The Scrapy project itself (spiders, middlewares, the pipeline that
-adapts the writer) is ``spiders/``."""
+"""Crawling the old site: one crawl in this process (:mod:`~migrator.crawl.run`) and a crawl shared by several
+workers over Redis (:mod:`~migrator.crawl.distributed`). The Scrapy project they run is ``spiders/``: the
+spiders, middlewares, and what the crawl process does with each item (``spiders/writer.py``, which the Scrapy
+pipeline adapts and the distributed loader drives)."""
 from __future__ import annotations
 
 from migrator.crawl.run import CrawlSummary, politeness, run_crawl, scrapy_settings, summarize

@@ -3,7 +3,7 @@
 ``migrator crawl TARGET --db PATH --redis URL --workers N`` starts N local workers
 (``migrator worker TARGET --redis URL``; more can join from other machines) and runs the loader here:
 it pops the items the workers push to Redis and stores them as a single-process
-crawl (a :class:`~migrator.crawl.writer.CrawlWriter`), so the database ends the same. The loader also keeps the run's frontier in the database; URLs
+crawl (a :class:`~spiders.writer.CrawlWriter`), so the database ends the same. The loader also keeps the run's frontier in the database; URLs
 still pending when every live worker is idle and the shared queue is empty were in flight at a
 worker that died, and are handed back to the live ones (see :mod:`spiders.distributed`).
 """
@@ -21,7 +21,7 @@ import redis
 
 from migrator import interrupt
 from migrator.crawl.run import CrawlSummary, summarize
-from migrator.crawl.writer import CrawlWriter
+from spiders.writer import CrawlWriter
 from migrator.ingest import Counts, Stats
 from migrator.lock import RunLock
 from migrator.mapping import Config

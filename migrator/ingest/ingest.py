@@ -7,7 +7,6 @@ raising: a Scrapy pipeline turns a dropped outcome into ``DropItem(outcome.reaso
 from __future__ import annotations
 
 import logging
-import re
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass
@@ -65,11 +64,16 @@ class Ingest:
                  frontier: bool = True, max_errors: int | None = None) -> None:
         self.store, self.config, self.rulebook, self.run_id, self.stats = store, config, rulebook, run_id, stats
         self.frontier, self.max_errors = frontier, max_errors
-        self.alias_rules = tuple(re.compile(p) if isinstance(p, str) else p for p in config.alias_rules)
+        self.alias_rules = config.alias_patterns()
         self.repeated: dict[str, int] = rulebook.texts(store.boilerplate())  # blocks learned by earlier runs
         self.repeated_shingles = shingles(self.repeated)
         self.fault: str | None = None  # the first failed write: the run stops there
         self.stop_reason: str | None = None
+
+    def learned(self, blocks: dict[str, int]) -> None:
+        """Repeated blocks the site-wide learning found: removed from every page from now on."""
+        self.repeated.update(blocks)
+        self.repeated_shingles = shingles(self.repeated)
 
     # -- items of a crawl ---------------------------------------------------------------------
 

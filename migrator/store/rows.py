@@ -6,6 +6,8 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from migrator.encoding import decode_html, xml_safe
+
 
 @dataclass
 class RawPage:
@@ -46,6 +48,15 @@ class StoredPage:
     def header(self, name: str) -> str | None:
         """A response header, by its name in any case."""
         return next((v for k, v in self.headers.items() if k.lower() == name.lower()), None)
+
+    def text(self) -> str:
+        """The page's text, decoded with the encoding the crawl chose (detected again if that fails)."""
+        if self.encoding:
+            try:
+                return xml_safe(self.body.decode(self.encoding))
+            except (UnicodeDecodeError, LookupError):
+                pass
+        return decode_html(self.body, self.header("content-type")).text
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,5 @@
-"""What a crawl learns about a site as a whole, in one place: used by the crawl's end (the Scrapy pipeline
-only calls :meth:`SiteModel.finish`), while ``migrator reclean`` and ``migrator extract`` read and apply the
-same learned parts (:mod:`migrator.offline`).
+"""What a crawl learns about a site as a whole, in one place: the crawl's end (:class:`SiteModel`), which
+``migrator reclean`` and ``migrator extract`` run too (:mod:`migrator.offline`).
 
 Over the raw pages a crawl kept (nothing is fetched again), in this order:
 
@@ -18,24 +17,20 @@ every withdrawal is recorded with its reason (the ``withdrawals`` table).
 from __future__ import annotations
 
 import logging
-import re
-from itertools import chain, islice
+from itertools import islice
 from typing import TYPE_CHECKING, Any, Iterator
 
-import lxml.html
-
-from migrator.ingest.withdraw import not_an_article, read_by_platform
-from migrator.clean.repeated import learn, listings_of_excerpts, norm, residue, shingles
+from migrator.clean.repeated import learn, listings_of_excerpts, residue, shingles
 from migrator.clean.text import html_to_text
-from migrator.extract.common import parse
-from migrator.extract.region import Regions, leaf_block_texts, template_texts
-from migrator.offline import apply_regions, is_entry, learn_regions, page_text, rescue_entries
+from migrator.extract.region import Regions
+from migrator.ingest.withdraw import not_an_article, read_by_platform
+from migrator.sitewide.regions import apply_regions, is_entry, learn_regions
+from migrator.sitewide.rescue import rescue_entries
+from migrator.sitewide.shell import shell_only, shell_texts
 
 if TYPE_CHECKING:
-    from migrator.extract_pool import ExtractionPool
-    from migrator.mapping import Config
-    from migrator.rulebook import Rulebook
-    from migrator.store import Store
+    from migrator.extract.pool import ExtractionPool
+    from migrator.ingest import Ingest
 
 logger = logging.getLogger(__name__)
 
@@ -44,57 +39,23 @@ logger = logging.getLogger(__name__)
 LEARN_SAMPLE = 5000
 #: Rounds of withdrawing and learning the templates again, at most (each round sees fewer non-articles).
 RELEARN = 2
-#: Stored pages the shell is learned from (any kind: listings show the shell as well as articles do).
-SHELL_PAGES = 300
-#: ...and the fewest pages a shell is learned from at all.
-SHELL_MIN_PAGES = 10
-#: A body with fewer words than this outside the shell and outside links holds no article.
-MIN_OWN_WORDS = 15
-
-_WORD = re.compile(r"\w+")
-
-
-def shell_texts(store: Store, limit: int = SHELL_PAGES) -> set[str]:
-    """Leaf block texts that stand on a large share of the site's stored pages, whatever their template.
-
-    A site of fewer than :data:`SHELL_MIN_PAGES` pages shows no shell: on three pages, two articles that
-    share their paragraphs would read as furniture and be lost.
-    """
-    docs = (doc for doc in (parse(page_text(page)) for page in islice(store.html_pages(), limit)) if doc is not None)
-    first = list(islice(docs, SHELL_MIN_PAGES))  # the rest streamed: one page's tree at a time
-    return template_texts(chain(first, docs)) if len(first) >= SHELL_MIN_PAGES else set()
-
-
-def shell_only(body_html: str, shell: set[str]) -> bool:
-    """Whether a body holds nothing but the site's shell and links (and a few words around them).
-
-    >>> shell_only('<div><p>Меню сайта</p><p>01.02.2010 <a href="/n/1">Новость</a></p></div>', {"Меню сайта"})
-    True
-    """
-    root = lxml.html.fragment_fromstring(body_html or "<div></div>", create_parent="div")
-    words = 0
-    for block, text in leaf_block_texts(root).items():
-        if text in shell:
-            continue
-        linked = sum(len(_WORD.findall(norm(a.text_content()))) for a in block.iter("a"))
-        words += max(0, len(_WORD.findall(text)) - linked)
-    return words < MIN_OWN_WORDS
 
 
 class SiteModel:
-    """The crawl-end learning of one run over one database; ``stats`` is Scrapy's stats collector (anything
-    with ``inc_value`` and ``set_value``), where every withdrawal, protection and change is counted.
-    ``older``: records earlier runs made may be withdrawn too (``migrator reclean``: the learning of a newer
-    release, or of a corrected rulebook, over a crawl's records), not only those this run made."""
+    """The crawl-end learning of one run over one database, storing what changes through the run's ``ingest``
+    (whose stats count every withdrawal, protection and change). ``older``: records earlier runs made may be
+    withdrawn too (``migrator reclean``: the learning of a newer release, or of a corrected rulebook, over a
+    crawl's records), not only those this run made."""
 
-    def __init__(self, store: Store, config: Config, rulebook: Rulebook, run_id: int, stats: Any,
-                 regions: Regions | None = None, repeated: dict[str, int] | None = None, older: bool = False,
+    def __init__(self, ingest: Ingest, regions: Regions | None = None, *, older: bool = False,
                  pool: ExtractionPool | None = None) -> None:
-        self.store, self.config, self.rulebook, self.run_id, self.stats = store, config, rulebook, run_id, stats
+        self.ingest = ingest
+        self.store, self.config, self.rulebook = ingest.store, ingest.config, ingest.rulebook
+        self.run_id, self.stats = ingest.run_id, ingest.stats
         self.older = older
         self.pool = pool  # the crawl's extraction workers: pages are re-extracted in its processes too
-        self.regions = regions if regions is not None else Regions.from_rows(store.template_rows())
-        self.repeated = dict(repeated) if repeated is not None else rulebook.texts(store.boilerplate())
+        self.regions = regions if regions is not None else Regions.from_rows(self.store.template_rows())
+        self.repeated = ingest.repeated  # what this run learns is the ingest's from then on
 
     def finish(self) -> None:
         """Every crawl-end step, in order."""
@@ -125,8 +86,7 @@ class SiteModel:
         with self.store.batch():
             self.store.save_templates(regions.rows(), self.run_id)
             if regions.shapes() != stored.shapes():
-                changed, not_articles = apply_regions(self.store, self.config, self.rulebook, regions, self.run_id,
-                                                      self.pool)
+                changed, not_articles = apply_regions(self.ingest, regions, self.pool)
                 demoted = [sid for sid in self._withdrawable(not_articles, regions)
                            if self._demote(sid, "no article in its region")]
         self.regions = regions
@@ -155,10 +115,8 @@ class SiteModel:
         """Pages turned down as too short that their learned template shows as entries become records;
         returns how many."""
         with self.store.batch():
-            rescued = rescue_entries(self.store, self.config, self.rulebook, self.regions, self.run_id)
-        if rescued:
-            self.stats.inc_value("migrator/articles", len(rescued))
-            self.stats.inc_value("migrator/articles/new", len(rescued))
+            rescued = rescue_entries(self.ingest, self.regions)
+        if rescued:  # counted as articles by the ingest; no longer skipped
             self.stats.inc_value("migrator/skipped/other", -len(rescued))
             logger.info("%d short entries kept as articles: their template shows them as entries", len(rescued))
         return len(rescued)
@@ -222,7 +180,7 @@ class SiteModel:
         if not learned and not self.repeated and not any(r.status == "accepted" for r in self.rulebook.rules):
             return
         new = [text for text in learned if text not in self.repeated]
-        self.repeated.update(self.rulebook.allowed(learned))
+        self.ingest.learned(self.rulebook.allowed(learned))
         changed = demoted = 0
         known = shingles(self.repeated)
         with self.store.batch():

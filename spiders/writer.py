@@ -1,7 +1,7 @@
 """What a crawl process does with the items its spiders (or the workers of a distributed crawl) hand over:
 extract each page in the worker processes, store it through the one way into the store
 (:class:`~migrator.ingest.Ingest`), and when the crawl ends run what the site shows as a whole
-(:class:`~migrator.site_model.SiteModel`). No Scrapy here: the Scrapy pipeline (``spiders/pipelines.py``) and
+(:class:`~migrator.sitewide.SiteModel`). No Scrapy here: the Scrapy pipeline (:mod:`spiders.pipelines`) and
 the distributed loader (:mod:`migrator.crawl.distributed`) both drive a :class:`CrawlWriter`.
 
 One page is one transaction: a run killed at any moment leaves whole pages or none. The same transaction marks
@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 from migrator import interrupt
 from migrator.extract import PageResult
 from migrator.extract.region import Regions
-from migrator.extract_pool import ExtractionPool, default_workers
+from migrator.extract.pool import ExtractionPool, default_workers
 from migrator.ingest import Ingest, Outcome
 from migrator.ingest.items import PageItem
 from migrator.lock import RunLock
 from migrator.rulebook import Rulebook
-from migrator.site_model import SiteModel
+from migrator.sitewide import SiteModel
 from migrator.store import Store
 
 if TYPE_CHECKING:
@@ -100,9 +100,7 @@ class CrawlWriter:
         try:
             if not interrupt.received() and not self.ingest.fault:
                 # the extraction workers re-extract the stored pages in the learned regions, then stop
-                ingest = self.ingest
-                SiteModel(self.store, ingest.config, ingest.rulebook, ingest.run_id, self.stats, self.regions,
-                          ingest.repeated, pool=self.pool).finish()
+                SiteModel(self.ingest, self.regions, pool=self.pool).finish()
         finally:
             if self.pool is not None:
                 self.pool.close()

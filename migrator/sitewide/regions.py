@@ -1,0 +1,81 @@
+"""Content regions and field places learned from the stored pages of each template, and the generic records
+read again in them."""
+from __future__ import annotations
+
+import logging
+from collections import deque
+from itertools import islice
+from typing import TYPE_CHECKING, Iterator
+
+from migrator.extract.common import parse
+from migrator.extract.pool import ExtractionPool
+from migrator.extract.region import Regions, learn_templates
+
+if TYPE_CHECKING:
+    from migrator.ingest import Ingest
+    from migrator.store import Store, StoredArticle, StoredPage
+
+logger = logging.getLogger(__name__)
+
+#: Stored generic pages that templates are learned from (streamed: only their URLs and skeletons are held).
+REGION_PAGES = 2000
+
+
+def learn_regions(store: Store, limit: int = REGION_PAGES) -> Regions:
+    """The content regions and field places of the templates of the live generic articles' stored pages.
+
+    The pages are read from the database one at a time for their skeletons, and each template's sample is
+    read again when its region is learned: memory holds one template's sample, whatever the site's size.
+    """
+    urls: list[str] = []
+
+    def texts() -> Iterator[str]:
+        for _, page in islice(store.stored_pages("generic"), limit):
+            urls.append(page.url)
+            yield page.text()
+
+    def load(index: int) -> str:
+        page = store.page(urls[index])
+        return page.text() if page is not None else ""
+
+    return Regions(learn_templates(texts(), urls=urls, load=load))
+
+
+def is_entry(store: Store, regions: Regions, source_id: str) -> bool:
+    """Whether a record's stored page is one its learned template shows as an entry: such a record is an
+    article however short, and no heuristic withdraws it."""
+    head = store.article_head(source_id)
+    page = store.page(head.url) if head else None
+    doc = parse(page.text()) if page else None
+    template = regions.template_of(doc) if doc is not None else None
+    return template is not None and head is not None and template.identifies_article(head.url, doc)
+
+
+def apply_regions(ingest: Ingest, regions: Regions, pool: ExtractionPool | None = None) -> tuple[list[str], list[str]]:
+    """Re-extract the live generic articles' stored pages in the learned regions, with the crawler's rules.
+
+    Records whose content changes are updated (as changes of the ingest's run); returns the source ids of those
+    updated and of those whose page no longer extracts as an article (the caller decides their fate).
+    With ``pool`` (the crawl's), the pages are extracted in its worker processes too, a few at a time; a
+    page whose extraction fails is logged and its record left as it stands.
+    """
+    changed, not_articles = [], []
+    read: deque[tuple[StoredArticle, StoredPage]] = deque()  # the pages handed out, awaiting their result
+
+    def pages() -> Iterator[tuple[str, str]]:
+        for row, page in ingest.store.stored_pages("generic"):  # it lists the articles first: rewriting them is safe
+            read.append((row, page))
+            yield page.url, page.text()
+
+    pool = pool or ExtractionPool(ingest.config, 0)
+    for result in pool.extract_many(pages(), regions):
+        row, page = read.popleft()
+        if isinstance(result, Exception):
+            logger.warning("re-extraction failed on %s: %s; its record stands as it was", page.url, result)
+            continue
+        article = ingest.reread(result, page.url, row)
+        if article is None:
+            not_articles.append(row.source_id)
+        elif ingest.update(article):
+            changed.append(row.source_id)
+    return changed, not_articles
