@@ -1,32 +1,30 @@
 """Helpers shared by the benchmarks: a demo server in its own process, peak-RSS sampling."""
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 
 import psutil
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the test sites: tests/sites/
+from tests.sites.server import free_port  # noqa: E402
 
 
 @contextmanager
 def demo_server(articles: int, seed: int = 7, module: str = "migrator.demo.server") -> Iterator[str]:
     """Serve a generated site from another process (so it does not share the crawler's core): the demo
-    site, or with ``module="migrator.demo.heavy"`` the news site of heavy generic pages."""
+    site, or with ``module="tests.sites.heavy"`` the news site of heavy generic pages."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", module, "--port", str(port),
                              "--articles", str(articles), "--seed", str(seed)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):

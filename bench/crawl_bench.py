@@ -2,7 +2,7 @@
 
     python bench/crawl_bench.py                 # demo size (300 articles) and a 5,000-article variant
     python bench/crawl_bench.py --articles 300 --rounds 3
-    python bench/crawl_bench.py --site heavy --articles 5000 --rounds 1   # heavy generic pages (migrator.demo.heavy)
+    python bench/crawl_bench.py --site heavy --articles 5000 --rounds 1   # heavy generic pages (tests.sites.heavy)
 
 Prints pages/s of each, their ratio (pipeline / bare) and peak RSS. Rates use the crawl time each
 process measured itself (interpreter start-up excluded); wall time is printed beside it.
@@ -45,7 +45,7 @@ def bare_crawl(url: str) -> dict[str, float]:
     return {"pages": result["pages"], "seconds": result["seconds"], "wall": wall, "rss": peak}
 
 
-SITES = {"demo": ("migrator.demo.server", 7), "heavy": ("migrator.demo.heavy", 5)}
+SITES = {"demo": ("migrator.demo.server", 7), "heavy": ("tests.sites.heavy", 5)}
 
 
 def bench(articles: int, rounds: int, site: str = "demo") -> dict[str, object]:

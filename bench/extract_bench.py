@@ -4,7 +4,7 @@
 
 Pages: article pages of the generated demo site (our Drupal 6 profile), the real pages of
 ../shared/data/aeb-dev and ../shared/data/readability-dev, and generated heavy news pages
-(:mod:`migrator.demo.heavy`: 75-80 KB, inline scripts and styles) through the generic extractor.
+(:mod:`tests.sites.heavy`: 75-80 KB, inline scripts and styles) through the generic extractor.
 Each extractor gets the same decoded text; trafilatura runs with its defaults plus metadata, as
 the issue measured it. Times are CPU ms per page of this process (median of the rounds), the wall-clock
 figures beside them; the last line says whether every set is at most half trafilatura's CPU time.
@@ -23,7 +23,8 @@ from typing import Callable
 
 import trafilatura
 
-from migrator.demo.heavy import HeavySite, HeavySpec
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test sites: tests/sites/
+from tests.sites.heavy import HeavySite, HeavySpec  # noqa: E402
 from migrator.demo.site import DemoSite, SiteSpec
 from migrator.encoding import decode_html
 from migrator.extract import extract

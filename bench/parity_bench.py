@@ -25,8 +25,8 @@ from migrator.demo.newsite import NewSite
 from migrator.demo.run import demo_config
 from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
-from migrator.diff import diff
-from migrator.newplatform import NewPlatform
+from migrator.parity.diff import diff
+from migrator.cutover.newplatform import NewPlatform
 from migrator.store import Store
 
 

@@ -21,8 +21,9 @@ from typing import Any
 
 import trafilatura
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test sites: tests/sites/
+from tests.sites.ucoz import TIMEZONE, UcozSite, UcozSpec  # noqa: E402
 from migrator.demo.server import DemoServer
-from migrator.demo.ucoz import TIMEZONE, UcozSite, UcozSpec
 from migrator.extract.dates import parse_date
 from migrator.store import Store
 

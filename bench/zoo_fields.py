@@ -2,7 +2,7 @@
 
 For each seed: serve ``SiteSpec(zoo=True, theme="random")`` locally, ``migrator crawl`` it into a fresh SQLite
 file (a subprocess, as a user runs it), export, and compare with the site's ground truth
-(:func:`migrator.evaluate.compare`): articles found, duplicates, records that are no article, the exact-match
+(:func:`migrator.parity.evaluate.compare`): articles found, duplicates, records that are no article, the exact-match
 share of every field, body F1, field labels left in any body, briefs kept, and the withdrawals with their
 reasons (``migrator status`` lists the same).
 
@@ -22,7 +22,7 @@ from typing import Any
 from migrator.demo.run import absolute_truth
 from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
-from migrator.evaluate import FIELDS, compare
+from migrator.parity.evaluate import FIELDS, compare
 from migrator.store import Store
 
 #: Labels and bylines that belong to fields, never to a body.

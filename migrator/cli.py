@@ -247,7 +247,7 @@ def new_platform_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _platform(new_url: str | None, mapping: str | None) -> Any:
-    from migrator.newplatform import load_new_platform
+    from migrator.cutover.newplatform import load_new_platform
 
     return load_new_platform(mapping, new_url) if (new_url or mapping) else None
 
@@ -271,7 +271,7 @@ def export(db: str, fmt: str, output: str, new_url: str | None, mapping: str | N
 
     Example: migrator export --db site.db --format wxr --new https://new.example.ru -o site.xml
     """
-    from migrator.export import export_store
+    from migrator.cutover.export import export_store
     from migrator.store import Store
 
     store = Store(db, create=False, readonly=True)
@@ -303,7 +303,7 @@ def redirects(db: str, new_url: str, mapping: str | None, fmt: str, output: str)
 
     Example: migrator redirects --db site.db --new https://new.example.ru --format nginx -o redirects.conf
     """
-    from migrator.redirects import collisions, write_redirects
+    from migrator.cutover.redirects import collisions, write_redirects
     from migrator.store import Store
 
     platform = _platform(new_url, mapping)
@@ -343,7 +343,7 @@ def media(db: str, directory: str, concurrency: int, manifest: str | None, mappi
 
     Example: migrator media --db site.db --download media/ --concurrency 8 --mapping site.toml
     """
-    from migrator.media import download_media
+    from migrator.cutover.media import download_media
     from migrator.store import Store
 
     _configure_logging(False)
@@ -383,7 +383,7 @@ def diff(db: str, new_url: str | None, mapping: str | None, old_base: str | None
 
     Example: migrator diff --db site.db --new https://new.example.ru --json parity.json --html parity.html
     """
-    from migrator.diff import diff_runs, diff_store
+    from migrator.parity.diff import diff_runs, diff_store
     from migrator.store import Store
 
     if (new_url is None) == (against_run is None):
@@ -410,7 +410,7 @@ def write_diff_report(report: dict[str, Any], json_path: str | None, html_path: 
         with click.open_file(json_path, "w", encoding="utf-8") as out:
             json.dump(report, out, ensure_ascii=False, indent=1)
     if html_path:
-        from migrator.htmlreport import render
+        from migrator.parity.report import render
 
         Path(html_path).write_text(render(report, title), encoding="utf-8")
     table = Table(title=title.lower(), show_header=False)

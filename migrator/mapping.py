@@ -189,7 +189,7 @@ def _flatten(path: str, data: dict[str, Any]) -> dict[str, Any]:
     """``{"urls": {"deny": [...]}}`` -> ``{"urls.deny": [...]}``, rejecting unknown keys."""
     flat: dict[str, Any] = {}
     for key, value in data.items():
-        if key in _OTHER_TABLES:  # read by its own module (migrator.newplatform)
+        if key in _OTHER_TABLES:  # read by its own module (migrator.cutover.newplatform)
             continue
         if key in _TABLES:
             if not isinstance(value, dict):

@@ -22,7 +22,7 @@ from migrator.limits import (
 )
 from migrator.mapping import Config, load_config
 from tests.helpers import migrator, migrator_measured
-from tests.hostile_site import gzip_bomb, node_page, wordpress_post
+from tests.sites.hostile import gzip_bomb, node_page, wordpress_post
 
 PAGES = Path(__file__).parent / "pages"
 #: Characters lxml refuses to hold, as they turn up in old dumps.

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from migrator.demo.run import absolute_truth
-from migrator.evaluate import BOILERPLATE, compare
+from migrator.parity.evaluate import BOILERPLATE, compare
 from migrator.record import EXPORT_KEYS
 from tests.helpers import migrator
 

@@ -13,13 +13,11 @@ import shutil
 import socket
 import sqlite3
 import subprocess
-import threading
 import time
 import urllib.error
 import urllib.request
 from urllib.parse import unquote, urlsplit
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -27,9 +25,10 @@ import pytest
 from lxml import etree
 
 from migrator.demo.content import file_bytes
-from migrator.export import write_wxr
-from migrator.newplatform import load_new_platform
+from migrator.cutover.export import write_wxr
+from migrator.cutover.newplatform import load_new_platform
 from tests.helpers import migrator
+from tests.sites.server import free_port, serve
 
 NEW = "https://new.example.ru"
 WP = "{http://wordpress.org/export/1.2/}"
@@ -225,12 +224,6 @@ def test_apache_rules_cover_every_old_url(site: dict[str, Any]) -> None:
     assert out.count("RewriteCond %{QUERY_STRING} ^q=node/") == sum("?q=node/" in u for u in site["old_urls"])
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:
         return None
@@ -251,7 +244,7 @@ def running_nginx(map_file: Path, root: Path) -> Iterator[dict[str, Any]]:
     binary = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
     if binary is None:
         pytest.skip("nginx is not installed (.ci/run installs nginx-light)")
-    port = _free_port()
+    port = free_port()
     (root / "tmp").mkdir(exist_ok=True)
     temp = "".join(f"{kind}_temp_path {root / 'tmp' / kind};\n"
                    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
@@ -382,35 +375,6 @@ def test_failing_attachment_is_recorded_and_the_run_goes_on(site: dict[str, Any]
 
 # -- parity diff ----------------------------------------------------------------------------------
 
-class NewSite:
-    """The new platform after cut-over: each article at its new URL, with planted differences."""
-
-    def __init__(self, pages: dict[str, bytes]) -> None:
-        self.pages = pages
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
-                body = site.pages.get(self.path)
-                self.send_response(200 if body else 404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body or b"")))
-                self.end_headers()
-                self.wfile.write(body or b"")
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def _new_page(title: str, body_html: str) -> bytes:
     return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title} | Новый сайт</title></head><body>"
             f"<header><nav><a href='/'>Главная</a></nav></header><main><article><h1>{title}</h1>"
@@ -438,8 +402,7 @@ def test_diff_reports_exactly_the_planted_differences(site: dict[str, Any], tmp_
             paras = body.split("</p>")
             body = "</p>".join(paras[:1] + paras[3:])
         pages[urlsplit(site["platform"].path_for(record)).path] = _new_page(title, body)
-    new_site = NewSite(pages)
-    try:
+    with serve("127.0.0.1", lambda path: (200, {}, pages[path]) if path in pages else (404, {}, b"")) as new_site:
         map_file = tmp_path / "redirects.conf"
         ok("redirects", "--db", site["db"], "--new", new_site.url, "--mapping", site["mapping"], "-o", str(map_file))
         # one old URL sent to the wrong article
@@ -454,8 +417,6 @@ def test_diff_reports_exactly_the_planted_differences(site: dict[str, Any], tmp_
             ok("diff", "--db", site["db"], "--new", new_site.url, "--new-mapping", site["mapping"],
                "--old-base", nginx_server["url"], "--json", str(report_path), "--html", str(tmp_path / "parity.html"),
                code=1)
-    finally:
-        new_site.close()
     report = json.loads(report_path.read_text(encoding="utf-8"))
     assert [m["old_url"] for m in report["missing"]] == [missing["url"]]
     changed = {c["old_url"]: c for c in report["changed"]}

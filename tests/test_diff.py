@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from migrator.demo.server import DemoServer
-from migrator.diff import CrawledSite, Page, body_problems, compare, locate_old_urls, rebase, same_instant, similarity
-from migrator.htmlreport import render
-from migrator.newcrawl import Client, crawl, host, land, norm, read_page, request
+from migrator.parity.diff import CrawledSite, Page, body_problems, compare, locate_old_urls, rebase, same_instant, similarity
+from migrator.parity.report import render
+from migrator.parity.newsite import Client, crawl, host, land, norm, read_page, request
 
 OLD = ("Учёные Томского университета создали лазер на основе перовскитов.\n\n"
        "Работа выполнена при поддержке Российского научного фонда, финансирование составило 12 млн рублей.\n\n"

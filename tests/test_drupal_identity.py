@@ -20,7 +20,7 @@ from migrator.demo.layout import THEMES
 from migrator.demo.run import absolute_truth
 from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
-from migrator.evaluate import compare
+from migrator.parity.evaluate import compare
 from migrator.extract import extract
 from migrator.mapping import load_config
 from migrator.record import Article

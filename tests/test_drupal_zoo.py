@@ -18,7 +18,7 @@ import pytest
 from migrator.demo.run import absolute_truth
 from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
-from migrator.evaluate import compare
+from migrator.parity.evaluate import compare
 from tests.helpers import migrator
 
 #: Seeds whose draws cover every theme and every source-field placement (bluemarine, marvin, chameleon,

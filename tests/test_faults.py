@@ -19,7 +19,7 @@ import pytest
 from migrator.demo.run import absolute_truth
 from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
-from migrator.evaluate import compare
+from migrator.parity.evaluate import compare
 from tests.helpers import migrator
 
 SMALL = SiteSpec(articles=60, slow_seconds=0.2)

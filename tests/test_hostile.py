@@ -1,4 +1,4 @@
-"""A crawl of a hostile site (tests/hostile_site.py) ends on its own limits, with every good article exact.
+"""A crawl of a hostile site (tests/sites/hostile.py) ends on its own limits, with every good article exact.
 
 The crawl runs as a user's would (``migrator crawl`` in a subprocess); its time is bounded by its own
 settings (a short DOWNLOAD_TIMEOUT through the environment, the frontier's trap detection), its memory is
@@ -14,7 +14,7 @@ from typing import Any, Iterator
 import pytest
 
 from tests.helpers import migrator, migrator_measured
-from tests.hostile_site import ARTICLES, HostileServer
+from tests.sites.hostile import ARTICLES, HostileServer
 
 #: Peak RSS of the crawl's largest process (Scrapy's, or its extraction worker's): about 150 MB on this
 #: site; the 200 MB gzip bomb or the 60 MB page, held whole, would add hundreds.
@@ -34,7 +34,7 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             errors = {url: reason for url, reason in conn.execute("SELECT url, reason FROM errors")}
         yield {"done": done, "peak_mb": peak_mb, "site": site.url,
                "records": [json.loads(line) for line in exported.stdout.splitlines()], "errors": errors,
-               "requests": site.requests, "other_requests": other.requests, "db": db}
+               "paths": list(site.paths), "other_paths": list(other.paths), "db": db}
 
 
 def test_crawl_ends_without_traceback(crawl: dict[str, Any]) -> None:
@@ -47,7 +47,7 @@ def test_crawl_ends_without_traceback(crawl: dict[str, Any]) -> None:
 def test_every_good_article_is_recorded_exactly(crawl: dict[str, Any]) -> None:
     # Nothing but the site's own articles: the off-host redirect (/offhost -> 127.0.0.2) is refused, and the
     # other host is never contacted at all (not even its robots.txt).
-    assert crawl["other_requests"] == []
+    assert crawl["other_paths"] == []
     assert all(r["url"].startswith(crawl["site"]) for r in crawl["records"])
     records = {r["url"].removeprefix(crawl["site"]): r for r in crawl["records"]}
     assert set(records) == set(ARTICLES)
@@ -87,7 +87,7 @@ def test_the_blog_section_is_read_in_its_learned_content_region(crawl: dict[str,
 
 
 def test_the_endless_chain_is_bounded_by_the_frontier(crawl: dict[str, Any]) -> None:
-    chain = [path for _, path in crawl["requests"] if path.startswith("/deep/")]
+    chain = [path for path in crawl["paths"] if path.startswith("/deep/")]
     assert 1 <= len(chain) <= 100  # the trap detector closes the shape /deep/# (it would never end)
     assert not any("/deep/" in r["url"] for r in crawl["records"])
 

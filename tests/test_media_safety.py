@@ -20,11 +20,12 @@ import pytest
 
 from migrator.extract import extract
 from migrator.mapping import load_config
-from migrator.media import new_path
+from migrator.cutover.media import new_path
 from migrator.record import Article
 from migrator.slug import slugify, transliterate
 from migrator.store import Store
-from tests.helpers import RouteServer, migrator, serve
+from tests.helpers import migrator
+from tests.sites.server import RouteServer, serve
 
 PAGES = Path(__file__).parent / "pages"
 HOSTILE = ("file:///etc/hostname", "data:image/gif;base64,R0lGODlhAQABAAAAACw=", " JavaScript:alert(1)",

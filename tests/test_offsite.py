@@ -13,7 +13,8 @@ import pytest
 from scrapy.http import HtmlResponse, Request
 
 from spiders.middlewares import OffsiteRedirect, OffsiteRedirectMiddleware
-from tests.helpers import RouteServer, migrator, serve
+from tests.helpers import migrator
+from tests.sites.server import RouteServer, serve
 
 ARTICLE = """<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"><title>{title} | Сайт</title></head>
 <body><nav><a href="/">Главная</a></nav><article><h1>{title}</h1>

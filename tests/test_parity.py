@@ -22,7 +22,7 @@ from lxml import etree
 from migrator.demo.newsite import CHANGES, NewSite, old_key
 from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
-from migrator.newplatform import NewPlatform
+from migrator.cutover.newplatform import NewPlatform
 from migrator.store import Store
 from tests.helpers import migrator
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import migrator, serve
+from tests.helpers import migrator
+from tests.sites.server import serve
 
 PAGES = 12
 

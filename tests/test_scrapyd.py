@@ -7,7 +7,6 @@ beside ``setup.py``. Scrapyd runs in its own temporary directory, so the spider'
 from __future__ import annotations
 
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -28,11 +27,7 @@ pytest.importorskip("scrapyd_client", reason="scrapyd-client is not installed: p
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT_FILES = ("migrator", "spiders", "mappings", "pyproject.toml", "setup.py", "scrapy.cfg", "README.md")
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.sites.server import free_port
 
 
 def build_egg(tmp: Path) -> Path:

@@ -1,6 +1,6 @@
 """Crawl-end learning that scales with a site: what changed so that 5,000 heavy pages fit in bounded memory.
 
-The heavy-page news site (:mod:`migrator.demo.heavy`: five real CMS templates, inline scripts and styles) is
+The heavy-page news site (:mod:`tests.sites.heavy`: five real CMS templates, inline scripts and styles) is
 crawled once over real HTTP into a real SQLite file. Learning the templates from the pages streamed out of
 the database (each template's sample read again when its turn comes) must learn what learning from every
 page held in memory learns; grouping must keep pages of unrelated templates apart and give what comparing
@@ -17,7 +17,7 @@ import lxml.html
 import pytest
 
 from migrator.clean.repeated import listings_of_excerpts
-from migrator.demo.heavy import HeavySite, HeavySpec
+from tests.sites.heavy import HeavySite, HeavySpec
 from migrator.demo.server import DemoServer
 from migrator.extract import extract
 from migrator.extract.region import SAME_TEMPLATE, Regions, jaccard, learn_templates, skeleton, template_groups

@@ -14,7 +14,8 @@ import pytest
 
 from spiders.frontier import Frontier
 from spiders.site import SITEMAP_MAX_BYTES, _is_xml
-from tests.helpers import RouteServer, migrator, serve
+from tests.helpers import migrator
+from tests.sites.server import RouteServer, serve
 
 ARTICLE = """<html><head><meta charset="utf-8"><title>{title}</title></head><body><article><h1>{title}</h1>
 <p>{title}: физики из Томска сообщили о новом лазере, который работает при комнатной температуре.</p>

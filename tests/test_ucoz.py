@@ -17,7 +17,7 @@ import lxml.html
 import pytest
 
 from migrator.demo.server import DemoServer
-from migrator.demo.ucoz import TEMPLATE_PHRASES, TIMEZONE, UcozSite, UcozSpec, Variant
+from tests.sites.ucoz import TEMPLATE_PHRASES, TIMEZONE, UcozSite, UcozSpec, Variant
 from migrator.extract import extract
 from migrator.extract.fields import apply_fields, learn_fields, read_date
 from migrator.extract.region import Regions, learn_templates, stable_names, xpath_of

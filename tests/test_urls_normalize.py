@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from migrator import newcrawl
+from migrator.parity import newsite as newcrawl
 from migrator.urls import normalize, page_key
 
 CP1251_QUERY = "?q=%CD%EE%E2%EE%F1%F2%E8"  # "Новости" in windows-1251, as old Russian search forms sent it

@@ -1,6 +1,6 @@
 """Zero-config extraction on a site the toolkit has no profile for.
 
-The generated English WordPress-style blog (:mod:`migrator.demo.blog`) is served over real HTTP and
+The generated English WordPress-style blog (:mod:`tests.sites.blog`) is served over real HTTP and
 crawled with no mapping, as a user runs it (a subprocess, a real SQLite file): every post found, no
 template phrase in any record, body F1 at least trafilatura's on the same stored pages. Unit tests
 check the content-region learning itself on the blog's pages, without a server.
@@ -18,10 +18,10 @@ import lxml.html
 import pytest
 import trafilatura
 
-from migrator.demo.blog import TEMPLATE_PHRASES, TIMEZONE, BlogSite, BlogSpec
+from tests.sites.blog import TEMPLATE_PHRASES, TIMEZONE, BlogSite, BlogSpec
 from migrator.demo.server import DemoServer
 from migrator.encoding import decode_html
-from migrator.evaluate import body_f1, compare
+from migrator.parity.evaluate import body_f1, compare
 from migrator.extract.region import MIN_PAGES, Regions, learn_templates
 from migrator.rulebook import Rule, write_rules
 from migrator.store import Store

@@ -19,7 +19,7 @@ from html import escape
 from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import parse_qs, urlsplit
 
-from migrator.newplatform import NewPlatform
+from migrator.cutover.newplatform import NewPlatform
 
 Response = tuple[int, list[tuple[str, str]], bytes]
 

@@ -5,22 +5,27 @@
 from __future__ import annotations
 
 import argparse
+import socket
 import threading
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Protocol
+from typing import Iterable, Protocol
 
 from migrator.demo.site import DemoSite, SiteSpec
 
 
+#: A response: status, headers, and the body (bytes, or chunks streamed until the connection closes).
+Response = tuple[int, list[tuple[str, str]], "bytes | Iterable[bytes]"]
+
+
 class Site(Protocol):
-    """What the server needs of a site: the old demo site and its new-platform counterpart both have it."""
+    """What the server needs of a site: the old demo site, its new-platform counterpart and the test sites."""
 
     def delay(self, path_and_query: str) -> float: ...
 
-    def respond(self, method: str, path_and_query: str, headers: dict[str, str]) -> tuple[int, list[tuple[str, str]], bytes]: ...
+    def respond(self, method: str, path_and_query: str, headers: dict[str, str]) -> Response: ...
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -38,20 +43,39 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:  # noqa: N802
         self._answer(send_body=False)
 
+    def handle(self) -> None:
+        """A client that goes away mid-answer (a crawl stopped, a size cap, a timeout) is no error of the site."""
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError, socket.timeout):
+            pass
+
     def _answer(self, send_body: bool) -> None:
         site = self.server.site
         pause = site.delay(self.path)
         if pause:
             time.sleep(pause)
-        status, headers, body = site.respond(self.command, self.path, dict(self.headers.items()))
-        self.server.record(self.path, status)
-        self.send_response(status)
-        for name, value in headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if send_body and body:
-            self.wfile.write(body)
+        self.server.enter(self.headers.get("Host", ""), self.client_address)
+        try:
+            status, headers, body = site.respond(self.command, self.path, dict(self.headers.items()))
+            self.server.record(self.path, status)
+            self.send_response(status)
+            for name, value in headers:
+                self.send_header(name, value)
+            if isinstance(body, bytes):
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if send_body and body:
+                    self.wfile.write(body)
+                return
+            self.close_connection = True  # no length: the body ends when the connection does
+            self.send_header("Connection", "close")
+            self.end_headers()
+            for chunk in body if send_body else ():
+                self.wfile.write(chunk)
+                self.wfile.flush()
+        finally:
+            self.server.leave()
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (signature of the base class)
         """Silence: a benchmark must not pay for a log line per request."""
@@ -65,7 +89,21 @@ class _Server(ThreadingHTTPServer):
         super().__init__(address, _Handler)
         self.site = site
         self.hits: Counter[tuple[str, int]] = Counter()
+        self.hosts: Counter[str] = Counter()  # the Host header of every request
+        self.connections: set[tuple[str, int]] = set()
+        self.active = self.peak = 0
         self._lock = threading.Lock()
+
+    def enter(self, host: str, client: tuple[str, int]) -> None:
+        with self._lock:
+            self.hosts[host] += 1
+            self.connections.add(client)
+            self.active += 1
+            self.peak = max(self.peak, self.active)
+
+    def leave(self) -> None:
+        with self._lock:
+            self.active -= 1
 
     def record(self, path: str, status: int) -> None:
         with self._lock:
@@ -79,6 +117,7 @@ class DemoServer:
         self.site = site or DemoSite()
         self._address = (host, port)
         self._server: _Server | None = None
+        self._counted: _Server | None = None  # the latest server, running or stopped: its counts stay readable
         self._thread: threading.Thread | None = None
 
     @property
@@ -92,14 +131,32 @@ class DemoServer:
     @property
     def hits(self) -> Counter[tuple[str, int]]:
         """Requests answered so far, by (path and query, status)."""
-        return self._server.hits if self._server else Counter()
+        return self._counted.hits if self._counted else Counter()
+
+    @property
+    def paths(self) -> Counter[str]:
+        """Requests answered so far, by path and query."""
+        paths: Counter[str] = Counter()
+        for (path, _), n in self.hits.items():
+            paths[path] += n
+        return paths
+
+    @property
+    def connections(self) -> set[tuple[str, int]]:
+        """The client connections it served (address, port)."""
+        return set(self._counted.connections) if self._counted else set()
+
+    @property
+    def peak(self) -> int:
+        """The most requests it answered at once."""
+        return self._counted.peak if self._counted else 0
 
     def count_304(self) -> int:
         return sum(n for (_, status), n in self.hits.items() if status == 304)
 
     def start(self) -> DemoServer:
         if self._server is None:
-            self._server = _Server(self._address, self.site)
+            self._server = self._counted = _Server(self._address, self.site)
             self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                             name="demo-server", daemon=True)
             self._thread.start()

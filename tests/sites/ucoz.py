@@ -16,7 +16,7 @@ in ``eDetails1`` above and ``eDetails2`` below, the date in the details or only 
 4 Ноября 2010 - Новости - Site") and the breadcrumb "Главная » 2010 » Ноябрь » 4", "Добавил:" or "Автор:",
 the poster's name in the post's top cell (uCoz's default post template) or in its info column. Some news
 are one-line briefs. ``UcozSite(spec).truth(base)`` lists every entry with its fields and type.
-Serve it by hand with ``python -m migrator.demo.ucoz --port 8002``.
+Serve it by hand with ``python -m tests.sites.ucoz --port 8002``.
 """
 from __future__ import annotations
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import gzip
 import io
-import socket
 import threading
 import time
 from functools import lru_cache
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from typing import Iterator
+
+from tests.sites.server import RouteServer
 
 NESTING = 5000
 #: The drip page sends one byte this often, for ever (until the client gives up).
@@ -151,139 +151,71 @@ def _deep_chain(n: int) -> bytes:
             f'<a href="/deep/{n + 1}">дальше</a></body></html>').encode()
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: HostileServer._Server
+class HostileSite:
+    """The hostile site's pages, by path; ``offhost``: where ``/offhost`` redirects (another host's URL); without
+    it ``/offhost`` is a 404."""
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server naming)
-        self.server.record(self.headers.get("Host", ""), self.path)
-        path = self.path.split("?")[0]
-        try:
-            self._route(path)
-        except (BrokenPipeError, ConnectionResetError, socket.timeout):
-            pass  # the crawler gave up on the page (size cap, timeout): that is the point
+    def __init__(self, offhost: str | None = None) -> None:
+        self.offhost = offhost
+        self.stopping = threading.Event()  # ends the drip feed when the server stops
 
-    def _route(self, path: str) -> None:
-        if path == "/robots.txt":
-            return self._send(404, b"", "text/plain")
-        if path == "/":
-            return self._send(200, _home())
-        if path == "/offhost" and self.server.offhost:
-            return self._redirect(self.server.offhost)
-        if path == "/secret":
-            return self._send(200, node_page(99, "Страница другого сайта", _body(1)).encode())
-        if path == "/bomb":
-            return self._send(200, gzip_bomb(), headers=[("Content-Encoding", "gzip")])
-        if path == "/huge":
-            return self._stream_huge(60 * 1024 * 1024)
-        if path == "/binary":
-            return self._send(200, bytes(range(256)) * 2048)
-        if path == "/drip":
-            return self._drip()
-        if path.startswith("/deep/") and path[6:].isdigit():
-            return self._send(200, _deep_chain(int(path[6:])))
+    def route(self, path_and_query: str) -> tuple[int, dict[str, str], bytes | Iterator[bytes]]:
+        path = path_and_query.split("?")[0]
         pages = {"/node/6": _control_characters, "/node/7": _mixed_encodings, "/node/8": _deep_nesting}
+        if path == "/robots.txt":
+            return 404, {"Content-Type": "text/plain"}, b""
+        if path == "/":
+            return 200, {}, _home()
+        if path == "/offhost" and self.offhost:
+            return 302, {"Location": self.offhost}, b""
+        if path == "/secret":
+            return 200, {}, node_page(99, "Страница другого сайта", _body(1)).encode()
+        if path == "/bomb":
+            return 200, {"Content-Encoding": "gzip"}, gzip_bomb()
+        if path == "/huge":  # no Content-Length, ended by closing the connection: only a running count can stop it
+            return 200, {}, _huge(60 * 1024 * 1024)
+        if path == "/binary":
+            return 200, {}, bytes(range(256)) * 2048
+        if path == "/drip":
+            return 200, {}, self._drip()
+        if path.startswith("/deep/") and path[6:].isdigit():
+            return 200, {}, _deep_chain(int(path[6:]))
         if path in pages:
-            return self._send(200, pages[path]())
+            return 200, {}, pages[path]()
         if path.startswith("/blog/") and path in ARTICLES:
             n = int(path.split("/")[2])
             inside = f"<!-- c -->\x0b<p>Вставка\x00 номер {n} со\x01 старой\x08 базы.</p>"
-            return self._send(200, wordpress_post(n, inside).encode())
+            return 200, {}, wordpress_post(n, inside).encode()
         if path in ARTICLES:
-            return self._send(200, _plain_article(int(path.rsplit("/", 1)[1])))
-        return self._send(404, b"<html><body>Not found</body></html>")
+            return 200, {}, _plain_article(int(path.rsplit("/", 1)[1]))
+        return 404, {}, b"<html><body>Not found</body></html>"
 
-    def _send(self, status: int, body: bytes, content_type: str = "text/html; charset=utf-8",
-              headers: list[tuple[str, str]] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        for name, value in headers or []:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _redirect(self, location: str) -> None:
-        self.send_response(302)
-        self.send_header("Location", location)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def _stream_huge(self, size: int) -> None:
-        """A page with no Content-Length, ended by closing the connection: only a running count can stop it."""
-        self.close_connection = True
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Connection", "close")
-        self.end_headers()
-        chunk = b"<p>" + "Бесконечная страница. ".encode() * 2000 + b"</p>\n"
-        sent = 0
-        while sent < size:
-            self.wfile.write(chunk)
-            sent += len(chunk)
-
-    def _drip(self) -> None:
+    def _drip(self) -> Iterator[bytes]:
         """Headers at once (no length: the body ends when the connection does), then one byte every
         DRIP_INTERVAL seconds, for ever."""
-        self.close_connection = True
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Connection", "close")
-        self.end_headers()
-        while not self.server.stopping.is_set():
-            self.wfile.write(b" ")
-            self.wfile.flush()
+        while not self.stopping.is_set():
+            yield b" "
             time.sleep(DRIP_INTERVAL)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (signature of the base class)
-        """Silence."""
+
+def _huge(size: int) -> Iterator[bytes]:
+    chunk = b"<p>" + "Бесконечная страница. ".encode() * 2000 + b"</p>\n"
+    for _ in range(0, size, len(chunk)):
+        yield chunk
 
 
-class HostileServer:
-    """The hostile site on ``host`` (a free port); ``requests`` lists (Host header, path) of every request.
-
-    ``offhost``: where ``/offhost`` redirects (another host's URL); without it ``/offhost`` is a 404.
-    """
-
-    class _Server(ThreadingHTTPServer):
-        daemon_threads = True
-        allow_reuse_address = True
-
-        def __init__(self, address: tuple[str, int], offhost: str | None) -> None:
-            super().__init__(address, _Handler)
-            self.offhost = offhost
-            self.requests: list[tuple[str, str]] = []
-            self.stopping = threading.Event()
-            self._lock = threading.Lock()
-
-        def record(self, host: str, path: str) -> None:
-            with self._lock:
-                self.requests.append((host, path))
+class HostileServer(RouteServer):
+    """The hostile site on ``host`` (a free port)."""
 
     def __init__(self, host: str = "127.0.0.1", offhost: str | None = None) -> None:
-        self._server = self._Server((host, 0), offhost)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="hostile-site", daemon=True)
+        self.hostile = HostileSite(offhost)
+        super().__init__(host, self.hostile.route)
 
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    @property
-    def requests(self) -> list[tuple[str, str]]:
-        return list(self._server.requests)
-
-    def __enter__(self) -> HostileServer:
+    def start(self) -> HostileServer:
         gzip_bomb()  # built before the crawl starts, not while it waits
-        self._thread.start()
+        super().start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self._server.stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(5)
-
-
+    def stop(self) -> None:
+        self.hostile.stopping.set()
+        super().stop()

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, TextIO
 from urllib.parse import urlsplit
 
 from migrator.slug import slugify
-from migrator.newplatform import NewPlatform
+from migrator.cutover.newplatform import NewPlatform
 
 if TYPE_CHECKING:
-    from migrator.links import LinkRewriter
+    from migrator.cutover.links import LinkRewriter
     from migrator.store import Store
 
 FORMATS = ("jsonl", "csv", "markdown", "wxr")
@@ -303,7 +303,7 @@ def export_store(store: Store, fmt: str, output: TextIO | str | Path, *, platfor
                  rewrite_links: bool = False, list_style: str = "json", types: tuple[str, ...] = ()) -> int:
     """Export every live article of ``store`` (of the content ``types`` only, when given); ``output`` is a
     text stream, or a directory for markdown."""
-    from migrator.links import LinkRewriter
+    from migrator.cutover.links import LinkRewriter
 
     rewriter = LinkRewriter(store, platform) if rewrite_links and platform is not None else None
     records = prepare(store.records(types=types), platform, rewriter)

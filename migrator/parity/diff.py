@@ -1,8 +1,8 @@
 """Parity diff: old records against the new site — what is missing, changed or mis-redirected.
 
-The new site is crawled first (:mod:`migrator.newcrawl`: sitemaps, home page, links). Each old article
+The new site is crawled first (:mod:`migrator.parity.newsite`: sitemaps, home page, links). Each old article
 is paired with its counterpart among the new pages: where its old URLs land (redirects followed), its
-new URL by the mapping (:mod:`migrator.newplatform`), and, when neither holds it, the crawled page that
+new URL by the mapping (:mod:`migrator.cutover.newplatform`), and, when neither holds it, the crawled page that
 shares most of its text (an inverted index of word shingles names the candidates, shingle F1 decides).
 Where the old URLs are asked depends on when the diff runs (:func:`locate_old_urls`): before cut-over the old
 host still serves the old pages, so their paths are checked on the new site (as it will answer them once DNS
@@ -30,9 +30,9 @@ from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
-from migrator.evaluate import page_counts
-from migrator.newcrawl import Client, Page, crawl, fetch, host, land, norm, on_hosts
-from migrator.newplatform import NewPlatform
+from migrator.parity.evaluate import page_counts
+from migrator.parity.newsite import Client, Page, crawl, fetch, host, land, norm, on_hosts
+from migrator.cutover.newplatform import NewPlatform
 
 if TYPE_CHECKING:
     from migrator.store import Store

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urldefrag, urljoin, urlsplit, urlunsplit
 
-from migrator.newplatform import NewPlatform
+from migrator.cutover.newplatform import NewPlatform
 from migrator.urls import normalize
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ key on one of them:
 Each page also carries Open Graph metas; half of them a JSON-LD ``NewsArticle``. Inside the body, as
 editors paste them, stand a figure with its caption and a "Read more" list of other stories.
 ``truth(base)`` gives every article's title, author, date and body text (paragraphs and subheadings).
-Serve it with ``python -m migrator.demo.heavy --port 8002 --articles 5000``.
+Serve it with ``python -m tests.sites.heavy --port 8002 --articles 5000``.
 """
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Iterable, Iterator, TextIO
 from urllib.parse import unquote, urlsplit
 
-from migrator.newplatform import NewPlatform
+from migrator.cutover.newplatform import NewPlatform
 
 if TYPE_CHECKING:
     from migrator.store import Store

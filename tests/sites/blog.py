@@ -14,7 +14,7 @@ as a standfirst in the post's header, above ``.entry-content``, as magazine and 
 
 ``BlogSite(spec).respond(method, path, headers)`` answers one request, so
 :class:`migrator.demo.server.DemoServer` serves it; ``truth(base)`` lists every post with its body
-text. Serve it by hand with ``python -m migrator.demo.blog --port 8001``.
+text. Serve it by hand with ``python -m tests.sites.blog --port 8001``.
 """
 from __future__ import annotations
 
