@@ -97,6 +97,18 @@ def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+def netloc_of(url: str) -> str:
+    """Lower-case ``host[:port]`` of a URL, the default port dropped.
+
+    >>> netloc_of("HTTP://New.Example.ru:80/a"), netloc_of("https://new.example.ru:8443/")
+    ('new.example.ru', 'new.example.ru:8443')
+    """
+    parts = urlsplit(url)
+    netloc = parts.netloc.lower().rsplit("@", 1)[-1]
+    default = {"http": ":80", "https": ":443"}.get(parts.scheme.lower(), "")
+    return netloc.removesuffix(default) if default else netloc
+
+
 def host_allowed(url: str, hosts: Iterable[str]) -> bool:
     """True when the URL's host is one of ``hosts`` or a subdomain of one.
 

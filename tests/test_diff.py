@@ -9,7 +9,8 @@ import pytest
 from migrator.demo.server import DemoServer
 from migrator.parity.diff import CrawledSite, Page, body_problems, compare, locate_old_urls, rebase, same_instant, similarity
 from migrator.parity.report import render
-from migrator.parity.newsite import Client, crawl, host, land, norm, read_page, request
+from migrator.parity.newsite import Client, crawl, land, read_page, request
+from migrator.urls import netloc_of, page_key
 
 OLD = ("Учёные Томского университета создали лазер на основе перовскитов.\n\n"
        "Работа выполнена при поддержке Российского научного фонда, финансирование составило 12 млн рублей.\n\n"
@@ -165,9 +166,9 @@ def test_new_site_client_never_reads_file_urls_nor_leaves_its_host(hostile: Any)
     pages = crawl(server.url, client=client)
     assert {urlsplit(p.url).netloc for p in pages.values()} == {urlsplit(server.url).netloc}
     assert {urlsplit(p.url).path for p in pages.values()} == {"/", "/a", "/big"}
-    assert pages[norm(server.url + "/big")].status == 0  # over the cap: not read
+    assert pages[page_key(server.url + "/big")].status == 0  # over the cap: not read
     assert sum(other.hits.values()) == 0  # the other host was never contacted
-    site = CrawledSite(pages, {host(server.url)}, client)
+    site = CrawledSite(pages, {netloc_of(server.url)}, client)
     assert site.page(other.url + "/old").status == 0 and sum(other.hits.values()) == 0
 
 

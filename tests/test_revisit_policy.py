@@ -16,7 +16,7 @@ from pathlib import Path
 
 from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
-from test_sync import snapshot, spawn, wait_for_pages
+from tests.test_sync import snapshot, spawn, wait_for_pages
 from tests.helpers import migrator
 
 MSK = ("--timezone", "Europe/Moscow")

@@ -16,11 +16,12 @@ from typing import Callable, Iterable, Mapping
 import lxml.html
 from lxml import etree
 
+from migrator.clean.rules import norm
+from migrator.clean.text import shingles, words
 from migrator.encoding import xml_safe
 
 BLOCK_TAGS = ("p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "td", "dd", "dt", "pre", "div")
 _BLOCK_XPATH = etree.XPath("|".join(f"descendant-or-self::{t}" for t in BLOCK_TAGS))
-_SPACE = re.compile(r"\s+")
 
 #: A block is boilerplate when it stands in at least this many bodies...
 MIN_PAGES = 5
@@ -28,15 +29,6 @@ MIN_PAGES = 5
 MIN_SHARE = 0.3
 #: Blocks shorter than this (characters) are too generic to judge ("Фото:", "***").
 MIN_CHARS = 20
-
-
-def norm(text: str) -> str:
-    """Whitespace-folded text used as a block's identity.
-
-    >>> norm("  Спасибо,\\n ждём   вас ")
-    'Спасибо, ждём вас'
-    """
-    return _SPACE.sub(" ", text).strip()
 
 
 def _fragment(html: str) -> lxml.html.HtmlElement:
@@ -121,16 +113,15 @@ def drop_blocks_counted(html: str, texts: set[str] | Mapping[str, int]) -> tuple
     return inner, removed
 
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+#: Words a shingle holds.
 _N = 4
 
 
-def shingles(texts: Iterable[str]) -> set[tuple[str, ...]]:
-    """The 4-word shingles of some texts (lower-cased ``\\w+`` tokens)."""
+def known_shingles(texts: Iterable[str]) -> set[tuple[str, ...]]:
+    """The 4-word shingles of some texts (lower-cased ``\\w+`` tokens): what a residue is measured against."""
     out: set[tuple[str, ...]] = set()
     for text in texts:
-        words = _WORD.findall(text.lower())
-        out.update(tuple(words[i:i + _N]) for i in range(len(words) - _N + 1))
+        out.update(shingles(words(text)))
     return out
 
 
@@ -138,15 +129,15 @@ def residue(text: str, known: set[tuple[str, ...]]) -> list[str]:
     """The words of ``text`` not covered by a known shingle: what is left once repeated text,
     even re-wrapped in other markup, is taken away.
 
-    >>> residue("Спасибо, ждём вас на N-N-N.ru. Архив 2003", shingles(["Спасибо, ждём вас на N-N-N.ru"]))
+    >>> residue("Спасибо, ждём вас на N-N-N.ru. Архив 2003", known_shingles(["Спасибо, ждём вас на N-N-N.ru"]))
     ['архив', '2003']
     """
-    words = _WORD.findall(text.lower())
-    covered = [False] * len(words)
-    for i in range(len(words) - _N + 1):
-        if tuple(words[i:i + _N]) in known:
+    tokens = words(text)
+    covered = [False] * len(tokens)
+    for i in range(len(tokens) - _N + 1):
+        if tuple(tokens[i:i + _N]) in known:
             covered[i:i + _N] = [True] * _N
-    return [w for w, c in zip(words, covered) if not c]
+    return [w for w, c in zip(tokens, covered) if not c]
 
 
 #: A body holding the openings of at least this many other bodies...
@@ -163,8 +154,7 @@ SAME_PAGE = 0.9
 
 
 def _ordered_shingles(text: str) -> list[tuple[str, ...]]:
-    words = _WORD.findall(text.lower())
-    return [tuple(words[i:i + _N]) for i in range(len(words) - _N + 1)]
+    return shingles(words(text))
 
 
 def _gram_ids(text: str) -> list[int]:
@@ -255,20 +245,20 @@ def _cards_only(text: str, sources: tuple[list[str], set[int]], title_of: Callab
     ...             lambda key: None)
     False
     """
-    words = _WORD.findall(text.lower())
-    covered = [False] * len(words)
-    for i in range(len(words) - _N + 1):
-        if hash(tuple(words[i:i + _N])) in sources[1]:
+    tokens = words(text)
+    covered = [False] * len(tokens)
+    for i in range(len(tokens) - _N + 1):
+        if hash(tuple(tokens[i:i + _N])) in sources[1]:
             covered[i:i + _N] = [True] * _N
     for key in sources[0]:
-        title = _WORD.findall((title_of(key) or "").lower())
-        for i in range(len(words) - len(title) + 1) if title else ():
-            if words[i:i + len(title)] == title:
+        title = words(title_of(key) or "")
+        for i in range(len(tokens) - len(title) + 1) if title else ():
+            if tokens[i:i + len(title)] == title:
                 covered[i:i + len(title)] = [True] * len(title)
     if True not in covered:
         return False
     runs, run = [], 0
-    for word, done in zip(words, covered):
+    for word, done in zip(tokens, covered):
         if done:
             runs.append(run)
             run = 0

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
 import lxml.html
 from lxml.html import HtmlElement
@@ -59,3 +60,27 @@ def html_to_text(html: str) -> str:
         return ""
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     return element_to_text(root)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def words(text: str, *, lower: bool = True) -> list[str]:
+    """The ``\\w+`` tokens of a text: what shingles, residues and the body F1 are made of.
+
+    >>> words("Учёные, ТГУ: 2 раза!")
+    ['учёные', 'тгу', '2', 'раза']
+    """
+    return _WORD.findall(text.lower() if lower else text)
+
+
+def shingles(tokens: Sequence[str], n: int = 4, *, short: bool = False) -> list[tuple[str, ...]]:
+    """The ``n``-word windows of some tokens, in order; ``short``: a text of fewer words is one window (the body
+    F1 still counts it), else it has none.
+
+    >>> shingles(["a", "b", "c", "d", "e"]), shingles(["a", "b"]), shingles(["a", "b"], short=True)
+    ([('a', 'b', 'c', 'd'), ('b', 'c', 'd', 'e')], [], [('a', 'b')])
+    """
+    if short and 0 < len(tokens) < n:
+        return [tuple(tokens)]
+    return [tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]

@@ -92,7 +92,7 @@ def page_order(files: tuple[Attachment, ...]) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Comment:
+class DemoComment:
     """One reader comment; ``author`` is None for a guest."""
 
     cid: int
@@ -107,7 +107,7 @@ class Comment:
 
 
 @dataclass(frozen=True)
-class Article:
+class DemoArticle:
     """One Drupal node with everything its pages show and the validators derived from its content."""
 
     index: int
@@ -123,7 +123,7 @@ class Article:
     body_text: str
     teaser_html: str
     images: tuple[str, ...]
-    comments: tuple[Comment, ...]
+    comments: tuple[DemoComment, ...]
     variant: int  # which wording a theme uses for this node's "submitted" line and terms
     etag: str
     last_modified: datetime
@@ -261,7 +261,7 @@ def build_sources(rng: random.Random) -> tuple[str, tuple[str, ...]]:
     return ("empty" if roll < 0.75 else "absent"), ()
 
 
-def build_comments(rng: random.Random, nid: int, published: datetime) -> tuple[Comment, ...]:
+def build_comments(rng: random.Random, nid: int, published: datetime) -> tuple[DemoComment, ...]:
     """Zero to five comments, after the article, some by guests."""
     comments = []
     for k in range(rng.choice((0, 0, 1, 1, 2, 3, 4, 5))):
@@ -274,7 +274,7 @@ def build_comments(rng: random.Random, nid: int, published: datetime) -> tuple[C
         author = None if rng.random() < 0.3 else rng.choice(t.USERS)
         paragraphs = tuple(t.comment_text(rng))
         subject = " ".join(paragraphs[0].split()[:2]).rstrip(",.!?")
-        comments.append(Comment(nid * 10 + k, author, when, subject, paragraphs))
+        comments.append(DemoComment(nid * 10 + k, author, when, subject, paragraphs))
     comments.sort(key=lambda c: c.published)
     return tuple(comments)
 

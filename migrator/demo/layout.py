@@ -19,7 +19,7 @@ from html import escape
 from urllib.parse import quote, unquote
 
 from migrator.demo import text as t
-from migrator.demo.content import Article, ArchiveItem, Comment, file_bytes, human_size
+from migrator.demo.content import DemoArticle, ArchiveItem, DemoComment, file_bytes, human_size
 
 _WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _WEEKDAYS_RU = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
@@ -121,7 +121,7 @@ def _host(url: str) -> str:
     return url.split("/")[2].removeprefix("www.")
 
 
-def source_field(a: Article, m: Markup = CLASSIC) -> str:
+def source_field(a: DemoArticle, m: Markup = CLASSIC) -> str:
     """The source field as the site renders it: a CCK link field (label above or inline), a list or a
     paragraph, with links, with the label only, or nothing."""
     if a.source_mode == "absent":
@@ -147,7 +147,7 @@ def source_field(a: Article, m: Markup = CLASSIC) -> str:
             f'      <div class="field-items">\n{items}      </div>\n    </div>\n')
 
 
-def terms_field(a: Article, m: Markup) -> str:
+def terms_field(a: DemoArticle, m: Markup) -> str:
     """Terms inside the content, when the site shows them as a CCK field or a labelled paragraph."""
     if not a.tags or m.terms == "theme":
         return ""
@@ -160,7 +160,7 @@ def terms_field(a: Article, m: Markup) -> str:
             f'{m.terms_label}:&nbsp;</div><div class="field-items">{items}</div></div>\n')
 
 
-def link_items(a: Article, views: int, m: Markup = CLASSIC) -> list[tuple[str, str]]:
+def link_items(a: DemoArticle, views: int, m: Markup = CLASSIC) -> list[tuple[str, str]]:
     """The node's links (statistics, comment, print, forward modules): (``<li>`` class, inner html)."""
     items = [("statistics_counter", f"<span>{t.views_label(views)}</span>")] if m.statistics else []
     if m.comments == "open":
@@ -184,18 +184,18 @@ def _ul(items: list[tuple[str, str]], css: str = "links inline") -> str:
     return f'<ul class="{css}">' + "\n".join(lis) + "\n</ul>"
 
 
-def term_items(a: Article) -> list[tuple[str, str]]:
+def term_items(a: DemoArticle) -> list[tuple[str, str]]:
     """taxonomy_link(): one item per term, ``rel="tag"``."""
     return [(f"taxonomy_term_{tid}", f'<a href="/taxonomy/term/{tid}" rel="tag" title="">{name}</a>') for tid, name in a.tags]
 
 
-def node_links(a: Article, views: int, m: Markup = CLASSIC) -> str:
+def node_links(a: DemoArticle, views: int, m: Markup = CLASSIC) -> str:
     if m is CLASSIC or m == CLASSIC:
         return _classic_links(a, views)
     return f'  <div class="links">{_ul(link_items(a, views, m))}</div>\n'
 
 
-def _classic_links(a: Article, views: int) -> str:
+def _classic_links(a: DemoArticle, views: int) -> str:
     """The reference page's links, byte for byte."""
     return (f'  <div class="links"><ul class="links inline"><li class="statistics_counter first"><span>'
             f"{t.views_label(views)}</span></li>\n"
@@ -217,7 +217,7 @@ def share_widget(base: str, nid: int, m: Markup = CLASSIC) -> str:
             f'<a href="http://twitter.com/share?url={target}" rel="nofollow">Twitter</a></li></ul></div>\n')
 
 
-def attachments_table(a: Article) -> str:
+def attachments_table(a: DemoArticle) -> str:
     """The upload module's table of the files not linked inline, after the body (empty without any)."""
     rows = [f for f in a.attachments if not f.inline]
     if not rows:
@@ -229,7 +229,7 @@ def attachments_table(a: Article) -> str:
             f"<tbody>{cells}</tbody></table>\n")
 
 
-def body_content(a: Article, fields: str = "", m: Markup = CLASSIC) -> str:
+def body_content(a: DemoArticle, fields: str = "", m: Markup = CLASSIC) -> str:
     """The node's ``div.content``: banner, body, the attachments table, then CCK fields (tags, sources)."""
     return (f'  <div class="content">\n    {t.BANNER_HTML}\n{a.body_html}\n{attachments_table(a)}'
             f"{fields}{terms_field(a, m)}{source_field(a, m)}  </div>\n")
@@ -272,7 +272,7 @@ class Garland:
             return BYLINES[self.m.byline](self.user(who), when)
         return self.submitted(who, when, variant)
 
-    def node_attrs(self, a: Article, classes: str = "node") -> str:
+    def node_attrs(self, a: DemoArticle, classes: str = "node") -> str:
         """``id="node-N"`` (unless the site's template dropped it) and the classes, with ``node-type-X``."""
         ident = f'id="node-{a.nid}" ' if self.m.node_ids else ""
         return f'{ident}class="{self.type_classes(classes)}"'
@@ -294,7 +294,7 @@ class Garland:
         crumbs_html = f'<div class="breadcrumb">{crumbs}</div>' if self.m.breadcrumb else ""
         return (crumbs_html, right, left) if self.m.swap_sidebars else (crumbs_html, left, right)
 
-    def links(self, a: Article, views: int, base: str) -> str:
+    def links(self, a: DemoArticle, views: int, base: str) -> str:
         return node_links(a, views, self.m) + share_widget(base, a.nid, self.m)
 
     def block(self, block: Block) -> str:
@@ -323,7 +323,7 @@ class Garland:
             '  <div id="sidebar-right" class="sidebar">\n' + "".join(self.block(b) for b in right) + "  </div>\n"
             "</div>\n</div>\n</body>\n</html>\n")
 
-    def terms(self, a: Article) -> str:
+    def terms(self, a: DemoArticle) -> str:
         if not a.tags or self.m.terms != "theme":
             return ""
         items = []
@@ -332,13 +332,13 @@ class Garland:
             items.append(f'<li class="taxonomy_term_{tid}{pos}"><a href="/taxonomy/term/{tid}" rel="tag" title="">{name}</a></li>\n')
         return f'    <div class="terms terms-inline"><ul class="links inline">{"".join(items)}</ul></div>\n'
 
-    def node(self, a: Article, views: int, base: str) -> str:
+    def node(self, a: DemoArticle, views: int, base: str) -> str:
         return (f'<div {self.node_attrs(a)}>\n  <div class="meta">\n'
                 f'    <span class="submitted">{self.byline(a.author, a.published, a.variant)}</span>\n'
                 f"{self.terms(a)}  </div>\n{body_content(a, m=self.m)}{self.links(a, views, base)}</div>\n"
                 f"{self.comments(a)}")
 
-    def comment(self, a: Article, c: Comment, k: int) -> str:
+    def comment(self, a: DemoArticle, c: DemoComment, k: int) -> str:
         paras = "".join(f"<p>{escape(p)}</p>" for p in c.paragraphs)
         return (f'  <a id="comment-{c.cid}"></a>\n  <div class="comment comment-published {"odd" if k % 2 == 0 else "even"}">\n'
                 f'    <div class="clear-block">\n      <span class="submitted">{self.byline(c.author, c.published, a.variant)}</span>\n'
@@ -347,12 +347,12 @@ class Garland:
                 + (f'    <ul class="links"><li class="comment_forbidden first last">{_login_to_comment(a.nid)}</li></ul>\n'
                    if self.m.comments == "open" else "") + '  </div>\n')
 
-    def comments(self, a: Article) -> str:
+    def comments(self, a: DemoArticle) -> str:
         if not a.comments:
             return ""
         return '<div id="comments">\n' + "".join(self.comment(a, c, k) for k, c in enumerate(a.comments)) + "</div>\n"
 
-    def teaser(self, a: Article) -> str:
+    def teaser(self, a: DemoArticle) -> str:
         return (f'<div {self.node_attrs(a)}>\n<h2><a href="{a.alias}" title="{escape(a.title)}">{escape(a.title)}</a></h2>\n'
                 f'  <span class="submitted">{self.byline(a.author, a.published, a.variant)}</span>\n'
                 f'  <div class="content">{a.teaser_html}</div>\n'
@@ -399,14 +399,14 @@ class Zen(Garland):
             f'<div id="footer"><div id="footer-inner" class="region region-footer"><div id="footer-message">{footer}</div></div></div>\n'
             "</div></div>\n</body>\n</html>\n")
 
-    def terms(self, a: Article) -> str:
+    def terms(self, a: DemoArticle) -> str:
         """Taxonomy links in the node's meta, unless this node shows them as a CCK field."""
         return super().terms(a) if a.variant // 2 % 2 == 0 or self.m.terms != "theme" else ""
 
     def node_type(self) -> str:
         return self.m.node_type or "story"
 
-    def tags_field(self, a: Article) -> str:
+    def tags_field(self, a: DemoArticle) -> str:
         """Tags as a CCK field inside ``div.content``, as Zen sites with content_taxonomy did."""
         if not a.tags or a.variant // 2 % 2 == 0 or self.m.terms != "theme":
             return ""
@@ -415,14 +415,14 @@ class Zen(Garland):
         return ('  <div class="field field-type-content-taxonomy field-field-tags"><div class="field-label">Теги:&nbsp;</div>'
                 f'<div class="field-items">{items}</div></div>\n')
 
-    def node(self, a: Article, views: int, base: str) -> str:
+    def node(self, a: DemoArticle, views: int, base: str) -> str:
         return (f'<div {self.node_attrs(a, "node node-type-story")}><div class="node-inner">\n'
                 f'  <div class="meta"><span class="submitted">{self.byline(a.author, a.published, a.variant)}</span></div>\n'
                 f"{self.terms(a)}{body_content(a, self.tags_field(a), self.m)}{self.links(a, views, base)}"
                 "</div></div>\n"
                 f"{self.comments(a)}")
 
-    def comment(self, a: Article, c: Comment, k: int) -> str:
+    def comment(self, a: DemoArticle, c: DemoComment, k: int) -> str:
         paras = "".join(f"<p>{escape(p)}</p>" for p in c.paragraphs)
         return (f'<a id="comment-{c.cid}"></a>\n<div class="comment comment-published {"odd" if k % 2 == 0 else "even"}">'
                 f'<div class="comment-inner">\n  <h3 class="title"><a href="{a.alias}#comment-{c.cid}">{escape(c.subject)}</a></h3>\n'
@@ -431,13 +431,13 @@ class Zen(Garland):
                 + (f'  <div class="links"><ul class="links"><li class="comment_forbidden first last">{_login_to_comment(a.nid)}</li></ul></div>\n'
                    if self.m.comments == "open" else "") + "</div></div>\n")
 
-    def comments(self, a: Article) -> str:
+    def comments(self, a: DemoArticle) -> str:
         if not a.comments:
             return ""
         return ('<div id="comments"><h2 class="comments">Комментарии</h2>\n'
                 + "".join(self.comment(a, c, k) for k, c in enumerate(a.comments)) + "</div>\n")
 
-    def teaser(self, a: Article) -> str:
+    def teaser(self, a: DemoArticle) -> str:
         return (f'<div {self.node_attrs(a, "node node-teaser")}><div class="node-inner">\n'
                 f'<h2 class="title"><a href="{a.alias}">{escape(a.title)}</a></h2>\n'
                 f'  <div class="meta"><span class="submitted">{self.byline(a.author, a.published, a.variant)}</span></div>\n'
@@ -455,7 +455,7 @@ class Minnelli(Garland):
 
     name = "minnelli"
 
-    def node(self, a: Article, views: int, base: str) -> str:
+    def node(self, a: DemoArticle, views: int, base: str) -> str:
         terms = _ul(term_items(a)) if a.tags and self.m.terms == "theme" else ""
         meta = f'<div class="terms">{terms}</div>' if terms else ""
         return (f'<div {self.node_attrs(a)}>\n  <span class="submitted">{self.byline(a.author, a.published, a.variant)}</span>\n'
@@ -477,7 +477,7 @@ class Bluemarine(Garland):
         heading = f'<h2 class="title">{title}</h2>' if title else ""
         return f'<div class="block block-{kind}" id="block-{bid}">{heading}<div class="content">{inner}</div></div>\n'
 
-    def node_attrs(self, a: Article, classes: str = "node") -> str:
+    def node_attrs(self, a: DemoArticle, classes: str = "node") -> str:
         return f'class="{self.type_classes(classes)}"'  # the theme's template prints no id
 
     def submitted(self, who: str | None, when: object, variant: int) -> str:
@@ -501,14 +501,14 @@ class Bluemarine(Garland):
             '<td id="sidebar-right">' + "".join(self.block(b) for b in right) + "</td>\n"
             f'</tr></table>\n<div id="footer">{footer}</div>\n</body>\n</html>\n')
 
-    def node(self, a: Article, views: int, base: str) -> str:
+    def node(self, a: DemoArticle, views: int, base: str) -> str:
         terms = _ul(term_items(a)) if a.tags and self.m.terms == "theme" else ""
         links = _ul(link_items(a, views, self.m))
         return (f'<div {self.node_attrs(a)}>\n    <span class="submitted">{self.byline(a.author, a.published, a.variant)}</span>\n'
                 f'    <div class="taxonomy">{terms}</div>\n{body_content(a, m=self.m)}'
                 f'    <div class="links">&raquo; {links}</div>\n{share_widget(base, a.nid, self.m)}</div>\n{self.comments(a)}')
 
-    def comment(self, a: Article, c: Comment, k: int) -> str:
+    def comment(self, a: DemoArticle, c: DemoComment, k: int) -> str:
         paras = "".join(f"<p>{escape(p)}</p>" for p in c.paragraphs)
         return (f'<a id="comment-{c.cid}"></a>\n<div class="comment comment-published">\n'
                 f'<h3 class="title"><a href="{a.alias}#comment-{c.cid}">{escape(c.subject)}</a></h3>\n'
@@ -517,7 +517,7 @@ class Bluemarine(Garland):
                 + (f'    <div class="links">&raquo; {_ul([("comment_forbidden", _login_to_comment(a.nid))], "links")}</div>\n'
                    if self.m.comments == "open" else "") + "</div>\n")
 
-    def teaser(self, a: Article) -> str:
+    def teaser(self, a: DemoArticle) -> str:
         more = _ul([("node_read_more", f'<a href="/node/{a.nid}" title="Читать полностью.">Подробнее</a>')])
         return (f'<div {self.node_attrs(a)}>\n<{self.teaser_heading} class="title"><a href="{a.alias}">{escape(a.title)}'
                 f'</a></{self.teaser_heading}>\n    <span class="submitted">{self.byline(a.author, a.published, a.variant)}</span>\n'
@@ -541,7 +541,7 @@ class Chameleon(Garland):
 
     name = "chameleon"
 
-    def node_attrs(self, a: Article, classes: str = "node") -> str:
+    def node_attrs(self, a: DemoArticle, classes: str = "node") -> str:
         return f'class="{self.type_classes(classes)}"'  # chameleon_node() prints no id
 
     def submitted(self, who: str | None, when: object, variant: int) -> str:
@@ -570,16 +570,16 @@ class Chameleon(Garland):
             '   <td id="sidebar-right">' + "".join(self.block(b) for b in right) + "</td>\n"
             "  </tr>\n </table>\n </body>\n</html>\n")
 
-    def _links(self, a: Article, items: list[tuple[str, str]]) -> str:
+    def _links(self, a: DemoArticle, items: list[tuple[str, str]]) -> str:
         submitted = [("node_submitted", f"<span>{self.byline(a.author, a.published, a.variant)}</span>")]
         terms = term_items(a) if self.m.terms == "theme" else []
         return f'<div class="links">{_ul(submitted + terms + items)}</div>\n'
 
-    def node(self, a: Article, views: int, base: str) -> str:
+    def node(self, a: DemoArticle, views: int, base: str) -> str:
         return (f'<div {self.node_attrs(a)}>\n{body_content(a, m=self.m)}{self._links(a, link_items(a, views, self.m))}'
                 f"{share_widget(base, a.nid, self.m)}</div>\n{self.comments(a)}")
 
-    def comment(self, a: Article, c: Comment, k: int) -> str:
+    def comment(self, a: DemoArticle, c: DemoComment, k: int) -> str:
         paras = "".join(f"<p>{escape(p)}</p>" for p in c.paragraphs)
         items = [("comment_submitted", f"<span>{self.byline(c.author, c.published, a.variant)}</span>")]
         if self.m.comments == "open":
@@ -588,7 +588,7 @@ class Chameleon(Garland):
                 f' <h3 class="title"><a href="{a.alias}#comment-{c.cid}">{escape(c.subject)}</a></h3>\n'
                 f' <div class="content">{paras}</div>\n <div class="links">{_ul(items, "links")}</div>\n</div>\n')
 
-    def teaser(self, a: Article) -> str:
+    def teaser(self, a: DemoArticle) -> str:
         more = [("node_read_more", f'<a href="/node/{a.nid}" title="Читать полностью.">Подробнее</a>')]
         return (f'<div {self.node_attrs(a)}>\n <h2 class="title"><a href="{a.alias}">{escape(a.title)}</a></h2>\n'
                 f' <div class="content">{a.teaser_html}</div>\n{self._links(a, more)}</div>\n')
@@ -605,7 +605,7 @@ THEMES: dict[str, type[Garland]] = {theme.name: theme for theme in (
     Garland, Minnelli, Bluemarine, Pushbutton, Chameleon, Marvin, Zen)}
 
 
-def print_page(a: Article, base: str) -> str:
+def print_page(a: DemoArticle, base: str) -> str:
     """The print module's page: title, byline, banner and body, and the source URL."""
     return (
         '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n'

@@ -26,7 +26,7 @@ from migrator.demo import text as t
 from migrator.demo.content import (
     MSK,
     ArchiveItem,
-    Article,
+    DemoArticle,
     Attachment,
     FILE_TYPES,
     BodyOptions,
@@ -392,7 +392,7 @@ class DemoSite:
             links.append(Link("/loop/a", "Обсуждение на старом форуме"))
         return tuple(links)
 
-    def _build_article(self, i: int) -> Article:
+    def _build_article(self, i: int) -> DemoArticle:
         nid = self.nid(i)
         rng = random.Random(f"{self.spec.seed}:{nid}")
         published = self.published(i)
@@ -417,7 +417,7 @@ class DemoSite:
         parts = (title, alias, published.isoformat(), author, tags, mode, sources, body_html,
                  tuple((c.cid, c.author, c.published.isoformat(), c.paragraphs) for c in comments), files)
         etag, last_modified = validators(parts, last)
-        return Article(i, nid, title, alias, published, author, tags, mode, sources, body_html, body_text, teaser,
+        return DemoArticle(i, nid, title, alias, published, author, tags, mode, sources, body_html, body_text, teaser,
                        images, comments, rng.randrange(4), etag, last_modified, files)
 
     def brief(self, i: int) -> bool:

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable
 
-from migrator.clean.repeated import shingles
+from migrator.clean.repeated import known_shingles
 from migrator.clean.text import html_to_text
 from migrator.ingest import identity
 from migrator.ingest.items import AliasItem, ErrorItem, NotModifiedItem, PageItem, VisitItem
@@ -66,14 +66,14 @@ class Ingest:
         self.frontier, self.max_errors = frontier, max_errors
         self.alias_rules = config.alias_patterns()
         self.repeated: dict[str, int] = rulebook.texts(store.boilerplate())  # blocks learned by earlier runs
-        self.repeated_shingles = shingles(self.repeated)
+        self.repeated_shingles = known_shingles(self.repeated)
         self.fault: str | None = None  # the first failed write: the run stops there
         self.stop_reason: str | None = None
 
     def learned(self, blocks: dict[str, int]) -> None:
         """Repeated blocks the site-wide learning found: removed from every page from now on."""
         self.repeated.update(blocks)
-        self.repeated_shingles = shingles(self.repeated)
+        self.repeated_shingles = known_shingles(self.repeated)
 
     # -- items of a crawl ---------------------------------------------------------------------
 

@@ -30,8 +30,10 @@ from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
+from migrator.clean.text import shingles, words
 from migrator.parity.evaluate import page_counts
-from migrator.parity.newsite import Client, Page, crawl, fetch, host, land, norm, on_hosts
+from migrator.parity.newsite import Client, Page, crawl, fetch, land, on_hosts
+from migrator.urls import netloc_of, page_key
 from migrator.cutover.newplatform import NewPlatform
 
 if TYPE_CHECKING:
@@ -44,7 +46,6 @@ _MOJIBAKE = re.compile("[\u00d0\u00d1][\u0080-\u00bf\u0152-\u2122]"
                        "|[\u0420\u0421][\u0402-\u040f\u0452-\u045f\u0490\u0491\u2018-\u2122\u00a0-\u00bf]"
                        "|[\u00a8\u00b8\u00c0-\u00ff]{4,}")
 _SPACE = re.compile(r"\s+")
-_WORD = re.compile(r"\w+")
 #: A crawled page whose body shares this much with an article is its counterpart, wherever it lives.
 SAME_ARTICLE = 0.4
 
@@ -88,14 +89,14 @@ class OldUrls:
 def locate_old_urls(sample: list[str], new_base: str, client: Client | None = None) -> OldUrls:
     """Before cut-over the old host still serves the old pages: their paths are checked on the new site; after
     it (DNS moved, the old host answers with the new platform's redirects) they are checked where they are."""
-    new_hosts = {host(new_base)}
+    new_hosts = {netloc_of(new_base)}
     parts = urlsplit(new_base)
     origin = f"{parts.scheme}://{parts.netloc}"
-    if not sample or {host(u) for u in sample} <= new_hosts:
+    if not sample or {netloc_of(u) for u in sample} <= new_hosts:
         return OldUrls(None, "after cut-over", "the old URLs are on the new site's host")
-    landings = [land(u, new_hosts | {host(u)}, client) for u in sample]
-    moved = sum(host(url) in new_hosts for url, _ in landings)
-    served = sum(bool(hops) and hops[-1] == 200 and host(url) not in new_hosts for url, hops in landings)
+    landings = [land(u, new_hosts | {netloc_of(u)}, client) for u in sample]
+    moved = sum(netloc_of(url) in new_hosts for url, _ in landings)
+    served = sum(bool(hops) and hops[-1] == 200 and netloc_of(url) not in new_hosts for url, hops in landings)
     if moved > served:
         return OldUrls(None, "after cut-over", f"{moved} of {len(sample)} old URLs tried redirect to the new site: "
                                                "the old URLs are checked where they were crawled")
@@ -185,8 +186,7 @@ def compare(record: dict[str, Any], page: Page, threshold: float,
 
 def _keys(title: str, text: str) -> set[str]:
     """What the index files a page under: its title words and the word trigrams of its first 400 words."""
-    words = _WORD.findall(text.lower())[:400]
-    return {"t:" + w for w in _WORD.findall(title.lower())} | {" ".join(words[i:i + 3]) for i in range(len(words) - 2)}
+    return {"t:" + w for w in words(title)} | {" ".join(gram) for gram in shingles(words(text)[:400], 3)}
 
 
 class CrawledSite:
@@ -195,7 +195,7 @@ class CrawledSite:
     def __init__(self, pages: dict[str, Page], hosts: Iterable[str] | None = None, client: Client | None = None) -> None:
         self.pages = pages
         #: the new site's hosts: a page elsewhere (the old site's) is never read as one of its pages
-        self.hosts = set(hosts) if hosts is not None else {host(u) for u in (p.url for p in pages.values())}
+        self.hosts = set(hosts) if hosts is not None else {netloc_of(u) for u in (p.url for p in pages.values())}
         self.client = client
         self._indexed = [p for p in pages.values() if p.status == 200 and p.flat_text]
         self._postings: dict[str, list[int]] = defaultdict(list)
@@ -218,7 +218,7 @@ class CrawledSite:
         """A crawled page, or fetched now when the crawl did not reach it; status 0 off the new site."""
         if not on_hosts(url, self.hosts):
             return Page(url, 0)
-        key = norm(url)
+        key = page_key(url)
         if key not in self.pages:
             self.pages[key] = fetch(url, self.client)[0]
         return self.pages[key]
@@ -262,14 +262,14 @@ def check_article(record: dict[str, Any], platform: NewPlatform, site: CrawledSi
     landings = {}
     for url in [record["url"], *record["aliases"]]:
         asked = rebase(url, old_base)
-        landings[url] = land(asked, site.hosts | {host(asked)}, site.client)  # never to a third host
+        landings[url] = land(asked, site.hosts | {netloc_of(asked)}, site.client)  # never to a third host
     page = find_counterpart(record, [url for url, hops in landings.values() if hops[-1] == 200] + [expected], site)
     if page is None:
         # with no counterpart there is no right target: its redirects are not a second fault
         return Outcome(missing={"old_url": record["url"], "expected_url": expected,
                                 "status": site.page(expected).status, "title": record["title"]})
     broken = [{"old_url": url, "landed": landed, "statuses": hops, "suggested": page.url}
-              for url, (landed, hops) in landings.items() if norm(landed) != norm(page.url)]
+              for url, (landed, hops) in landings.items() if page_key(landed) != page_key(page.url)]
     return Outcome(changed=compare(record, site.as_shown(page), threshold, platform.map_tags), broken=broken)
 
 
@@ -278,7 +278,7 @@ def diff(records: Iterable[dict[str, Any]], platform: NewPlatform, *, old_base: 
     """Crawl the new site, find out where the old URLs answer (``old_base`` says it outright), then compare
     every record with its counterpart; requests run concurrently through one pooled client."""
     client = Client(concurrency)
-    hosts = {host(platform.base_url)}
+    hosts = {netloc_of(platform.base_url)}
     site = CrawledSite(crawl(platform.base_url, max_pages=max_pages, concurrency=concurrency, hosts=hosts,
                              client=client), hosts, client)
     records = iter(records)

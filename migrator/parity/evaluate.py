@@ -5,12 +5,12 @@ of ``\\w+`` tokens, per-page shares, precision and recall averaged over pages.
 """
 from __future__ import annotations
 
-import re
 import statistics
 from collections import Counter
 from typing import Any, Iterable
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+from migrator.clean.text import shingles, words
+
 FIELDS = ("title", "published_at", "author", "tags", "sources", "images", "comments")
 
 #: Phrases that must never reach the new platform: boilerplate, and the labels of fields and bylines.
@@ -21,9 +21,9 @@ BOILERPLATE = (
 )
 
 
-def _shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
-    t = _TOKEN.findall(text or "")
-    return Counter(tuple(t[i:i + n]) for i in range(max(1, len(t) - n + 1)) if t[i:i + n])
+def _shingles(text: str) -> Counter[tuple[str, ...]]:
+    """The body F1's 4-word shingles, case kept, as ``tools/textscore.py`` makes them."""
+    return Counter(shingles(words(text or "", lower=False), short=True))
 
 
 def page_counts(true: str, pred: str) -> tuple[float, float, float]:
@@ -57,7 +57,7 @@ def body_f1(pairs: Iterable[tuple[str, str]]) -> float:
 def _field(record: dict[str, Any], name: str) -> Any:
     value = record.get(name)
     if name == "comments":
-        return [(c.get("author"), c.get("published_at"), " ".join(_TOKEN.findall(c.get("body_text") or "")))
+        return [(c.get("author"), c.get("published_at"), " ".join(words(c.get("body_text") or "", lower=False)))
                 for c in value or []]
     return value
 

@@ -21,7 +21,7 @@ from lxml import html as lxml_html
 from urllib3.util import Retry
 
 from migrator.encoding import decode_html
-from migrator.urls import page_key
+from migrator.urls import netloc_of, page_key
 
 log = logging.getLogger(__name__)
 USER_AGENT = "migrator-diff/1"
@@ -117,18 +117,6 @@ def default_client() -> Client:
     return _CLIENT
 
 
-def host(url: str) -> str:
-    """Lower-case ``host[:port]`` of a URL, the default port dropped.
-
-    >>> host("HTTP://New.Example.ru:80/a"), host("https://new.example.ru:8443/")
-    ('new.example.ru', 'new.example.ru:8443')
-    """
-    parts = urlsplit(url)
-    netloc = parts.netloc.lower().rsplit("@", 1)[-1]
-    default = {"http": ":80", "https": ":443"}.get(parts.scheme.lower(), "")
-    return netloc.removesuffix(default) if default else netloc
-
-
 def request(url: str, client: Client | None = None) -> tuple[int, dict[str, str], bytes]:
     """(status, headers, body) of one GET through ``client`` (the shared one by default)."""
     return (client or default_client()).get(url)
@@ -145,7 +133,7 @@ def land(url: str, hosts: Iterable[str] | None = None, client: Client | None = N
     allowed = {h.lower() for h in hosts} if hosts is not None else None
     statuses: list[int] = []
     for _ in range(MAX_HOPS):
-        if urlsplit(url).scheme not in _SCHEMES or (allowed is not None and host(url) not in allowed):
+        if urlsplit(url).scheme not in _SCHEMES or (allowed is not None and netloc_of(url) not in allowed):
             return url, statuses
         status, headers, _ = request(url, client)
         statuses.append(status)
@@ -154,11 +142,6 @@ def land(url: str, hosts: Iterable[str] | None = None, client: Client | None = N
             return url, statuses
         url = location
     return url, statuses
-
-
-def norm(url: str) -> str:
-    """One key per page: :func:`migrator.urls.page_key` (normalized, no trailing slash)."""
-    return page_key(url)
 
 
 def _text(node: Any) -> tuple[str, str]:
@@ -215,14 +198,14 @@ def on_hosts(url: str, hosts: Iterable[str]) -> bool:
     >>> [on_hosts(url, ["new.ru"]) for url in ("http://new.ru/a", "http://old.ru/a", "file:///etc")]
     [True, False, False]
     """
-    return urlsplit(url).scheme in _SCHEMES and host(url) in hosts
+    return urlsplit(url).scheme in _SCHEMES and netloc_of(url) in hosts
 
 
 def sitemap_urls(base: str, limit: int = 100_000, hosts: Iterable[str] | None = None,
                  client: Client | None = None) -> list[str]:
     """Page URLs listed in the site's sitemaps (robots.txt's ``Sitemap:`` lines, else ``/sitemap.xml``) that
     are http(s) URLs on ``hosts`` (default: the base URL's host); sitemaps elsewhere are not read."""
-    allowed = set(hosts) if hosts is not None else {host(base)}
+    allowed = set(hosts) if hosts is not None else {netloc_of(base)}
     _, _, robots = request(base + "/robots.txt", client)
     maps = re.findall(r"(?im)^\s*sitemap:\s*(\S+)", robots.decode("utf-8", "replace")) or [base + "/sitemap.xml"]
     found: list[str] = []
@@ -259,10 +242,10 @@ def crawl(base: str, *, max_pages: int = 100_000, concurrency: int = 8, hosts: I
           client: Client | None = None) -> dict[str, Page]:
     """Every page of the site reachable from its sitemaps and home page on ``hosts`` (default: the base URL's
     host), by :func:`norm` key. Links elsewhere (the old site's, most often) are counted, not followed."""
-    allowed = set(hosts) if hosts is not None else {host(base)}
+    allowed = set(hosts) if hosts is not None else {netloc_of(base)}
     client = client or Client(concurrency)
     wave = list(dict.fromkeys([base.rstrip("/") + "/", *sitemap_urls(base, max_pages, allowed, client)]))
-    seen = {norm(u) for u in wave}
+    seen = {page_key(u) for u in wave}
     pages: dict[str, Page] = {}
     elsewhere: set[str] = set()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
@@ -270,12 +253,12 @@ def crawl(base: str, *, max_pages: int = 100_000, concurrency: int = 8, hosts: I
             wave = wave[: max_pages - len(pages)]
             following = []
             for page, location in pool.map(lambda url: fetch(url, client), wave):
-                pages[norm(page.url)] = page
+                pages[page_key(page.url)] = page
                 for link in ([location] if location else page.links):
                     if not on_hosts(link, allowed):
-                        elsewhere.add(norm(link))
-                    elif norm(link) not in seen:
-                        seen.add(norm(link))
+                        elsewhere.add(page_key(link))
+                    elif page_key(link) not in seen:
+                        seen.add(page_key(link))
                         following.append(link)
             wave = following
     log.info("diff: crawled %d pages of %s; %d links lead off the new site (not followed)",

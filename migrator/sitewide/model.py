@@ -20,7 +20,7 @@ import logging
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Iterator
 
-from migrator.clean.repeated import learn, listings_of_excerpts, residue, shingles
+from migrator.clean.repeated import known_shingles, learn, listings_of_excerpts, residue
 from migrator.clean.text import html_to_text
 from migrator.extract.region import Regions
 from migrator.ingest.withdraw import not_an_article, read_by_platform
@@ -182,7 +182,7 @@ class SiteModel:
         new = [text for text in learned if text not in self.repeated]
         self.ingest.learned(self.rulebook.allowed(learned))
         changed = demoted = 0
-        known = shingles(self.repeated)
+        known = known_shingles(self.repeated)
         with self.store.batch():
             for source_id, html in self._bodies():
                 cleaned, by_rule = self.rulebook.apply(html, self.repeated)
