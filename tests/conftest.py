@@ -1,12 +1,16 @@
-"""Shared fixtures: the bundled demo old site, as an object and as a running HTTP server."""
+"""Shared fixtures: the bundled demo old site (as an object and as a running HTTP server), a store in
+``tmp_path``, and a factory that crawls a URL with the ``migrator`` command as a user would."""
 from __future__ import annotations
 
-from typing import Iterator
+from pathlib import Path
+from typing import Callable, Iterator
 
 import pytest
 
 from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
+from migrator.store import Store
+from tests.helpers import Crawled, migrator
 
 
 @pytest.fixture(scope="session")
@@ -20,3 +24,26 @@ def demo_server() -> Iterator[DemoServer]:
     """The default demo site served on a free local port; its own DemoSite, so its transient 500s are fresh."""
     with DemoServer(DemoSite(SiteSpec())) as server:
         yield server
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A new, empty store at ``tmp_path/site.db``, closed after the test."""
+    opened = Store(tmp_path / "site.db")
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def crawl(tmp_path: Path) -> Callable[..., Crawled]:
+    """``crawl(url, *flags, db=None)``: ``migrator crawl URL --db DB --timezone Europe/Moscow FLAGS`` in its own
+    process (``db`` defaults to ``tmp_path/site.db``; the same ``db`` again resumes or revisits)."""
+
+    def run(url: str, *flags: str, db: Path | None = None, timeout: int = 600) -> Crawled:
+        target = db or tmp_path / "site.db"
+        proc = migrator("crawl", url, "--db", str(target), "--timezone", "Europe/Moscow", *flags, timeout=timeout)
+        return Crawled(proc, target)
+
+    return run

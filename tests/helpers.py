@@ -3,10 +3,13 @@ F1 scorer. The test sites and their server are in :mod:`tests.sites`."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -41,3 +44,17 @@ def textscore() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@dataclass
+class Crawled:
+    """One finished ``migrator crawl``: the process (its exit code and output) and the database it wrote."""
+
+    proc: subprocess.CompletedProcess[str]
+    db: Path
+
+    def records(self) -> list[dict[str, Any]]:
+        """The database's records as ``migrator export`` prints them."""
+        proc = migrator("export", "--db", str(self.db))
+        assert proc.returncode == 0, proc.stderr
+        return [json.loads(line) for line in proc.stdout.splitlines()]

@@ -12,7 +12,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -20,13 +20,9 @@ from migrator.demo.run import absolute_truth
 from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
 from migrator.parity.evaluate import compare
-from tests.helpers import migrator
+from tests.helpers import Crawled, migrator
 
 SMALL = SiteSpec(articles=60, slow_seconds=0.2)
-
-
-def crawl(url: str, db: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return migrator("crawl", url + "/", "--db", str(db), "--timezone", "Europe/Moscow", *extra, timeout=600)
 
 
 def last_run(db: Path) -> dict[str, Any]:
@@ -35,12 +31,6 @@ def last_run(db: Path) -> dict[str, Any]:
         row = dict(conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1").fetchone())
     conn.close()
     return {**row, "stats": json.loads(row["stats"] or "{}")}
-
-
-def records(db: Path) -> list[dict[str, Any]]:
-    proc = migrator("export", "--db", str(db))
-    assert proc.returncode == 0, proc.stderr
-    return [json.loads(line) for line in proc.stdout.splitlines()]
 
 
 @contextmanager
@@ -71,27 +61,27 @@ def site() -> Iterator[DemoServer]:
 def uninterrupted(site: DemoServer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The runs row of one crawl of the small site that nothing disturbed."""
     db = tmp_path_factory.mktemp("whole") / "site.db"
-    proc = crawl(site.url, db)
+    proc = migrator("crawl", site.url + "/", "--db", str(db), "--timezone", "Europe/Moscow", timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return last_run(db)
 
 
 def test_disk_full_stops_at_the_first_failed_write_and_resumes_when_space_is_back(
-        site: DemoServer, uninterrupted: dict[str, Any], tmp_path: Path) -> None:
+        site: DemoServer, uninterrupted: dict[str, Any], tmp_path: Path, crawl: Callable[..., Crawled]) -> None:
     with tmpfs(tmp_path / "disk", "400k") as disk:
         db = disk / "site.db"
-        full = crawl(site.url, db)
+        full = crawl(site.url + "/", db=db).proc
         assert full.returncode == 1
         assert f"cannot write {db}: database or disk is full" in full.stderr
         assert "Traceback" not in full.stderr
         assert full.stderr.count("database or disk is full") <= 3  # the stop line and the summary, not one per page
         assert last_run(db)["status"] == "interrupted"  # not left `running`; its frontier resumes it
         remount(disk, "size=64m")
-        resumed = crawl(site.url, db)
-        assert resumed.returncode == 0, resumed.stderr[-3000:]
+        resumed = crawl(site.url + "/", db=db)
+        assert resumed.proc.returncode == 0, resumed.proc.stderr[-3000:]
         run = last_run(db)
         assert run["id"] == 1 and run["status"] == "finished"
-        quality = compare(records(db), absolute_truth(site.site, site.url))
+        quality = compare(resumed.records(), absolute_truth(site.site, site.url))
         assert [m["url"] for m in quality["mismatches"] if m["field"] == "missing"] == []
         assert quality["duplicates"] == 0
         # the resumed run's row counts the whole run, as the uninterrupted one does
@@ -106,11 +96,13 @@ def test_disk_full_stops_at_the_first_failed_write_and_resumes_when_space_is_bac
         assert set(run["stats"]["errors_by_reason"]) == set(uninterrupted["stats"]["errors_by_reason"])
 
 
-def test_read_only_filesystem_reading_works_writing_is_one_line(site: DemoServer, tmp_path: Path) -> None:
+def test_read_only_filesystem_reading_works_writing_is_one_line(site: DemoServer, tmp_path: Path,
+                                                                crawl: Callable[..., Crawled]) -> None:
     with tmpfs(tmp_path / "disk", "64m") as disk:
         db = disk / "site.db"
-        assert crawl(site.url, db, "--max-pages", "30").returncode == 0
-        count = len(records(db))
+        crawled = crawl(site.url + "/", "--max-pages", "30", db=db)
+        assert crawled.proc.returncode == 0
+        count = len(crawled.records())
         remount(disk, "ro")
         exported = migrator("export", "--db", str(db))
         assert exported.returncode == 0, exported.stderr
@@ -167,12 +159,11 @@ def test_site_that_dies_mid_crawl_fails_the_run(tmp_path: Path) -> None:
 
 
 def test_max_errors_stops_the_crawl_when_passed(site: DemoServer, uninterrupted: dict[str, Any],
-                                                tmp_path: Path) -> None:
+                                                crawl: Callable[..., Crawled]) -> None:
     assert uninterrupted["errors"] > 1  # the small site has dead links and a redirect loop
-    db = tmp_path / "site.db"
-    proc = crawl(site.url, db, "--max-errors", "0")
-    assert proc.returncode == 1
-    assert "more than the allowed 0" in proc.stderr
-    run = last_run(db)
+    stopped = crawl(site.url + "/", "--max-errors", "0")
+    assert stopped.proc.returncode == 1
+    assert "more than the allowed 0" in stopped.proc.stderr
+    run = last_run(stopped.db)
     assert run["status"] == "failed"
     assert run["pages"] < uninterrupted["pages"]  # it stopped there, not after fetching the whole site
