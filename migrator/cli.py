@@ -20,7 +20,6 @@ from migrator.demo import THEME_NAMES as DEMO_THEMES
 from migrator.errors import MigratorError, StoreError
 
 
-
 def console(stderr: bool = False) -> Console:
     """A rich console that never wraps lines when its stream is no terminal (cron mail, log files, pipes).
 
@@ -232,7 +231,7 @@ def crawl(target: str, db: str, timezone: str | None, mapping: str | None, max_p
         sys.exit(1)
 
 
-# -- cut-over: export, redirects, media (issue 5) --------------------------------------------------
+# -- cut-over: export, redirects, media ---------------------------------------------------
 
 def new_platform_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The options naming the new platform: its base URL and the mapping file's [new_platform]."""
@@ -469,7 +468,7 @@ def demo(db: str, articles: int, seed: int, theme: str, zoo: bool, serve: bool, 
         sys.exit(1)
 
 
-# -- scheduled sync and status (issue 4) ---------------------------------------------------------
+# -- scheduled sync and status ----------------------------------------------------------
 
 
 @cli.command()
@@ -576,7 +575,7 @@ def _status_types_and_withdrawals(out: Any, info: dict[str, Any]) -> None:
     out.print(withdrawn)
 
 
-# -- offline extraction, rulebook, re-cleaning (issue 3) --------------------------------------------
+# -- offline extraction, rulebook, re-cleaning ---------------------------------------------
 
 
 @cli.command("extract")
@@ -697,7 +696,7 @@ def reclean_db(db: str, rules_file: str | None, mapping: str | None, timezone: s
 # -- end of offline commands ------------------------------------------------------------------------
 
 
-# -- distributed crawl over Redis (issue 6) ----------------------------------------------------------
+# -- distributed crawl over Redis -----------------------------------------------------------
 
 def _crawl_flags(timezone: str | None, mapping: str | None, max_pages: int | None) -> list[str]:
     """The crawl options a worker needs to read the site the same way."""

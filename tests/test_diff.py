@@ -7,9 +7,18 @@ from urllib.parse import urlsplit
 import pytest
 
 from migrator.demo.server import DemoServer
-from migrator.parity.diff import CrawledSite, Page, body_problems, compare, locate_old_urls, rebase, same_instant, similarity
-from migrator.parity.report import render
+from migrator.parity.diff import (
+    CrawledSite,
+    Page,
+    body_problems,
+    compare,
+    locate_old_urls,
+    rebase,
+    same_instant,
+    similarity,
+)
 from migrator.parity.newsite import Client, crawl, land, read_page, request
+from migrator.parity.report import render
 from migrator.urls import netloc_of, page_key
 
 OLD = ("Учёные Томского университета создали лазер на основе перовскитов.\n\n"
@@ -111,7 +120,7 @@ def test_html_report_escapes_and_counts() -> None:
 
 
 class Hostile:
-    """A new site that tries what issue 12 lists: a redirect to ``file://``, sitemap entries naming other hosts
+    """A new site that tries what a hostile new site can: a redirect to ``file://``, sitemap entries naming other hosts
     and schemes, links to another host, a page over the size cap, and 503s before it answers."""
 
     def __init__(self, elsewhere: str) -> None:
