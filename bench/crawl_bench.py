@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sqlite3
+import statistics
 import sys
 import tempfile
 from pathlib import Path

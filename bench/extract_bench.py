@@ -24,11 +24,11 @@ from typing import Callable
 import trafilatura
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test sites: tests/sites/
-from tests.sites.heavy import HeavySite, HeavySpec  # noqa: E402
 from migrator.demo.site import DemoSite, SiteSpec
 from migrator.encoding import decode_html
 from migrator.extract import extract
 from migrator.mapping import load_config
+from tests.sites.heavy import HeavySite, HeavySpec  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from migrator.crawl import run_crawl
+from migrator.cutover.newplatform import NewPlatform
 from migrator.demo.newsite import NewSite
 from migrator.demo.run import demo_config
 from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
 from migrator.parity.diff import diff
-from migrator.cutover.newplatform import NewPlatform
 from migrator.store import Store
 
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
-import shutil
 import tempfile
 import time
 from datetime import datetime, timezone

@@ -22,10 +22,10 @@ from typing import Any
 import trafilatura
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test sites: tests/sites/
-from tests.sites.ucoz import TIMEZONE, UcozSite, UcozSpec  # noqa: E402
 from migrator.demo.server import DemoServer
 from migrator.extract.dates import parse_date
 from migrator.store import Store
+from tests.sites.ucoz import TIMEZONE, UcozSite, UcozSpec  # noqa: E402
 
 FIELDS = ("title", "published_at", "author", "tags")
 
@@ -66,7 +66,7 @@ def measure(seed: int) -> dict[str, Any]:
         result[key] = sum(1 for t in over if (records.get(t["url"]) or {}).get(key) == t[key]) / len(over)
     theirs = [trafilatura_fields(site, t["url"][len(base):]) for t in truth]
     for key in ("title", "published_at", "author"):
-        result[f"trafilatura_{key}"] = sum(1 for t, m in zip(truth, theirs) if m[key] == t[key]) / len(truth)
+        result[f"trafilatura_{key}"] = sum(1 for t, m in zip(truth, theirs, strict=False) if m[key] == t[key]) / len(truth)
     return result
 
 

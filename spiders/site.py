@@ -21,12 +21,12 @@ from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
 from migrator.encoding import decode_html
+from migrator.ingest.items import AliasItem, ErrorItem, NotModifiedItem, PageItem, VisitItem
 from migrator.limits import bound_markup, flatten_nesting, hit_depth_limit, looks_binary
 from migrator.mapping import Config, load_config
 from migrator.store import Store, utcnow
 from migrator.urls import normalize
 from spiders.frontier import Frontier
-from migrator.ingest.items import AliasItem, ErrorItem, NotModifiedItem, PageItem, VisitItem
 from spiders.middlewares import OffsiteRedirect
 from spiders.revisit import RevisitPolicy, lastmod_after
 

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from migrator import interrupt
 from migrator.extract import PageResult
-from migrator.extract.region import Regions
 from migrator.extract.pool import ExtractionPool, default_workers
+from migrator.extract.region import Regions
 from migrator.ingest import Ingest, Outcome
 from migrator.ingest.items import PageItem
 from migrator.lock import RunLock

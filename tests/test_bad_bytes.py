@@ -17,7 +17,13 @@ from migrator.errors import PageError
 from migrator.extract import extract
 from migrator.extract.region import learn_templates
 from migrator.limits import (
-    MAX_DEPTH, MAX_ELEMENTS, MAX_PAGE_BYTES, MAX_PARSE_CHARS, bound_markup, flatten_nesting, looks_binary,
+    MAX_DEPTH,
+    MAX_ELEMENTS,
+    MAX_PAGE_BYTES,
+    MAX_PARSE_CHARS,
+    bound_markup,
+    flatten_nesting,
+    looks_binary,
     read_page_file,
 )
 from migrator.mapping import Config, load_config

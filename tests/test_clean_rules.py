@@ -1,9 +1,6 @@
 """One table per cleaner: markup in, nodes removed and text left out; plus the order and the counts."""
 from __future__ import annotations
 
-import doctest
-import importlib
-
 import lxml.html
 import pytest
 
@@ -134,14 +131,6 @@ def test_boilerplate_inside_the_body_is_removed_wherever_it_sits() -> None:
     clean(root, None)
     assert rules.text_of(root) == "Текст статьи."
     assert "<ul" not in lxml.html.tostring(root, encoding="unicode")
-
-
-@pytest.mark.parametrize("module", ["migrator.clean", "migrator.clean.rules", "migrator.clean.text",
-                                    "migrator.clean.sanitize", "migrator.extract.dates", "migrator.extract.common",
-                                    "migrator.mapping"])
-def test_docstring_examples(module: str) -> None:
-    result = doctest.testmod(importlib.import_module(module))
-    assert result.failed == 0 and result.attempted > 0
 
 
 # -- the one-pass rules give what their plain definitions give ------------------------------------

@@ -25,17 +25,16 @@ from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 
 import spiders.distributed
-
+from migrator.crawl.distributed import decode_items
 from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
-from migrator.crawl.distributed import decode_items
-from spiders.distributed import JsonPriorityQueue, PushItems
 from migrator.ingest.items import ErrorItem, PageItem
+from spiders.distributed import JsonPriorityQueue, PushItems
+from tests.sites.server import free_port
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 pytestmark = pytest.mark.skipif(not Path(REDIS_SERVER).exists(), reason="redis-server is not installed")
 
-from tests.sites.server import free_port
 
 
 @pytest.fixture(scope="module")

@@ -15,14 +15,14 @@ from typing import Any
 
 import pytest
 
-from migrator.ingest import identity
 from migrator.demo.layout import THEMES
 from migrator.demo.run import absolute_truth
 from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
-from migrator.parity.evaluate import compare
 from migrator.extract import extract
+from migrator.ingest import identity
 from migrator.mapping import load_config
+from migrator.parity.evaluate import compare
 from migrator.record import Article
 from migrator.store import Store
 from migrator.urls import derived_source_id, node_id

@@ -147,8 +147,8 @@ WIRE = "Copyright 2019 The Associated Press. All rights reserved. This material 
 def test_a_batch_of_unrelated_sites_gives_each_page_its_own_result(tmp_path: Path) -> None:
     """`migrator extract` over pages of many sites (as the benchmarks run it): a block that repeats across
     unrelated sites (a wire-service credit) is not learned as boilerplate; each page gets what it gets alone."""
-    from tests.sites.heavy import TEMPLATES, HeavySite, HeavySpec, article_markup
     from migrator.offline.extract import extract_files, page_record
+    from tests.sites.heavy import TEMPLATES, HeavySite, HeavySpec, article_markup
 
     site = HeavySite(HeavySpec(articles=12, seed=3))
     paths = []

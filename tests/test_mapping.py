@@ -1,6 +1,7 @@
 """The mapping format: layers merge in order, and a bad file fails with its path and key."""
 from __future__ import annotations
 
+import dataclasses
 import re
 from importlib.resources import files
 from pathlib import Path
@@ -79,7 +80,7 @@ def test_command_line_layer_wins(tmp_path: Path) -> None:
     smaller = config.with_overrides(max_pages=10, timezone=None)
     assert smaller.max_pages == 10 and smaller.timezone == "Asia/Tomsk"
     assert config.max_pages is None  # frozen: the original is untouched
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         config.timezone = "UTC"  # type: ignore[misc]
 
 

@@ -18,9 +18,9 @@ from urllib.parse import quote, urlsplit
 import lxml.html
 import pytest
 
+from migrator.cutover.media import new_path
 from migrator.extract import extract
 from migrator.mapping import load_config
-from migrator.cutover.media import new_path
 from migrator.record import Article
 from migrator.slug import slugify, transliterate
 from migrator.store import Store

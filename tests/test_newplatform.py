@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from migrator.errors import MappingError
 from migrator.cutover.export import cdata, file_name, wp_dates
 from migrator.cutover.links import node_ref
 from migrator.cutover.newplatform import NewPlatform, load_new_platform, slug_for
+from migrator.errors import MappingError
 
 RECORD = {"url": "http://old.ru/news/2014/10/lazer-v-tomske", "source_id": "node/1885",
           "title": "Лазер на основе перовскитов", "published_at": "2014-11-01T13:26:00+03:00"}

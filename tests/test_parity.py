@@ -19,13 +19,12 @@ from urllib.parse import urlsplit
 import pytest
 from lxml import etree
 
+from migrator.cutover.newplatform import NewPlatform
 from migrator.demo.newsite import CHANGES, NewSite, old_key
 from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
-from migrator.cutover.newplatform import NewPlatform
 from migrator.store import Store
 from tests.helpers import migrator
-
 
 
 def ok(*args: str, code: int = 0) -> str:

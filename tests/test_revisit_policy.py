@@ -3,8 +3,6 @@ only when their last check expired or the sitemap's <lastmod> moved past it; the
 as seen and unchanged. Requests are counted on the demo server."""
 from __future__ import annotations
 
-import doctest
-import importlib
 import json
 import math
 import os
@@ -16,8 +14,8 @@ from pathlib import Path
 
 from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
-from tests.test_sync import snapshot, spawn, wait_for_pages
 from tests.helpers import migrator
+from tests.test_sync import snapshot, spawn, wait_for_pages
 
 MSK = ("--timezone", "Europe/Moscow")
 
@@ -30,12 +28,6 @@ def article_hits(site: DemoSite, hits: dict[tuple[str, int], int]) -> set[int]:
         for path in (site.alias(i), f"/node/{site.nid(i)}", f"/print/{site.nid(i)}"):
             urls[path] = i
     return {urls[path] for path, _ in hits if path in urls}
-
-
-def test_policy_rules_examples() -> None:
-    """Due by age and expiry, and a sitemap lastmod (a date-only one covering its whole day): the docstrings."""
-    result = doctest.testmod(importlib.import_module("spiders.revisit"))
-    assert result.failed == 0 and result.attempted >= 7
 
 
 def policy_mapping(site: DemoSite, path: Path, fresh: int = 5) -> tuple[Path, set[int]]:

@@ -19,6 +19,7 @@ import pytest
 from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
 from migrator.lock import RunLock
+from tests.sites.server import free_port
 
 requests = pytest.importorskip("requests", reason="requests comes with scrapyd-client (the test extra)")
 pytest.importorskip("scrapyd", reason="scrapyd is not installed: pip install -e '.[test]'")
@@ -27,7 +28,6 @@ pytest.importorskip("scrapyd_client", reason="scrapyd-client is not installed: p
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT_FILES = ("migrator", "spiders", "mappings", "pyproject.toml", "setup.py", "scrapy.cfg", "README.md")
 
-from tests.sites.server import free_port
 
 
 def build_egg(tmp: Path) -> Path:

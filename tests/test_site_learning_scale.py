@@ -17,15 +17,15 @@ import lxml.html
 import pytest
 
 from migrator.clean.repeated import listings_of_excerpts
-from tests.sites.heavy import HeavySite, HeavySpec
 from migrator.demo.server import DemoServer
 from migrator.extract import extract
-from migrator.extract.region import SAME_TEMPLATE, Regions, jaccard, learn_templates, skeleton, template_groups
 from migrator.extract.pool import CHUNK, ExtractionPool
+from migrator.extract.region import SAME_TEMPLATE, Regions, jaccard, learn_templates, skeleton, template_groups
 from migrator.mapping import Config
 from migrator.sitewide.regions import learn_regions
 from migrator.store import Store
 from tests.helpers import migrator
+from tests.sites.heavy import HeavySite, HeavySpec
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +108,7 @@ def test_crawl_end_reextraction_in_a_worker_gives_what_the_crawler_process_gives
     assert len(results) == len(pairs)
     last = results[-1]
     assert not isinstance(last, Exception) and last.kind == "other"  # the empty page, in its place
-    for (url, html), got in zip(pairs[:-1], results):
+    for (url, html), got in zip(pairs[:-1], results, strict=False):
         alone = extract(url, html, config, regions)
         assert not isinstance(got, Exception)
         assert got.kind == alone.kind == "article" and got.article is not None and alone.article is not None

@@ -26,7 +26,6 @@ from migrator.demo.site import DemoSite, SiteSpec
 from tests.helpers import migrator
 
 
-
 def spawn(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "migrator", *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)

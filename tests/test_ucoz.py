@@ -17,7 +17,6 @@ import lxml.html
 import pytest
 
 from migrator.demo.server import DemoServer
-from tests.sites.ucoz import TEMPLATE_PHRASES, TIMEZONE, UcozSite, UcozSpec, Variant
 from migrator.extract import extract
 from migrator.extract.fields import apply_fields, learn_fields, read_date
 from migrator.extract.region import Regions, learn_templates, stable_names, xpath_of
@@ -25,6 +24,7 @@ from migrator.mapping import load_config
 from migrator.record import Article
 from migrator.store import Store
 from tests.helpers import migrator
+from tests.sites.ucoz import TEMPLATE_PHRASES, TIMEZONE, UcozSite, UcozSpec, Variant
 
 FIELDS = ("title", "published_at", "author", "tags")
 
@@ -99,7 +99,7 @@ def test_a_forum_topic_is_its_starters_with_the_first_posts_date(place: str) -> 
     assert "label" not in fields["author"]
     assert any(e.replies[0][0] != e.author for e in site.entries)  # a reply's poster would show as wrong
     zone = ZoneInfo(TIMEZONE)
-    for doc, entry in zip(docs, site.entries):
+    for doc, entry in zip(docs, site.entries, strict=False):
         article = Article(url="http://orion.test" + entry.path, source_id="x", title="")
         apply_fields(doc, article, fields, TIMEZONE)
         assert (article.author, article.published_at) == (entry.author, entry.published.replace(tzinfo=zone).isoformat())

@@ -18,15 +18,14 @@ import lxml.html
 import pytest
 import trafilatura
 
-from tests.sites.blog import TEMPLATE_PHRASES, TIMEZONE, BlogSite, BlogSpec
 from migrator.demo.server import DemoServer
 from migrator.encoding import decode_html
-from migrator.parity.evaluate import body_f1, compare
 from migrator.extract.region import MIN_PAGES, Regions, learn_templates
+from migrator.parity.evaluate import body_f1, compare
 from migrator.rulebook import Rule, write_rules
 from migrator.store import Store
 from tests.helpers import migrator
-
+from tests.sites.blog import TEMPLATE_PHRASES, TIMEZONE, BlogSite, BlogSpec
 
 
 def export(db: Path) -> list[dict[str, Any]]:

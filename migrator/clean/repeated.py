@@ -137,7 +137,7 @@ def residue(text: str, known: set[tuple[str, ...]]) -> list[str]:
     for i in range(len(tokens) - _N + 1):
         if tuple(tokens[i:i + _N]) in known:
             covered[i:i + _N] = [True] * _N
-    return [w for w, c in zip(tokens, covered) if not c]
+    return [w for w, c in zip(tokens, covered, strict=False) if not c]
 
 
 #: A body holding the openings of at least this many other bodies...
@@ -258,7 +258,7 @@ def _cards_only(text: str, sources: tuple[list[str], set[int]], title_of: Callab
     if True not in covered:
         return False
     runs, run = [], 0
-    for word, done in zip(tokens, covered):
+    for word, done in zip(tokens, covered, strict=False):
         if done:
             runs.append(run)
             run = 0

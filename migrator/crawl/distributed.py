@@ -21,11 +21,11 @@ import redis
 
 from migrator import interrupt
 from migrator.crawl.run import CrawlSummary, summarize
-from spiders.writer import CrawlWriter
 from migrator.ingest import Counts, Stats
 from migrator.lock import RunLock
 from migrator.mapping import Config
 from migrator.store import Store, mark_run
+from spiders.writer import CrawlWriter
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, TextIO
 from urllib.parse import urlsplit
 
-from migrator.slug import slugify
 from migrator.cutover.newplatform import NewPlatform
+from migrator.slug import slugify
 
 if TYPE_CHECKING:
     from migrator.cutover.links import LinkRewriter

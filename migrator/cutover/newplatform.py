@@ -24,9 +24,9 @@ from types import MappingProxyType
 from typing import Any, Mapping
 from urllib.parse import unquote, urlsplit
 
-from migrator.slug import slugify
 from migrator.errors import MappingError
 from migrator.record import EXPORT_KEYS
+from migrator.slug import slugify
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import random
-from urllib.parse import quote
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from migrator.demo import text as t
@@ -210,7 +210,7 @@ def build_body(rng: random.Random, nid: int, options: BodyOptions) -> tuple[str,
         inner[k] += f' Об этом мы уже писали в материале «<a href="{escape(link.href)}">{escape(link.title)}</a>».'
         texts[k] += f" Об этом мы уже писали в материале «{link.title}»."
     blocks: list[tuple[str, str | None]] = []
-    for k, (html_, text_) in enumerate(zip(inner, texts)):
+    for k, (html_, text_) in enumerate(zip(inner, texts, strict=False)):
         if options.malformed and k == 0:
             blocks.append((_misnested(text_), text_))
         elif options.malformed and k == 1:

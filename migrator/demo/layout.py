@@ -19,7 +19,7 @@ from html import escape
 from urllib.parse import quote, unquote
 
 from migrator.demo import text as t
-from migrator.demo.content import DemoArticle, ArchiveItem, DemoComment, file_bytes, human_size
+from migrator.demo.content import ArchiveItem, DemoArticle, DemoComment, file_bytes, human_size
 
 _WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _WEEKDAYS_RU = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")

@@ -9,15 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from migrator.crawl import CrawlSummary, run_crawl
+from migrator.cutover.export import export_store
+from migrator.cutover.newplatform import NewPlatform
 from migrator.demo.newsite import NewSite
 from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
+from migrator.mapping import load_config
 from migrator.parity.diff import diff
 from migrator.parity.evaluate import compare
-from migrator.cutover.export import export_store
 from migrator.parity.report import render
-from migrator.mapping import load_config
-from migrator.cutover.newplatform import NewPlatform
 from migrator.store import Store
 
 DEMO_MAPPING = "demo.toml"

@@ -15,7 +15,6 @@ from typing import Iterable, Protocol
 
 from migrator.demo.site import DemoSite, SiteSpec
 
-
 #: A response: status, headers, and the body (bytes, or chunks streamed until the connection closes).
 Response = tuple[int, list[tuple[str, str]], "bytes | Iterable[bytes]"]
 

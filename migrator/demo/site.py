@@ -24,21 +24,21 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 from migrator.demo import layout
 from migrator.demo import text as t
 from migrator.demo.content import (
+    FILE_TYPES,
     MSK,
     ArchiveItem,
-    DemoArticle,
     Attachment,
-    FILE_TYPES,
     BodyOptions,
+    DemoArticle,
     Link,
     attach,
-    page_order,
-    build_attachments,
-    file_bytes,
     build_archive_item,
+    build_attachments,
     build_body,
     build_comments,
     build_sources,
+    file_bytes,
+    page_order,
     validators,
 )
 

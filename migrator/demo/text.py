@@ -5,10 +5,10 @@ Templates beat Faker's ``ru_RU`` lorem here: the sentences read like news and co
 """
 from __future__ import annotations
 
-from migrator.slug import slugify  # noqa: F401 (re-exported for the demo generator)
-
 import random
 from datetime import datetime
+
+from migrator.slug import slugify  # noqa: F401 (re-exported for the demo generator)
 
 SITE_NAME = "Наука и техника"
 

@@ -163,7 +163,7 @@ def _in_one_post(docs: Sequence[HtmlElement], poster: str, date: str | None) -> 
     if not date:
         return False
     steps = []
-    for mine, theirs in zip(poster.split("/"), date.split("/")):
+    for mine, theirs in zip(poster.split("/"), date.split("/"), strict=False):
         if mine != theirs:
             break
         steps.append(mine)

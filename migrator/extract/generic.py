@@ -12,8 +12,8 @@ import html
 import json
 import logging
 import re
-from copy import deepcopy
 from collections import Counter
+from copy import deepcopy
 from typing import TYPE_CHECKING, Any, Callable
 
 import lxml.html
@@ -24,8 +24,8 @@ from migrator.clean import clean, rules
 from migrator.clean.rules import norm
 from migrator.clean.sanitize import absolutize, body_html
 from migrator.clean.text import element_to_text
-from migrator.extract.container import main_text
 from migrator.extract.common import absolute, best_title, confirmed_title, css, first, unique
+from migrator.extract.container import main_text
 from migrator.extract.dates import find_date, parse_date, to_iso
 from migrator.extract.fields import apply_fields
 from migrator.extract.metadata import author_of, tags_of

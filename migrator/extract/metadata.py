@@ -13,8 +13,8 @@ from typing import Any
 from lxml import etree
 from lxml.html import HtmlElement
 
-from migrator.extract.common import clean_author, unique
 from migrator.clean.rules import norm
+from migrator.extract.common import clean_author, unique
 
 _META_AUTHOR = etree.XPath("//meta[@name='author' or @property='article:author' or @name='article:author'"
                            " or @name='byl']/@content")

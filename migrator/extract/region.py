@@ -339,7 +339,7 @@ def section_fields(docs: Sequence[HtmlElement], sections: Sequence[str] | None, 
     if len(names) > 1:
         for name, count in names.items():
             if count >= SECTION_PAGES:
-                found[name] = learn_fields([d for d, s in zip(docs, sections or ()) if s == name], xpath)
+                found[name] = learn_fields([d for d, s in zip(docs, sections or (), strict=False) if s == name], xpath)
     return found
 
 
@@ -362,7 +362,7 @@ def learn_templates(pages: Iterable[str], accept: Callable[[list[str]], bool] | 
         sample = [load(i) for i in members[:SAMPLE]]
         if len(sample) < MIN_PAGES or (accept is not None and not accept(sample)):
             continue
-        parsed = [(parse(html), section_of(urls[i]) if urls else "*") for i, html in zip(members, sample)]
+        parsed = [(parse(html), section_of(urls[i]) if urls else "*") for i, html in zip(members, sample, strict=False)]
         kept = [(d, name) for d, name in parsed if d is not None]
         template = learn_template([d for d, _ in kept], [name for _, name in kept])
         if template is not None:

@@ -90,7 +90,7 @@ def extract_files(paths: Iterable[Path], config: Config, url: str | None = None)
         if len(group) >= MIN_PAGES:
             members = [readable[i] for i in group]
             learned = learn_site([(pages[i][1], done[i]) for i in members], config, url)  # type: ignore[misc]
-            for i, record in zip(members, learned):
+            for i, record in zip(members, learned, strict=False):
                 records[i] = record
     yield from records
 
@@ -139,11 +139,11 @@ def learn_site(pages: list[tuple[Decoded, tuple[dict[str, Any], PageResult | Non
                        for n, (decoded, (record, result)) in enumerate(pages)]
             SiteModel(ingest, older=True).finish()
             withdrawn = {row["source_id"]: row["reason"] for row in store.withdrawals(run_id)}
-            learned = [_learned_record(store, record, sid, withdrawn) for (_, (record, _)), sid in zip(pages, ids)]
+            learned = [_learned_record(store, record, sid, withdrawn) for (_, (record, _)), sid in zip(pages, ids, strict=False)]
         finally:
             store.close()
     if url:  # each page was stored under a URL of its own: they all print the one (and its id) they were given
-        for record, (_, (given, _)) in zip(learned, pages):
+        for record, (_, (given, _)) in zip(learned, pages, strict=False):
             record.update(url=url, source_id=given["source_id"])
     return learned
 

@@ -31,10 +31,10 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 from migrator.clean.text import shingles, words
+from migrator.cutover.newplatform import NewPlatform
 from migrator.parity.evaluate import page_counts
 from migrator.parity.newsite import Client, Page, crawl, fetch, land, on_hosts
 from migrator.urls import netloc_of, page_key
-from migrator.cutover.newplatform import NewPlatform
 
 if TYPE_CHECKING:
     from migrator.store import Store

@@ -17,7 +17,6 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import urllib3
 from lxml import etree
 from lxml import html as lxml_html
-
 from urllib3.util import Retry
 
 from migrator.encoding import decode_html

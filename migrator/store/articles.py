@@ -7,8 +7,8 @@ from typing import Any, Iterable, Iterator
 
 from migrator.record import EXPORT_KEYS, Article, content_hash
 from migrator.store.database import Database, dumps, utcnow
-from migrator.urls import type_at, url_rank
 from migrator.store.rows import ArticleHead
+from migrator.urls import type_at, url_rank
 
 #: Tables whose rows belong to an article by its ``source_id``.
 _OWNED = ("comments", "aliases", "changes", "versions", "pages")
@@ -237,7 +237,7 @@ class Articles(Database):
         cursor = self.db.conn.execute(sql, args)
         columns = [d[0] for d in cursor.description]
         for values in cursor:
-            yield _record(dict(zip(columns, values)))
+            yield _record(dict(zip(columns, values, strict=False)))
 
     def records_at(self, run_id: int) -> Iterator[dict[str, Any]]:
         """Records as they were after run ``run_id``: the articles live then, with the content and the

@@ -120,7 +120,7 @@ def _cat_slug(category: str) -> str:
 
 _TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
                      ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "j", "k", "l", "m", "n", "o", "p", "r", "s",
-                      "t", "u", "f", "kh", "c", "ch", "sh", "shh", "", "y", "", "eh", "ju", "ja"]))
+                      "t", "u", "f", "kh", "c", "ch", "sh", "shh", "", "y", "", "eh", "ju", "ja"], strict=False))
 
 
 def _slug(title: str) -> str:
