@@ -121,10 +121,11 @@ class DemoServer:
 
     @property
     def url(self) -> str:
-        """Base URL without a trailing slash, e.g. ``http://127.0.0.1:40123``."""
-        if self._server is None:
+        """Base URL without a trailing slash, e.g. ``http://127.0.0.1:40123`` (a stopped server's is still its
+        last address: reports name it after the server is gone)."""
+        if self._counted is None:
             raise RuntimeError("the demo server is not started")
-        host, port = self._server.server_address[:2]
+        host, port = self._counted.server_address[:2]
         return f"http://{host}:{port}"
 
     @property
