@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-import zlib
 from datetime import datetime, timezone
 from typing import Any, AsyncIterator, Iterator
 from urllib.parse import urljoin, urlsplit
@@ -17,9 +16,9 @@ import lxml.etree
 import lxml.html
 from scrapy import Request, Spider
 from scrapy.http import Response
-from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
+from migrator import sitemaps
 from migrator.encoding import decode_html
 from migrator.ingest.items import AliasItem, ErrorItem, NotModifiedItem, PageItem, VisitItem
 from migrator.limits import bound_markup, flatten_nesting, hit_depth_limit, looks_binary
@@ -40,8 +39,6 @@ _BASE_XPATH = lxml.etree.XPath("//base/@href")
 #: XML media types: text/xml, application/xml and every ``+xml`` suffix (RFC 7303: rss+xml, atom+xml)
 #: but XHTML, which is a page to store and follow.
 _XML_TYPE = re.compile(r"^(?:text|application)/(?:[\w.-]+\+)?xml$")
-#: The sitemaps.org protocol's limit on an uncompressed sitemap; a gzipped one is decompressed up to it.
-SITEMAP_MAX_BYTES = 52_428_800
 
 
 def _compile(patterns: Any) -> tuple[re.Pattern[str], ...]:
@@ -205,7 +202,7 @@ class SiteSpider(Spider):
                 yield VisitItem(visit)
             return
         if role == "robots":
-            yield from self._queue(visit, self._follow_sitemaps(response.text.splitlines()))
+            yield from self._queue(visit, self._follow_sitemaps(response.text))
             return
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
         if role in ("sitemap", "feed") or _is_xml(content_type):
@@ -287,69 +284,38 @@ class SiteSpider(Spider):
             url, nid = self.frontier.denied_aliases.pop()
             yield AliasItem(url=url, source_id=nid)
 
-    def _follow_sitemaps(self, lines: list[str]) -> Iterator[Request]:
-        for line in lines:
-            key, _, value = line.partition(":")
-            if key.strip().lower() == "sitemap" and value.strip():
-                admitted = self.frontier.admit(value.strip(), force=True)
-                if admitted:
-                    yield self._request(admitted, role="sitemap", priority=5)
-
-    def _xml_body(self, response: Response) -> bytes | None:
-        """The XML of a sitemap or feed: a gzipped one (``.xml.gz`` served as ``application/x-gzip`` or
-        ``application/gzip``: gzip's magic bytes, which decide, as a server may already have decoded a
-        ``Content-Encoding``) is decompressed up to ``SITEMAP_MAX_BYTES``; None (counted) when that fails."""
-        body = response.body
-        if body[:2] != b"\x1f\x8b":
-            return body
-        try:
-            return gunzip(body, max_size=SITEMAP_MAX_BYTES)
-        except (OSError, EOFError, ValueError, zlib.error) as exc:  # Scrapy's size error: a ValueError with max_size
-            too_large = getattr(exc, "max_size", None) is not None
-            reason = "xml-too-large" if too_large else "bad-gzip"
-            self.crawler.stats.inc_value(f"migrator/discovery/{reason}")
-            what = f"over {SITEMAP_MAX_BYTES} bytes once decompressed" if too_large else "not a readable gzip file"
-            logger.warning("%s: %s; not read", response.url, what)
-        return None
+    def _follow_sitemaps(self, robots: str) -> Iterator[Request]:
+        for url in sitemaps.robots_sitemaps(robots):
+            admitted = self.frontier.admit(url, force=True)
+            if admitted:
+                yield self._request(admitted, role="sitemap", priority=5)
 
     def _parse_xml(self, response: Response) -> Iterator[Request]:
-        """Sitemaps (urlset, sitemapindex, gzipped too) and RSS/Atom feeds: every URL they list."""
-        body = self._xml_body(response)
-        if body is None:
-            return
+        """Sitemaps (urlset, sitemapindex, gzipped too) and RSS/Atom feeds: every URL they list. One that cannot
+        be read is counted by reason (a gzip bomb or broken gzip also logged, with the URL)."""
         try:
-            root = lxml.etree.fromstring(body, parser=_XML_PARSER)
-        except lxml.etree.XMLSyntaxError:
-            self.crawler.stats.inc_value("migrator/discovery/bad-xml")
+            listing = sitemaps.read(response.body, response.url)
+        except sitemaps.SitemapError as exc:
+            self.crawler.stats.inc_value(f"migrator/discovery/{exc.reason}")
+            if exc.reason != "bad-xml":
+                logger.warning("%s: %s; not read", response.url, exc)
             return
-        if root is None:
-            return
-        tag = lxml.etree.QName(root).localname
-        if tag == "sitemapindex":
-            for loc in root.iter("{*}loc"):
-                admitted = self.frontier.admit((loc.text or "").strip(), force=True)
-                if admitted:
-                    yield self._request(admitted, role="sitemap", priority=5)
-            return
-        yield from self._changed_in_sitemap(root, response.url)
-        urls = [(e.text or "").strip() for e in root.iter("{*}loc", "link", "{*}link", "guid")
-                if e.get("isPermaLink", "true").lower() != "false"]  # "1135 at http://…" is an id, not a URL
-        urls += [e.get("href", "") for e in root.iter("{http://www.w3.org/2005/Atom}link")]
-        found = [urljoin(response.url, u) for u in urls if u]
-        for admitted in self.frontier.admit_all(dict.fromkeys(found), response.url):
+        for url in listing.sitemaps:
+            admitted = self.frontier.admit(url, force=True)
+            if admitted:
+                yield self._request(admitted, role="sitemap", priority=5)
+        yield from self._changed_in_sitemap(listing.lastmod)
+        for admitted in self.frontier.admit_all(dict.fromkeys(listing.pages), response.url):
             yield self._request(admitted, priority=1)
 
-    def _changed_in_sitemap(self, root: Any, base: str) -> Iterator[Request]:
+    def _changed_in_sitemap(self, lastmods: dict[str, str]) -> Iterator[Request]:
         """Articles the revisit policy skipped whose sitemap ``<lastmod>`` is later than their last check, and
         known articles whose ``<lastmod>`` is later than their stored Last-Modified (fetched in full: an edit
         the site's validators may not show)."""
         if not self.deferred and not self.stored_modified:
             return
-        for entry in root.iter("{*}url"):
-            loc, lastmod = entry.findtext("{*}loc"), entry.findtext("{*}lastmod")
-            if not loc or not lastmod:
-                continue
-            url = normalize(urljoin(base, loc.strip()), self.frontier.strip_query)
+        for loc, lastmod in lastmods.items():
+            url = normalize(loc, self.frontier.strip_query)
             if url in self.deferred and RevisitPolicy.changed_since(lastmod, self.deferred[url]):
                 del self.deferred[url]
                 self.crawler.stats.inc_value("migrator/revisit/lastmod")
@@ -407,8 +373,6 @@ def _queued(requests: list[Request]) -> list[tuple[str, str, int]]:
 
 
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", recover=True, remove_comments=True)
-# No huge_tree: libxml2's own limits on depth and node size stay on for documents from the old site.
-_XML_PARSER = lxml.etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
 
 
 def _is_xml(content_type: str) -> bool:

@@ -30,6 +30,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import urllib3
 from w3lib.url import safe_url_string
 
+from migrator import http
 from migrator.slug import slugify
 from migrator.urls import host_allowed, host_of
 
@@ -44,9 +45,6 @@ USER_AGENT = "migrator-media/1"
 MAX_BYTES = 200 * 1024 * 1024
 #: Redirect hops followed per file, each checked against the allowed hosts.
 MAX_REDIRECTS = 5
-_RETRY = urllib3.Retry(total=3, connect=3, read=3, status=3, backoff_factor=0.5, redirect=False,
-                       status_forcelist=(429, 500, 502, 503, 504), raise_on_status=False,
-                       respect_retry_after_header=True)
 
 
 class MediaRefused(Exception):
@@ -126,11 +124,7 @@ class Fetcher:
     _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        # block=True: a thread waits for one of the host's ``per_host`` connections, so no host ever
-        # sees more at once, however many threads download.
-        self.pool = urllib3.PoolManager(num_pools=32, maxsize=self.per_host, block=True, retries=_RETRY,
-                                        timeout=urllib3.Timeout(connect=10.0, read=self.timeout),
-                                        headers={"User-Agent": USER_AGENT})
+        self.pool = http.pool(per_host=self.per_host, timeout=self.timeout, user_agent=USER_AGENT)
 
     def check(self, url: str) -> None:
         """Raise MediaRefused unless ``url`` may be fetched."""

@@ -15,10 +15,9 @@ from typing import Any, Iterable
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import urllib3
-from lxml import etree
 from lxml import html as lxml_html
-from urllib3.util import Retry
 
+from migrator import http, sitemaps
 from migrator.encoding import decode_html
 from migrator.urls import netloc_of, page_key
 
@@ -48,8 +47,6 @@ class Page:
 
 #: Largest body read (Scrapy's DOWNLOAD_MAXSIZE in the crawl): a bigger page is read as unreadable.
 MAX_BYTES = 20 * 1024 * 1024
-#: Transient answers worth asking again, with backoff (a Retry-After header is honoured).
-RETRY_STATUSES = (429, 500, 502, 503, 504)
 _SCHEMES = ("http", "https")
 
 
@@ -61,11 +58,8 @@ class Client:
     def __init__(self, concurrency: int = 8, timeout: float = 15.0, max_bytes: int = MAX_BYTES,
                  retries: int = 3) -> None:
         self.max_bytes = max_bytes
-        retry = Retry(total=retries, backoff_factor=0.2, status_forcelist=RETRY_STATUSES, redirect=False,
-                      raise_on_status=False, respect_retry_after_header=True)
-        self.pool = urllib3.PoolManager(maxsize=concurrency, block=True, retries=retry,
-                                        timeout=urllib3.Timeout(connect=min(timeout, 10.0), read=timeout),
-                                        headers={"User-Agent": USER_AGENT})
+        self.pool = http.pool(per_host=concurrency, timeout=timeout, user_agent=USER_AGENT, retries=retries,
+                              backoff=0.2)
 
     def get(self, url: str) -> tuple[int, dict[str, str], bytes]:
         """(status, headers, body) of one GET, redirects not followed; status 0 when unreachable, not
@@ -79,7 +73,7 @@ class Client:
             log.debug("diff: %s unreachable: %s", url, exc)
             return 0, {}, b""
         try:
-            body = self._read(response)
+            body = http.read_capped(response, self.max_bytes)
         except urllib3.exceptions.HTTPError as exc:
             log.debug("diff: %s: read failed: %s", url, exc)
             return 0, {}, b""
@@ -87,23 +81,6 @@ class Client:
             log.warning("diff: %s is larger than %d bytes: not read", url, self.max_bytes)
             return 0, dict(response.headers.items()), b""
         return response.status, dict(response.headers.items()), body
-
-    def _read(self, response: urllib3.BaseHTTPResponse) -> bytes | None:
-        """The body, or None (connection dropped) once it passes ``max_bytes``."""
-        declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            response.close()
-            return None
-        chunks, size = [], 0
-        for chunk in response.stream(64 * 1024):
-            size += len(chunk)
-            if size > self.max_bytes:
-                response.close()
-                return None
-            chunks.append(chunk)
-        response.release_conn()
-        return b"".join(chunks)
-
 
 _CLIENT: Client | None = None
 
@@ -206,7 +183,7 @@ def sitemap_urls(base: str, limit: int = 100_000, hosts: Iterable[str] | None = 
     are http(s) URLs on ``hosts`` (default: the base URL's host); sitemaps elsewhere are not read."""
     allowed = set(hosts) if hosts is not None else {netloc_of(base)}
     _, _, robots = request(base + "/robots.txt", client)
-    maps = re.findall(r"(?im)^\s*sitemap:\s*(\S+)", robots.decode("utf-8", "replace")) or [base + "/sitemap.xml"]
+    maps = sitemaps.robots_sitemaps(robots.decode("utf-8", "replace")) or [base + "/sitemap.xml"]
     found: list[str] = []
     seen: set[str] = set()
     skipped = 0
@@ -221,17 +198,14 @@ def sitemap_urls(base: str, limit: int = 100_000, hosts: Iterable[str] | None = 
         if status != 200 or not body:
             continue
         try:
-            root = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True, recover=True))
-        except etree.XMLSyntaxError:
+            listing = sitemaps.read(body, sitemap)
+        except sitemaps.SitemapError as exc:
+            log.info("diff: %s: %s; not read", sitemap, exc)
             continue
-        locs = [urljoin(sitemap, t.strip()) for t in root.xpath("//*[local-name()='loc']/text()")] \
-            if root is not None else []
-        if root is not None and etree.QName(root).localname == "sitemapindex":
-            maps.extend(locs)
-        else:
-            kept = [u for u in locs if on_hosts(u, allowed)]
-            skipped += len(locs) - len(kept)
-            found.extend(kept)
+        maps.extend(listing.sitemaps)
+        kept = [u for u in listing.pages if on_hosts(u, allowed)]
+        skipped += len(listing.pages) - len(kept)
+        found.extend(kept)
     if skipped:
         log.info("diff: %d sitemap entries of %s name other hosts or schemes: not followed", skipped, base)
     return found[:limit]
