@@ -122,7 +122,8 @@ class SiteSpider(Spider):
             seen, pending = store.frontier(run_id)
             self.frontier.restore(seen)
             resumed = [self._request(url, role, priority) for url, role, priority in pending]
-            fresh, skipped = list(self._seeds()), []
+            fresh = list(self._seeds())
+            skipped: list[str] = []
             if self.settings.get("MIGRATOR_MODE") == "sync":
                 revisits, skipped = self._revisits(store, run_id)
                 fresh += revisits
@@ -204,7 +205,7 @@ class SiteSpider(Spider):
         if role == "robots":
             yield from self._queue(visit, self._follow_sitemaps(response.text))
             return
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
         if role in ("sitemap", "feed") or _is_xml(content_type):
             yield from self._queue(visit, self._parse_xml(response))
             return
@@ -227,7 +228,7 @@ class SiteSpider(Spider):
         requests: list[Request] = []
         aliases: list[AliasItem] = []
         if response.body:
-            content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+            content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
             requests, aliases = self._follow_links(response.url, decode_html(response.body, content_type).text)
         yield from aliases
         yield NotModifiedItem(url=response.url, source_id=response.meta["revalidated"], visit=visit,
@@ -334,7 +335,7 @@ class SiteSpider(Spider):
 
     # -- failures -------------------------------------------------------------------------------
 
-    def failed(self, failure: Failure) -> Iterator[ErrorItem]:
+    def failed(self, failure: Failure) -> Iterator[ErrorItem | VisitItem]:
         request = getattr(failure, "request", None)
         url = request.url if request is not None else ""
         role = request.meta.get("role", "page") if request is not None else "page"
