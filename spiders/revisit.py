@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from scrapy import Request, Spider, signals
@@ -38,6 +37,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
 from migrator.store import Store
+from migrator.urls import netloc_of
 
 logger = logging.getLogger(__name__)
 
@@ -151,15 +151,6 @@ PROBES, PROBE_WAIT = LEARN_AFTER, 30.0
 AUDIT_EVERY = 50
 
 
-def host_of(url: str) -> str:
-    """The host (and port) a validator choice belongs to.
-
-    >>> host_of("http://Old.Example.ru:8080/news/a")
-    'old.example.ru:8080'
-    """
-    return urlsplit(url).netloc.lower()
-
-
 @dataclass
 class SiteValidators:
     """What one host's full fetches of known articles said about its validators, and the choice it implies.
@@ -262,7 +253,7 @@ class ConditionalRequestsMiddleware:
         return middleware
 
     def site(self, url: str) -> SiteValidators:
-        return self.sites.setdefault(host_of(url), SiteValidators())
+        return self.sites.setdefault(netloc_of(url), SiteValidators())
 
     async def process_request(self, request: Request, spider: Spider | None = None) -> None:
         known = self.validators.get(request.url)
@@ -276,7 +267,7 @@ class ConditionalRequestsMiddleware:
             request.headers.pop(b"If-None-Match", None)
             request.headers.pop(b"If-Modified-Since", None)
             request.meta.pop("since_only", None)
-        await self._probed(host_of(request.url), known[0])
+        await self._probed(netloc_of(request.url), known[0])
         self._validate(request, known)
 
     async def _probed(self, host: str, source_id: str) -> None:
@@ -353,7 +344,7 @@ class ConditionalRequestsMiddleware:
             request.headers[b"If-None-Match"] = etag
         if last_modified:
             request.headers[b"If-Modified-Since"] = last_modified
-            self.waiting.setdefault(host_of(request.url), {})[request.url] = request
+            self.waiting.setdefault(netloc_of(request.url), {})[request.url] = request
         self.stats.inc_value("migrator/revisit/conditional")
 
     def _audited(self, source_id: str) -> bool:
@@ -366,8 +357,8 @@ class ConditionalRequestsMiddleware:
 
     def _settled(self, request: Request, telling: bool) -> None:
         if "revalidated" in request.meta:
-            self.waiting.get(host_of(request.url), {}).pop(request.url, None)
-            self._probe_answered(host_of(request.url), telling)
+            self.waiting.get(netloc_of(request.url), {}).pop(request.url, None)
+            self._probe_answered(netloc_of(request.url), telling)
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
         if response.status != 304 or "revalidated" not in request.meta:
@@ -382,7 +373,7 @@ class ConditionalRequestsMiddleware:
         self.stats.inc_value("migrator/revisit/not-modified")
         if request.meta.get("since_only"):
             if self.site(request.url).choice == LAST_MODIFIED:
-                self.since_only.setdefault(host_of(request.url), []).append(request.url)
+                self.since_only.setdefault(netloc_of(request.url), []).append(request.url)
             else:  # asked before the host fell back, answered after: ask again now
                 self._ask_again([request.url])
         headers = response.headers.copy()
@@ -404,7 +395,7 @@ class ConditionalRequestsMiddleware:
         lm_moved = None if not last_modified else new_lm != last_modified
         reason = site.answered(bool(etag) and new_etag != etag, lm_moved)
         if reason:
-            self._chose(host_of(url), site, reason)
+            self._chose(netloc_of(url), site, reason)
         return lm_moved is False
 
     def item_scraped(self, item: Any, response: Response, spider: Spider) -> None:
@@ -420,7 +411,7 @@ class ConditionalRequestsMiddleware:
         site = self.site(item.url)
         reason = site.observe(etag_moved, lm_moved, changed)
         if reason:
-            self._chose(host_of(item.url), site, reason)
+            self._chose(netloc_of(item.url), site, reason)
 
     def _chose(self, host: str, site: SiteValidators, reason: str) -> None:
         """Record a new choice at once; a fall back also asks again, with both validators, every article this

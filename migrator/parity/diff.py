@@ -247,7 +247,7 @@ def find_counterpart(record: dict[str, Any], own_urls: list[str], site: CrawledS
 
 
 @dataclass
-class Outcome:
+class ArticleCheck:
     """What the diff found for one article."""
 
     missing: dict[str, Any] | None = None
@@ -256,7 +256,7 @@ class Outcome:
 
 
 def check_article(record: dict[str, Any], platform: NewPlatform, site: CrawledSite, old_base: str | None,
-                  threshold: float) -> Outcome:
+                  threshold: float) -> ArticleCheck:
     """Pair one article with its new page, compare them, and check where each of its old URLs lands."""
     expected = platform.url_for(record)
     landings = {}
@@ -266,11 +266,11 @@ def check_article(record: dict[str, Any], platform: NewPlatform, site: CrawledSi
     page = find_counterpart(record, [url for url, hops in landings.values() if hops[-1] == 200] + [expected], site)
     if page is None:
         # with no counterpart there is no right target: its redirects are not a second fault
-        return Outcome(missing={"old_url": record["url"], "expected_url": expected,
+        return ArticleCheck(missing={"old_url": record["url"], "expected_url": expected,
                                 "status": site.page(expected).status, "title": record["title"]})
     broken = [{"old_url": url, "landed": landed, "statuses": hops, "suggested": page.url}
               for url, (landed, hops) in landings.items() if page_key(landed) != page_key(page.url)]
-    return Outcome(changed=compare(record, site.as_shown(page), threshold, platform.map_tags), broken=broken)
+    return ArticleCheck(changed=compare(record, site.as_shown(page), threshold, platform.map_tags), broken=broken)
 
 
 def diff(records: Iterable[dict[str, Any]], platform: NewPlatform, *, old_base: str | None = None,
@@ -299,7 +299,7 @@ def diff(records: Iterable[dict[str, Any]], platform: NewPlatform, *, old_base: 
 
 
 def _ordered(pool: ThreadPoolExecutor, records: Iterable[dict[str, Any]], platform: NewPlatform, site: CrawledSite,
-             old_base: str | None, threshold: float, concurrency: int) -> Iterator[Outcome]:
+             old_base: str | None, threshold: float, concurrency: int) -> Iterator[ArticleCheck]:
     """Results in record order with a bounded look-ahead (memory stays flat)."""
     window = []
     for record in records:
