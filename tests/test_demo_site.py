@@ -362,8 +362,10 @@ def test_slow_page_and_fresh_transients() -> None:
         index = next(i for i, n in site.specials.transient.items() if n == 2)
         statuses = [fetch(f"{server.url}/node/{site.nid(index)}")[0] for _ in range(3)]
         assert statuses == [500, 500, 200]
+    with pytest.raises(urllib.error.URLError):  # stopped: it still names its address, and refuses connections
+        fetch(server.url + "/")
     with pytest.raises(RuntimeError):
-        _ = server.url
+        _ = DemoServer(site).url  # never started: no address to name
 
 
 # ---- the zoo: sites drawn per seed ------------------------------------------------------------
