@@ -8,7 +8,7 @@ import logging
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TextIO, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
@@ -53,13 +53,13 @@ def explain_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 def _one_line(exc: BaseException) -> click.ClickException:
     if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
         error = click.ClickException(f"the database is locked by another process (a crawl or sync?): {exc}")
-        error.exit_code = 3
+        error.exit_code = 3  # type: ignore[misc]  # click types it a ClassVar, yet reads it per instance
         return error
     if isinstance(exc, OSError) and exc.filename:
         error = click.ClickException(f"{exc.filename}: {exc.strerror}")
     else:
         error = click.ClickException(str(exc) if isinstance(exc, MigratorError) else f"{type(exc).__name__}: {exc}")
-    error.exit_code = getattr(exc, "exit_code", 1)
+    error.exit_code = getattr(exc, "exit_code", 1)  # type: ignore[misc]  # as above
     return error
 
 
@@ -71,7 +71,7 @@ def diff_exit_codes(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except click.ClickException as exc:
-            exc.exit_code = 2
+            exc.exit_code = 2  # type: ignore[misc]  # click types it a ClassVar, yet reads it per instance
             raise
 
     return wrapper
@@ -282,7 +282,7 @@ def export(db: str, fmt: str, output: str, new_url: str | None, mapping: str | N
     else:
         target = output
         with click.open_file(output, "w", encoding="utf-8") as out:
-            count = export_store(store, fmt, out, platform=platform, rewrite_links=rewrite, list_style=list_style,
+            count = export_store(store, fmt, cast(TextIO, out), platform=platform, rewrite_links=rewrite, list_style=list_style,
                                  types=types)
     err.print(f"exported {count} articles" + ("" if target == "-" else f" to {target}"))
 
@@ -310,7 +310,7 @@ def redirects(db: str, new_url: str, mapping: str | None, fmt: str, output: str)
         raise click.UsageError("give --new URL, or --mapping FILE whose [new_platform] table sets base_url")
     store = Store(db, create=False, readonly=True)
     with click.open_file(output, "w", encoding="utf-8") as out:
-        count = write_redirects(store, platform, fmt, out)
+        count = write_redirects(store, platform, fmt, cast(TextIO, out))
     err.print(f"{count} redirects" + ("" if output == "-" else f" written to {output}"))
     shared = collisions(store, platform)
     if shared:

@@ -143,17 +143,17 @@ def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
             evidence["embedded"] = mixed[1]
             return Decoded(mixed[0], "utf-8", "mixed", evidence)
     for source in ("http-header", "meta"):
-        enc = evidence[source]
-        if enc:
-            text = _strict(body, enc)
-            if text is not None and not _looks_mislabelled(text, enc):
-                return Decoded(text, enc, source, evidence)
-    enc = detect(body)
-    evidence["detected"] = enc
-    if enc:
-        text = _strict(body, enc)
+        declared = evidence[source]
+        if declared:
+            text = _strict(body, declared)
+            if text is not None and not _looks_mislabelled(text, declared):
+                return Decoded(text, declared, source, evidence)
+    detected = detect(body)
+    evidence["detected"] = detected
+    if detected:
+        text = _strict(body, detected)
         if text is not None:
-            return Decoded(text, enc, "detected", evidence)
+            return Decoded(text, detected, "detected", evidence)
     return Decoded(body.decode("utf-8", "replace"), "utf-8", "fallback", evidence)
 
 

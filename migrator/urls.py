@@ -72,9 +72,9 @@ def _query(query: str, strip_query: tuple[str, ...]) -> str:
         pairs = [p.partition("=") for p in query.split("&") if p]
         if not any("=" in v for _, _, v in pairs):  # urlencode would escape a second "=" in a value
             return "&".join(f"{k}={v}" for k, _, v in pairs if not _stripped(k, strip_query))
-    pairs = [(k, v) for k, v in parse_qsl_to_bytes(query, keep_blank_values=True)
-             if not _stripped(k.decode("utf-8", "replace"), strip_query)]
-    return urlencode(pairs, safe="/:")
+    kept = [(k, v) for k, v in parse_qsl_to_bytes(query, keep_blank_values=True)
+            if not _stripped(k.decode("utf-8", "replace"), strip_query)]
+    return urlencode(kept, safe="/:")
 
 
 def _stripped(key: str, strip_query: tuple[str, ...]) -> bool:

@@ -85,7 +85,7 @@ def _plain(value: Any) -> Any:
 
 def _hook(obj: dict[str, Any]) -> Any:
     if _BYTES in obj or _ITEMS in obj:
-        (key, value), = obj.items() if len(obj) == 1 else (("", None), ("", None))
+        key, value = next(iter(obj.items())) if len(obj) == 1 else ("", None)
         if key == _BYTES and isinstance(value, str):
             return base64.b64decode(value, validate=True)
         if key == _ITEMS and isinstance(value, list) and all(isinstance(p, list) and len(p) == 2 for p in value):
@@ -208,7 +208,7 @@ class Membership:
             return  # the loader has everything: let the spider close
         requeued = self.server.lpop(f"{self.key}:requeue", 100) or []
         for raw in requeued:
-            url, role = raw.decode().split(" ", 1)
+            url, role = (raw.decode() if isinstance(raw, bytes) else str(raw)).split(" ", 1)
             self.crawler.engine.crawl(spider.request_for(url, role))
         self.idle = not requeued
         self.beat()

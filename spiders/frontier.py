@@ -122,7 +122,8 @@ class Frontier:
             return "max-pages"
         return None
 
-    def _skip(self, reason: str) -> None:
+    def _skip(self, reason: str) -> str | None:
+        """Count a refusal by reason; None, the answer for a URL not admitted."""
         self.skipped[reason] += 1
         return None
 

@@ -36,7 +36,7 @@ class RedirectLoopMiddleware:
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
         if response.status not in _REDIRECTS or b"Location" not in response.headers:
             return response
-        location = urljoin(request.url, response.headers[b"Location"].decode("latin-1"))
+        location = urljoin(request.url, (response.headers.get(b"Location") or b"").decode("latin-1"))
         chain = [*request.meta.get("redirect_urls", []), request.url]
         if location in chain:
             self.stats.inc_value("migrator/errors/redirect-loop")
@@ -74,7 +74,7 @@ class OffsiteRedirectMiddleware:
         hosts = _allowed_hosts(self.crawler.spider)
         if hosts is None or not _will_follow(request, response):  # not ours, or RedirectMiddleware will not follow
             return response
-        location = response.headers[b"Location"].decode("latin-1").strip()
+        location = (response.headers.get(b"Location") or b"").decode("latin-1").strip()
         target = safe_url_string(urljoin(request.url, location))
         if target.startswith(("http://", "https://")) and host_allowed(target, hosts):
             return response

@@ -33,7 +33,8 @@ class StorePipeline:
         return cls(crawler)
 
     def open_spider(self, spider: Spider | None = None) -> None:
-        self.writer.open((spider or self.crawler.spider).config)
+        site = spider or self.crawler.spider
+        self.writer.open(site.config)  # type: ignore[union-attr]  # the site spider, the one this pipeline serves
 
     def close_spider(self, spider: Spider | None = None) -> None:
         self.writer.close()

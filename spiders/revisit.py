@@ -286,7 +286,7 @@ class ConditionalRequestsMiddleware:
         if len(self.held[host]) == 1:
             from twisted.internet import reactor  # the one Scrapy installed (importing it earlier would pick one)
 
-            reactor.callLater(PROBE_WAIT, self._release, host)  # answers that never come hold nothing for long
+            reactor.callLater(PROBE_WAIT, self._release, host)  # type: ignore[arg-type]  # zope's signature omits self; answers that never come hold nothing for long
         await maybe_deferred_to_future(waiter)
 
     def _may_probe(self, host: str, source_id: str) -> bool:
@@ -389,8 +389,8 @@ class ConditionalRequestsMiddleware:
         if known is None:  # a redirect's target, asked under the meta of the URL that moved
             return False
         _, etag, last_modified = known
-        new_etag = response.headers.get(b"ETag", b"").decode("latin-1")
-        new_lm = response.headers.get(b"Last-Modified", b"").decode("latin-1")
+        new_etag = (response.headers.get(b"ETag") or b"").decode("latin-1")
+        new_lm = (response.headers.get(b"Last-Modified") or b"").decode("latin-1")
         site = self.site(url)
         lm_moved = None if not last_modified else new_lm != last_modified
         reason = site.answered(bool(etag) and new_etag != etag, lm_moved)

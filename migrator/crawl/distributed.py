@@ -15,7 +15,7 @@ import logging
 import subprocess
 import sys
 import time
-from typing import Any
+from typing import Any, Iterable, cast
 
 import redis
 
@@ -86,7 +86,7 @@ def _stopped_now(db_path: str, run_id: int, procs: list[subprocess.Popen[bytes]]
     mark_run(db_path, run_id, "interrupted")
 
 
-def decode_items(blobs: list[bytes], stats: Stats, key: str) -> list[Any]:
+def decode_items(blobs: Iterable[bytes], stats: Stats, key: str) -> list[Any]:
     """The items workers pushed; an entry that is not their JSON (a planted pickle, garbage) is rejected,
     counted as the error ``rejected-item`` and logged. Nothing from Redis is ever unpickled."""
     from spiders.distributed import Rejected, decode_item, preview
@@ -136,7 +136,7 @@ class _Loader:
                 break
             room = LOADER_CONCURRENCY - len(tasks)
             raw = self.server.lpop(f"{self.key}:items", room) if room > 0 else None
-            for item in decode_items(raw or [], self.stats, f"{self.key}:items"):
+            for item in decode_items(cast(list[bytes], raw) if isinstance(raw, list) else [], self.stats, f"{self.key}:items"):
                 task = asyncio.ensure_future(self._load(item))
                 tasks.add(task)
                 task.add_done_callback(tasks.discard)

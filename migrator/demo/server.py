@@ -126,7 +126,7 @@ class DemoServer:
         if self._counted is None:
             raise RuntimeError("the demo server is not started")
         host, port = self._counted.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     @property
     def hits(self) -> Counter[tuple[str, int]]:

@@ -170,7 +170,7 @@ def _with_choices(markup: layout.Markup, choices: dict[str, object]) -> layout.M
     unknown = sorted(set(choices) - known)
     if unknown:
         raise ValueError(f"unknown markup choices {unknown}; expected some of {sorted(known)}")
-    return replace(markup, **choices)
+    return replace(markup, **choices)  # type: ignore[arg-type]  # names checked above; values by the zoo's draw
 
 
 def _month_shift(year: int, month: int, delta: int) -> tuple[int, int]:
@@ -332,7 +332,8 @@ class DemoSite:
 
     def newest(self, count: int) -> list[int]:
         """The newest ``count`` visible articles, walking down from the top."""
-        found, i = [], self.total - 1
+        found: list[int] = []
+        i = self.total - 1
         while i >= 0 and len(found) < count:
             if self.visible(i):
                 found.append(i)

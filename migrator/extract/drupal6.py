@@ -279,13 +279,13 @@ def date_of(raw: str | None, timezone: str) -> str | None:
     >>> date_of("Сб, 10/11/2014 - 10:15", "Europe/Moscow"), date_of("Пн, 10/11/2014 - 10:15", "Europe/Moscow")
     ('2014-10-11T10:15:00+04:00', '2014-11-10T10:15:00+03:00')
     """
-    match = _WEEKDAY_DATE.search(raw or "")
+    match = _WEEKDAY_DATE.search(raw) if raw else None
     if match:
         weekday, a, b, year = _WEEKDAY[match.group(1).lower()], int(match.group(2)), int(match.group(3)), int(match.group(4))
         for month, day in ((a, b), (b, a)):
             try:
                 if date(year, month, day).weekday() == weekday:
-                    raw = f"{raw[:match.start(2)]}{day:02d}.{month:02d}.{year}{raw[match.end(4):]}"
+                    raw = f"{match.string[:match.start(2)]}{day:02d}.{month:02d}.{year}{match.string[match.end(4):]}"
                     break
             except ValueError:
                 continue
@@ -343,7 +343,7 @@ def attachments_of(body: HtmlElement, url: str, config: Config) -> list[str]:
     links = (absolute(url, str(href)) for href in _HREFS(body)
              if href in listed or FILE_EXTENSIONS.search(urlsplit(href).path))
     hosts = config.allowed_hosts or (host_of(url),)
-    return unique(link for link in links if host_allowed(link, hosts))
+    return unique(link for link in links if link is not None and host_allowed(link, hosts))
 
 
 def article_of(doc: HtmlElement, node: HtmlElement, url: str, config: Config,

@@ -237,9 +237,8 @@ def _choose(pages: int, title: _Tally, date: _Tally, clock: _Tally, crumb: _Tall
         found["date"] = {"from": "element", "xpath": date_xpath, "pages": date.counts[date_xpath]}
     elif in_title >= SUPPORT * pages:
         found["date"] = {"from": "title", "pages": in_title}
-    elif crumb.best(pages):
-        xpath = crumb.best(pages)
-        found["date"] = {"from": "breadcrumb", "xpath": xpath, "pages": crumb.counts[xpath]}
+    elif crumb_xpath := crumb.best(pages):
+        found["date"] = {"from": "breadcrumb", "xpath": crumb_xpath, "pages": crumb.counts[crumb_xpath]}
     time_xpath = clock.best(pages)
     if "date" in found and time_xpath:
         found["date"]["time"] = time_xpath
@@ -351,7 +350,8 @@ def read_labelled(doc: HtmlElement, rule: Mapping[str, Any], url: str) -> tuple[
         return "", [], []
     value = _after_label(element, rule["label"])
     links = [a for a in element.iter("a") if norm(a.text_content()) and norm(a.text_content()) in value]
-    return value, [norm(a.text_content()) for a in links], [absolute(url, a.get("href")) for a in links]
+    hrefs = [absolute(url, a.get("href")) for a in links]
+    return value, [norm(a.text_content()) for a in links], [h for h in hrefs if h]
 
 
 def _read_author(doc: HtmlElement, rule: Mapping[str, Any], url: str) -> str:
@@ -364,7 +364,7 @@ def _read_author(doc: HtmlElement, rule: Mapping[str, Any], url: str) -> str:
 
 def apply_fields(doc: HtmlElement, article: Article, fields: Mapping[str, Any], timezone: str) -> list[str]:
     """Set the article's fields from where the template keeps them; returns the names set."""
-    done = []
+    done: list[str] = []
     if "title" in fields and (title := read_title(doc, fields["title"])):
         article.title, done = title, [*done, "title"]
     if "date" in fields and (found := read_date(doc, fields["date"])):

@@ -193,7 +193,7 @@ def _trafilatura(doc: HtmlElement, url: str) -> tuple[HtmlElement | None, Any]:
     except Exception as exc:  # trafilatura has many failure paths on broken pages
         logger.debug("trafilatura failed on %s: %s", url, exc)
         return None, None
-    if document is None or document.body is None:
+    if document is None or isinstance(document, dict) or document.body is None:
         return None, document
     markup = etree.tostring(convert_to_html(document.body), encoding="unicode", method="html")
     body = lxml.html.fragment_fromstring(markup, create_parent="div")

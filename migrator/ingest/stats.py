@@ -15,7 +15,7 @@ class Stats(Protocol):
     def get_value(self, key: str, default: Any = None) -> Any: ...
 
 
-class Counts(Counter):  # type: ignore[type-arg]
+class Counts(Counter):
     """:class:`Stats` for runs without Scrapy (``migrator extract``, ``reclean``, the distributed loader's tests).
 
     >>> counts = Counts()

@@ -29,7 +29,7 @@ def not_an_article(body_html: str, body_text: str, known: set[tuple[str, ...]] |
     >>> not_an_article('<a href="/a">Материалы 2000 года</a>', "Материалы 2000 года")
     True
     """
-    words = len(residue(body_text, known))
+    words = len(residue(body_text, set(known) if isinstance(known, frozenset) else known))
     if words < MIN_ARTICLE_WORDS:
         return True
     linked = sum(len(a.text_content().split()) for a in lxml.html.fragment_fromstring(

@@ -62,7 +62,7 @@ class Report:
     old_urls: OldUrls | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        report = {"missing": self.missing, "changed": self.changed, "broken_redirects": self.broken_redirects,
+        report: dict[str, Any] = {"missing": self.missing, "changed": self.changed, "broken_redirects": self.broken_redirects,
                   "summary": {"articles": self.checked, "new_pages": self.crawled, "missing": len(self.missing),
                               "changed": len(self.changed), "broken_redirects": len(self.broken_redirects)}}
         if self.old_urls is not None:

@@ -71,7 +71,10 @@ def compare(records: list[dict[str, Any]], truth: list[dict[str, Any]]) -> dict[
     for record in records:
         for url in [record["url"], *record.get("aliases", [])]:
             by_url.setdefault(url, []).append(record)
-    found, exact, pairs, mismatches = 0, Counter(), [], []
+    found = 0
+    exact: Counter[str] = Counter()
+    pairs: list[tuple[str, str]] = []
+    mismatches: list[dict[str, Any]] = []
     canonical_ok = 0
     matched_ids: set[int] = set()
     for item in truth:

@@ -63,7 +63,7 @@ class Articles(Database):
             self._keep_version(existing, run_id)
         else:
             outcome = "unchanged"
-        self.db["articles"].upsert(row, pk="source_id")
+        self.db.table("articles").upsert(row, pk="source_id")
         if outcome in ("new", "updated"):
             self.record_change(run_id, article.source_id, canonical, outcome)
         elif outcome == "merged":  # the canonical URL may have moved to a better-ranked one
@@ -84,12 +84,12 @@ class Articles(Database):
             return False
         if row["content_hash"] == record["content_hash"]:
             if row["body_html"] != article.body_html:  # the same content in other markup: no edit to report
-                self.db["articles"].update(source_id, {"body_html": article.body_html})
+                self.db.table("articles").update(source_id, {"body_html": article.body_html})
             if (row.get("type") or "") != article.type:  # a database from before types: no edit either
-                self.db["articles"].update(source_id, {"type": article.type})
+                self.db.table("articles").update(source_id, {"type": article.type})
             return False
         self._keep_version(row, run_id)
-        self.db["articles"].update(source_id, {**content_columns(article, record), "changed_run": run_id,
+        self.db.table("articles").update(source_id, {**content_columns(article, record), "changed_run": run_id,
                                                "type": article.type})
         self._save_comments(source_id, record["comments"])
         self.record_change(run_id, source_id, row["url"], "new" if row["first_run"] == run_id else "updated")
@@ -101,27 +101,27 @@ class Articles(Database):
         if row is None:
             return
         record = _record({**row, "alias_list": "[]", "body_html": body_html, "body_text": body_text})
-        self.db["articles"].update(source_id, {"body_html": body_html, "body_text": body_text,
+        self.db.table("articles").update(source_id, {"body_html": body_html, "body_text": body_text,
                                                "content_hash": content_hash(record)})
 
     def _keep_version(self, row: dict[str, Any], replaced_run: int) -> None:
         """Keep an article row's content before ``replaced_run`` overwrites it (once per run)."""
         record = _record({**row, "alias_list": "[]"})
-        self.db["versions"].upsert({"source_id": row["source_id"], "run_id": row["changed_run"],
+        self.db.table("versions").upsert({"source_id": row["source_id"], "run_id": row["changed_run"],
                                     "replaced_run": replaced_run, "record": dumps(record)},
                                    pk=("source_id", "replaced_run"))
 
     def _save_comments(self, source_id: str, comments: list[dict[str, Any]]) -> None:
         self.db.execute("DELETE FROM comments WHERE source_id = ?", [source_id])
         if comments:
-            self.db["comments"].insert_all(
+            self.db.table("comments").insert_all(
                 ({"source_id": source_id, "position": i, **c} for i, c in enumerate(comments)),
                 pk=("source_id", "position"),
             )
 
     def add_aliases(self, source_id: str, urls: Iterable[str], how: str, run_id: int) -> None:
         """Record URLs that serve (or name) an article; the first claim on a URL wins."""
-        self.db["aliases"].insert_all(
+        self.db.table("aliases").insert_all(
             ({"url": u, "source_id": source_id, "how": how, "first_run": run_id} for u in urls),
             pk="url", ignore=True,
         )
@@ -149,7 +149,7 @@ class Articles(Database):
             return None
         if row[1] == "gone":
             return "still-gone"
-        self.db["articles"].update(row[0], {"state": "gone", "gone_at": utcnow(),
+        self.db.table("articles").update(row[0], {"state": "gone", "gone_at": utcnow(),
                                             "gone_reason": f"http-{status} at {url} in run {run_id}"})
         self.record_change(run_id, row[0], url, "gone")
         return "gone"
@@ -359,7 +359,7 @@ class Articles(Database):
 
     def record_withdrawal(self, url: str, source_id: str | None, reason: str, run_id: int) -> None:
         """One page a heuristic kept from the records, with why (``migrator status`` lists them)."""
-        self.db["withdrawals"].upsert({"url": url, "source_id": source_id, "reason": reason, "run_id": run_id,
+        self.db.table("withdrawals").upsert({"url": url, "source_id": source_id, "reason": reason, "run_id": run_id,
                                        "at": utcnow()}, pk=("run_id", "url"))
 
     def undo_withdrawal(self, url: str, run_id: int) -> None:
@@ -371,10 +371,10 @@ class Articles(Database):
         if run_id is None:
             row = self.db.execute("SELECT max(run_id) FROM withdrawals").fetchone()
             run_id = row[0] if row else None
-        return list(self.db["withdrawals"].rows_where("run_id = ?", [run_id], order_by="reason, url"))
+        return list(self.db.table("withdrawals").rows_where("run_id = ?", [run_id], order_by="reason, url"))
 
     def record_change(self, run_id: int, source_id: str, url: str, change: str) -> None:
-        self.db["changes"].upsert({"run_id": run_id, "source_id": source_id, "url": url, "change": change,
+        self.db.table("changes").upsert({"run_id": run_id, "source_id": source_id, "url": url, "change": change,
                                    "at": utcnow()}, pk=("run_id", "source_id"))
 
 

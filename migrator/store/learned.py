@@ -11,11 +11,11 @@ class Learned(Database):
     """``boilerplate`` and ``templates``."""
 
     def boilerplate(self) -> dict[str, int]:
-        return {r["text"]: r["pages"] for r in self.db["boilerplate"].rows}
+        return {r["text"]: r["pages"] for r in self.db.table("boilerplate").rows}
 
     def boilerplate_rows(self) -> list[dict[str, Any]]:
         """Every learned repeated block with its evidence (pages, share, sample URL), most frequent first."""
-        return list(self.db["boilerplate"].rows_where(order_by="pages desc, text"))
+        return list(self.db.table("boilerplate").rows_where(order_by="pages desc, text"))
 
     def save_boilerplate(self, learned: dict[str, int], total: int, run_id: int) -> None:
         """Record repeated blocks found this run (with page counts); earlier findings stay, since bodies
@@ -28,7 +28,7 @@ class Learned(Database):
             share = round(pages / max(total, 1), 4)
             if known and known[2] == run_id and known[0] >= pages:
                 continue  # the same block in another template this run: keep its larger count
-            self.db["boilerplate"].upsert({"text": text, "pages": pages, "share": share,
+            self.db.table("boilerplate").upsert({"text": text, "pages": pages, "share": share,
                                            "sample_url": row[0] if row else None, "learned_run": run_id}, pk="text")
 
     def save_templates(self, rows: Iterable[dict[str, Any]], run_id: int) -> None:
@@ -36,11 +36,11 @@ class Learned(Database):
         current truth (rows: ``xpath``, ``skeleton`` as a list, ``pages``, ``agreeing``)."""
         self.db.execute("DELETE FROM templates")
         for row in rows:
-            self.db["templates"].upsert({**row, "skeleton": dumps(sorted(row["skeleton"])), "learned_run": run_id,
+            self.db.table("templates").upsert({**row, "skeleton": dumps(sorted(row["skeleton"])), "learned_run": run_id,
                                          "fields": dumps(row.get("fields") or {})}, pk=("xpath", "skeleton"))
 
     def template_rows(self) -> list[dict[str, Any]]:
         """The learned templates, most pages first, ``skeleton`` parsed."""
-        rows = list(self.db["templates"].rows_where(order_by="pages desc, xpath"))
+        rows = list(self.db.table("templates").rows_where(order_by="pages desc, xpath"))
         return [{**row, "skeleton": json.loads(row["skeleton"]), "fields": json.loads(row.get("fields") or "{}")}
                 for row in rows]

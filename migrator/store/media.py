@@ -28,4 +28,4 @@ class Media(Database):
             [url, path, kind, sha256, size, status, error, utcnow()])
 
     def media_rows(self) -> list[dict[str, Any]]:
-        return list(self.db["media"].rows_where(order_by="url"))
+        return list(self.db.table("media").rows_where(order_by="url"))

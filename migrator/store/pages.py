@@ -17,7 +17,7 @@ class Pages(Database):
 
     def save_page(self, page: RawPage, run_id: int) -> None:
         """Keep the raw bytes (compressed) so cleaning can be re-run offline."""
-        self.db["pages"].upsert({
+        self.db.table("pages").upsert({
             "url": page.url, "request_url": page.request_url, "status": page.status,
             "headers": json.dumps(page.headers, ensure_ascii=False), "body": zlib.compress(page.body, RAW_LEVEL),
             "fetched_at": page.fetched_at, "encoding": page.encoding, "encoding_source": page.encoding_source,
@@ -69,7 +69,7 @@ class Pages(Database):
                                   [source_id]).fetchone()
             if row is None:
                 continue
-            article = StoredArticle(*row[:4], row[4] or "")
+            article = StoredArticle(row[0], row[1], row[2], row[3], row[4] or "")
             found = self.db.execute(sql, [article.url, source_id, article.url]).fetchone()
             if found is not None:
                 yield article, StoredPage.from_row(found)

@@ -14,18 +14,19 @@ class Runs(Database):
 
     def begin_run(self, command: str, target: str, options: dict[str, Any]) -> int:
         with self.batch():
-            table = self.db["runs"]
+            table = self.db.table("runs")
             table.insert({
                 "command": command, "target": target, "options": json.dumps(options, default=str),
                 "started_at": utcnow(), "status": "running",
             })
+            assert table.last_pk is not None  # set by the insert just made
             return int(table.last_pk)
 
     def finish_run(self, run_id: int, status: str, stats: dict[str, Any]) -> None:
         with self.batch():
             if status != "interrupted":  # an interrupted run keeps its frontier to be resumed
                 self.db.execute("DELETE FROM frontier WHERE run_id = ?", [run_id])
-            self.db["runs"].update(run_id, {
+            self.db.table("runs").update(run_id, {
                 "finished_at": utcnow(), "status": status, "stats": json.dumps(stats, default=str),
                 "pages": int(stats.get("pages", 0)), "articles": int(stats.get("articles", 0)),
                 "errors": int(stats.get("errors", 0)),
@@ -35,12 +36,12 @@ class Runs(Database):
         return self.db.execute("SELECT 1 FROM runs WHERE id = ?", [run_id]).fetchone() is not None
 
     def runs(self, limit: int = 10) -> list[dict[str, Any]]:
-        return list(self.db["runs"].rows_where(order_by="id desc", limit=limit))
+        return list(self.db.table("runs").rows_where(order_by="id desc", limit=limit))
 
     def last_run(self, commands: tuple[str, ...] = ("crawl", "sync")) -> dict[str, Any] | None:
         """The latest run of one of ``commands``, with ``options`` and ``stats`` parsed."""
         marks = ", ".join("?" for _ in commands)
-        rows = list(self.db["runs"].rows_where(f"command IN ({marks})", list(commands), order_by="id desc", limit=1))
+        rows = list(self.db.table("runs").rows_where(f"command IN ({marks})", list(commands), order_by="id desc", limit=1))
         if not rows:
             return None
         run = rows[0]
@@ -65,11 +66,11 @@ class Runs(Database):
                 pending = self.db.execute("SELECT 1 FROM frontier WHERE run_id = ? LIMIT 1", [latest["id"]]).fetchone()
                 if latest["status"] == "running" or (latest["status"] == "interrupted" and pending):
                     resumable = int(latest["id"])
-            for row in self.db["runs"].rows_where("status IN ('running', 'interrupted') AND id != ?",
+            for row in self.db.table("runs").rows_where("status IN ('running', 'interrupted') AND id != ?",
                                                    [resumable or 0]):
                 self.db.execute("DELETE FROM frontier WHERE run_id = ?", [row["id"]])
                 if row["status"] == "running":
-                    self.db["runs"].update(row["id"], {"status": "interrupted", "finished_at": utcnow()})
+                    self.db.table("runs").update(row["id"], {"status": "interrupted", "finished_at": utcnow()})
         return resumable
 
     def count_page(self, run_id: int) -> None:
@@ -134,7 +135,7 @@ class Runs(Database):
 
     def errors(self, run_id: int | None = None) -> list[dict[str, Any]]:
         where, args = ("run_id = ?", [run_id]) if run_id is not None else (None, [])
-        return list(self.db["errors"].rows_where(where, args, order_by="reason, url"))
+        return list(self.db.table("errors").rows_where(where, args, order_by="reason, url"))
 
     # -- what runs changed --------------------------------------------------------------------
 
@@ -178,7 +179,7 @@ class Runs(Database):
                               run_id: int | None) -> None:
         """Record which validators a sync sends to ``host``, why, and the evidence counted so far."""
         with self.batch():
-            self.db["site_validators"].upsert({"host": host, "choice": choice, "reason": reason,
+            self.db.table("site_validators").upsert({"host": host, "choice": choice, "reason": reason,
                                                "evidence": dumps(evidence), "run_id": run_id, "at": utcnow()},
                                               pk="host")
 
@@ -201,6 +202,6 @@ class Runs(Database):
         for reason, url in self.db.execute("SELECT reason, url FROM withdrawals WHERE run_id = "
                                            "(SELECT max(run_id) FROM withdrawals) ORDER BY reason, url"):
             withdrawn.setdefault(reason, []).append(url)
-        validators = list(self.db["site_validators"].rows_where(order_by="host"))
+        validators = list(self.db.table("site_validators").rows_where(order_by="host"))
         return {"articles": states, "runs": last, "errors": [tuple(e) for e in errors],
                 "types": [tuple(t) for t in types], "withdrawn": withdrawn, "validators": validators}

@@ -56,16 +56,16 @@ _ADDED_LATER = (("pages", "checked_at", str), ("articles", "attachments", str), 
 @migrations(name="first-schema")
 def first_schema(db: Database) -> None:
     for name, columns, pk in _FIRST:
-        if not db[name].exists():
-            db[name].create(columns, pk=pk)
+        if not db.table(name).exists():
+            db.table(name).create(columns, pk=pk)
     for table, column, kind in _ADDED_LATER:
-        if column not in db[table].columns_dict:
-            db[table].add_column(column, kind)
-    db["pages"].create_index(["source_id"], if_not_exists=True)
-    db["articles"].create_index(["url"], if_not_exists=True)
+        if column not in db.table(table).columns_dict:
+            db.table(table).add_column(column, kind)
+    db.table("pages").create_index(["source_id"], if_not_exists=True)
+    db.table("articles").create_index(["url"], if_not_exists=True)
     # the ingest finds the other page of one node by its content, once per /node/N or id-less page
-    db["articles"].create_index(["content_hash"], if_not_exists=True)
-    db["aliases"].create_index(["source_id"], if_not_exists=True)
+    db.table("articles").create_index(["content_hash"], if_not_exists=True)
+    db.table("aliases").create_index(["source_id"], if_not_exists=True)
 
 
 @migrations(name="media")
@@ -73,10 +73,10 @@ def media(db: Database) -> None:
     """The manifest of ``migrator media`` (it created this table itself before)."""
     columns = {"url": str, "path": str, "kind": str, "sha256": str, "bytes": int, "status": str, "error": str,
                "fetched_at": str}
-    if not db["media"].exists():
-        db["media"].create(columns, pk="url")
-    elif "kind" not in db["media"].columns_dict:
-        db["media"].add_column("kind", str)
+    if not db.table("media").exists():
+        db.table("media").create(columns, pk="url")
+    elif "kind" not in db.table("media").columns_dict:
+        db.table("media").add_column("kind", str)
 
 
 @migrations(name="no-schema-version")
