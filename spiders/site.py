@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from datetime import datetime, timezone
 from typing import Any, AsyncIterator, Iterator
 from urllib.parse import urljoin, urlsplit
@@ -15,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.etree
 import lxml.html
 from scrapy import Request, Spider
+from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -108,7 +110,14 @@ class SiteSpider(Spider):
     # -- seeds ----------------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
-        for request in self._start_requests():
+        try:
+            requests = self._start_requests()
+        except sqlite3.Error as exc:  # the disk is full or read-only before the first page: one line, resumable
+            fault = f"cannot write {self.settings.get('MIGRATOR_DB')}: {exc}"
+            logger.error("%s; stopping the crawl (it resumes from here once the database can be written)", fault)
+            self.crawler.stats.set_value("migrator/fault", fault)
+            raise CloseSpider("write-failed") from None
+        for request in requests:
             yield request
 
     def _start_requests(self) -> list[Request]:

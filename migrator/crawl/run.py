@@ -161,12 +161,12 @@ def run_crawl(config: Config, db_path: str, *, command: str = "crawl", mode: str
     the database's lock (LockedError otherwise); a run of the same command and target killed earlier
     is resumed from its frontier in the database.
     """
-    with RunLock(db_path):
-        return _run_locked(config, db_path, command, mode, max_errors, settings, verbose)
+    with RunLock(db_path) as lock:
+        return _run_locked(config, db_path, command, mode, max_errors, settings, verbose, lock)
 
 
 def _run_locked(config: Config, db_path: str, command: str, mode: str, max_errors: int | None,
-                settings: dict[str, Any] | None, verbose: bool) -> CrawlSummary:
+                settings: dict[str, Any] | None, verbose: bool, lock: RunLock) -> CrawlSummary:
     from spiders.site import SiteSpider  # Scrapy's reactor choice happens at import time of the process
 
     Rulebook.for_run(config, db_path)  # a bad rulebook fails the run before anything is fetched
@@ -201,14 +201,15 @@ def _run_locked(config: Config, db_path: str, command: str, mode: str, max_error
         if not interrupt.received():  # a signal before the start: nothing to fetch, the run is interrupted
             process.start(install_signal_handlers=False)  # migrator.interrupt handles SIGINT and SIGTERM
         return _finish(db_path, run_id, dict(crawler.stats.get_stats()), time.monotonic() - started, max_errors,
-                       mode, resumed)
+                       mode, resumed, lock)
 
 
 def _finish(db_path: str, run_id: int, stats: dict[str, Any], seconds: float, max_errors: int | None,
-            mode: str, resumed: bool) -> CrawlSummary:
+            mode: str, resumed: bool, lock: RunLock) -> CrawlSummary:
     """Summarize the crawl and close its run in the ledger; a resumed run counts what all its parts did.
 
-    A write that fails here (the disk filled up) leaves the run open to be resumed, and says so in one line.
+    A write that fails here (the disk filled up) marks the run ``interrupted``, in the space the run's lock
+    kept in reserve, so that it resumes; and says so in one line.
     """
     try:
         store = Store(db_path)
@@ -225,6 +226,11 @@ def _finish(db_path: str, run_id: int, stats: dict[str, Any], seconds: float, ma
                          {**summary.as_dict(), "removed": _by_prefix(stats, "migrator/removed/")})
         store.close()
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot write {db_path}: {exc}; run {run_id} stays open and resumes from where it "
+        lock.free_reserve()
+        try:
+            mark_run(db_path, run_id, "interrupted")
+        except sqlite3.Error:  # not even the reserve was enough: the run stays `running`, and resumes all the same
+            pass
+        raise StoreError(f"cannot write {db_path}: {exc}; run {run_id} is interrupted and resumes from where it "
                          "stopped once the database can be written") from exc
     return summary
