@@ -24,12 +24,13 @@ from migrator.clean import clean, rules
 from migrator.clean.rules import norm
 from migrator.clean.sanitize import absolutize, body_html
 from migrator.clean.text import element_to_text
+from migrator.extract.comments import forum_posts, take_comments, topic_title
 from migrator.extract.common import absolute, best_title, confirmed_title, css, first, unique
 from migrator.extract.container import main_text
 from migrator.extract.dates import find_date, parse_date, to_iso
 from migrator.extract.fields import apply_fields
 from migrator.extract.metadata import author_of, tags_of
-from migrator.record import Article
+from migrator.record import Article, Comment
 
 if TYPE_CHECKING:
     from migrator.extract import PageResult
@@ -406,7 +407,13 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
     from migrator.extract import PageResult
 
     selector = config.site_selectors.get("body")
+    # comments are read as comments and leave the page: no region, author or date is taken from them
+    comments = take_comments(doc, config.timezone)
+    posts = forum_posts(doc, config.timezone)
     body = first(doc, selector) if selector else None
+    if body is None and posts:  # a forum topic: its first post is its text, the others are its comments
+        body = deepcopy(posts[0].text)
+        comments = [Comment(p.author, p.published_at, element_to_text(p.text).strip()) for p in posts[1:]] + comments
     meta: Any = None
     pruned = 0
     template = None
@@ -430,7 +437,7 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
     text = element_to_text(body)
     words, share = len(_WORD.findall(text)), _link_share(body, text)
     # A page its learned template shows as an entry (its own title and date) is an article however short.
-    entry = template is not None and words > 0 and template.identifies_article(url, doc)
+    entry = (template is not None and words > 0 and template.identifies_article(url, doc)) or bool(posts)
     if not entry and (words < MIN_WORDS or (share > MAX_LINK_SHARE and words * (1 - share) < LONG_TEXT_WORDS)):
         kind = "listing" if share > MAX_LINK_SHARE or len(_LINKS(doc)) >= 20 else "other"
         return PageResult(kind, "generic", None, None, None, removed, f"{kind}: {words} words, {share:.0%} in links",
@@ -449,10 +456,19 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
     article.tags = _tags(doc, config, ld)
     article.images = (unique(absolute(url, img.get("src")) for img in body.iter("img"))
                       or (_images_in(container, url) if container is not None else images_of(doc, text, url)))
+    article.comments = comments
     if template is not None:  # where this site keeps its fields; a mapping's selector wins
         learned = template.fields_for(url)
         apply_fields(doc, article, {k: v for k, v in learned.items() if k not in config.site_selectors},
                      config.timezone)
+    if posts:  # the topic's poster and date are its first post's
+        first_post = posts[0]
+        article.type = "forum"
+        if "title" not in config.site_selectors:
+            article.title = topic_title(doc, posts) or article.title
+        article.published_at, article.published_raw = first_post.published_at, first_post.raw_date
+        if "author" not in config.site_selectors:
+            article.author = first_post.author
     return PageResult("article", "generic", article, None, None, removed, "")
 
 

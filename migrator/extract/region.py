@@ -26,6 +26,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from migrator.clean.repeated import BLOCK_TAGS, norm
+from migrator.extract.comments import strip_comments
 from migrator.extract.common import parse
 from migrator.extract.fields import learn_fields, page_title, read_date, read_title, single
 from migrator.urls import section_of
@@ -362,7 +363,8 @@ def learn_templates(pages: Iterable[str], accept: Callable[[list[str]], bool] | 
         sample = [load(i) for i in members[:SAMPLE]]
         if len(sample) < MIN_PAGES or (accept is not None and not accept(sample)):
             continue
-        parsed = [(parse(html), section_of(urls[i]) if urls else "*") for i, html in zip(members, sample, strict=False)]
+        parsed = [(parse_page(html), section_of(urls[i]) if urls else "*")
+                  for i, html in zip(members, sample, strict=False)]
         kept = [(d, name) for d, name in parsed if d is not None]
         template = learn_template([d for d, _ in kept], [name for _, name in kept])
         if template is not None:
@@ -372,8 +374,15 @@ def learn_templates(pages: Iterable[str], accept: Callable[[list[str]], bool] | 
 
 def _page_skeleton(html: str) -> frozenset[str] | None:
     """A page's skeleton, its tree dropped at once; None for a page that does not parse (no template's)."""
-    doc = parse(html)
+    doc = parse_page(html)
     return skeleton(doc) if doc is not None else None
+
+
+def parse_page(html: str) -> HtmlElement | None:
+    """A page parsed as the generic extractor sees it: without its comment blocks (which it reads as comments),
+    so the places learned here are the places it applies them at."""
+    doc = parse(html)
+    return strip_comments(doc) if doc is not None else None
 
 
 # -- applying ---------------------------------------------------------------------------------------

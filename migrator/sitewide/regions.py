@@ -7,9 +7,8 @@ from collections import deque
 from itertools import islice
 from typing import TYPE_CHECKING, Iterator
 
-from migrator.extract.common import parse
 from migrator.extract.pool import ExtractionPool
-from migrator.extract.region import Regions, learn_templates
+from migrator.extract.region import Regions, learn_templates, parse_page
 
 if TYPE_CHECKING:
     from migrator.ingest import Ingest
@@ -46,7 +45,7 @@ def is_entry(store: Store, regions: Regions, source_id: str) -> bool:
     article however short, and no heuristic withdraws it."""
     head = store.article_head(source_id)
     page = store.page(head.url) if head else None
-    doc = parse(page.text()) if page else None
+    doc = parse_page(page.text()) if page else None
     template = regions.template_of(doc) if doc is not None else None
     return template is not None and head is not None and template.identifies_article(head.url, doc)
 
