@@ -167,11 +167,23 @@ def date_of(doc: HtmlElement, body_text: str, config: Config, ld: dict[str, Any]
     return None, None
 
 
+#: uCoz's pages (its ``/.s/src/`` scripts and styles, ``ucoz_site_type``) print the visitor's clock in the site
+#: header ("Четверг, 01.03.2018, 05:33 Приветствую Вас Гость", the layout's ``$DATE$, $TIME$``): an entry's own
+#: date stands in its entry block (``eBlock``: ``eTitle``, ``eDetails``), in ``<title>`` or the date bar.
+_UCOZ = etree.XPath("//link[contains(@href, '/.s/src/')] | //script[contains(@src, '/.s/src/')]"
+                    " | //script[contains(., 'ucoz_site_type')]")
+_UCOZ_ENTRIES = etree.XPath("//*[contains(concat(' ', normalize-space(@class), ' '), ' eBlock ')]")
+
+
 def _visible_date(doc: HtmlElement, body_text: str) -> tuple[tuple[int, int, int, int, int], str] | None:
-    """The first date written on the page outside the body's own text, else inside it."""
+    """The first date written on the page outside the body's own text, else inside it (on uCoz, in the
+    entry's block: never the header's clock)."""
     bodies = _BODY(doc)
     page_text = norm(bodies[0].text_content()) if bodies else ""
-    for text in (page_text[:4000], body_text[:2000]):
+    texts = (page_text[:4000], body_text[:2000])
+    if _UCOZ(doc):
+        texts = (" ".join(norm(e.text_content()) for e in _UCOZ_ENTRIES(doc))[:4000],)
+    for text in texts:
         fields = find_date(text)
         if fields:
             return fields, "%02d.%02d.%04d %02d:%02d" % (fields[2], fields[1], fields[0], fields[3], fields[4])
@@ -418,6 +430,8 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
     pruned = 0
     template = None
     container: HtmlElement | None = None  # the page's own element the body came from, when we know it
+    if posts and regions:  # its title's place, as the topics of its template keep it
+        template = regions.template_of(doc)
     if body is None and regions:
         template, body = regions.match(doc)
         pruned = drop_link_blocks(body) if body is not None else 0
@@ -459,8 +473,8 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
     article.comments = comments
     if template is not None:  # where this site keeps its fields; a mapping's selector wins
         learned = template.fields_for(url)
-        apply_fields(doc, article, {k: v for k, v in learned.items() if k not in config.site_selectors},
-                     config.timezone)
+        apply_fields(doc, article, {k: v for k, v in learned.items() if k not in config.site_selectors
+                                    and not (posts and k in ("date", "author"))}, config.timezone)
     if posts:  # the topic's poster and date are its first post's
         first_post = posts[0]
         article.type = "forum"

@@ -28,7 +28,7 @@ from lxml.html import HtmlElement
 from migrator.clean.repeated import BLOCK_TAGS, norm
 from migrator.extract.comments import strip_comments
 from migrator.extract.common import parse
-from migrator.extract.fields import learn_fields, page_title, read_date, read_title, single
+from migrator.extract.fields import check_fields, learn_fields, page_title, read_date, read_title, single
 from migrator.urls import section_of
 
 #: A template needs this many pages before its region is trusted.
@@ -325,22 +325,25 @@ def learn_template(docs: Sequence[HtmlElement], sections: Sequence[str] | None =
         return None
     shapes = Counter(d for doc in docs for d in skeleton(doc))
     common = frozenset(d for d, n in shapes.items() if n >= STABLE_SHARE * len(docs))
-    return Template(common, xpath, len(docs), agreeing, section_fields(docs, sections, stable))
+    return Template(common, xpath, len(docs), agreeing, section_fields(docs, sections, stable, xpath))
 
 
 #: A URL section of a template needs this many pages to learn its own field places.
 SECTION_PAGES = 3
 
 
-def section_fields(docs: Sequence[HtmlElement], sections: Sequence[str] | None, stable: set[str]) -> dict[str, Any]:
-    """Field places over all of a template's pages ("*") and over each URL section's pages of it."""
+def section_fields(docs: Sequence[HtmlElement], sections: Sequence[str] | None, stable: set[str],
+                   region: str = "/html/body") -> dict[str, Any]:
+    """Field places over all of a template's pages ("*") and over each URL section's pages of it, each
+    checked against the pages' own evidence (:func:`migrator.extract.fields.check_fields`)."""
     xpath = lambda e: xpath_of(e, stable)  # noqa: E731
-    found = {"*": learn_fields(docs, xpath)}
+    found = {"*": check_fields(docs, region, learn_fields(docs, xpath))}
     names = Counter(sections or ())
     if len(names) > 1:
         for name, count in names.items():
             if count >= SECTION_PAGES:
-                found[name] = learn_fields([d for d, s in zip(docs, sections or (), strict=False) if s == name], xpath)
+                chosen = [d for d, s in zip(docs, sections or (), strict=False) if s == name]
+                found[name] = check_fields(chosen, region, learn_fields(chosen, xpath))
     return found
 
 
