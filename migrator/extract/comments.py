@@ -194,6 +194,20 @@ def topic_title(doc: HtmlElement, posts: list[Post]) -> str | None:
     return None
 
 
+_FORUM_LINKS = etree.XPath("//a[contains(@href, 'viewforum.php') or contains(@href, 'forumdisplay.php')]")
+
+
+def topic_forum(doc: HtmlElement, posts: list[Post]) -> str | None:
+    """The forum a topic sits in: the last link to a forum (phpBB ``viewforum.php``, vBulletin
+    ``forumdisplay.php``) in the breadcrumb above its first post."""
+    if not posts:
+        return None
+    order = {e: i for i, e in enumerate(doc.iter())}
+    first = order.get(posts[0].block, 0)
+    above = [a for a in _FORUM_LINKS(doc) if order.get(a, first) < first and norm(a.text_content())]
+    return norm(above[-1].text_content()) if above else None
+
+
 def _poster(block: HtmlElement, text: HtmlElement) -> str | None:
     for element in block.iter():
         if element is text or not isinstance(element.tag, str):

@@ -24,12 +24,12 @@ from migrator.clean import clean, rules
 from migrator.clean.rules import norm
 from migrator.clean.sanitize import absolutize, body_html
 from migrator.clean.text import element_to_text
-from migrator.extract.comments import forum_posts, take_comments, topic_title
+from migrator.extract.comments import forum_posts, take_comments, topic_forum, topic_title
 from migrator.extract.common import absolute, best_title, confirmed_title, css, first, unique
 from migrator.extract.container import main_text
 from migrator.extract.dates import find_date, parse_date, to_iso
 from migrator.extract.fields import apply_fields
-from migrator.extract.metadata import author_of, tags_of
+from migrator.extract.metadata import author_of, is_byline, tags_of
 from migrator.record import Article, Comment
 
 if TYPE_CHECKING:
@@ -167,10 +167,12 @@ def date_of(doc: HtmlElement, body_text: str, config: Config, ld: dict[str, Any]
     return None, None
 
 
-#: uCoz's pages (its ``/.s/src/`` scripts and styles, ``ucoz_site_type``) print the visitor's clock in the site
+#: uCoz's pages (its ``/.s/src/`` scripts and styles, served from ``sNN.ucoz.net/src/`` on older pages,
+#: ``ucoz_site_type``) print the visitor's clock in the site
 #: header ("Четверг, 01.03.2018, 05:33 Приветствую Вас Гость", the layout's ``$DATE$, $TIME$``): an entry's own
 #: date stands in its entry block (``eBlock``: ``eTitle``, ``eDetails``), in ``<title>`` or the date bar.
-_UCOZ = etree.XPath("//link[contains(@href, '/.s/src/')] | //script[contains(@src, '/.s/src/')]"
+_UCOZ = etree.XPath("//link[contains(@href, '/.s/src/') or contains(@href, '.ucoz.net/src/')]"
+                    " | //script[contains(@src, '/.s/src/') or contains(@src, '.ucoz.net/src/')]"
                     " | //script[contains(., 'ucoz_site_type')]")
 _UCOZ_ENTRIES = etree.XPath("//*[contains(concat(' ', normalize-space(@class), ' '), ' eBlock ')]")
 
@@ -247,8 +249,8 @@ def _leading_text(body: HtmlElement) -> tuple[HtmlElement, str] | None:
 
 
 def drop_leading(body: HtmlElement, titles: set[str]) -> int:
-    """The title (or the headline beside a longer declared title) and a bare date line at the top of the
-    body repeat the record's own fields."""
+    """The title (or the headline beside a longer declared title), a bare date line and a byline ("Автор:
+    <i>Имя</i>") at the top of the body repeat the record's own fields."""
     dropped = 0
     for _ in range(3):
         found = _leading_text(body)
@@ -256,13 +258,38 @@ def drop_leading(body: HtmlElement, titles: set[str]) -> int:
             break
         element, attr = found
         text = norm(getattr(element, attr))
-        if text not in titles and not (len(text) < 40 and find_date(text)):
+        if text not in titles and not (len(text) < 40 and find_date(text)) and not is_byline(text):
             break
+        if is_byline(text) and text not in titles:
+            _drop_byline(element, attr, body)
+            dropped += 1
+            continue
         setattr(element, attr, None)
         dropped += 1
     if dropped:
         rules.empty_blocks(body)
     return dropped
+
+
+_NAME_TAGS = frozenset({"a", "i", "b", "em", "strong", "span", "font"})
+
+
+def _drop_byline(element: HtmlElement, attr: str, body: HtmlElement) -> None:
+    """Remove a byline at the top of the body: its own short element, else its label and the name element
+    after it ("Автор: <i>Имя</i>").
+
+    >>> body = lxml.html.fragment_fromstring("<div>Автор: <i>Иван Петров</i><br>Текст заметки.</div>")
+    >>> drop_leading(body, set()), lxml.html.tostring(body, encoding="unicode")
+    (1, '<div><br>Текст заметки.</div>')
+    """
+    owner = element if attr == "text" else element.getparent()
+    if owner is not None and owner is not body and is_byline(owner.text_content()):
+        rules.remove(owner)
+        return
+    setattr(element, attr, None)
+    after = (element[0] if len(element) else None) if attr == "text" else element.getnext()
+    if after is not None and after.tag in _NAME_TAGS and len(norm(after.text_content())) <= 60:
+        rules.remove(after)
 
 
 def trim_breaks(body: HtmlElement) -> int:
@@ -480,6 +507,8 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
         article.type = "forum"
         if "title" not in config.site_selectors:
             article.title = topic_title(doc, posts) or article.title
+        if "tags" not in config.site_selectors and (forum := topic_forum(doc, posts)):
+            article.tags = [forum]  # the forum it was posted in: the topic's category
         article.published_at, article.published_raw = first_post.published_at, first_post.raw_date
         if "author" not in config.site_selectors:
             article.author = first_post.author

@@ -28,7 +28,17 @@ _MICRO_TAGS = etree.XPath("//@itemprop[. = 'keywords']/parent::*")
 _LABEL_TEXT = etree.XPath("//body//text()[contains(., ':')][not(parent::script or parent::style)]")  # labels end with ':'
 _LABEL_TAGS = frozenset(("p", "div", "span", "li", "td", "dd", "small", "em", "i", "b", "strong"))
 _LABEL_MAX = 300
-_AUTHOR_LABELS = ("Автор:", "Авторы:", "Автор материала:", "Author:")
+_AUTHOR_LABELS = ("Автор:", "Авторы:", "Автор материала:", "Автор статьи:", "Добавил:", "Опубликовал:", "Разместил:",
+                  "Author:", "Posted by:", "Written by:")
+#: Bylines printed without a colon: "by Name" (WordPress themes' ``byline``, Drupal's "Submitted by"), "Posted
+#: by Name on …", "Автор Name"; and "Nov. 20, 2014 · Name" (a date, a middle dot or bar, the name).
+_BYLINE_TEXT = etree.XPath("//body//text()[starts-with(normalize-space(.), 'by') or starts-with(normalize-space(.), 'By')"
+                           " or starts-with(normalize-space(.), 'Posted by ') or starts-with(normalize-space(.), 'Submitted by ')"
+                           " or starts-with(normalize-space(.), 'Written by ') or contains(., '·')]"
+                           "[not(parent::script or parent::style)]")
+_BYLINE = re.compile(r"^(?:Posted by|Submitted by|Written by|[Bb]y)\s+(?P<name>.+?)(?:\s+(?:on|at|in)\s+.*|\s*[,|·•»(].*)?$")
+_DOT_BYLINE = re.compile(r"^(?P<date>[^·•]{6,40}?)\s*[·•]\s*(?P<name>[^·•|,]{2,60})$")
+_BYLINE_MAX = 120
 _TAG_LABELS = ("Теги:", "Метки:", "Рубрики:", "Рубрика:", "Ключевые слова:", "Tags:")
 _AUTHOR_END = re.compile(r"\s*(?:[,|;(]|\d{1,2}[./ ]|$)")
 _BY = re.compile(r"^(?:by|автор)\s+", re.I)
@@ -86,20 +96,100 @@ def visible_author(doc: HtmlElement) -> str | None:
     """
     for label, element in _labelled(doc, _AUTHOR_LABELS):
         rest = norm(element.text_content())[len(label):]
-        name = clean_author(_AUTHOR_END.split(rest, 1)[0])
+        named = _name_after_label(element, label)
+        name = clean_author(named if named is not None else _AUTHOR_END.split(rest, 1)[0])
         if name and len(name) <= 80:
             return name
     return None
 
 
+def is_byline(line: str) -> bool:
+    """Whether a short line of text is a byline ("Автор: Иван", "by Ann Lee"): the author's field, not body text.
+
+    >>> is_byline("Автор: Иван Петров"), is_byline("by Ann Lee"), is_byline("Автор этой заметки благодарит всех")
+    (True, True, False)
+    """
+    line = norm(line)
+    if len(line) > 80:
+        return False
+    if line.startswith(_AUTHOR_LABELS):
+        return True
+    match = _BYLINE.match(line)
+    return bool(match) and len(match.group("name").split()) <= 4
+
+
+def printed_byline(doc: HtmlElement) -> str | None:
+    """The name a byline prints without a colon: "by Name", "Posted by Name on …", "Nov. 20, 2014 · Name"
+    (the element holding it short: a byline, not a sentence of the text).
+
+    >>> from lxml.html import fromstring
+    >>> printed_byline(fromstring('<html><body><p class="meta">by <a rel="author">Ann Lee</a> on May 2</p></body></html>'))
+    'Ann Lee'
+    >>> printed_byline(fromstring("<html><body><div>Nov. 20, 2014 · Tom Day</div></body></html>"))
+    'Tom Day'
+    >>> printed_byline(fromstring("<html><body><p>Made by hand in a small town, all of it.</p></body></html>"))
+    """
+    from migrator.extract.dates import find_date
+
+    for text in _BYLINE_TEXT(doc):
+        owner = text.getparent()
+        if owner is not None and text.is_tail:
+            owner = owner.getparent()
+        if owner is None:
+            continue
+        line = norm(owner.text_content())
+        if len(line) > _BYLINE_MAX:
+            continue
+        match = _BYLINE.match(line)
+        if match and (owner.findall(".//a") or len(match.group("name").split()) <= 4):
+            name = clean_author(match.group("name"))
+            if name and len(name) <= 60 and not find_date(name):
+                return name
+        dotted = _DOT_BYLINE.match(line)
+        if dotted and find_date(dotted.group("date")):
+            name = clean_author(dotted.group("name"))
+            if name and not find_date(name):
+                return name
+    return None
+
+
+_NAME_TAGS = ("a", "i", "b", "em", "strong", "span", "font", "u")
+
+
+def _name_after_label(element: HtmlElement, label: str) -> str | None:
+    """The name in the element set right after the label ("Автор: <i>Имя</i><br>Текст…"): its text, whatever
+    follows it.
+
+    >>> from lxml.html import fromstring
+    >>> _name_after_label(fromstring("<p>Автор: <i>Иван Петров</i><br>Текст заметки.</p>"), "Автор:")
+    'Иван Петров'
+    """
+    for node in element.iter():
+        if norm(node.text or "").endswith(label) or norm(node.tail or "").endswith(label):
+            after = (node[0] if len(node) else None) if norm(node.text or "").endswith(label) else node.getnext()
+            if after is not None and after.tag in _NAME_TAGS:
+                name = norm(after.text_content())
+                return name if 0 < len(name) <= 60 else None
+            return None
+    return None
+
+
 def author_of(doc: HtmlElement, ld: dict[str, Any]) -> str | None:
-    """JSON-LD, meta tags, microdata, then a visible "Автор:" label; None when none says (or a guest)."""
-    candidates: list[Any] = [ld.get("author"), *(_META_AUTHOR(doc)[:1]), *(_MICRO_AUTHOR(doc)[:1])]
-    for value in candidates:
+    """JSON-LD, a byline printed on the page ("Автор: X", "Добавил: X", "by X", "date · X": what readers see
+    beats ``<meta name="author">``, often the site's owner), then meta tags and microdata; None when none says
+    (or a guest)."""
+    for value in [ld.get("author")]:
         name = _name(value)
         if name and not name.startswith(("http://", "https://")):
             return name
-    return visible_author(doc)
+    printed = visible_author(doc) or printed_byline(doc)
+    if printed:
+        return printed
+    for value in [*(_META_AUTHOR(doc)[:1]), *(_MICRO_AUTHOR(doc)[:1])]:
+        name = _name(value)
+        if name and not name.startswith(("http://", "https://")):
+            return name
+    return None
 
 
 def _split_terms(value: Any) -> list[str]:
