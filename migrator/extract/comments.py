@@ -191,7 +191,17 @@ def topic_title(doc: HtmlElement, posts: list[Post]) -> str | None:
         subject = norm(heading.text_content())
         if len(subject) >= 3 and subject in head:
             return subject
+    # boards write "Topic - Forum - Board" (uCoz, vBulletin, phpBB): the first part, when the page prints it
+    lead = _TITLE_PARTS.split(head, 1)[0].strip() if head else ""
+    if len(lead) >= 3 and lead != head:
+        for element in doc.iter():
+            if isinstance(element.tag, str) and element.tag not in ("title", "script", "style") and (
+                    norm((element.text or "")) == lead):
+                return lead
     return None
+
+
+_TITLE_PARTS = re.compile(r"\s+[-–—|»]\s+")
 
 
 _FORUM_LINKS = etree.XPath("//a[contains(@href, 'viewforum.php') or contains(@href, 'forumdisplay.php')]")
