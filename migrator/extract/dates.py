@@ -22,6 +22,9 @@ _MONTH.update({name[:3]: i + 1 for i, name in enumerate(EN_MONTHS)})
 FR_MONTHS = (("janvier", "janv", "jan"), ("février", "févr", "fév", "fev"), ("mars", "mar"), ("avril", "avr"),
              ("mai",), ("juin",), ("juillet", "juil"), ("août", "aoû", "aou"), ("septembre", "sept", "sep"),
              ("octobre", "oct"), ("novembre", "nov"), ("décembre", "déc", "dec"))
+#: Russian short month names, as DataLife Engine's default date format prints them ("13-апр-2023, 16:25").
+RU_SHORT = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
+_MONTH.update({name: i + 1 for i, name in enumerate(RU_SHORT)})
 for _i, _names in enumerate(FR_MONTHS):
     _MONTH.update({_n: _i + 1 for _n in _names if _n not in _MONTH})
 
@@ -30,6 +33,7 @@ _TIME = (r"(?:\s*(?:[,\-–—]|\bв\b|\bat\b|\bà\b|\s)\s*(?P<H>\d{1,2})[:.](?P
 _PATTERNS = (
     re.compile(r"(?P<d>\d{1,2})\s+(?P<mon>" + "|".join(RU_MONTHS) + r")\s+(?P<y>\d{4})(?:\s*г(?:ода|\.)?)?"
                + _TIME, re.I),
+    re.compile(r"(?P<d>\d{1,2})-(?P<mon>" + "|".join(RU_SHORT) + r")-(?P<y>\d{4})" + _TIME, re.I),
     re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T\s]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::\d{2}(?:\.\d+)?)?"
                r"(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"),
     re.compile(r"(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})" + _TIME),
@@ -78,6 +82,8 @@ def find_date(text: str) -> tuple[int, int, int, int, int] | None:
     (2014, 11, 25, 10, 15)
     >>> find_date("Submitted by X on 25.11.2014 - 10:15")
     (2014, 11, 25, 10, 15)
+    >>> find_date("13-апр-2023, 16:25")
+    (2023, 4, 13, 16, 25)
     >>> find_date("Sam 07 Fév 2015, 20:46"), find_date("Fri Apr 06, 2018 10:45 pm"), find_date("25-11-2004, 15:02")
     ((2015, 2, 7, 20, 46), (2018, 4, 6, 22, 45), (2004, 11, 25, 15, 2))
     """

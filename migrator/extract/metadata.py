@@ -174,6 +174,33 @@ def _name_after_label(element: HtmlElement, label: str) -> str | None:
     return None
 
 
+#: DataLife Engine's pages: its generator meta, the ``dle_root`` script variable.
+_DLE = etree.XPath("//meta[@name='generator'][contains(@content, 'DataLife Engine')] | //script[contains(., 'dle_root')]")
+#: DLE's ``{author}`` tag: a link to the author's profile, ``…/user/NAME/`` (``?subaction=userinfo&user=NAME``
+#: without friendly URLs), ``onclick="ShowProfile('NAME', …)"``.
+_DLE_PROFILE = re.compile(r"(?:/|^)user/([^/?#]+)/(?:index\.html)?$|subaction=userinfo&(?:amp;)?user=([^&#]+)")
+
+
+def dle_author(doc: HtmlElement) -> str | None:
+    """The author DataLife Engine's ``{author}`` tag prints: the first profile link whose text is its user.
+
+    >>> from lxml.html import fromstring
+    >>> dle_author(fromstring('<html><head><meta name="generator" content="DataLife Engine (http://dle-news.ru)">'
+    ...     '</head><body><li><a href="user/xasanov/index.html">xasanov</a></li></body></html>'))
+    'xasanov'
+    """
+    from urllib.parse import unquote_plus
+
+    if not _DLE(doc):
+        return None
+    for link in doc.iter("a"):
+        match = _DLE_PROFILE.search(link.get("href") or "")
+        name = norm(link.text_content())
+        if match and name and unquote_plus(match.group(1) or match.group(2) or "") == name:
+            return clean_author(name)
+    return None
+
+
 def author_of(doc: HtmlElement, ld: dict[str, Any]) -> str | None:
     """JSON-LD, a byline printed on the page ("Автор: X", "Добавил: X", "by X", "date · X": what readers see
     beats ``<meta name="author">``, often the site's owner), then meta tags and microdata; None when none says
@@ -182,7 +209,7 @@ def author_of(doc: HtmlElement, ld: dict[str, Any]) -> str | None:
         name = _name(value)
         if name and not name.startswith(("http://", "https://")):
             return name
-    printed = visible_author(doc) or printed_byline(doc)
+    printed = dle_author(doc) or visible_author(doc) or printed_byline(doc)
     if printed:
         return printed
     for value in [*(_META_AUTHOR(doc)[:1]), *(_MICRO_AUTHOR(doc)[:1])]:
