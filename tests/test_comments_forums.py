@@ -223,3 +223,14 @@ def test_a_printed_byline_beats_the_meta_author_and_leaves_the_body() -> None:
     assert article is not None
     assert article.author == "Иван Петров"
     assert "Автор" not in article.body_text and "Иван Петров" not in article.body_text
+
+
+def test_a_code_listing_set_as_a_figure_stays_in_the_body() -> None:
+    """Documentation generators (mdBook, Sphinx) and books set listings as ``<figure><pre>…</pre><figcaption>``:
+    the listing is the chapter's text, not an illustration's caption."""
+    html = ("<html><head><title>Chapter 3 - The Book</title></head><body><nav><a href='/a'>A</a></nav><main>"
+            "<h1>Chapter 3</h1><p>" + "Some words of the chapter here. " * 20 + "</p><figure><pre><code>"
+            "fn main() { println!(\"hi\"); }</code></pre><figcaption>Listing 3-1</figcaption></figure><p>"
+            + "More words after the listing. " * 10 + "</p></main></body></html>")
+    article = extract("http://book.test/ch3.html", html, Config()).article
+    assert article is not None and 'fn main() { println!("hi"); }' in article.body_text
