@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone as utc_zone
+from datetime import datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -231,26 +232,26 @@ def _poster(block: HtmlElement, text: HtmlElement) -> str | None:
     return None
 
 
-def _post_date(block: HtmlElement, text: HtmlElement, timezone: str) -> tuple[str | None, str | None]:
+def _post_date(block: HtmlElement, text: HtmlElement, zone: str) -> tuple[str | None, str | None]:
     """The post's date: ``<time datetime>``, ``data-posttime`` (epoch), else the first date outside its text
     and the poster's profile column."""
     for stamp in block.xpath(".//time[@datetime]"):
         if text not in stamp.iterancestors():
-            iso = parse_date(stamp.get("datetime"), timezone, fallback=False)
+            iso = parse_date(stamp.get("datetime"), zone, fallback=False)
             if iso:
                 return iso, norm(stamp.text_content()) or stamp.get("datetime")
     for element in block.xpath(".//*[@data-posttime]"):
         epoch: Any = element.get("data-posttime")
         if str(epoch).isdigit():
-            moment = datetime.fromtimestamp(int(epoch), tz=utc_zone.utc)
-            return moment.astimezone(_zone(timezone)).isoformat(), norm(element.text_content()) or str(epoch)
+            moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+            return moment.astimezone(ZoneInfo(zone)).isoformat(), norm(element.text_content()) or str(epoch)
     parts: list[str] = []
     _collect(block, text, parts)
     written = " ".join(parts)
     fields = find_date(written)
     if fields is None:
         return None, None
-    return to_iso(fields, timezone), written[:80]
+    return to_iso(fields, zone), written[:80]
 
 
 def _collect(element: HtmlElement, skip: HtmlElement, parts: list[str]) -> None:
@@ -264,8 +265,3 @@ def _collect(element: HtmlElement, skip: HtmlElement, parts: list[str]) -> None:
         _collect(child, skip, parts)
         parts.append(child.tail or "")
 
-
-def _zone(name: str) -> Any:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)
