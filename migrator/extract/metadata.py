@@ -141,16 +141,36 @@ def printed_byline(doc: HtmlElement) -> str | None:
         if len(line) > _BYLINE_MAX:
             continue
         match = _BYLINE.match(line)
-        if match and (owner.findall(".//a") or len(match.group("name").split()) <= 4):
-            name = clean_author(match.group("name"))
-            if name and len(name) <= 60 and not find_date(name):
-                return name
+        name = _person(match.group("name")) if match else None
+        if name:
+            return name
         dotted = _DOT_BYLINE.match(line)
         if dotted and find_date(dotted.group("date")):
-            name = clean_author(dotted.group("name"))
-            if name and not find_date(name):
+            name = _person(dotted.group("name"))
+            if name:
                 return name
     return None
+
+
+_MONTH_WORD = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$|^\d", re.I)
+
+
+def _person(text: str) -> str | None:
+    """A person's name out of a byline's tail: two to four capitalized words (a date after them cut off);
+    "by Taboola" (an ad widget's credit) and 'by clicking "Submit"' are none.
+
+    >>> _person("Nathan Willis March 25"), _person("Taboola"), _person('clicking "Submit'), _person("Анна Ли")
+    ('Nathan Willis', None, None, 'Анна Ли')
+    """
+    words = []
+    for word in norm(text).split():
+        if _MONTH_WORD.match(word):
+            break
+        words.append(word)
+    if not 2 <= len(words) <= 4 or not all(w[:1].isupper() and w.replace("-", "").replace(".", "").replace("'", "").isalpha()
+                                           for w in words):
+        return None
+    return clean_author(" ".join(words))
 
 
 _NAME_TAGS = ("a", "i", "b", "em", "strong", "span", "font", "u")
@@ -202,21 +222,21 @@ def dle_author(doc: HtmlElement) -> str | None:
 
 
 def author_of(doc: HtmlElement, ld: dict[str, Any]) -> str | None:
-    """JSON-LD, a byline printed on the page ("Автор: X", "Добавил: X", "by X", "date · X": what readers see
-    beats ``<meta name="author">``, often the site's owner), then meta tags and microdata; None when none says
-    (or a guest)."""
+    """JSON-LD, a byline printed under a label ("Автор: X", "Добавил: X", DLE's profile link: what readers see
+    beats ``<meta name="author">``, often the site's owner), meta tags and microdata, then an unlabelled byline
+    ("by X", "date · X"); None when none says (or a guest)."""
     for value in [ld.get("author")]:
         name = _name(value)
         if name and not name.startswith(("http://", "https://")):
             return name
-    printed = dle_author(doc) or visible_author(doc) or printed_byline(doc)
+    printed = dle_author(doc) or visible_author(doc)
     if printed:
         return printed
     for value in [*(_META_AUTHOR(doc)[:1]), *(_MICRO_AUTHOR(doc)[:1])]:
         name = _name(value)
         if name and not name.startswith(("http://", "https://")):
             return name
-    return None
+    return printed_byline(doc)
 
 
 def _split_terms(value: Any) -> list[str]:

@@ -16,6 +16,7 @@ Learned at crawl end over the stored raw pages (:func:`learn_templates`), kept i
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,8 +29,11 @@ from lxml.html import HtmlElement
 from migrator.clean.repeated import BLOCK_TAGS, norm
 from migrator.extract.comments import strip_comments
 from migrator.extract.common import parse
+from migrator.extract.dates import find_date
 from migrator.extract.fields import check_fields, learn_fields, page_title, read_date, read_title, single
 from migrator.urls import section_of
+
+logger = logging.getLogger(__name__)
 
 #: A template needs this many pages before its region is trusted.
 MIN_PAGES = 5
@@ -323,9 +327,55 @@ def learn_template(docs: Sequence[HtmlElement], sections: Sequence[str] | None =
     xpath, agreeing = votes.most_common(1)[0]
     if agreeing < max(MIN_PAGES, MIN_AGREEMENT * len(docs)):
         return None
+    lists = sum(_dated_blocks(region) for doc in docs for region in _first_match(doc, xpath))
+    if lists >= MIN_AGREEMENT * len(docs):
+        logger.warning("region %s dropped: a list of dated blocks (comments or posts) on %d of %d pages; "
+                       "its pages keep the single-page extractor", xpath, lists, len(docs))
+        return None
     shapes = Counter(d for doc in docs for d in skeleton(doc))
     common = frozenset(d for d, n in shapes.items() if n >= STABLE_SHARE * len(docs))
     return Template(common, xpath, len(docs), agreeing, section_fields(docs, sections, stable, xpath))
+
+
+#: A region whose words stand mostly in this many sibling blocks of one kind, each opening with a date, is a
+#: list of comments (or posts, or a listing's entries), not an entry's text.
+DATED_BLOCKS = 3
+
+
+def _first_match(doc: HtmlElement, xpath: str) -> list[HtmlElement]:
+    try:
+        found = [e for e in doc.xpath(xpath) if isinstance(e, HtmlElement)]
+    except etree.XPathError:
+        return []
+    return found[:1]
+
+
+def _dated_blocks(region: HtmlElement) -> bool:
+    """Whether most of the region's text stands in repeated blocks of one descriptor that each carry a date
+    near their start (who wrote when, then what): comments read as the content.
+
+    >>> import lxml.html
+    >>> note = '<div class="c"><b>ann</b> 12.05.2012 10:30<p>' + 'nice ' * 20 + '</p></div>'
+    >>> _dated_blocks(lxml.html.fragment_fromstring('<div><p>short</p>' + note * 4 + '</div>'))
+    True
+    >>> _dated_blocks(lxml.html.fragment_fromstring('<div><p>' + 'text ' * 300 + '</p>' + note * 4 + '</div>'))
+    False
+    """
+    for parent in (region, *region.iterdescendants()):
+        if not isinstance(parent.tag, str):
+            continue
+        kinds = Counter(descriptor(c) for c in parent if isinstance(c.tag, str))
+        kind, count = kinds.most_common(1)[0] if kinds else ("", 0)
+        if count < DATED_BLOCKS:
+            continue
+        blocks = [c for c in parent if isinstance(c.tag, str) and descriptor(c) == kind]
+        dated = [b for b in blocks if find_date(norm(b.text_content())[:120])]
+        if len(dated) < DATED_BLOCKS or len(dated) < 0.8 * len(blocks):
+            continue
+        words = sum(len(_WORD.findall(b.text_content())) for b in dated)
+        if words > 0.5 * len(_WORD.findall(region.text_content())):
+            return True
+    return False
 
 
 #: A URL section of a template needs this many pages to learn its own field places.
