@@ -206,17 +206,31 @@ _TITLE_PARTS = re.compile(r"\s+[-–—|»]\s+")
 
 
 _FORUM_LINKS = etree.XPath("//a[contains(@href, 'viewforum.php') or contains(@href, 'forumdisplay.php')]")
+#: Breadcrumb links as the engines print them: vBulletin's navbits (``span.navbar > a``), phpBB 3.1+'s
+#: ``span.crumb``, schema.org / data-vocabulary breadcrumbs.
+_CRUMBS = etree.XPath("//span[contains(concat(' ', normalize-space(@class), ' '), ' navbar ')]//a"
+                      " | //span[contains(concat(' ', normalize-space(@class), ' '), ' crumb ')]//a"
+                      " | //*[contains(@itemtype, 'Breadcrumb')]//a")
+_TOPIC_LINK = re.compile(r"viewtopic|showthread", re.I)
 
 
 def topic_forum(doc: HtmlElement, posts: list[Post]) -> str | None:
-    """The forum a topic sits in: the last link to a forum (phpBB ``viewforum.php``, vBulletin
-    ``forumdisplay.php``) in the breadcrumb above its first post."""
+    """The forum a topic sits in: the last breadcrumb link above its first post (not the board's home, not
+    the topic), else the last link to a forum there (phpBB ``viewforum.php``, vBulletin ``forumdisplay.php``)."""
     if not posts:
         return None
     order = {e: i for i, e in enumerate(doc.iter())}
     first = order.get(posts[0].block, 0)
-    above = [a for a in _FORUM_LINKS(doc) if order.get(a, first) < first and norm(a.text_content())]
-    return norm(above[-1].text_content()) if above else None
+
+    def above(links: list[HtmlElement]) -> list[HtmlElement]:
+        return [a for a in links if order.get(a, first) < first and norm(a.text_content())
+                and not _TOPIC_LINK.search(a.get("href") or "")]
+
+    crumbs = above(_CRUMBS(doc))
+    if len(crumbs) >= 2:
+        return norm(crumbs[-1].text_content())
+    forums = above(_FORUM_LINKS(doc))
+    return norm(forums[-1].text_content()) if forums else None
 
 
 def _poster(block: HtmlElement, text: HtmlElement) -> str | None:
