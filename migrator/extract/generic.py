@@ -182,7 +182,7 @@ def _visible_date(doc: HtmlElement, body_text: str) -> tuple[tuple[int, int, int
     entry's block: never the header's clock)."""
     bodies = _BODY(doc)
     page_text = norm(bodies[0].text_content()) if bodies else ""
-    texts = (page_text[:4000], body_text[:2000])
+    texts: tuple[str, ...] = (page_text[:4000], body_text[:2000])
     if _UCOZ(doc):
         texts = (" ".join(norm(e.text_content()) for e in _UCOZ_ENTRIES(doc))[:4000],)
     for text in texts:

@@ -115,7 +115,7 @@ def is_byline(line: str) -> bool:
     if line.startswith(_AUTHOR_LABELS):
         return True
     match = _BYLINE.match(line)
-    return bool(match) and len(match.group("name").split()) <= 4
+    return match is not None and len(match.group("name").split()) <= 4
 
 
 def printed_byline(doc: HtmlElement) -> str | None:
