@@ -70,7 +70,9 @@ def _vbulletin_thread(number: int, rng: random.Random) -> tuple[str, dict[str, A
         f'<table id="post{number * 10 + i}" class="tborder" width="100%"><tr>'
         f'<td class="thead"><!-- status icon and date --><img src="/s.gif"> {p["day"]:02d}-03-2004, 15:0{i}'
         f'<!-- / status icon and date --></td><td class="thead" align="right">#{i + 1}</td></tr>'
-        f'<tr><td class="alt2" width="175"><a class="bigusername" href="/member.php?u=5">{p["who"]}</a>'
+        f'<tr><td class="alt2" width="175"><div id="postmenu_{number * 10 + i}">'
+        + (f'<a class="bigusername" href="/member.php?u=5">{p["who"]}</a>' if i != 1 else p["who"])  # no profile
+        + '</div>'
         f'<div class="smallfont">Join Date: Mar 2004</div></td><td class="alt1">'
         f'<!-- icon and title --><div class="smallfont"><strong>Re: {title}</strong></div>'
         f'<!-- message --><div id="post_message_{number * 10 + i}">{p["text"]}</div><!-- / message -->'

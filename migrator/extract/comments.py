@@ -243,6 +243,11 @@ def _poster(block: HtmlElement, text: HtmlElement) -> str | None:
             name = norm(element.text_content())
             if name and len(name) <= 60:
                 return clean_author(name)
+    # vBulletin 3's postbit prints a poster with no profile (unregistered, deleted) as bare text in its menu
+    for menu in block.xpath(".//div[starts-with(@id, 'postmenu_')]"):
+        name = norm(menu.text_content())
+        if name and len(name) <= 60:
+            return clean_author(name)
     return None
 
 
