@@ -649,6 +649,11 @@ def learn_rules(target: str | None, db: str, rules_file: str | None, mapping: st
     store = Store(db, create=False)
     path = rules_path(_offline_config(store, mapping, None), db, rules_file)
     rules, new = update_rulebook(store, path)
+    for template in store.template_rows():  # learned places the pages' own evidence contradicts
+        for section, found in sorted((template.get("fields") or {}).items()):
+            for name, reason in sorted((found or {}).get("dropped", {}).items()):
+                err.print(f"warning: template {template['xpath']} ({section}): learned {name} dropped, {reason}; "
+                          "its pages keep the single-page extractor's")
     by_status = {s: sum(1 for r in rules if r.status == s) for s in ("proposed", "accepted", "rejected")}
     err.print(f"{len(rules)} rules ({new} new; " + ", ".join(f"{n} {s}" for s, n in by_status.items())
               + f") written to {path}")

@@ -162,6 +162,17 @@ def test_title_date_to_the_minute_and_author_from_the_crawls_own_learning(crawle
     assert min(shares.values()) >= 0.95, (shares, crawled["site"].variant)
 
 
+def test_comments_and_replies_are_read_as_comments(crawled: dict[str, Any]) -> None:
+    """Each entry's comments (dozens under some) and each topic's replies: author, date to the minute and text,
+    in order; none of their text in the entry's body."""
+    records = crawled["records"]
+    for truth in crawled["truth"]:
+        record = records[truth["url"]]
+        got = [(c["author"], c["published_at"], c["body_text"]) for c in record["comments"]]
+        assert got == truth["comments"], truth["url"]
+        assert not [t for _, _, t in truth["comments"] if t in (record["body_text"] or "")], truth["url"]
+
+
 def test_no_label_or_site_furniture_in_any_body(crawled: dict[str, Any]) -> None:
     bodies = [r["body_text"] or "" for r in crawled["records"].values()]
     for phrase in (*TEMPLATE_PHRASES, "Добавил:", "Просмотров:", "Категория:"):

@@ -223,7 +223,8 @@ def _finish(db_path: str, run_id: int, stats: dict[str, Any], seconds: float, ma
         summary.mode, summary.resumed = mode, resumed
         summary.report = store.run_report(run_id)
         store.finish_run(run_id, summary.status,
-                         {**summary.as_dict(), "removed": _by_prefix(stats, "migrator/removed/")})
+                         {**summary.as_dict(), "removed": _by_prefix(stats, "migrator/removed/"),
+                          "repaired": _by_prefix(stats, "migrator/repaired/")})
         store.close()
     except sqlite3.Error as exc:
         lock.free_reserve()

@@ -6,7 +6,8 @@
 4. classify the page (article, listing, other) and read its fields with the profile's extractor —
    Drupal 6 (:mod:`migrator.extract.drupal6`) or generic (:mod:`migrator.extract.generic`);
 5. clean the body in place (:mod:`migrator.clean`), counting every removal by rule;
-6. sanitize ``body_html`` and derive ``body_text``.
+6. sanitize ``body_html`` and derive ``body_text``;
+7. repair text stored in the wrong encoding (:mod:`migrator.clean.repair`), counted per page.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 from lxml.html import HtmlElement
 
+from migrator.clean.repair import repair
 from migrator.extract import drupal6, generic
 from migrator.extract.common import canonical_url, parse
 from migrator.record import Article
@@ -42,6 +44,7 @@ class PageResult:
     reason: str = ""          # why kind is not article (e.g. "listing: 10 teasers", "no node")
     text: str = ""            # a non-article's cleaned main text, when one was found (for debugging, scoring)
     warnings: list[str] = field(default_factory=list)  # what the input limits cut ("reason: detail", migrator.limits)
+    repaired: int = 0         # fields and comments whose mojibake was repaired (migrator.clean.repair)
 
 
 #: Markup only Drupal writes: one is enough.
@@ -77,6 +80,28 @@ def detect_profile(doc: HtmlElement, profile: str = "auto") -> str:
     return "generic"
 
 
+def repair_article(article: Article) -> int:
+    """Repair mojibake in the article's texts and its comments' (:mod:`migrator.clean.repair`); returns how many
+    texts changed."""
+    changed = 0
+    for name in ("title", "author", "body_text", "body_html"):
+        value = getattr(article, name)
+        if value:
+            fixed, done = repair(value)
+            if done:
+                setattr(article, name, fixed)
+                changed += 1
+    for comment in article.comments:
+        for name in ("author", "body_text"):
+            value = getattr(comment, name)
+            if value:
+                fixed, done = repair(value)
+                if done:
+                    setattr(comment, name, fixed)
+                    changed += 1
+    return changed
+
+
 def extract(url: str, html: str, config: Config, regions: Regions | None = None) -> PageResult:
     """Classify one decoded page and, for an article, extract and clean all its fields.
 
@@ -97,6 +122,8 @@ def extract(url: str, html: str, config: Config, regions: Regions | None = None)
     else:
         result = generic.extract(doc, url, config, regions)
     result.canonical = canonical
+    if result.article is not None:
+        result.repaired = repair_article(result.article)                # 7. mojibake repaired, counted
     if result.article is not None and not result.article.type:  # the platform named none: the URL's section
         result.article.type = section_of(url)
     result.warnings = warnings

@@ -206,6 +206,9 @@ def _pruned(found: HtmlElement) -> tuple[HtmlElement, float]:
     and the share of its text the boilerplate tests took."""
     body = copy.deepcopy(found)
     body.tail = None
+    for figure in body.iter("figure"):  # a listing or a table set as a figure is the text itself
+        if figure.find(".//pre") is not None or figure.find(".//table") is not None:
+            figure.tag = "div"
     etree.strip_elements(body, *_NEVER_TEXT, with_tail=False)
     total = len(norm(body.text_content()))
     overall, precision = [], []

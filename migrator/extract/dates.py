@@ -17,16 +17,28 @@ EN_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "au
 _MONTH = {name: i + 1 for i, name in enumerate(RU_MONTHS)}
 _MONTH.update({name: i + 1 for i, name in enumerate(EN_MONTHS)})
 _MONTH.update({name[:3]: i + 1 for i, name in enumerate(EN_MONTHS)})
+#: French month names and the abbreviations phpBB's French language pack prints ("Dim 09 Nov 2014, 10:39",
+#: "Sam 07 Fév 2015", "Août", "Juil"): full names and every abbreviation its date formats use.
+FR_MONTHS = (("janvier", "janv", "jan"), ("février", "févr", "fév", "fev"), ("mars", "mar"), ("avril", "avr"),
+             ("mai",), ("juin",), ("juillet", "juil"), ("août", "aoû", "aou"), ("septembre", "sept", "sep"),
+             ("octobre", "oct"), ("novembre", "nov"), ("décembre", "déc", "dec"))
+#: Russian short month names, as DataLife Engine's default date format prints them ("13-апр-2023, 16:25").
+RU_SHORT = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
+_MONTH.update({name: i + 1 for i, name in enumerate(RU_SHORT)})
+for _i, _names in enumerate(FR_MONTHS):
+    _MONTH.update({_n: _i + 1 for _n in _names if _n not in _MONTH})
 
-_TIME = r"(?:\s*(?:[,\-–—]|\bв\b|\bat\b|\s)\s*(?P<H>\d{1,2})[:.](?P<M>\d{2})(?::\d{2})?)?"
+_TIME = (r"(?:\s*(?:[,\-–—]|\bв\b|\bat\b|\bà\b|\s)\s*(?P<H>\d{1,2})[:.](?P<M>\d{2})(?::\d{2})?"
+         r"(?:\s*(?P<ampm>[ap])\.?m\b\.?)?)?")
 _PATTERNS = (
     re.compile(r"(?P<d>\d{1,2})\s+(?P<mon>" + "|".join(RU_MONTHS) + r")\s+(?P<y>\d{4})(?:\s*г(?:ода|\.)?)?"
                + _TIME, re.I),
+    re.compile(r"(?P<d>\d{1,2})-(?P<mon>" + "|".join(RU_SHORT) + r")-(?P<y>\d{4})" + _TIME, re.I),
     re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T\s]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::\d{2}(?:\.\d+)?)?"
                r"(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"),
-    re.compile(r"(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})" + _TIME),
-    re.compile(r"(?P<d>\d{1,2})\s+(?P<mon>" + "|".join(EN_MONTHS) + r"|[a-z]{3})\.?,?\s+(?P<y>\d{4})" + _TIME, re.I),
-    re.compile(r"(?P<mon>" + "|".join(EN_MONTHS) + r"|[a-z]{3})\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})" + _TIME,
+    re.compile(r"(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})" + _TIME),
+    re.compile(r"(?P<d>\d{1,2})\s+(?P<mon>" + "|".join(EN_MONTHS) + r"|[^\W\d_]{3,9})\.?,?\s+(?P<y>\d{4})" + _TIME, re.I),
+    re.compile(r"(?P<mon>" + "|".join(EN_MONTHS) + r"|[^\W\d_]{3,9})\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})" + _TIME,
                re.I),
 )
 _EN_WEEKDAY = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", re.I)
@@ -49,13 +61,18 @@ def _fields(match: re.Match[str], text: str) -> tuple[int, int, int, int, int] |
         a, b = int(g["a"]), int(g["b"])
         # d.m.Y and d/m/Y on a Russian site; m/d/Y (Drupal's English default) when
         # the day cannot be first or the weekday is English.
-        us = g["sep"] == "/" and (a <= 12 < b or (b <= 12 and a <= 12 and bool(_EN_WEEKDAY.search(text))))
+        # d-m-Y too (vBulletin's "02-03-2004, 15:02" on a site set to day first), m-d-Y when the day cannot be first.
+        us = ((g["sep"] == "/" and (a <= 12 < b or (b <= 12 and a <= 12 and bool(_EN_WEEKDAY.search(text)))))
+              or (g["sep"] == "-" and a <= 12 < b))
         day, month = (b, a) if us else (a, b)
     else:
         month, day = int(g["m"]), int(g["d"])
-    if not month or not 1900 <= year <= 2100:
+    if not month or not 1 <= month <= 12 or not 1 <= day <= 31 or not 1900 <= year <= 2100:
         return None
-    return year, month, day, int(g.get("H") or 0), int(g.get("M") or 0)
+    hour = int(g.get("H") or 0)
+    if g.get("ampm") and hour <= 12:  # "10:45 pm", as English forum boards print it
+        hour = hour % 12 + (12 if g["ampm"].lower() == "p" else 0)
+    return year, month, day, hour, int(g.get("M") or 0)
 
 
 def find_date(text: str) -> tuple[int, int, int, int, int] | None:
@@ -65,14 +82,20 @@ def find_date(text: str) -> tuple[int, int, int, int, int] | None:
     (2014, 11, 25, 10, 15)
     >>> find_date("Submitted by X on 25.11.2014 - 10:15")
     (2014, 11, 25, 10, 15)
+    >>> find_date("13-апр-2023, 16:25")
+    (2023, 4, 13, 16, 25)
+    >>> find_date("Sam 07 Fév 2015, 20:46"), find_date("Fri Apr 06, 2018 10:45 pm"), find_date("25-11-2004, 15:02")
+    ((2015, 2, 7, 20, 46), (2018, 4, 6, 22, 45), (2004, 11, 25, 15, 2))
     """
     best: tuple[int, tuple[int, int, int, int, int]] | None = None
     for pattern in _PATTERNS:
-        match = pattern.search(text)
-        if match and (best is None or match.start() < best[0]):
+        for match in pattern.finditer(text):  # the first that is a date ("Page 3 2010" names no month)
+            if best is not None and match.start() >= best[0]:
+                break
             fields = _fields(match, text)
             if fields:
                 best = (match.start(), fields)
+                break
     return best[1] if best else None
 
 

@@ -250,6 +250,79 @@ def _choose(pages: int, title: _Tally, date: _Tally, clock: _Tally, crumb: _Tall
     return found
 
 
+# -- checking what was learned against independent evidence ---------------------------------------
+
+_TITLE_SEPARATORS = re.compile(r"\s+[-–—|:»/]+\s+|\s*::\s*")
+_OG_TITLE = etree.XPath("//meta[@property='og:title']/@content")
+_OG_SITE = etree.XPath("//meta[@property='og:site_name']/@content")
+
+
+def site_names(docs: Sequence[HtmlElement]) -> list[str]:
+    """What the pages' ``<title>`` s share (the site's name, a section's), and ``og:site_name``: never a title.
+
+    >>> import lxml.html
+    >>> docs = [lxml.html.document_fromstring(f"<title>Post {n} - Orion</title><p>x</p>") for n in range(5)]
+    >>> site_names(docs)
+    ['Orion']
+    """
+    counts: Counter[str] = Counter()
+    for doc in docs:
+        counts.update({part for part in _TITLE_SEPARATORS.split(page_title(doc)) if part}
+                      | {norm(str(v)) for v in _OG_SITE(doc) if norm(str(v))})
+    return sorted(text for text, n in counts.items() if n >= max(2, 0.5 * len(docs)))
+
+
+def confirmed(doc: HtmlElement, title: str | None, site: Sequence[str] = ()) -> bool:
+    """Whether the page's ``<title>`` or ``og:title`` confirms a title, which is not the site's name."""
+    if not title or title in site:
+        return False
+    return title in page_title(doc) or any(title in norm(str(v)) for v in _OG_TITLE(doc))
+
+
+def _common_ancestor(a: HtmlElement, b: HtmlElement) -> HtmlElement | None:
+    mine = {id(e): e for e in (a, *a.iterancestors())}
+    return next((e for e in (b, *b.iterancestors()) if id(e) in mine), None)
+
+
+def check_fields(docs: Sequence[HtmlElement], region: str, found: dict[str, Any]) -> dict[str, Any]:
+    """Learned places kept only where independent evidence agrees on the pages they were learned from; a
+    place that breaks it is dropped (its pages fall back to the single-page extractor) and named under
+    ``"dropped"`` with the reason:
+
+    - the title is a text ``<title>`` or ``og:title`` confirms, not the site's name (:func:`site_names`);
+    - the date is the entry's own date line: inside the element holding both the title and the content
+      region (the entry), not in the page's header, a sidebar or a menu.
+    """
+    dropped: dict[str, str] = {}
+    pages = len(docs)
+    if "title" in found:
+        rule = found["title"]
+        site = site_names(docs)
+        good = sum(confirmed(doc, read_title(doc, rule), site) for doc in docs)
+        if good < SUPPORT * pages:
+            dropped["title"] = f"{rule['xpath']}: <title>/og:title confirm it on {good} of {pages} pages"
+            del found["title"]
+        elif site:
+            rule["site"] = site
+    date = found.get("date")
+    if date and date.get("from") == "element" and "title" in found:
+        outside = 0
+        for doc in docs:
+            title, content, place = (_first(doc, found["title"]["xpath"]), _first(doc, region),
+                                     _first(doc, date["xpath"]))
+            if title is None or content is None or place is None:
+                continue
+            entry = _common_ancestor(title, content)
+            if entry is not None and entry.tag not in ("html", "body") and entry not in (place, *place.iterancestors()):
+                outside += 1
+        if outside > (1 - SUPPORT) * pages:
+            dropped["date"] = f"{date['xpath']}: outside the entry (its title and content) on {outside} of {pages} pages"
+            del found["date"]
+    if dropped:
+        found["dropped"] = dropped
+    return found
+
+
 # -- applying -------------------------------------------------------------------------------------
 
 def _all(doc: HtmlElement, xpath: str) -> list[HtmlElement]:
@@ -365,7 +438,8 @@ def _read_author(doc: HtmlElement, rule: Mapping[str, Any], url: str) -> str:
 def apply_fields(doc: HtmlElement, article: Article, fields: Mapping[str, Any], timezone: str) -> list[str]:
     """Set the article's fields from where the template keeps them; returns the names set."""
     done: list[str] = []
-    if "title" in fields and (title := read_title(doc, fields["title"])):
+    if "title" in fields and (title := read_title(doc, fields["title"])) and (
+            confirmed(doc, title, fields["title"].get("site", ()))):  # else the page's own title stands
         article.title, done = title, [*done, "title"]
     if "date" in fields and (found := read_date(doc, fields["date"])):
         iso = _stamp(doc, fields["date"], timezone) or to_iso(found[0], timezone)
@@ -397,7 +471,9 @@ def describe(fields: Mapping[str, Any]) -> dict[str, str]:
     """
     lines = {}
     for name, rule in fields.items():
-        if name == "date":
+        if name == "dropped":
+            lines[name] = "; ".join(f"{field} {reason}" for field, reason in sorted(rule.items()))
+        elif name == "date":
             where = {"element": f"date at {rule.get('xpath')}",
                      "title": "date in <title>" + (f", else at {rule['else']}" if rule.get("else") else ""),
                      "breadcrumb": f"breadcrumb year » month » day at {rule.get('xpath')}"}[rule["from"]]

@@ -24,12 +24,13 @@ from migrator.clean import clean, rules
 from migrator.clean.rules import norm
 from migrator.clean.sanitize import absolutize, body_html
 from migrator.clean.text import element_to_text
+from migrator.extract.comments import forum_posts, take_comments, topic_forum, topic_title
 from migrator.extract.common import absolute, best_title, confirmed_title, css, first, unique
 from migrator.extract.container import main_text
 from migrator.extract.dates import find_date, parse_date, to_iso
 from migrator.extract.fields import apply_fields
-from migrator.extract.metadata import author_of, tags_of
-from migrator.record import Article
+from migrator.extract.metadata import author_of, is_byline, tags_of
+from migrator.record import Article, Comment
 
 if TYPE_CHECKING:
     from migrator.extract import PageResult
@@ -166,11 +167,25 @@ def date_of(doc: HtmlElement, body_text: str, config: Config, ld: dict[str, Any]
     return None, None
 
 
+#: uCoz's pages (its ``/.s/src/`` scripts and styles, served from ``sNN.ucoz.net/src/`` on older pages,
+#: ``ucoz_site_type``) print the visitor's clock in the site
+#: header ("Четверг, 01.03.2018, 05:33 Приветствую Вас Гость", the layout's ``$DATE$, $TIME$``): an entry's own
+#: date stands in its entry block (``eBlock``: ``eTitle``, ``eDetails``), in ``<title>`` or the date bar.
+_UCOZ = etree.XPath("//link[contains(@href, '/.s/src/') or contains(@href, '.ucoz.net/src/')]"
+                    " | //script[contains(@src, '/.s/src/') or contains(@src, '.ucoz.net/src/')]"
+                    " | //script[contains(., 'ucoz_site_type')]")
+_UCOZ_ENTRIES = etree.XPath("//*[contains(concat(' ', normalize-space(@class), ' '), ' eBlock ')]")
+
+
 def _visible_date(doc: HtmlElement, body_text: str) -> tuple[tuple[int, int, int, int, int], str] | None:
-    """The first date written on the page outside the body's own text, else inside it."""
+    """The first date written on the page outside the body's own text, else inside it (on uCoz, in the
+    entry's block: never the header's clock)."""
     bodies = _BODY(doc)
     page_text = norm(bodies[0].text_content()) if bodies else ""
-    for text in (page_text[:4000], body_text[:2000]):
+    texts: tuple[str, ...] = (page_text[:4000], body_text[:2000])
+    if _UCOZ(doc):
+        texts = (" ".join(norm(e.text_content()) for e in _UCOZ_ENTRIES(doc))[:4000],)
+    for text in texts:
         fields = find_date(text)
         if fields:
             return fields, "%02d.%02d.%04d %02d:%02d" % (fields[2], fields[1], fields[0], fields[3], fields[4])
@@ -234,8 +249,8 @@ def _leading_text(body: HtmlElement) -> tuple[HtmlElement, str] | None:
 
 
 def drop_leading(body: HtmlElement, titles: set[str]) -> int:
-    """The title (or the headline beside a longer declared title) and a bare date line at the top of the
-    body repeat the record's own fields."""
+    """The title (or the headline beside a longer declared title), a bare date line and a byline ("Автор:
+    <i>Имя</i>") at the top of the body repeat the record's own fields."""
     dropped = 0
     for _ in range(3):
         found = _leading_text(body)
@@ -243,13 +258,38 @@ def drop_leading(body: HtmlElement, titles: set[str]) -> int:
             break
         element, attr = found
         text = norm(getattr(element, attr))
-        if text not in titles and not (len(text) < 40 and find_date(text)):
+        if text not in titles and not (len(text) < 40 and find_date(text)) and not is_byline(text):
             break
+        if is_byline(text) and text not in titles:
+            _drop_byline(element, attr, body)
+            dropped += 1
+            continue
         setattr(element, attr, None)
         dropped += 1
     if dropped:
         rules.empty_blocks(body)
     return dropped
+
+
+_NAME_TAGS = frozenset({"a", "i", "b", "em", "strong", "span", "font"})
+
+
+def _drop_byline(element: HtmlElement, attr: str, body: HtmlElement) -> None:
+    """Remove a byline at the top of the body: its own short element, else its label and the name element
+    after it ("Автор: <i>Имя</i>").
+
+    >>> body = lxml.html.fragment_fromstring("<div>Автор: <i>Иван Петров</i><br>Текст заметки.</div>")
+    >>> drop_leading(body, set()), lxml.html.tostring(body, encoding="unicode")
+    (1, '<div><br>Текст заметки.</div>')
+    """
+    owner = element if attr == "text" else element.getparent()
+    if owner is not None and owner is not body and is_byline(owner.text_content()):
+        rules.remove(owner)
+        return
+    setattr(element, attr, None)
+    after = (element[0] if len(element) else None) if attr == "text" else element.getnext()
+    if after is not None and after.tag in _NAME_TAGS and len(norm(after.text_content())) <= 60:
+        rules.remove(after)
 
 
 def trim_breaks(body: HtmlElement) -> int:
@@ -406,11 +446,19 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
     from migrator.extract import PageResult
 
     selector = config.site_selectors.get("body")
+    # comments are read as comments and leave the page: no region, author or date is taken from them
+    comments = take_comments(doc, config.timezone)
+    posts = forum_posts(doc, config.timezone)
     body = first(doc, selector) if selector else None
+    if body is None and posts:  # a forum topic: its first post is its text, the others are its comments
+        body = deepcopy(posts[0].text)
+        comments = [Comment(p.author, p.published_at, element_to_text(p.text).strip()) for p in posts[1:]] + comments
     meta: Any = None
     pruned = 0
     template = None
     container: HtmlElement | None = None  # the page's own element the body came from, when we know it
+    if posts and regions:  # its title's place, as the topics of its template keep it
+        template = regions.template_of(doc)
     if body is None and regions:
         template, body = regions.match(doc)
         pruned = drop_link_blocks(body) if body is not None else 0
@@ -430,7 +478,7 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
     text = element_to_text(body)
     words, share = len(_WORD.findall(text)), _link_share(body, text)
     # A page its learned template shows as an entry (its own title and date) is an article however short.
-    entry = template is not None and words > 0 and template.identifies_article(url, doc)
+    entry = (template is not None and words > 0 and template.identifies_article(url, doc)) or bool(posts)
     if not entry and (words < MIN_WORDS or (share > MAX_LINK_SHARE and words * (1 - share) < LONG_TEXT_WORDS)):
         kind = "listing" if share > MAX_LINK_SHARE or len(_LINKS(doc)) >= 20 else "other"
         return PageResult(kind, "generic", None, None, None, removed, f"{kind}: {words} words, {share:.0%} in links",
@@ -449,10 +497,21 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
     article.tags = _tags(doc, config, ld)
     article.images = (unique(absolute(url, img.get("src")) for img in body.iter("img"))
                       or (_images_in(container, url) if container is not None else images_of(doc, text, url)))
+    article.comments = comments
     if template is not None:  # where this site keeps its fields; a mapping's selector wins
         learned = template.fields_for(url)
-        apply_fields(doc, article, {k: v for k, v in learned.items() if k not in config.site_selectors},
-                     config.timezone)
+        apply_fields(doc, article, {k: v for k, v in learned.items() if k not in config.site_selectors
+                                    and not (posts and k in ("date", "author"))}, config.timezone)
+    if posts:  # the topic's poster and date are its first post's
+        first_post = posts[0]
+        article.type = "forum"
+        if "title" not in config.site_selectors:
+            article.title = topic_title(doc, posts) or article.title
+        if "tags" not in config.site_selectors and (forum := topic_forum(doc, posts)):
+            article.tags = [forum]  # the forum it was posted in: the topic's category
+        article.published_at, article.published_raw = first_post.published_at, first_post.raw_date
+        if "author" not in config.site_selectors:
+            article.author = first_post.author
     return PageResult("article", "generic", article, None, None, removed, "")
 
 

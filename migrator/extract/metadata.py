@@ -28,7 +28,17 @@ _MICRO_TAGS = etree.XPath("//@itemprop[. = 'keywords']/parent::*")
 _LABEL_TEXT = etree.XPath("//body//text()[contains(., ':')][not(parent::script or parent::style)]")  # labels end with ':'
 _LABEL_TAGS = frozenset(("p", "div", "span", "li", "td", "dd", "small", "em", "i", "b", "strong"))
 _LABEL_MAX = 300
-_AUTHOR_LABELS = ("Автор:", "Авторы:", "Автор материала:", "Author:")
+_AUTHOR_LABELS = ("Автор:", "Авторы:", "Автор материала:", "Автор статьи:", "Добавил:", "Опубликовал:", "Разместил:",
+                  "Author:", "Posted by:", "Written by:")
+#: Bylines printed without a colon: "by Name" (WordPress themes' ``byline``, Drupal's "Submitted by"), "Posted
+#: by Name on …", "Автор Name"; and "Nov. 20, 2014 · Name" (a date, a middle dot or bar, the name).
+_BYLINE_TEXT = etree.XPath("//body//text()[starts-with(normalize-space(.), 'by') or starts-with(normalize-space(.), 'By')"
+                           " or starts-with(normalize-space(.), 'Posted by ') or starts-with(normalize-space(.), 'Submitted by ')"
+                           " or starts-with(normalize-space(.), 'Written by ') or contains(., '·')]"
+                           "[not(parent::script or parent::style)]")
+_BYLINE = re.compile(r"^(?:Posted by|Submitted by|Written by|[Bb]y)\s+(?P<name>.+?)(?:\s+(?:on|at|in)\s+.*|\s*[,|·•»(].*)?$")
+_DOT_BYLINE = re.compile(r"^(?P<date>[^·•]{6,40}?)\s*[·•]\s*(?P<name>[^·•|,]{2,60})$")
+_BYLINE_MAX = 120
 _TAG_LABELS = ("Теги:", "Метки:", "Рубрики:", "Рубрика:", "Ключевые слова:", "Tags:")
 _AUTHOR_END = re.compile(r"\s*(?:[,|;(]|\d{1,2}[./ ]|$)")
 _BY = re.compile(r"^(?:by|автор)\s+", re.I)
@@ -86,20 +96,147 @@ def visible_author(doc: HtmlElement) -> str | None:
     """
     for label, element in _labelled(doc, _AUTHOR_LABELS):
         rest = norm(element.text_content())[len(label):]
-        name = clean_author(_AUTHOR_END.split(rest, 1)[0])
+        named = _name_after_label(element, label)
+        name = clean_author(named if named is not None else _AUTHOR_END.split(rest, 1)[0])
         if name and len(name) <= 80:
             return name
     return None
 
 
+def is_byline(line: str) -> bool:
+    """Whether a short line of text is a byline ("Автор: Иван", "by Ann Lee"): the author's field, not body text.
+
+    >>> is_byline("Автор: Иван Петров"), is_byline("by Ann Lee"), is_byline("Автор этой заметки благодарит всех")
+    (True, True, False)
+    """
+    line = norm(line)
+    if len(line) > 80:
+        return False
+    if line.startswith(_AUTHOR_LABELS):
+        return True
+    match = _BYLINE.match(line)
+    return match is not None and len(match.group("name").split()) <= 4
+
+
+def printed_byline(doc: HtmlElement) -> str | None:
+    """The name a byline prints without a colon: "by Name", "Posted by Name on …", "Nov. 20, 2014 · Name"
+    (the element holding it short: a byline, not a sentence of the text).
+
+    >>> from lxml.html import fromstring
+    >>> printed_byline(fromstring('<html><body><p class="meta">by <a rel="author">Ann Lee</a> on May 2</p></body></html>'))
+    'Ann Lee'
+    >>> printed_byline(fromstring("<html><body><div>Nov. 20, 2014 · Tom Day</div></body></html>"))
+    'Tom Day'
+    >>> printed_byline(fromstring("<html><body><p>Made by hand in a small town, all of it.</p></body></html>"))
+    """
+    from migrator.extract.dates import find_date
+
+    for text in _BYLINE_TEXT(doc):
+        owner = text.getparent()
+        if owner is not None and text.is_tail:
+            owner = owner.getparent()
+        if owner is None:
+            continue
+        line = norm(owner.text_content())
+        if len(line) > _BYLINE_MAX:
+            continue
+        match = _BYLINE.match(line)
+        name = _person(match.group("name")) if match else None
+        if name:
+            return name
+        dotted = _DOT_BYLINE.match(line)
+        if dotted and find_date(dotted.group("date")):
+            name = _person(dotted.group("name"))
+            if name:
+                return name
+    return None
+
+
+_MONTH_WORD = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$|^\d", re.I)
+
+
+def _person(text: str) -> str | None:
+    """A person's name out of a byline's tail: two to four capitalized words (a date after them cut off);
+    "by Taboola" (an ad widget's credit) and 'by clicking "Submit"' are none.
+
+    >>> _person("Nathan Willis March 25"), _person("Taboola"), _person('clicking "Submit'), _person("Анна Ли")
+    ('Nathan Willis', None, None, 'Анна Ли')
+    """
+    words = []
+    for word in norm(text).split():
+        if _MONTH_WORD.match(word):
+            break
+        words.append(word)
+    if not 2 <= len(words) <= 4 or not all(w[:1].isupper() and w.replace("-", "").replace(".", "").replace("'", "").isalpha()
+                                           for w in words):
+        return None
+    return clean_author(" ".join(words))
+
+
+_NAME_TAGS = ("a", "i", "b", "em", "strong", "span", "font", "u")
+
+
+def _name_after_label(element: HtmlElement, label: str) -> str | None:
+    """The name in the element set right after the label ("Автор: <i>Имя</i><br>Текст…"): its text, whatever
+    follows it.
+
+    >>> from lxml.html import fromstring
+    >>> _name_after_label(fromstring("<p>Автор: <i>Иван Петров</i><br>Текст заметки.</p>"), "Автор:")
+    'Иван Петров'
+    """
+    for node in element.iter():
+        if norm(node.text or "").endswith(label) or norm(node.tail or "").endswith(label):
+            after = (node[0] if len(node) else None) if norm(node.text or "").endswith(label) else node.getnext()
+            if after is not None and after.tag in _NAME_TAGS:
+                name = norm(after.text_content())
+                return name if 0 < len(name) <= 60 else None
+            return None
+    return None
+
+
+#: DataLife Engine's pages: its generator meta, the ``dle_root`` script variable.
+_DLE = etree.XPath("//meta[@name='generator'][contains(@content, 'DataLife Engine')] | //script[contains(., 'dle_root')]")
+#: DLE's ``{author}`` tag: a link to the author's profile, ``…/user/NAME/`` (``?subaction=userinfo&user=NAME``
+#: without friendly URLs), ``onclick="ShowProfile('NAME', …)"``.
+_DLE_PROFILE = re.compile(r"(?:/|^)user/([^/?#]+)/(?:index\.html)?$|subaction=userinfo&(?:amp;)?user=([^&#]+)")
+
+
+def dle_author(doc: HtmlElement) -> str | None:
+    """The author DataLife Engine's ``{author}`` tag prints: the first profile link whose text is its user.
+
+    >>> from lxml.html import fromstring
+    >>> dle_author(fromstring('<html><head><meta name="generator" content="DataLife Engine (http://dle-news.ru)">'
+    ...     '</head><body><li><a href="user/xasanov/index.html">xasanov</a></li></body></html>'))
+    'xasanov'
+    """
+    from urllib.parse import unquote_plus
+
+    if not _DLE(doc):
+        return None
+    for link in doc.iter("a"):
+        match = _DLE_PROFILE.search(link.get("href") or "")
+        name = norm(link.text_content())
+        if match and name and unquote_plus(match.group(1) or match.group(2) or "") == name:
+            return clean_author(name)
+    return None
+
+
 def author_of(doc: HtmlElement, ld: dict[str, Any]) -> str | None:
-    """JSON-LD, meta tags, microdata, then a visible "Автор:" label; None when none says (or a guest)."""
-    candidates: list[Any] = [ld.get("author"), *(_META_AUTHOR(doc)[:1]), *(_MICRO_AUTHOR(doc)[:1])]
-    for value in candidates:
+    """JSON-LD, a byline printed under a label ("Автор: X", "Добавил: X", DLE's profile link: what readers see
+    beats ``<meta name="author">``, often the site's owner), meta tags and microdata, then an unlabelled byline
+    ("by X", "date · X"); None when none says (or a guest)."""
+    for value in [ld.get("author")]:
         name = _name(value)
         if name and not name.startswith(("http://", "https://")):
             return name
-    return visible_author(doc)
+    printed = dle_author(doc) or visible_author(doc)
+    if printed:
+        return printed
+    for value in [*(_META_AUTHOR(doc)[:1]), *(_MICRO_AUTHOR(doc)[:1])]:
+        name = _name(value)
+        if name and not name.startswith(("http://", "https://")):
+            return name
+    return printed_byline(doc)
 
 
 def _split_terms(value: Any) -> list[str]:

@@ -16,6 +16,7 @@ Learned at crawl end over the stored raw pages (:func:`learn_templates`), kept i
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,9 +27,13 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from migrator.clean.repeated import BLOCK_TAGS, norm
+from migrator.extract.comments import strip_comments
 from migrator.extract.common import parse
-from migrator.extract.fields import learn_fields, page_title, read_date, read_title, single
+from migrator.extract.dates import find_date
+from migrator.extract.fields import check_fields, learn_fields, page_title, read_date, read_title, single
 from migrator.urls import section_of
+
+logger = logging.getLogger(__name__)
 
 #: A template needs this many pages before its region is trusted.
 MIN_PAGES = 5
@@ -322,24 +327,73 @@ def learn_template(docs: Sequence[HtmlElement], sections: Sequence[str] | None =
     xpath, agreeing = votes.most_common(1)[0]
     if agreeing < max(MIN_PAGES, MIN_AGREEMENT * len(docs)):
         return None
+    lists = sum(_dated_blocks(region) for doc in docs for region in _first_match(doc, xpath))
+    if lists >= MIN_AGREEMENT * len(docs):
+        logger.warning("region %s dropped: a list of dated blocks (comments or posts) on %d of %d pages; "
+                       "its pages keep the single-page extractor", xpath, lists, len(docs))
+        return None
     shapes = Counter(d for doc in docs for d in skeleton(doc))
     common = frozenset(d for d, n in shapes.items() if n >= STABLE_SHARE * len(docs))
-    return Template(common, xpath, len(docs), agreeing, section_fields(docs, sections, stable))
+    return Template(common, xpath, len(docs), agreeing, section_fields(docs, sections, stable, xpath))
+
+
+#: A region whose words stand mostly in this many sibling blocks of one kind, each opening with a date, is a
+#: list of comments (or posts, or a listing's entries), not an entry's text.
+DATED_BLOCKS = 3
+
+
+def _first_match(doc: HtmlElement, xpath: str) -> list[HtmlElement]:
+    try:
+        found = [e for e in doc.xpath(xpath) if isinstance(e, HtmlElement)]
+    except etree.XPathError:
+        return []
+    return found[:1]
+
+
+def _dated_blocks(region: HtmlElement) -> bool:
+    """Whether most of the region's text stands in repeated blocks of one descriptor that each carry a date
+    near their start (who wrote when, then what): comments read as the content.
+
+    >>> import lxml.html
+    >>> note = '<div class="c"><b>ann</b> 12.05.2012 10:30<p>' + 'nice ' * 20 + '</p></div>'
+    >>> _dated_blocks(lxml.html.fragment_fromstring('<div><p>short</p>' + note * 4 + '</div>'))
+    True
+    >>> _dated_blocks(lxml.html.fragment_fromstring('<div><p>' + 'text ' * 300 + '</p>' + note * 4 + '</div>'))
+    False
+    """
+    for parent in (region, *region.iterdescendants()):
+        if not isinstance(parent.tag, str):
+            continue
+        kinds = Counter(descriptor(c) for c in parent if isinstance(c.tag, str))
+        kind, count = kinds.most_common(1)[0] if kinds else ("", 0)
+        if count < DATED_BLOCKS:
+            continue
+        blocks = [c for c in parent if isinstance(c.tag, str) and descriptor(c) == kind]
+        dated = [b for b in blocks if find_date(norm(b.text_content())[:120])]
+        if len(dated) < DATED_BLOCKS or len(dated) < 0.8 * len(blocks):
+            continue
+        words = sum(len(_WORD.findall(b.text_content())) for b in dated)
+        if words > 0.5 * len(_WORD.findall(region.text_content())):
+            return True
+    return False
 
 
 #: A URL section of a template needs this many pages to learn its own field places.
 SECTION_PAGES = 3
 
 
-def section_fields(docs: Sequence[HtmlElement], sections: Sequence[str] | None, stable: set[str]) -> dict[str, Any]:
-    """Field places over all of a template's pages ("*") and over each URL section's pages of it."""
+def section_fields(docs: Sequence[HtmlElement], sections: Sequence[str] | None, stable: set[str],
+                   region: str = "/html/body") -> dict[str, Any]:
+    """Field places over all of a template's pages ("*") and over each URL section's pages of it, each
+    checked against the pages' own evidence (:func:`migrator.extract.fields.check_fields`)."""
     xpath = lambda e: xpath_of(e, stable)  # noqa: E731
-    found = {"*": learn_fields(docs, xpath)}
+    found = {"*": check_fields(docs, region, learn_fields(docs, xpath))}
     names = Counter(sections or ())
     if len(names) > 1:
         for name, count in names.items():
             if count >= SECTION_PAGES:
-                found[name] = learn_fields([d for d, s in zip(docs, sections or (), strict=False) if s == name], xpath)
+                chosen = [d for d, s in zip(docs, sections or (), strict=False) if s == name]
+                found[name] = check_fields(chosen, region, learn_fields(chosen, xpath))
     return found
 
 
@@ -362,7 +416,8 @@ def learn_templates(pages: Iterable[str], accept: Callable[[list[str]], bool] | 
         sample = [load(i) for i in members[:SAMPLE]]
         if len(sample) < MIN_PAGES or (accept is not None and not accept(sample)):
             continue
-        parsed = [(parse(html), section_of(urls[i]) if urls else "*") for i, html in zip(members, sample, strict=False)]
+        parsed = [(parse_page(html), section_of(urls[i]) if urls else "*")
+                  for i, html in zip(members, sample, strict=False)]
         kept = [(d, name) for d, name in parsed if d is not None]
         template = learn_template([d for d, _ in kept], [name for _, name in kept])
         if template is not None:
@@ -372,8 +427,15 @@ def learn_templates(pages: Iterable[str], accept: Callable[[list[str]], bool] | 
 
 def _page_skeleton(html: str) -> frozenset[str] | None:
     """A page's skeleton, its tree dropped at once; None for a page that does not parse (no template's)."""
-    doc = parse(html)
+    doc = parse_page(html)
     return skeleton(doc) if doc is not None else None
+
+
+def parse_page(html: str) -> HtmlElement | None:
+    """A page parsed as the generic extractor sees it: without its comment blocks (which it reads as comments),
+    so the places learned here are the places it applies them at."""
+    doc = parse(html)
+    return strip_comments(doc) if doc is not None else None
 
 
 # -- applying ---------------------------------------------------------------------------------------

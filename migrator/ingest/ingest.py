@@ -169,6 +169,8 @@ class Ingest:
             return self.error(raw.url, "extract-error", f"{type(result).__name__}: {result}")
         for rule, count in result.removed.items():
             self.stats.inc_value(f"migrator/removed/{rule}", count)
+        if getattr(result, "repaired", 0):  # texts stored in the wrong encoding, repaired
+            self.stats.inc_value("migrator/repaired/mojibake", result.repaired)
         for warning in result.warnings:  # the input limits cut the page: what is left is kept, the cut recorded
             reason, _, detail = warning.partition(": ")
             self.error(raw.url, reason, detail)

@@ -90,6 +90,10 @@ class SiteModel:
                 demoted = [sid for sid in self._withdrawable(not_articles, regions)
                            if self._demote(sid, "no article in its region")]
         self.regions = regions
+        for template in regions.templates:
+            for section, found in template.fields.items():
+                for name, reason in (found or {}).get("dropped", {}).items():
+                    logger.warning("template %s (%s): learned %s dropped, %s", template.xpath, section, name, reason)
         self._withdrawn(len(demoted))
         self.stats.set_value("migrator/regions/templates", len(regions.templates))
         self.stats.set_value("migrator/regions/records", len(changed))
@@ -151,7 +155,7 @@ class SiteModel:
                 self.stats.inc_value("migrator/kept/mapping")
             elif read_by_platform(self.store.profile_of(source_id)):
                 self.stats.inc_value("migrator/kept/profile")
-            elif regions and is_entry(self.store, regions, source_id):
+            elif is_entry(self.store, regions, source_id):
                 self.stats.inc_value("migrator/kept/entry")
             else:
                 allowed.append(source_id)

@@ -7,9 +7,9 @@ from collections import deque
 from itertools import islice
 from typing import TYPE_CHECKING, Iterator
 
-from migrator.extract.common import parse
+from migrator.extract.comments import forum_posts
 from migrator.extract.pool import ExtractionPool
-from migrator.extract.region import Regions, learn_templates
+from migrator.extract.region import Regions, learn_templates, parse_page
 
 if TYPE_CHECKING:
     from migrator.ingest import Ingest
@@ -42,11 +42,13 @@ def learn_regions(store: Store, limit: int = REGION_PAGES) -> Regions:
 
 
 def is_entry(store: Store, regions: Regions, source_id: str) -> bool:
-    """Whether a record's stored page is one its learned template shows as an entry: such a record is an
-    article however short, and no heuristic withdraws it."""
+    """Whether a record's stored page is one its learned template shows as an entry, or a forum topic: such a
+    record is an article however short, and no heuristic withdraws it."""
     head = store.article_head(source_id)
     page = store.page(head.url) if head else None
-    doc = parse(page.text()) if page else None
+    doc = parse_page(page.text()) if page else None
+    if doc is not None and head is not None and forum_posts(doc, "UTC"):
+        return True  # a forum topic, however short its first post (a video alone)
     template = regions.template_of(doc) if doc is not None else None
     return template is not None and head is not None and template.identifies_article(head.url, doc)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from migrator.extract import extract
-from migrator.extract.common import parse
+from migrator.extract.region import parse_page
 
 if TYPE_CHECKING:
     from migrator.extract.region import Regions
@@ -23,7 +23,7 @@ def rescue_entries(ingest: Ingest, regions: Regions) -> list[str]:
     rescued = []
     for page in store.unrecorded_pages():
         html = page.text()
-        doc = parse(html)
+        doc = parse_page(html)
         template = regions.match(doc)[0] if doc is not None else None
         entry = template is not None and template.identifies_article(page.url, doc)
         if not entry and not config.keeps(page.url):

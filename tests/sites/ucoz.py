@@ -5,7 +5,8 @@ documentation describes (``ucoz-skills/agent-skills``: ``references/SYSTEM-MARKU
 ``FORUM.md``): ``body.module-news`` and friends, entries listed in ``div#allEntries`` as ``div#entryIDn``
 wrapping ``table.eBlock`` with ``eTitle`` / ``eMessage`` / ``eDetails`` cells, pagination in ``div.catPages1``,
 attachments in ``div.eAttach``, the language-string markers ``<!--<s3172>-->…<!--</s>-->`` around system
-labels, comments as ``div.comEnt`` > ``div.uComment`` with ``cMessage``, forum topics as one ``table.postTable``
+labels, comments as ``div.comEnt`` > ``table.cBlock1`` with uCoz's schema.org Review marks (``itemprop`` author >
+name, ``datePublished``, ``reviewBody``; dozens under some entries), forum topics as one ``table.postTable``
 per post inside ``div.forumContent`` under a ``ThrForumBarTbl`` breadcrumb bar, each post naming its poster
 (``postUser``) beside or above its date line "Дата: Среда, 04.11.2010, 10:15 | Сообщение # 1"; URLs as uCoz writes them
 (``/news/slug/2010-11-04-123``, ``/publ/cat/slug/1-1-0-45``, ``/load/cat/slug/1-1-0-7``, ``/forum/2-15-1``).
@@ -160,7 +161,8 @@ class UcozSite:
                 category = rng.choice(CATEGORIES.get(module, ("Общий форум",)))
                 entry = Entry(module, number, title, _slug(title), rng.choice(USERS), category, published,
                               paragraphs, rng.randint(5, 4000))
-                later = [published + timedelta(hours=rng.randint(1, 300)) for _ in range(rng.choice((0, 0, 1, 3)))]
+                # most entries have none or a few comments; a community portal's popular ones have dozens
+                later = [published + timedelta(hours=rng.randint(1, 300)) for _ in range(rng.choice((0, 0, 1, 3, 30)))]
                 notes = [(rng.choice(USERS), moment, fake.sentence(nb_words=rng.randint(4, 12))) for moment in sorted(later)]
                 if module == "forum":
                     entry.replies = notes or [(rng.choice(USERS), published + timedelta(hours=2), fake.sentence())]
@@ -178,7 +180,9 @@ class UcozSite:
         zone = ZoneInfo(TIMEZONE)
         return [{"url": base + e.path, "type": e.module, "title": e.title, "author": e.author,
                  "published_at": e.published.replace(tzinfo=zone).isoformat(),
-                 "tags": [e.category] if e.module != "forum" else [], "body_text": e.body_text}
+                 "tags": [e.category] if e.module != "forum" else [], "body_text": e.body_text,
+                 "comments": [(who, when.replace(tzinfo=zone).isoformat(), text)
+                              for who, when, text in (e.replies if e.module == "forum" else e.comments)]}
                 for e in self.entries]
 
     # -- serving ------------------------------------------------------------------------------
@@ -306,9 +310,19 @@ class UcozSite:
         if entry.module == "load":
             message += (f'<div class="eAttach"><!--<s3172>-->Прикреплённые файлы<!--</s>-->: '
                         f'<a href="{base}/load/0-0-0-{entry.number}-20">Скачать</a></div>')
+        # as uCoz's comment template prints them (saved uCoz sites show it): schema.org Review microdata
         comments = "".join(
-            f'<div class="comEnt" id="comEnt{i}"><div class="uComment cBlock1"><span class="cAuthor">{escape(who)}</span>'
-            f' <span class="cDate">{when:%d.%m.%Y %H:%M}</span><div class="cMessage">{escape(text)}</div></div></div>'
+            f'<div class="comEnt report-spam-target" id="comEnt{entry.number * 100 + i}">'
+            f'<table itemscope itemtype="https://schema.org/Review" border="0" cellpadding="0" cellspacing="0" '
+            f'width="100%" class="cBlock{2 - i % 2}"><tr><td style="padding:3px;">'
+            f'<div itemprop="itemReviewed" itemscope itemtype="http://schema.org/Product">'
+            f'<meta itemprop="name" content="{escape(entry.title)}"></div><div class="cTop" style="text-align:left;">'
+            f'<a href="#ent{entry.number * 100 + i}" name="ent{entry.number * 100 + i}"><b>{i}</b></a> '
+            f'<span itemprop="author" itemscope itemtype="https://schema.org/Person"><b itemprop="name">{escape(who)}'
+            f'</b></span> &nbsp; <span itemprop="datePublished" content="{when:%d.%m.%Y %H:%M}" '
+            f'style="font-size:7pt;unicode-bidi:embed;">({when:%d.%m.%Y %H:%M})</span></div>'
+            f'<div itemprop="reviewBody" class="cMessage" style="text-align:left;clear:both;padding:2px 0;">'
+            f'{escape(text)}</div></td></tr></table><br></div>'
             for i, (who, when, text) in enumerate(entry.comments, 1))
         crumbs = self._breadcrumb(base, entry) if entry.module == "news" else ""
         module = MODULES[entry.module]

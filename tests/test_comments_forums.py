@@ -1,0 +1,238 @@
+"""Comments and forum posts read as what they are, crawled with no mapping through real local servers.
+
+The markup is modeled on what the platforms' own templates print (and what saved real sites show): phpBB 3
+prosilver's ``div#pN.post`` (``dl.postprofile`` with its "Joined:" date, ``p.author`` "by <a class=username>
+» date", ``div.content``, ``h2.topic-title``), vBulletin 3's ``table#postN`` (``td.thead`` "02-03-2004, 15:02",
+``a.bigusername``, ``div#post_message_N``), uCoz's comment entries (``div.comEnt > table[itemscope]
+[itemtype=…/Review].cBlock1`` with ``itemprop`` author/name, ``datePublished``, ``reviewBody``), and a Russian
+comment stored as windows-1251 read as Latin-1 (``&#202;&#224;…``).
+"""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any, Iterator
+
+import lxml.html
+import pytest
+
+from migrator.extract import extract
+from migrator.extract.fields import check_fields
+from migrator.mapping import Config
+from tests.helpers import Crawled, migrator
+from tests.sites.server import serve
+
+WORDS = ("server", "village", "castle", "dragon", "river", "farm", "market", "tower", "mine", "bridge", "forest",
+         "wheat", "stone", "guard", "horse", "trade", "road", "lamp")
+
+
+def _sentence(rng: random.Random, n: int = 12) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def _phpbb_topic(number: int, rng: random.Random) -> tuple[str, dict[str, Any]]:
+    title = f"Topic {number}: " + " ".join(rng.choice(WORDS) for _ in range(3))
+    posts = []
+    for i in range(rng.randint(1, 4)):
+        day, hour = rng.randint(1, 27), rng.randint(1, 11)
+        posts.append({"who": f"user{rng.randint(1, 9)}", "day": day + i, "hour": hour, "pm": i % 2 == 1,
+                      "text": " ".join(_sentence(rng) for _ in range(rng.randint(1, 5)))})
+    blocks = "".join(
+        f'<div id="p{number * 10 + i}" class="post bg{i % 2 + 1}"><div class="inner">'
+        f'<dl class="postprofile"><dt><a href="/memberlist.php?u=3" class="username">{p["who"]}</a></dt>'
+        f'<dd><strong>Joined:</strong> Mon Jan 01, 2018 9:00 am</dd></dl>'
+        f'<div class="postbody"><h3 class="first"><a href="#p{number * 10 + i}">'
+        f'{"Re: " if i else ""}{title}</a></h3>'
+        f'<p class="author"><a href="#p{number * 10 + i}"><img src="/i.gif" alt="Post"></a>by <strong>'
+        f'<a href="/memberlist.php?u=3" class="username">{p["who"]}</a></strong> &raquo; '
+        f'Fri Apr {p["day"]:02d}, 2018 {p["hour"]}:15 {"pm" if p["pm"] else "am"}</p>'
+        f'<div class="content">{p["text"]}</div></div></div></div>'
+        for i, p in enumerate(posts))
+    html = (f'<html><head><title>{title} - Guild Board</title></head><body id="phpbb">'
+            f'<div id="wrap"><div class="headerbar"><h1>Guild Board</h1><p>Forum of the guild</p></div>'
+            f'<ul class="navlinks"><li><span class="crumb"><a href="/index.php">Board index</a></span> &lsaquo; '
+            f'<span class="crumb" data-forum-id="{number % 3}"><a href="/viewforum.php?f={number % 3}">'
+            f'Forum {number % 3}</a></span></li></ul>'
+            f'<h2 class="topic-title"><a href="/viewtopic.php?t={number}">{title}</a></h2>'
+            f'<div class="pagination">{len(posts)} posts</div>{blocks}'
+            f'<div class="navbar"><a href="/">Board index</a> <a href="/faq.php">FAQ</a></div></div></body></html>')
+    first = posts[0]
+    hour = first["hour"] + (12 if first["pm"] else 0)
+    return html, {"forum": f"Forum {number % 3}", "title": title, "author": first["who"], "published": f"2018-04-{first['day']:02d}T{hour:02d}:15",
+                  "body": first["text"], "comments": [(p["who"], p["text"]) for p in posts[1:]]}
+
+
+def _vbulletin_thread(number: int, rng: random.Random) -> tuple[str, dict[str, Any]]:
+    title = "Thread " + " ".join(rng.choice(WORDS) for _ in range(3))
+    posts = [{"who": f"member{rng.randint(1, 9)}", "day": rng.randint(13, 28), "text": _sentence(rng, 20)}
+             for _ in range(rng.randint(1, 4))]
+    rows = "".join(
+        f'<table id="post{number * 10 + i}" class="tborder" width="100%"><tr>'
+        f'<td class="thead"><!-- status icon and date --><img src="/s.gif"> {p["day"]:02d}-03-2004, 15:0{i}'
+        f'<!-- / status icon and date --></td><td class="thead" align="right">#{i + 1}</td></tr>'
+        f'<tr><td class="alt2" width="175"><div id="postmenu_{number * 10 + i}">'
+        + (f'<a class="bigusername" href="/member.php?u=5">{p["who"]}</a>' if i != 1 else p["who"])  # no profile
+        + '</div>'
+        f'<div class="smallfont">Join Date: Mar 2004</div></td><td class="alt1">'
+        f'<!-- icon and title --><div class="smallfont"><strong>Re: {title}</strong></div>'
+        f'<!-- message --><div id="post_message_{number * 10 + i}">{p["text"]}</div><!-- / message -->'
+        f'<!-- sig --><div>__________________<br>my signature line</div></td></tr></table>'
+        for i, p in enumerate(posts))
+    html = (f'<html><head><meta name="generator" content="vBulletin 3.6.8"><title>{title} - ClubBB</title></head>'
+            f'<body><table class="tborder"><tr><td class="navbar"><a href="/index.php">ClubBB</a> '
+            f'<span class="navbar">&gt; <a href="/forumdisplay.php?f={number % 3}">Forum {number % 3}</a></span> &gt; '
+            f'<strong>{title}</strong></td></tr></table>{rows}'
+            f'<div class="smallfont"><a href="/index.php">Forum home</a> <a href="/search.php">Search</a></div>'
+            f'</body></html>')
+    first = posts[0]
+    return html, {"forum": f"Forum {number % 3}", "title": title, "author": first["who"], "published": f"2004-03-{first['day']:02d}T15:00",
+                  "body": first["text"], "comments": [(p["who"], p["text"]) for p in posts[1:]]}
+
+
+def _index(paths: list[str]) -> str:
+    links = "".join(f'<li><a href="{p}">{p}</a></li>' for p in paths)
+    return f"<html><head><title>Index</title></head><body><ul>{links}</ul></body></html>"
+
+
+def _site(kind: str) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    rng = random.Random(kind)
+    pages, truth = {}, {}
+    for number in range(1, 9):
+        path = f"/viewtopic.php?t={number}" if kind == "phpbb" else f"/showthread.php?t={number}"
+        html, expected = (_phpbb_topic if kind == "phpbb" else _vbulletin_thread)(number, rng)
+        pages[path], truth[path] = html, expected
+    pages["/"] = _index(list(pages))
+    return pages, truth
+
+
+@pytest.fixture(scope="module", params=["phpbb", "vbulletin"])
+def forum(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+          ) -> Iterator[tuple[Crawled, dict[str, dict[str, Any]], str]]:
+    pages, truth = _site(request.param)
+    with serve("127.0.0.1", lambda path: (200, {}, pages[path]) if path in pages else (404, {}, b"")) as server:
+        db = tmp_path_factory.mktemp(request.param) / "site.db"
+        proc = migrator("crawl", server.url + "/", "--db", str(db), "--timezone", "UTC", timeout=600)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        yield Crawled(proc, db), truth, server.url
+
+
+def test_a_topic_is_one_forum_record_whose_later_posts_are_its_comments(forum: Any) -> None:
+    crawled, truth, base = forum
+    records = {r["url"].removeprefix(base): r for r in crawled.records()}
+    assert set(records) == set(truth)  # every topic, and the index is no record
+    for path, expected in truth.items():
+        record = records[path]
+        assert record["type"] == "forum"
+        assert record["title"] == expected["title"], path  # not a reply's "Re: …" subject, not the board's name
+        assert record["author"] == expected["author"], path
+        assert record["tags"] == [expected["forum"]], path  # the forum it was posted in
+        assert record["published_at"].startswith(expected["published"]), path  # not the poster's "Joined:" date
+        assert record["body_text"].strip() == expected["body"], path  # the first post only, no signature
+        assert [(c["author"], c["body_text"]) for c in record["comments"]] == expected["comments"], path
+
+
+# -- uCoz comments and mojibake ------------------------------------------------------------------------
+
+def _ucoz_entry(number: int, rng: random.Random, comments: int) -> tuple[str, dict[str, Any]]:
+    title = f"Новость {number}: " + " ".join(rng.choice(("встреча", "клуба", "школа", "праздник", "урок")) for _ in range(3))
+    text = " ".join(_sentence(rng, 15) for _ in range(3))
+    notes = [(f"гость{i}", f"{10 + i:02d}.05.2012 1{i % 10}:3{i % 6}", _sentence(rng, 8)) for i in range(comments)]
+    notes.append(("Ivan", "11.06.2012 10:00", "&#202;&#224;&#235;&#227;&#238;&#237; &#239;&#240;&#232;&#226;&#229;&#242;"))
+    items = "".join(
+        f'<div class="comEnt report-spam-target" id="comEnt{number * 100 + i}">'
+        f'<table itemscope itemtype="https://schema.org/Review" class="cBlock{i % 2 + 1}" width="100%"><tr><td>'
+        f'<div itemprop="itemReviewed" itemscope itemtype="http://schema.org/Product"><meta itemprop="name" '
+        f'content="{title}"></div><div class="cTop"><a href="#ent{i}"><b>{i + 1}</b></a> <span itemprop="author" '
+        f'itemscope itemtype="https://schema.org/Person"><b itemprop="name">{who}</b></span> '
+        f'<span itemprop="datePublished" content="{when}">({when})</span></div>'
+        f'<div itemprop="reviewBody" class="cMessage">{body}</div></td></tr></table></div>'
+        for i, (who, when, body) in enumerate(notes))
+    html = (f'<html><head><title>{title} - Школа №3</title><link rel="stylesheet" href="/.s/src/base.min.css">'
+            f'</head><body><div id="header">Четверг, 01.03.2018, 05:33 Приветствую Вас Гость</div>'
+            f'<table class="eBlock"><tr><td class="eTitle">{title}</td></tr>'
+            f'<tr><td class="eMessage">{text}</td></tr>'
+            f'<tr><td class="eDetails">Просмотров: {rng.randint(5, 99)} | Добавил: RADO | Рейтинг: 0.0/0</td></tr></table>'
+            f'<table><tr><td>Всего комментариев: <b>{len(notes)}</b></td></tr></table>'
+            f'<div id="allEntries">{items}</div></body></html>')
+    return html, {"title": title, "body": text, "comments": len(notes)}
+
+
+def test_ucoz_comments_are_comments_and_the_entry_keeps_its_text(tmp_path: Path) -> None:
+    """Entries with dozens of comments: the learned region is the entry's text, not the comments list; the
+    author is the printed "Добавил:", not a commenter's itemprop=author; the header clock is no date; the
+    windows-1251 comment read as Latin-1 is repaired and counted."""
+    rng = random.Random(7)
+    pages, truth = {}, {}
+    for number in range(1, 9):
+        path = f"/news/2012-05-0{number}-{number}"
+        pages[path], truth[path] = _ucoz_entry(number, rng, rng.choice((12, 25, 40)))
+    pages["/"] = _index(list(pages))
+    with serve("127.0.0.1", lambda path: (200, {}, pages[path]) if path in pages else (404, {}, b"")) as server:
+        db, base = tmp_path / "site.db", server.url
+        proc = migrator("crawl", base + "/", "--db", str(db), "--timezone", "Asia/Krasnoyarsk")
+        assert proc.returncode == 0, proc.stderr[-2000:]
+    records = {r["url"].removeprefix(base): r for r in Crawled(proc, db).records()}
+    assert set(records) == set(truth)
+    for path, expected in truth.items():
+        record = records[path]
+        assert record["body_text"].strip() == expected["body"], path
+        assert record["title"] == expected["title"]
+        assert record["author"] == "RADO"
+        assert record["published_at"] is None  # the header's clock is the save time, not the entry's
+        assert len(record["comments"]) == expected["comments"]
+        first, last = record["comments"][0], record["comments"][-1]
+        assert first["author"] == "гость0" and first["published_at"].startswith("2012-05-10T10:30")
+        assert last["body_text"] == "Калгон привет"
+    from migrator.store import Store
+
+    stats = Store(db, create=False).last_run()["stats"]
+    assert stats["repaired"]["mojibake"] == len(truth), stats  # one comment's text on each entry
+
+
+# -- learned places checked against the evidence ----------------------------------------------------------
+
+def test_a_learned_title_or_date_place_the_evidence_contradicts_is_dropped() -> None:
+    """The site's name standing where titles do, and a header clock that changes on every page, are no title
+    and no date: the places go, with their reasons; the entry's own heading and date line stay."""
+    docs = []
+    for n in range(8):
+        docs.append(lxml.html.document_fromstring(
+            f"<html><head><title>Entry number {n} - Orion</title></head><body>"
+            f"<div id='top'><span>0{n % 9 + 1}.03.2018, 05:3{n}</span><h2>Orion</h2></div>"
+            f"<div id='main'><h1>Entry number {n}</h1><p class='date'>1{n}.05.2012</p>"
+            f"<div class='text'>{'word ' * 50}{n}</div></div></body></html>"))
+    region = "//div[@class='text']"
+    found = check_fields(docs, region, {
+        "title": {"xpath": "//div[@id='top']/h2", "text": "all", "pages": 8},
+        "date": {"from": "element", "xpath": "//p[@class='date']", "pages": 8}})
+    assert "title" not in found and set(found["dropped"]) == {"title"}
+    found = check_fields(docs, region, {
+        "title": {"xpath": "//div[@id='main']/h1", "text": "all", "pages": 8},
+        "date": {"from": "element", "xpath": "//div[@id='top']/span", "pages": 8}})
+    assert found["title"]["xpath"] == "//div[@id='main']/h1" and "date" not in found
+    assert set(found["dropped"]) == {"date"}
+    found = check_fields(docs, region, {
+        "title": {"xpath": "//div[@id='main']/h1", "text": "all", "pages": 8},
+        "date": {"from": "element", "xpath": "//p[@class='date']", "pages": 8}})
+    assert "date" in found and "dropped" not in found
+
+
+def test_a_printed_byline_beats_the_meta_author_and_leaves_the_body() -> None:
+    html = ("<html><head><title>Заметка о походе</title><meta name='author' content='Администратор'></head><body>"
+            "<div id='content'><h1>Заметка о походе</h1><div class='text'><p>Автор: <i>Иван Петров</i></p>"
+            + "<p>" + "Мы шли через лес к реке и дальше в горы. " * 8 + "</p></div></div></body></html>")
+    article = extract("http://site.test/n/1", html, Config(timezone="Europe/Moscow")).article
+    assert article is not None
+    assert article.author == "Иван Петров"
+    assert "Автор" not in article.body_text and "Иван Петров" not in article.body_text
+
+
+def test_a_code_listing_set_as_a_figure_stays_in_the_body() -> None:
+    """Documentation generators (mdBook, Sphinx) and books set listings as ``<figure><pre>…</pre><figcaption>``:
+    the listing is the chapter's text, not an illustration's caption."""
+    html = ("<html><head><title>Chapter 3 - The Book</title></head><body><nav><a href='/a'>A</a></nav><main>"
+            "<h1>Chapter 3</h1><p>" + "Some words of the chapter here. " * 20 + "</p><figure><pre><code>"
+            "fn main() { println!(\"hi\"); }</code></pre><figcaption>Listing 3-1</figcaption></figure><p>"
+            + "More words after the listing. " * 10 + "</p></main></body></html>")
+    article = extract("http://book.test/ch3.html", html, Config()).article
+    assert article is not None and 'fn main() { println!("hi"); }' in article.body_text
