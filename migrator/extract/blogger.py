@@ -38,6 +38,7 @@ _POSTS = etree.XPath("//div[" + has_class("post") + "][not(ancestor::div[" + has
                      "[.//*[" + has_class("post-body") + "]]")
 _PERMALINK = re.compile(r"^/\d{4}/\d{2}/[^/]+\.html$")
 _POST_BODY_ID = re.compile(r"^post-body-(\d+)$")
+_SAID = re.compile(r"\s+(?:said|dijo|disse|a dit|schrieb|ha detto|сказал[аи]?)\s*(?:\.\.\.|…)?\s*:?$", re.I)
 _CLASSIC = etree.XPath("//dl[@id='comments-block']/dt[" + has_class("comment-author") + "]")
 
 PLACES = Places(
@@ -93,8 +94,11 @@ def classic_comments(doc: HtmlElement, config: Config, removed: Counter[str]) ->
             removed.update(clean(body, config))
             text = element_to_text(body)
         stamp = platform.pick(footer, (".comment-timestamp",)) if footer is not None else None
-        comments.append(Comment(author=platform.author_text(dt), body_text=text,
-                                published_at=parse_date(platform.date_text(stamp or footer), config.timezone)))
+        author = platform.author_text(dt)
+        if author:  # the template's "<name> said..." ("dijo...", "disse...")
+            author = _SAID.sub("", author) or None
+        comments.append(Comment(author=author, body_text=text,
+                                published_at=parse_date(platform.date_text(footer if stamp is None else stamp), config.timezone)))
     return comments
 
 

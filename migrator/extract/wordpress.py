@@ -25,6 +25,7 @@ from collections import Counter
 from copy import deepcopy
 from dataclasses import replace
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
@@ -57,6 +58,8 @@ _POSTS = etree.XPath(
     + " or @id='sidebar' or self::aside])]")
 _KUBRICK_POSTS = etree.XPath("//div[" + has_class("post") + "][not(ancestor::div[" + has_class("post") + "])]")
 _PERMALINK_TITLE = etree.XPath(".//*[self::h1 or self::h2 or self::h3][a[@rel='bookmark' or contains(@href, '/')]]")
+#: Comment pagination (``get_comments_pagenum_link()``): ``/comment-page-N/`` with pretty permalinks, else ``cpage=N``.
+COMMENT_PAGE = re.compile(r"/comment-page-\d+/?(?:index\.html?)?\?|[?&]cpage=\d+")
 _POST_ID = re.compile(r"^(?:postid|page-id)-(\d+)$")
 _ID_ATTR = re.compile(r"^post-(\d+)$")
 
@@ -151,6 +154,9 @@ def read(doc: HtmlElement, url: str, config: Config, warnings: list[str]) -> Pag
     removed: Counter[str] = Counter()
     if kind != "article" or entry is None:
         return PageResult(kind, NAME, None, None, None, removed, reason)
+    if COMMENT_PAGE.search(urlsplit(url).path + "?" + urlsplit(url).query):
+        # the post again with another page of its comments: an alias of the post, never a second record
+        return PageResult("other", NAME, None, post_id(doc, entry), None, removed, "wordpress comment page")
     head = norm(entry.text_content())[:400]  # before the body, which may be the post itself, is cleaned
     places = replace(PLACES if platform.pick(entry, PLACES.body) is not None else _loose(entry), comments="")
     article = platform.read_entry(doc, entry, url, config, places, NAME, removed,
