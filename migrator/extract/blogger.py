@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -37,6 +37,7 @@ NAME = "blogger"
 _POSTS = etree.XPath("//div[" + has_class("post") + "][not(ancestor::div[" + has_class("post") + "])]"
                      "[.//*[" + has_class("post-body") + "]]")
 _PERMALINK = re.compile(r"^/\d{4}/\d{2}/[^/]+\.html$")
+_ARCHIVE = re.compile(r"^/(?:\d{4}/(?:\d{2}/)?(?:index\.html?)?|search(?:[/?].*)?|feeds/.*)$")
 _POST_BODY_ID = re.compile(r"^post-body-(\d+)$")
 _SAID = re.compile(r"\s+(?:said|dijo|disse|a dit|schrieb|ha detto|сказал[аи]?)\s*(?:\.\.\.|…)?\s*:?$", re.I)
 _CLASSIC = etree.XPath("//dl[@id='comments-block']/dt[" + has_class("comment-author") + "]")
@@ -61,7 +62,9 @@ def detect(doc: HtmlElement) -> bool:
 
 def classify(doc: HtmlElement, url: str) -> tuple[str, str, HtmlElement | None]:
     posts = _POSTS(doc)
-    path = urlsplit(url).path
+    path = unquote(urlsplit(url).path)  # a saved copy names "search?updated-max=…" files "search%3F…"
+    if _ARCHIVE.match(path):  # Blogger's archives and searches list posts, one or many
+        return "listing", "listing: blogger archive", None
     if not posts:
         return "other", "no post", None
     if len(posts) == 1 and (_PERMALINK.match(path) or not platform.pick(posts[0], (".post-title a",))):
