@@ -13,8 +13,7 @@ from migrator.extract.common import parse
 from migrator.extract.platform import dated, drop_injected
 from migrator.mapping import load_config
 from tests.helpers import Crawled
-from tests.sites.platforms import (SPAM, Drupal7Site, Entry, JoomlaSite, WordPressBlog, blogger_listing,
-                                   blogger_post)
+from tests.sites.platforms import SPAM, Drupal7Site, Entry, JoomlaSite, WordPressBlog, blogger_listing, blogger_post
 from tests.sites.server import RouteServer, serve
 
 CONFIG = load_config(timezone="Europe/Moscow")

@@ -36,6 +36,7 @@ _BY = re.compile(r"^(?:(?:posted|written|published)\s+by|by|автор(?:\s+ст
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 _URL_YEAR = re.compile(r"/((?:19|20)\d\d)/(?:\d{1,2}/)?")
 _PRINTED_OFFSET = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)")
+_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})\.(\d{1,2})\s+((?:19|20)\d\d)\b")
 _DAY_MONTH = re.compile(r"\d{1,2}\s*[./ ]\s*(?:\d{1,2}|[^\W\d_]{3,})", re.U)
 
 
@@ -118,6 +119,9 @@ def dated(raw: str | None, url: str, timezone: str, warnings: list[str] | None =
     '2013-03-20T10:15:00+04:00'
     >>> w = []; dated("20 марта", "http://b.test/post/", "Europe/Moscow", w), w
     (None, ['partial-date: 20 марта'])
+    >>> dated("2.02 2015", "http://b.test/post/", "Europe/Moscow")
+    '2015-02-02T00:00:00+03:00'
+
     """
     if not raw or not re.search(r"\d", raw):
         return None
@@ -127,6 +131,7 @@ def dated(raw: str | None, url: str, timezone: str, warnings: list[str] | None =
             return datetime.fromisoformat(printed.group(0).replace("Z", "+00:00")).isoformat()
         except ValueError:
             pass
+    raw = _DAY_MONTH_YEAR.sub(r"\1.\2.\3", raw)  # "2.02 2015": a theme's day.month, then the year
     if _YEAR.search(raw) or re.search(r"\d{4}-\d\d-\d\d", raw):
         return parse_date(raw, timezone)
     if not _DAY_MONTH.search(raw):
@@ -148,6 +153,34 @@ def author_text(element: HtmlElement | None) -> str | None:
     if element is None:
         return None
     return clean_author(_BY.sub("", norm(element.text_content())))
+
+
+_AUTHOR_LABEL = re.compile(r"^(?:автор(?:\s+статьи)?|author|posted by|written by|добавил[аи]?|опубликовал[аи]?)\s*:?\s*(.*)$",
+                           re.I)
+
+
+def labelled_name(scope: HtmlElement) -> str | None:
+    """The name a theme prints after an author label, in the same line ("Автор статьи: admin<br>Просмотров: 5"):
+    the rest of the label's text node, else the link right after it.
+
+    >>> import lxml.html
+    >>> labelled_name(lxml.html.fragment_fromstring('<p><img src="a.jpg">Автор статьи: admin<br>Просмотров: 5</p>'))
+    'admin'
+    """
+    for text in scope.xpath(".//text()[normalize-space()][not(ancestor::script)]"):
+        match = _AUTHOR_LABEL.match(norm(str(text)))
+        if not match:
+            continue
+        name = re.split(r"\s*[,|;·•]\s*", match.group(1))[0]
+        if not name:
+            owner = text.getparent()
+            after = owner if text.is_tail else next(iter(owner), None)
+            if after is not None and after.tag == "a":
+                name = norm(after.text_content())
+        name = clean_author(name) or ""
+        if name and len(name) <= 60:
+            return name
+    return None
 
 
 def tags_in(scope: HtmlElement, places: Places) -> list[str]:

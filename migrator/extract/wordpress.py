@@ -37,7 +37,7 @@ from migrator.clean.text import element_to_text
 from migrator.extract import platform
 from migrator.extract.dates import find_date, parse_date, to_iso
 from migrator.extract.metadata import visible_author
-from migrator.extract.platform import Places, has_class
+from migrator.extract.platform import Places, has_class, labelled_name
 from migrator.record import Comment
 
 if TYPE_CHECKING:
@@ -77,7 +77,8 @@ PLACES = Places(
             ".entry-author"),
     tags=("a[rel~=category]", "a[rel~=tag]"),
     drop=(".sharedaddy", ".jp-relatedposts", ".addtoany_share_save_container", ".wp_rp_wrap", ".yarpp-related",
-          ".page-links", ".entry-meta", ".postmetadata", ".entry-utility"),
+          ".page-links", ".entry-meta", ".postmetadata", ".entry-utility", "p.author", ".post-author", ".entry-author",
+          ".wp_rp_wrap"),
     comments="li.comment, li.trackback, li.pingback",
     comment_author=(".comment-author .fn", ".fn", "cite", ".comment-author"),
     comment_date=(".comment-metadata time", ".comment-meta time", "time", ".comment-metadata", ".commentmetadata",
@@ -85,7 +86,7 @@ PLACES = Places(
     comment_body=(".comment-content",),
 )
 #: What a comment's box holds besides its text (the legacy walker prints the text loose in ``div.comment-body``).
-_COMMENT_FURNITURE = (".comment-author", ".comment-meta", ".commentmetadata", ".comment-metadata", ".reply",
+_COMMENT_FURNITURE = ("cite", ".comment-author", ".comment-meta", ".commentmetadata", ".comment-metadata", ".reply",
                       ".children", "ul", "ol", ".comment-awaiting-moderation", "img.avatar")
 
 
@@ -157,7 +158,12 @@ def read(doc: HtmlElement, url: str, config: Config, warnings: list[str]) -> Pag
     if COMMENT_PAGE.search(urlsplit(url).path + "?" + urlsplit(url).query):
         # the post again with another page of its comments: an alias of the post, never a second record
         return PageResult("other", NAME, None, post_id(doc, entry), None, removed, "wordpress comment page")
-    head = norm(entry.text_content())[:400]  # before the body, which may be the post itself, is cleaned
+    # before the body, which may be the post itself, is cleaned: the post's head without its title (a title
+    # may hold a date: "Update of 21.01.2016"), and a labelled author in the post or around it
+    title = platform.pick(entry, PLACES.title)
+    head = norm(entry.text_content()).replace(norm(title.text_content()) if title is not None else "\0", " ", 1)[:400]
+    around = entry.getparent()
+    labelled = labelled_name(entry) or (labelled_name(around) if around is not None and around.tag != "body" else None)
     places = replace(PLACES if platform.pick(entry, PLACES.body) is not None else _loose(entry), comments="")
     article = platform.read_entry(doc, entry, url, config, places, NAME, removed,
                                   kind="page" if "page" in platform.body_classes(doc) else "post", warnings=warnings,
@@ -167,10 +173,17 @@ def read(doc: HtmlElement, url: str, config: Config, warnings: list[str]) -> Pag
         return PageResult("other", NAME, None, None, None, removed, "wordpress page without text")
     if article.type == "page":  # not protected like a post: the site-wide sweeps may still find it held no text
         article.profile = PAGE_PROFILE
+    published = _META_PUBLISHED(doc)
+    if published and (article.published_at is None or len(article.published_at) == 10
+                      or article.published_at[11:16] == "00:00"):
+        # SEO plugins' article:published_time carries the time a theme left out ("2.02 2015"): the same day or none
+        meta = platform.dated(str(published[0]), url, config.timezone)
+        if meta and (article.published_at is None or meta[:10] == article.published_at[:10]):
+            article.published_at, article.published_raw = meta, str(published[0])
     if article.published_at is None:
-        article.published_at, article.published_raw = _fallback_date(doc, head, config)
+        article.published_at, article.published_raw = _fallback_date(head, config)
     if article.author is None:
-        article.author = visible_author(entry)
+        article.author = labelled or visible_author(entry)
     article.comments = comments_of(doc, config, removed)
     return PageResult("article", NAME, article, post_id(doc, entry), None, removed, "")
 
@@ -205,12 +218,8 @@ def _loose(entry: HtmlElement) -> Places:
                   tags=PLACES.tags, drop=(*PLACES.drop, "[data-wp-furniture]"))
 
 
-def _fallback_date(doc: HtmlElement, head: str, config: Config) -> tuple[str | None, str | None]:
-    """``article:published_time``, else the first date the post's head prints ("Дата: 18 марта 2010")."""
-    for raw in _META_PUBLISHED(doc):
-        found = parse_date(str(raw), config.timezone, fallback=False)
-        if found:
-            return found, str(raw)
+def _fallback_date(head: str, config: Config) -> tuple[str | None, str | None]:
+    """The first date the post's head prints ("Дата: 18 марта 2010")."""
     fields = find_date(head)
     if fields:
         return to_iso(fields, config.timezone), "%02d.%02d.%04d" % (fields[2], fields[1], fields[0])

@@ -168,7 +168,7 @@ class Drupal7Site:
             f"<div class='field field-name-field-{name} field-type-taxonomy-term-reference field-label-inline clearfix'>"
             f"<div class='field-label'>{name.title()}:&nbsp;</div><div class='field-items'><div class='field-item even'>"
             f"<a href='/taxonomy/term/{n}'>{term}</a></div></div></div>"
-            for n, (name, term) in enumerate(zip(("category", "event"), e.tags)))
+            for n, (name, term) in enumerate(zip(("category", "event"), e.tags, strict=True)))
         text = "".join(f"<p>{escape(p)}</p>" for p in e.paragraphs)
         main = (f"<div id='content'><h1 class='title' id='page-title'>{escape(e.title)}</h1>"
                 f"<div id='block-system-main' class='block block-system'><div class='content'>"
