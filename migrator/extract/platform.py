@@ -225,8 +225,10 @@ def read_entry(doc: HtmlElement, entry: HtmlElement, url: str, config: Config, p
     if dropped:
         removed[f"{profile}_template"] += remove_all(dropped)
     if links_pruned:  # related posts, share bars and tag lists that plugins print inside the content element
+        from migrator.extract.container import pruned
         from migrator.extract.generic import drop_link_blocks
 
+        body = pruned(body)
         removed["link_blocks"] += drop_link_blocks(body)
     removed.update(clean(body, config))
     article.body_text = element_to_text(body)

@@ -51,9 +51,12 @@ PAGE_PROFILE = "wordpress-page"
 _GENERATOR = re.compile(r"^wordpress\b")
 _ASSETS = etree.XPath("boolean(//link[contains(@href, '/wp-content/') or contains(@href, '/wp-includes/')]"
                       " | //script[contains(@src, '/wp-content/') or contains(@src, '/wp-includes/')])")
+#: ``id="post-N"`` (digits only: not a theme's "post-header").
+_POST_ID_ATTR = ("(starts-with(@id, 'post-') and string-length(@id) > 5"
+                 " and translate(substring(@id, 6), '0123456789', '') = '')")
 _POSTS = etree.XPath(
-    "//*[self::div or self::article or self::section][starts-with(@id, 'post-') or " + has_class("hentry") + " or "
-    + has_class("type-post") + " or " + has_class("type-page") + "][not(ancestor::*[starts-with(@id, 'post-') or "
+    "//*[self::div or self::article or self::section][" + _POST_ID_ATTR + " or " + has_class("hentry") + " or "
+    + has_class("type-post") + " or " + has_class("type-page") + "][not(ancestor::*[" + _POST_ID_ATTR + " or "
     + has_class("hentry") + "])][not(ancestor::*[" + has_class("widget") + " or " + has_class("sidebar")
     + " or @id='sidebar' or self::aside])]")
 _KUBRICK_POSTS = etree.XPath("//div[" + has_class("post") + "][not(ancestor::div[" + has_class("post") + "])]")
@@ -111,10 +114,22 @@ def classify(doc: HtmlElement) -> tuple[str, str, HtmlElement | None]:
     if not posts:
         return "other", "no post", None
     if entry:
-        return "article", "", posts[0]
+        # the post that holds the text; a page builder's wrapper (Elementor) or a theme that prints the text
+        # outside any post element holds none: the generic extractor reads those
+        held = [p for p in posts if platform.pick(p, PLACES.body) is not None]
+        if held:
+            return "article", "", held[0]
+        if _ID_ATTR.match(posts[0].get("id") or "") and not css_any(doc, PLACES.body):
+            return "article", "", posts[0]  # a classic theme: the text straight in div#post-N
+        return "other", "no post", None
     if len(posts) == 1 and not _PERMALINK_TITLE(posts[0]):
         return "article", "", posts[0]
     return "listing", f"listing: {len(posts)} posts", None
+
+
+def css_any(doc: HtmlElement, selectors: tuple[str, ...]) -> bool:
+    """Any of the selectors finds something on the page."""
+    return platform.pick(doc, selectors) is not None
 
 
 def post_id(doc: HtmlElement, entry: HtmlElement) -> str | None:
