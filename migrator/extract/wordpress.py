@@ -13,7 +13,9 @@ Where the fields stand (Twenty Twelve's ``content.php`` and ``twentytwelve_entry
 Twenty Seventeen, Underscores, Kubrick): ``h1.entry-title``; ``time.entry-date[datetime]`` (``published`` in
 hAtom themes, ``article:published_time`` from SEO plugins); ``<span class="author vcard"><a rel="author">``;
 ``get_the_category_list()`` links ``rel="category tag"``, ``get_the_tag_list()`` links ``rel="tag"``; the text in
-``div.entry-content`` (``div.entry`` in Kubrick); comments from ``wp_list_comments()``
+``div.entry-content`` (``div.entry`` in Kubrick), without what common plugins print into it (Jetpack's
+``sharedaddy`` and related posts, AddToAny, WordPress Related Posts' ``wp_rp_wrap``, YARPP, Popularity
+Contest's ``p.akpc_pop``); comments from ``wp_list_comments()``
 (``wp-includes/class-walker-comment.php``): ``<li class="comment" id="comment-N">`` holding ``div.comment-body``
 with ``div.comment-author vcard`` / ``cite.fn``, ``div.comment-meta commentmetadata`` (the date) and the text,
 or, in HTML5 themes, ``footer.comment-meta`` and ``div.comment-content``.
@@ -81,7 +83,7 @@ PLACES = Places(
     tags=("a[rel~=category]", "a[rel~=tag]"),
     drop=(".sharedaddy", ".jp-relatedposts", ".addtoany_share_save_container", ".wp_rp_wrap", ".yarpp-related",
           ".page-links", ".entry-meta", ".postmetadata", ".entry-utility", "p.author", ".post-author", ".entry-author",
-          ".wp_rp_wrap"),
+          ".wp_rp_wrap", ".akpc_pop"),
     comments="li.comment, li.trackback, li.pingback",
     comment_author=(".comment-author .fn", ".fn", "cite", ".comment-author"),
     comment_date=(".comment-metadata time", ".comment-meta time", "time", ".comment-metadata", ".commentmetadata",
@@ -218,10 +220,11 @@ def _loose(entry: HtmlElement) -> Places:
     furniture: list[HtmlElement] = []
     marks = [platform.pick(entry, PLACES.title), platform.pick(entry, PLACES.date), platform.pick(entry, PLACES.author),
              *platform.picks(entry, (*PLACES.tags, "a[rel=prev]", "a[rel=next]"))]
-    for found in marks:
-        while found is not None and found.getparent() is not entry:
+    for found in marks:  # the largest short block around each mark, below the post
+        while (found is not None and found.getparent() is not None and found.getparent() is not entry
+               and len(norm(found.getparent().text_content())) < 300):
             found = found.getparent()
-        if found is not None and found not in furniture and len(norm(found.text_content())) < 400:
+        if found is not None and found is not entry and found not in furniture and len(norm(found.text_content())) < 300:
             furniture.append(found)
     for child in entry:
         if isinstance(child.tag, str) and re.search(r"\b(?:meta|post_type_icon|comments?-box|navigation)\b",
