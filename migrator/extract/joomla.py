@@ -115,12 +115,13 @@ def classify(doc: HtmlElement, url: str) -> tuple[str, str, HtmlElement | None]:
     return "other", "no article", None
 
 
-def article_id(doc: HtmlElement) -> str | None:
-    """"article/N" from the article's own print, PDF or e-mail icon links (``JHTML::_('icon.print_popup')``
-    links ``view=article&id=N&tmpl=component&print=1``): the page names its article, whatever URL served it
-    (a static copy answers any query with one file)."""
-    for href in _ICON_LINKS(doc):
-        steps = route(str(href))
+def article_id(doc: HtmlElement, url: str) -> str | None:
+    """"article/N": from the article's own print, PDF or e-mail icon links (``JHTML::_('icon.print_popup')``
+    links ``view=article&id=N&tmpl=component&print=1``), else from the route of the URL that served it, which
+    names the article in Joomla 1.5 (``view=article&id=N``) and 1.0 (``task=view&id=N``) alike: one record for
+    both. Asked only of a page that holds one article (a blog or front page under such a URL is a listing)."""
+    for target in (*map(str, _ICON_LINKS(doc)), url):
+        steps = route(target)
         ids = [v for k, v in steps if k == "id" and v.isdigit()]
         if ids and steps & ARTICLE_VIEWS:
             return f"article/{ids[0]}"
@@ -148,7 +149,7 @@ def read(doc: HtmlElement, url: str, config: Config, warnings: list[str]) -> Pag
     declared = [norm(str(t)) for t in _META_TITLE(doc) if norm(str(t))]
     if declared and _words(declared[0]) == _words(article.title):  # the view's unescaped copy of the title
         article.title = declared[0]
-    return PageResult("article", NAME, article, article_id(doc), None, removed, "")
+    return PageResult("article", NAME, article, article_id(doc, url), None, removed, "")
 
 
 def _entry_15(heading: HtmlElement) -> tuple[HtmlElement, Places]:
