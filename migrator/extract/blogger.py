@@ -1,7 +1,7 @@
 """The Blogger (Blogspot) profile: layouts templates' post and comment markup.
 
 Recognised by ``<meta name="generator" content="blogger">``. Blogger's layout templates (Minima, Simple,
-Watermark…) print each post as ``div.post-outer > div.post.hentry`` with ``h3.post-title.entry-title``,
+Watermark…) print each post as ``div.post-outer > div.post.hentry`` with ``h3.post-title.entry-title`` (only when the post has a title),
 ``div.post-body.entry-content`` (``id="post-body-POSTID"``), in ``div.post-footer``: ``span.post-author.vcard``
 ("Posted by" / "Publicado por" and ``span.fn``), ``abbr.published[title]`` (an ISO time with its offset),
 ``span.post-labels`` (``a[rel=tag]``); comments as ``li.comment`` with ``cite.user``, ``span.datetime`` and
@@ -113,6 +113,8 @@ def read(doc: HtmlElement, url: str, config: Config, warnings: list[str]) -> Pag
     if kind != "article" or entry is None:
         return PageResult(kind, NAME, None, None, None, removed, reason)
     article = platform.read_entry(doc, entry, url, config, PLACES, NAME, removed, kind="post", warnings=warnings)
+    if platform.pick(entry, PLACES.title[:2]) is None:  # the layouts print h3.post-title only "if data:post.title"
+        article.title = ""
     if article.author:  # "wrote" / "escribió" after the name in some translations
         article.author = re.sub(r"\s+(?:wrote|escribió|schrieb)\s*:?$", "", article.author) or None
     if not article.comments:
