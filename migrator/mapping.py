@@ -28,7 +28,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-PROFILES = ("auto", "drupal6", "generic")
+PROFILES = ("auto", "drupal6", "drupal7", "wordpress", "joomla", "blogger", "generic")
 #: Fields an extractor knows; ``[selectors]`` may override any of them with a CSS selector.
 SELECTOR_FIELDS = (
     "title", "date", "author", "tags", "sources", "body", "comments", "comment_author",

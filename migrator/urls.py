@@ -15,6 +15,8 @@ from w3lib.url import canonicalize_url, parse_qsl_to_bytes, safe_url_string
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _EXTENSION = re.compile(r"\.(?:s?html?|php\d?|aspx?|jsp|cgi)$", re.I)
+#: The end of a path that names its directory's page: an index file, a comment page (the extension gone).
+_DIRECTORY_PAGE = re.compile(r"(?:/comment-page-\d+)?(?:/index)?$|^index$")
 #: URLs, paths and queries w3lib would leave as they are (ASCII, nothing to escape or unescape): the fast path.
 _PLAIN_URL = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]*")
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9\-._~/!$&'()*+,=:@]*")
@@ -140,13 +142,17 @@ def node_id(url: str, alias_rules: Iterable[re.Pattern[str]]) -> str | None:
 
 
 def derived_source_id(url: str) -> str:
-    """A stable id for pages without a platform id: the path without extension, plus the query.
+    """A stable id for pages without a platform id: the path without extension, plus the query. A directory's
+    index file and a post's comment page (WordPress' ``/comment-page-N/``) are the directory's page: a static
+    copy links ``/post/index.html`` where the site linked ``/post/``.
 
     >>> derived_source_id("http://d.test/archive/2003/item17.html")
     'archive/2003/item17'
+    >>> derived_source_id("http://d.test/post/index.html"), derived_source_id("http://d.test/post/comment-page-2/")
+    ('post', 'post')
     """
     parts = urlsplit(url)
-    path = _EXTENSION.sub("", parts.path).strip("/") or "index"
+    path = _DIRECTORY_PAGE.sub("", _EXTENSION.sub("", parts.path).rstrip("/")).strip("/") or "index"
     return path + (f"?{parts.query}" if parts.query else "")
 
 

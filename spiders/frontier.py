@@ -21,6 +21,17 @@ ASSET = re.compile(
     r"\.(?:jpe?g|png|gif|bmp|svg|webp|ico|css|js|pdf|docx?|xlsx?|pptx?|rtf|zip|rar|7z|gz|tar|"
     r"mp[34]|avi|mov|wmv|flv|swf|exe|msi|iso|txt|woff2?|ttf)$", re.I)
 _DIGITS = re.compile(r"\d+")
+#: A platform's API and action endpoints, which links lead to but which hold no page of the site: WordPress'
+#: REST API (``/wp-json/``, ``?rest_route=``), XML-RPC, login, admin and comment-post scripts, the comment reply
+#: links of ``comment_reply_link()`` (``?replytocom=N``: the post again), Jetpack's share links (``?share=``),
+#: print and e-mail-a-friend views; Joomla's form actions (``task=`` of com_user and com_content's edit, vote
+#: and e-mail views, ``option=com_mailto``, ``print=1``). Saved mirrors write ``&`` as ``__`` in file names.
+ENDPOINTS = re.compile(
+    r"^/wp-json(?:/|$)|[?&]rest_route=|/xmlrpc\.php|/wp-login\.php|/wp-admin(?:/|$)|/wp-comments-post\.php"
+    r"|/wp-trackback\.php|/trackback/?$|[?&](?:replytocom|share|print|pfstyle)=|/(?:print|email)/?$"
+    r"|(?:[?&]|__)task=(?:emailform|emailsend|edit|new|save|apply|cancel|vote|register|lostpassword|login|logout"
+    r"|activate|requestreset|confirmreset|remind|add)\b|(?:[?&]|__)option=com_mailto\b|(?:[?&]|__)print=1\b",
+    re.I)
 _MAX_URL = 1000
 
 #: A URL shape whose last ``BARREN_STREAK`` pages found nothing new elsewhere is a trap
@@ -102,6 +113,8 @@ class Frontier:
         if not force and ASSET.search(parts.path):  # a seed is no asset: robots.txt may name a sitemap.xml.gz
             return "asset"
         target = path_and_query(url)
+        if ENDPOINTS.search(target):
+            return "endpoint"
         if any(rule.search(target) for rule in self.deny):
             nid = node_id(url, self.alias_rules)
             if nid:

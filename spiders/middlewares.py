@@ -6,8 +6,9 @@ from urllib.parse import urljoin
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response
 from scrapy.statscollectors import StatsCollector
+from scrapy.utils.response import get_meta_refresh
 from w3lib.url import safe_url_string
 
 from migrator.urls import host_allowed
@@ -59,6 +60,10 @@ class OffsiteRedirectMiddleware:
     spider, whose frontier de-duplicates) and so redirects too; this one sits before RedirectMiddleware
     (priority 660 > 600) and stops the chain at the response, so the other host is never contacted,
     not even for its robots.txt. The spider's errback records the target.
+
+    A ``<meta http-equiv="refresh">`` to another host (a stub page a blog left behind when it moved) is a
+    redirect too: Scrapy's MetaRefreshMiddleware (580) would follow it, so it is refused here first, by the
+    same reading of the tag (``get_meta_refresh`` with the crawl's ignored tags and maximum delay).
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -70,13 +75,29 @@ class OffsiteRedirectMiddleware:
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
         if response.status not in _REDIRECTS or b"Location" not in response.headers:
-            return response
+            return self._meta_refresh(request, response)
         hosts = _allowed_hosts(self.crawler.spider)
         if hosts is None or not _will_follow(request, response):  # not ours, or RedirectMiddleware will not follow
             return response
         location = (response.headers.get(b"Location") or b"").decode("latin-1").strip()
         target = safe_url_string(urljoin(request.url, location))
         if target.startswith(("http://", "https://")) and host_allowed(target, hosts):
+            return response
+        raise OffsiteRedirect(request.url, target)
+
+    def _meta_refresh(self, request: Request, response: Response) -> Response:
+        settings = self.crawler.settings
+        if (not isinstance(response, HtmlResponse) or request.meta.get("dont_redirect")
+                or not settings.getbool("METAREFRESH_ENABLED")):
+            return response
+        hosts = _allowed_hosts(self.crawler.spider)
+        if hosts is None:
+            return response
+        interval, url = get_meta_refresh(response, ignore_tags=settings.getlist("METAREFRESH_IGNORE_TAGS"))
+        if not url or float(interval or 0) >= settings.getint("METAREFRESH_MAXDELAY"):
+            return response
+        target = safe_url_string(url)
+        if not target.startswith(("http://", "https://")) or host_allowed(target, hosts):
             return response
         raise OffsiteRedirect(request.url, target)
 

@@ -93,7 +93,7 @@ def test_with_overrides_validates() -> None:
     ("colour = 1\n", "colour", "a known key"),
     ("timezone = 42\n", "timezone", "IANA time zone"),
     ('timezone = "Mars/Olympus"\n', "timezone", "Mars/Olympus"),
-    ('profile = "joomla"\n', "profile", "'drupal6'"),
+    ('profile = "typo3"\n', "profile", "'drupal6'"),
     ("[urls]\ndeny = ['^/(unclosed']\n", "urls.deny[0]", "regular expression"),
     ("[urls]\ndeny = '^/x'\n", "urls.deny", "list of regular expressions"),
     ("[urls]\nbogus = 1\n", "urls.bogus", "a known key"),

@@ -1,9 +1,11 @@
 """Zero-config extraction on a site the toolkit has no profile for.
 
 The generated English WordPress-style blog (:mod:`tests.sites.blog`) is served over real HTTP and
-crawled with no mapping, as a user runs it (a subprocess, a real SQLite file): every post found, no
+crawled with no selectors, as a user runs it (a subprocess, a real SQLite file): every post found, no
 template phrase in any record, body F1 at least trafilatura's on the same stored pages. Unit tests
-check the content-region learning itself on the blog's pages, without a server.
+check the content-region learning itself on the blog's pages, without a server. The blog prints
+WordPress's marks, which the WordPress profile reads (``tests/test_extract_platforms.py``); here a
+mapping's ``profile = "generic"`` makes it the site without a profile that the learning is for.
 """
 from __future__ import annotations
 
@@ -26,6 +28,13 @@ from migrator.rulebook import Rule, write_rules
 from migrator.store import Store
 from tests.helpers import migrator
 from tests.sites.blog import TEMPLATE_PHRASES, TIMEZONE, BlogSite, BlogSpec
+
+
+def generic(directory: Path) -> str:
+    """A mapping that names no platform: the site-wide learning reads the blog."""
+    mapping = directory / "generic.toml"
+    mapping.write_text('profile = "generic"\n', encoding="utf-8")
+    return str(mapping)
 
 
 def export(db: Path) -> list[dict[str, Any]]:
@@ -107,11 +116,12 @@ def blog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     site = BlogSite(BlogSpec())
     with DemoServer(site) as server:  # type: ignore[arg-type]  # any object with respond() and delay()
         db = tmp_path_factory.mktemp("blog") / "blog.db"
-        proc = migrator("crawl", server.url + "/", "--db", str(db), "--timezone", TIMEZONE)
+        proc = migrator("crawl", server.url + "/", "--db", str(db), "--timezone", TIMEZONE,
+                        "--mapping", generic(db.parent))
         assert proc.returncode == 0, proc.stderr[-4000:]
         records = export(db)
         truth = site.truth(server.url)
-        yield {"db": db, "server": server, "records": records, "truth": truth,
+        yield {"db": db, "server": server, "records": records, "truth": truth, "mapping": generic(db.parent),
                "quality": compare(records, truth), "stderr": proc.stderr}
 
 
@@ -162,7 +172,7 @@ def test_a_later_run_extracts_in_the_stored_regions(blog: dict[str, Any], tmp_pa
     """A sync fetches every post again and extracts it in the learned region as it loads: nothing changes."""
     report = tmp_path / "changes.json"
     proc = migrator("sync", blog["server"].url + "/", "--db", str(blog["db"]), "--timezone", TIMEZONE,
-                    "--report", str(report))
+                    "--report", str(report), "--mapping", blog["mapping"])
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert json.loads(report.read_text(encoding="utf-8")) == {"new": [], "updated": [], "gone": [], "unchanged": 80}
 
@@ -174,12 +184,12 @@ def test_reclean_extracts_in_the_stored_regions(blog: dict[str, Any], tmp_path: 
     for suffix in ("", "-wal", "-shm"):  # the database with its write-ahead log
         if Path(str(blog["db"]) + suffix).exists():
             shutil.copy(str(blog["db"]) + suffix, str(db) + suffix)
-    proc = migrator("reclean", "--db", str(db), "--dry-run")
+    proc = migrator("reclean", "--db", str(db), "--dry-run", "--mapping", blog["mapping"])
     assert proc.returncode == 0 and ", 0 would change, 80 unchanged" in proc.stderr, proc.stderr[-3000:]
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE templates SET xpath = \"//main[@id='primary']/article\" "
                      "WHERE xpath LIKE '%entry-content%'")
-    proc = migrator("reclean", "--db", str(db), "--dry-run")
+    proc = migrator("reclean", "--db", str(db), "--dry-run", "--mapping", blog["mapping"])
     assert proc.returncode == 0, proc.stderr[-3000:]
     changed = int(re.search(r"(\d+) would change", proc.stderr).group(1))  # type: ignore[union-attr]
     assert changed >= 40 and "+Posted in" in proc.stdout
@@ -192,7 +202,8 @@ def test_other_builds_of_the_blog_beat_trafilatura_too(theme: str, tmp_path: Pat
     site = BlogSite(BlogSpec(theme=theme))
     with DemoServer(site) as server:  # type: ignore[arg-type]
         base = server.url
-        proc = migrator("crawl", base + "/", "--db", str(tmp_path / "blog.db"), "--timezone", TIMEZONE)
+        proc = migrator("crawl", base + "/", "--db", str(tmp_path / "blog.db"), "--timezone", TIMEZONE,
+                        "--mapping", generic(tmp_path))
     assert proc.returncode == 0, proc.stderr[-3000:]
     records, truth = export(tmp_path / "blog.db"), site.truth(base)
     quality = compare(records, truth)

@@ -4,7 +4,8 @@
 2. detect the platform profile from the markup (or take the one the mapping forces);
 3. read the canonical URL;
 4. classify the page (article, listing, other) and read its fields with the profile's extractor —
-   Drupal 6 (:mod:`migrator.extract.drupal6`) or generic (:mod:`migrator.extract.generic`);
+   Drupal 6 (:mod:`migrator.extract.drupal6`), Drupal 7, WordPress, Joomla, Blogger (:mod:`migrator.extract.platform`
+   and one module each), or generic (:mod:`migrator.extract.generic`);
 5. clean the body in place (:mod:`migrator.clean`), counting every removal by rule;
 6. sanitize ``body_html`` and derive ``body_text``;
 7. repair text stored in the wrong encoding (:mod:`migrator.clean.repair`), counted per page.
@@ -19,7 +20,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from migrator.clean.repair import repair
-from migrator.extract import drupal6, generic
+from migrator.extract import blogger, drupal6, drupal7, generic, joomla, wordpress
 from migrator.extract.common import canonical_url, parse
 from migrator.record import Article
 from migrator.urls import section_of
@@ -36,7 +37,7 @@ class PageResult:
     """What one page is, and the article on it when it is one."""
 
     kind: str                 # "article" | "listing" | "other"
-    profile: str              # "drupal6" | "generic"
+    profile: str              # "drupal6" | "drupal7" | "wordpress" | "joomla" | "blogger" | "generic"
     article: Article | None   # only for kind == "article"
     source_id: str | None     # "node/8123" when the page reveals a node id; else None
     canonical: str | None     # rel=canonical / og:url if present, absolute
@@ -62,16 +63,30 @@ _DRUPAL_WEAK = (
 )
 
 
+#: The profiles read through :mod:`migrator.extract.platform`, tried in this order on a page no Drupal marks.
+_PLATFORMS = {module.NAME: module for module in (wordpress, joomla, blogger)}
+_READERS = {**_PLATFORMS, drupal7.NAME: drupal7}
+#: Reasons of a platform page that holds none of the platform's entries (a hand-made page in its theme).
+NO_ENTRY = frozenset({"no post", "no node", "no article"})
+
+
 def detect_profile(doc: HtmlElement, profile: str = "auto") -> str:
-    """"drupal6" when the markup says Drupal (generator meta, drupal.js, node divs, files paths).
+    """The platform the page's own marks name: "drupal6" / "drupal7" when the markup says Drupal (generator
+    meta, drupal.js, node divs, files paths; Field API markup or the generator's version tells 7), "wordpress",
+    "joomla", "blogger" by their generator meta and template markup; else "generic".
 
     The mapping's profile "generic" forces the generic extractor; "drupal6" only lowers the bar
     (one Drupal path is enough), since a Drupal site's legacy sections carry no Drupal markup.
     """
     if profile == "generic":
         return "generic"
+    if profile in _READERS:  # the mapping names the platform
+        return profile
     if _DRUPAL_STRONG(doc):
-        return "drupal6"
+        return "drupal7" if profile != "drupal6" and drupal7.detect(doc) else "drupal6"
+    for name, module in _PLATFORMS.items():
+        if module.detect(doc):
+            return name
     need, weak = (1 if profile == "drupal6" else 2), 0
     for marker in _DRUPAL_WEAK:  # stop as soon as enough are found
         weak += bool(marker(doc))
@@ -118,6 +133,10 @@ def extract(url: str, html: str, config: Config, regions: Regions | None = None)
     if profile == "drupal6":
         result = _drupal6(doc, url, config)                        # 4-6. fields, cleaning, sanitizing
         if result.reason == "no node" and config.profile == "auto":
+            result = _generic_instead(doc, url, config, result, regions)
+    elif profile in _READERS:
+        result = _READERS[profile].read(doc, url, config, warnings)
+        if result.reason in NO_ENTRY and config.profile == "auto":  # the platform's markup, but no entry it knows
             result = _generic_instead(doc, url, config, result, regions)
     else:
         result = generic.extract(doc, url, config, regions)

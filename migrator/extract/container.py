@@ -201,6 +201,14 @@ def _permalink_elsewhere(container: HtmlElement, url: str) -> bool:
     return any(urldefrag(urljoin(url, str(href).strip()))[0].rstrip("/") != here for href in _BOOKMARKS(container))
 
 
+def pruned(found: HtmlElement) -> HtmlElement:
+    """A copy of a platform's content element without the boilerplate blocks these conventions name (share,
+    newsletter and related-posts blocks that plugins print inside it), unless their tests would take more than
+    ``MAX_UNSURE`` of its text (then the element as it is)."""
+    body, share = _pruned(found)
+    return body if share <= MAX_UNSURE else found
+
+
 def _pruned(found: HtmlElement) -> tuple[HtmlElement, float]:
     """A copy of ``found`` without what never is article text and without its boilerplate blocks,
     and the share of its text the boilerplate tests took."""

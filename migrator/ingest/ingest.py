@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 
 #: Outcome kinds that keep the item in a Scrapy crawl (the others are dropped, with their reason).
 KEPT = frozenset({"article", "not-modified", "item"})
+#: Extraction warnings that are notes on a field, not failures: a year-less date left unread.
+NOTES = frozenset({"partial-date"})
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,10 @@ class Ingest:
             self.stats.inc_value("migrator/repaired/mojibake", result.repaired)
         for warning in result.warnings:  # the input limits cut the page: what is left is kept, the cut recorded
             reason, _, detail = warning.partition(": ")
+            if reason in NOTES:  # a field left unread on purpose: counted and logged, not a crawl error
+                self.stats.inc_value(f"migrator/warnings/{reason}")
+                logger.warning("%s: %s: %s", raw.url, reason, detail)
+                continue
             self.error(raw.url, reason, detail)
         raw.kind, raw.source_id = result.kind, result.source_id
         self.store.save_page(raw, self.run_id)

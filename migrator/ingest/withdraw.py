@@ -11,7 +11,7 @@ MIN_ARTICLE_WORDS = 15
 #: ...and neither did one whose remaining text is mostly link text (an index of links).
 MAX_LINK_SHARE = 0.6
 #: Extraction profiles of a platform: a record one of them read is a full node, never a heuristic's withdrawal.
-PLATFORM_PROFILES = frozenset({"drupal6"})
+PLATFORM_PROFILES = frozenset({"drupal6", "drupal7", "wordpress", "joomla", "blogger"})
 
 
 def read_by_platform(profile: str | None) -> bool:

@@ -1,0 +1,286 @@
+"""Small generated sites in the markup of real platforms' templates, as the saved real sites print it: a
+WordPress blog (Twenty Twelve's ``content.php`` and ``twentytwelve_entry_meta()``, ``wp_list_comments()``), a
+Drupal 7 site (``node.tpl.php``, Field API fields, an injected spam block hidden by a packed script), a Joomla 1.5
+site (``contentpaneopen`` tables, ``table.blog`` listings, the e-mail cloaking notice) and Blogger pages.
+
+Each site is a route function for :class:`tests.sites.server.RouteServer`; the text is Faker's, nothing is
+copied from a real page. ``truth`` says what each entry holds.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+
+from faker import Faker
+
+_FAKE = Faker("en_US")
+
+
+def _seeded(seed: int) -> None:
+    """Each site draws the same text every time it is built (a test builds its own copy to compare with)."""
+    _FAKE.seed_instance(seed)
+
+
+def _sentences(n: int) -> list[str]:
+    return [_FAKE.sentence(nb_words=9) for _ in range(n)]
+
+
+@dataclass
+class Entry:
+    path: str
+    title: str
+    paragraphs: list[str]
+    published: str | None
+    author: str | None
+    tags: list[str] = field(default_factory=list)
+    comments: list[tuple[str, str, str]] = field(default_factory=list)  # author, ISO time, text
+    aliases: list[str] = field(default_factory=list)
+
+
+def _page(title: str, head: str, body_class: str, main: str) -> str:
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{escape(title)}</title>{head}</head>"
+            f"<body class='{body_class}'><div id='page'><header><h1 class='site-title'><a href='/'>Site</a></h1>"
+            f"<nav><a href='/'>Home</a> <a href='/about/'>About</a></nav></header>{main}"
+            f"<aside class='widget'><h3>Archives</h3><ul><li><a href='/2013/02/'>February 2013</a></li></ul></aside>"
+            f"</div></body></html>")
+
+
+# -- WordPress ----------------------------------------------------------------------------------------
+
+_WP_HEAD = ("<meta name='generator' content='WordPress 3.5.1' />"
+            "<link rel='stylesheet' href='/wp-content/themes/twentytwelve/style.css?ver=3.5.1' />"
+            "<link rel='https://api.w.org/' href='/wp-json/' /><link rel='pingback' href='/xmlrpc.php' />")
+
+
+class WordPressBlog:
+    """A short post (one sentence), a long one with threaded comments, a year-less date, listings of every
+    kind, platform endpoints in links, and a meta-refresh stub that points to ``elsewhere`` (another host)."""
+
+    def __init__(self, elsewhere: str = "http://127.0.0.2:9/") -> None:
+        self.elsewhere = elsewhere
+        _seeded(1)
+        self.entries = [
+            Entry("/2013/02/01/805/", "A short note", [_FAKE.sentence(nb_words=8)], "2013-02-01T10:15:00+00:00",
+                  "Ivan Petrov", ["News", "notes"], aliases=["/2013/02/01/805"]),
+            Entry("/2013/02/03/long-post/", "A long post", _sentences(8), "2013-02-03T18:40:00+00:00", "Anna Lee",
+                  ["Travel", "serbia", "language"],
+                  [("Marko", "2013-02-04T09:00:00+00:00", _FAKE.sentence()),
+                   ("Anna Lee", "2013-02-04T11:30:00+00:00", _FAKE.sentence()),
+                   ("Jelena", "2013-02-05T12:00:00+00:00", _FAKE.sentence())],
+                  aliases=["/2013/02/03/long-post/comment-page-2/"]),
+            Entry("/2013/03/02/no-year/", "Printed without a year", _sentences(3), "2013-03-02", "Ivan Petrov",
+                  ["News"]),
+        ]
+
+    def _meta(self, e: Entry) -> str:
+        cats = f"<a href='/category/{e.tags[0].lower()}/' rel='category tag'>{e.tags[0]}</a>"
+        tags = ", ".join(f"<a href='/tag/{t}/' rel='tag'>{t}</a>" for t in e.tags[1:])
+        if e.published and "T" in e.published:
+            when = f"<time class='entry-date' datetime='{e.published}'>{e.published[:10]}</time>"
+        else:  # a theme that prints the day and month only
+            when = "<time class='entry-date'>2 March</time>"
+        tagged = f" and tagged {tags}" if tags else ""
+        return (f"<footer class='entry-meta'>This entry was posted in {cats}{tagged} on <a href='{e.path}' "
+                f"rel='bookmark'>{when}</a><span class='by-author'> by <span class='author vcard'><a class='url fn n' "
+                f"href='/author/{e.author.split()[0].lower() if e.author else ''}/' rel='author'>{e.author}</a></span>"
+                f"</span>.</footer>")
+
+    def _comments(self, e: Entry) -> str:
+        if not e.comments:
+            return ""
+        items = []
+        for n, (who, when, text) in enumerate(e.comments, 1):
+            items.append(f"<li class='comment even depth-1' id='li-comment-{n}'><article id='comment-{n}' class='comment'>"
+                         f"<header class='comment-meta comment-author vcard'><cite><b class='fn'>{who}</b></cite>"
+                         f"<a href='{e.path}#comment-{n}'><time datetime='{when}'>{when[:10]} at {when[11:16]}</time></a>"
+                         f"</header><section class='comment-content comment'><p>{escape(text)}</p></section>"
+                         f"<div class='reply'><a class='comment-reply-link' href='{e.path}?replytocom={n}#respond'>Reply"
+                         f"</a></div></article></li>")
+        return (f"<div id='comments' class='comments-area'><h2 class='comments-title'>{len(items)} thoughts</h2>"
+                f"<ol class='commentlist'>{''.join(items)}</ol><nav id='comment-nav-below'>"
+                f"<a href='{e.path}comment-page-2/#comments'>Older comments</a></nav></div>")
+
+    def _single(self, e: Entry, n: int) -> str:
+        text = "".join(f"<p>{escape(p)}</p>" for p in e.paragraphs)
+        share = (f"<div class='sharedaddy'><h3>Share this:</h3><a href='{e.path}?share=twitter'>Twitter</a> "
+                 f"<a href='{e.path}?share=facebook'>Facebook</a></div>")
+        main = (f"<div id='primary'><article id='post-{n}' class='post-{n} post type-post status-publish hentry'>"
+                f"<header class='entry-header'><h1 class='entry-title'>{escape(e.title)}</h1></header>"
+                f"<div class='entry-content'>{text}{share}</div>{self._meta(e)}</article>"
+                f"<nav class='nav-single'><a href='/' rel='prev'>Previous</a></nav>{self._comments(e)}</div>")
+        head = _WP_HEAD + f"<link rel='canonical' href='{e.path}' />"  # rel_canonical() in wp_head
+        return _page(f"{e.title} | Site", head, f"single single-post postid-{n} single-format-standard", main)
+
+    def _listing(self, body_class: str, title: str) -> str:
+        items = "".join(
+            f"<article id='post-{n}' class='post-{n} post type-post hentry'><header class='entry-header'>"
+            f"<h1 class='entry-title'><a href='{e.path}' rel='bookmark'>{escape(e.title)}</a></h1></header>"
+            f"<div class='entry-content'><p>{escape(e.paragraphs[0])}</p></div>{self._meta(e)}</article>"
+            for n, e in enumerate(self.entries, 800))
+        links = ("<a href='/2013/02/01/805'>the note</a> <a href='/page/2/'>Older posts</a> <a href='/old/'>old</a> "
+                 "<a href='/wp-json/wp/v2/posts'>API</a> <a href='/xmlrpc.php?rsd'>RSD</a> "
+                 "<a href='/wp-login.php'>Log in</a> <a href='/category/news/'>News</a> "
+                 "<a href='/author/ivan/'>Ivan</a> <a href='/tag/notes/'>notes</a>")
+        return _page(title, _WP_HEAD, body_class, f"<div id='primary'>{items}<nav>{links}</nav></div>")
+
+    def route(self, path: str) -> tuple[int, dict[str, str], str]:
+        for n, e in enumerate(self.entries, 805):
+            if path in (e.path, *e.aliases):
+                return 200, {}, self._single(e, n)
+        listings = {"/": "home blog", "/page/2/": "home blog paged paged-2", "/2013/02/": "archive date",
+                    "/category/news/": "archive category category-news", "/tag/notes/": "archive tag tag-notes",
+                    "/author/ivan/": "archive author author-ivan"}
+        if path in listings:
+            return 200, {}, self._listing(listings[path], "Site")
+        if path == "/old/":
+            return 200, {}, (f"<html><head><meta http-equiv='refresh' content='0; url={self.elsewhere}'></head>"
+                             f"<body>Moved.</body></html>")
+        return 404, {}, "<html><body>Not found</body></html>"
+
+
+# -- Drupal 7 -----------------------------------------------------------------------------------------
+
+_D7_HEAD = ("<meta name='Generator' content='Drupal 7 (http://drupal.org)' />"
+            "<script src='/misc/drupal.js?v=7.26'></script>")
+#: What a compromised site's bodies carry: shoe-shop links in a span, and a packed script that hides them.
+SPAM = ("<span class='keys_words'><a class='links_good_rands' href='https://shoes.example/'>Authentic Sneakers</a> | "
+        "<a class='links_good_rands' href='https://boots.example/'>Releases</a></span>"
+        "<script>eval(function(p,a,c,k,e,d){e=function(c){return c};return p}('0 1',2,2,'a|b'.split('|'),0,{}))"
+        "</script>")
+
+
+class Drupal7Site:
+    """Two nodes, each under ``/node/N`` and its alias ``/writeup/N`` (the canonical link names the alias),
+    "DD.MM.YYYY HH:MM, by user" lines, Category and Event term fields, and a front page of teasers."""
+
+    def __init__(self) -> None:
+        _seeded(2)
+        self.entries = [
+            Entry("/writeup/7", "risc_emu", ["Task:", *_sentences(4)], "2014-03-05T17:59:00+04:00", "villy",
+                  ["pwn", "Boston Key Party 2014"], aliases=["/node/7"]),
+            Entry("/writeup/8", "tiny", [_FAKE.sentence(nb_words=5)], "2014-03-06T09:05:00+04:00", "azrael",
+                  ["web", "RuCTF 2014"], aliases=["/node/8"]),
+        ]
+
+    def _node(self, e: Entry, nid: int) -> str:
+        day = f"{e.published[8:10]}.{e.published[5:7]}.{e.published[:4]} {e.published[11:16]}" if e.published else ""
+        terms = "".join(
+            f"<div class='field field-name-field-{name} field-type-taxonomy-term-reference field-label-inline clearfix'>"
+            f"<div class='field-label'>{name.title()}:&nbsp;</div><div class='field-items'><div class='field-item even'>"
+            f"<a href='/taxonomy/term/{n}'>{term}</a></div></div></div>"
+            for n, (name, term) in enumerate(zip(("category", "event"), e.tags, strict=True)))
+        text = "".join(f"<p>{escape(p)}</p>" for p in e.paragraphs)
+        main = (f"<div id='content'><h1 class='title' id='page-title'>{escape(e.title)}</h1>"
+                f"<div id='block-system-main' class='block block-system'><div class='content'>"
+                f"<article id='node-{nid}' class='node node-writeup node-promoted clearfix'>"
+                f"<div class='submitted'>{day}, by <span class='username'>{e.author}</span></div>"
+                f"<div class='content'>{terms}<div class='field field-name-body field-type-text-with-summary "
+                f"field-label-hidden'><div class='field-items'><div class='field-item even'>{text}{SPAM}</div></div>"
+                f"</div></div><ul class='links inline'><li><a href='/user/login'>Log in</a></li></ul></article>"
+                f"</div></div></div>")
+        head = _D7_HEAD + f"<link rel='canonical' href='{e.path}' />"
+        return _page(f"{e.title} | Crew", head,
+                     f"html not-front not-logged-in page-node page-node-{nid} node-type-writeup", main)
+
+    def _front(self) -> str:
+        teasers = "".join(
+            f"<div id='node-{n}' class='node node-writeup node-teaser clearfix'><h2><a href='{e.path}'>"
+            f"{escape(e.title)}</a></h2><div class='content'><p>{escape(e.paragraphs[-1])}</p></div>"
+            f"<ul class='links inline'><li class='node-readmore'><a href='{e.path}'>Read more</a></li></ul></div>"
+            for n, e in enumerate(self.entries, 7))
+        links = "".join(f"<a href='{a}'>{a}</a> " for e in self.entries for a in e.aliases)
+        return _page("Crew", _D7_HEAD, "html front not-logged-in page-node",
+                     f"<div id='content'><div class='region region-content'>{teasers}</div>{links}</div>")
+
+    def route(self, path: str) -> tuple[int, dict[str, str], str]:
+        if path == "/":
+            return 200, {}, self._front()
+        for nid, e in enumerate(self.entries, 7):
+            if path in (e.path, *e.aliases):
+                return 200, {}, self._node(e, nid)
+        return 404, {}, "<html><body>Not found</body></html>"
+
+
+# -- Joomla 1.5 ---------------------------------------------------------------------------------------
+
+_J_HEAD = ("<meta name='generator' content='Joomla! 1.5 - Open Source Content Management' />"
+           "<meta name='author' content='Administrator' />")
+CLOAK = ("<span id='cloak4821'>This e-mail address is being protected from spambots. You need JavaScript enabled to "
+         "view it</span><script type='text/javascript'>var prefix = 'ma' + 'il' + 'to';</script>")
+
+
+class JoomlaSite:
+    """Two articles (one also under its Joomla 1.0 URL, one printing a day and month only), a category blog
+    listing, and the print and e-mail-a-friend links Joomla prints under every article."""
+
+    def __init__(self) -> None:
+        _seeded(3)
+        self.entries = [
+            Entry("/index.php?option=com_content&view=article&id=12&Itemid=3", "Project report",
+                  [*_sentences(2), "Write to us at"], "2006-03-20T10:46:00+03:00", "Olena",
+                  aliases=["/index.php?option=com_content&task=view&id=12&Itemid=3"]),
+            Entry("/index.php?option=com_content&view=article&id=13&Itemid=3", "Short pointer",
+                  [_FAKE.sentence(nb_words=6)], None, "Olena"),
+        ]
+
+    def _article(self, e: Entry, aid: int) -> str:
+        created = "Monday, 20 March 2006 10:46" if e.published else "20 March"
+        text = "".join(f"<p>{escape(p)}</p>" for p in e.paragraphs) + (CLOAK if aid == 12 else "")
+        icons = (f"<td class='buttonheading'><a href='/index.php?view=article&id={aid}&tmpl=component&print=1'>Print</a>"
+                 f"</td><td class='buttonheading'><a href='/index.php?option=com_mailto&tmpl=component&link=x'>E-mail</a>"
+                 f"</td><td><a href='/index.php?option=com_content&task=emailform&id={aid}'>Tell a friend</a></td>")
+        main = (f"<div class='content'><table class='contentpaneopen'><tr><td class='contentheading' width='100%'>"
+                f"{escape(e.title)}</td>{icons}</tr></table><table class='contentpaneopen'><tr><td valign='top'>"
+                f"<span class='small'>Written by {e.author}</span>&nbsp;&nbsp;</td></tr><tr><td valign='top' "
+                f"class='createdate'>{created}</td></tr><tr><td valign='top'>{text}</td></tr><tr><td class='modifydate'>"
+                f"Last Updated on Friday, 13 April 2007 16:09</td></tr></table><span class='article_separator'>"
+                f"&nbsp;</span></div>")
+        return _page(e.title, _J_HEAD + f"<meta name='title' content='{escape(e.title)}' />", "", main)
+
+    def _blog(self) -> str:
+        items = "".join(
+            f"<tr><td><table class='contentpaneopen'><tr><td class='contentheading'><a href='{e.path.replace('&', '&amp;')}'"
+            f" class='contentpagetitle'>{escape(e.title)}</a></td></tr></table><table class='contentpaneopen'><tr>"
+            f"<td valign='top'><p>{escape(e.paragraphs[0])}</p></td></tr><tr><td><a href='{e.path.replace('&', '&amp;')}'"
+            f" class='readon'>Read more...</a></td></tr></table></td></tr>" for e in self.entries)
+        links = "".join(f"<a href='{a.replace('&', '&amp;')}'>old link</a> " for e in self.entries for a in e.aliases)
+        return _page("Home", _J_HEAD, "", f"<div class='content'><table class='blog'>{items}</table>{links}</div>")
+
+    def route(self, path: str) -> tuple[int, dict[str, str], str]:
+        if path in ("/", "/index.php?option=com_content&view=category&layout=blog&id=2&Itemid=5"):
+            return 200, {}, self._blog()
+        for aid, e in enumerate(self.entries, 12):
+            if path in (e.path, *e.aliases):
+                return 200, {}, self._article(e, aid)
+        return 404, {}, "<html><body>Not found</body></html>"
+
+
+# -- Blogger ------------------------------------------------------------------------------------------
+
+def blogger_post(e: Entry, post_id: str, classic_comments: bool = True) -> str:
+    """A Blogger item page (layout template markup) of one post."""
+    text = "<br />".join(escape(p) for p in e.paragraphs)
+    labels = ", ".join(f"<a href='/search/label/{t}' rel='tag'>{t}</a>" for t in e.tags)
+    comments = "".join(
+        f"<dt class='comment-author' id='c{n}'><a name='c{n}'></a>{who} dijo...</dt><dd class='comment-body'>"
+        f"<p>{escape(body)}</p></dd><dd class='comment-footer'><span class='comment-timestamp'><a href='#c{n}'>"
+        f"{when}</a></span></dd>" for n, (who, when, body) in enumerate(e.comments))
+    main = (f"<div class='blog-posts hfeed'><h2 class='date-header'><span>domingo, 25 de julio de 2010</span></h2>"
+            f"<div class='post-outer'><div class='post hentry' itemprop='blogPost'>"
+            f"<meta content='{post_id}' itemprop='postId'/><h3 class='post-title entry-title'>{escape(e.title)}</h3>"
+            f"<div class='post-body entry-content' id='post-body-{post_id}'>{text}<div style='clear: both;'></div></div>"
+            f"<div class='post-footer'><span class='post-author vcard'>Publicado por <span class='fn'>{e.author}</span>"
+            f"</span> <span class='post-timestamp'>en <a class='timestamp-link' href='{e.path}'><abbr class='published'"
+            f" title='{e.published}'>13:46</abbr></a></span> <span class='post-labels'>Etiquetas: {labels}</span>"
+            f"</div></div></div><div class='comments' id='comments'><dl id='comments-block'>{comments}</dl></div>"
+            f"<div class='blog-pager'><a class='blog-pager-older-link' href='/2010/07/older.html'>Entrada antigua</a>"
+            f"</div></div>")
+    return _page(e.title, "<meta content='blogger' name='generator'/>", "", main)
+
+
+def blogger_listing(entries: list[tuple[Entry, str]]) -> str:
+    posts = "".join(
+        f"<div class='post-outer'><div class='post hentry'><h3 class='post-title entry-title'><a href='{e.path}'>"
+        f"{escape(e.title)}</a></h3><div class='post-body entry-content' id='post-body-{pid}'>{escape(e.paragraphs[0])}"
+        f"</div></div></div>" for e, pid in entries)
+    return _page("Blog", "<meta content='blogger' name='generator'/>", "", f"<div class='blog-posts hfeed'>{posts}</div>")
