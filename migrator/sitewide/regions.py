@@ -3,6 +3,7 @@ read again in them."""
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
 from itertools import islice
 from typing import TYPE_CHECKING, Iterator
@@ -16,9 +17,12 @@ if TYPE_CHECKING:
     from migrator.store import Store, StoredArticle, StoredPage
 
 logger = logging.getLogger(__name__)
+progress = logging.getLogger("migrator.progress")
 
 #: Stored generic pages that templates are learned from (streamed: only their URLs and skeletons are held).
 REGION_PAGES = 2000
+#: Seconds between two progress lines of a re-extraction pass (as the crawl's progress lines, every few seconds).
+PROGRESS_SECONDS = 10.0
 
 
 def learn_regions(store: Store, limit: int = REGION_PAGES) -> Regions:
@@ -68,8 +72,13 @@ def apply_regions(ingest: Ingest, regions: Regions, pool: ExtractionPool | None 
             yield page.url, page.text()
 
     pool = pool or ExtractionPool(ingest.config, 0)
-    for result in pool.extract_many(pages(), regions):
+    shown = time.monotonic()
+    for done, result in enumerate(pool.extract_many(pages(), regions), 1):
         row, page = read.popleft()
+        if time.monotonic() - shown >= PROGRESS_SECONDS:
+            shown = time.monotonic()
+            progress.info("crawl end: content regions: %d pages extracted again, %d records changed", done,
+                          len(changed))
         if isinstance(result, Exception):
             logger.warning("re-extraction failed on %s: %s; its record stands as it was", page.url, result)
             continue
