@@ -78,6 +78,7 @@ class SiteModel:
         self.pool = pool  # the crawl's extraction workers: pages are re-extracted in its processes too
         self.regions = regions if regions is not None else Regions.from_rows(self.store.template_rows())
         self.repeated = ingest.repeated  # what this run learns is the ingest's from then on
+        self.skeletons: dict[str, frozenset[str] | None] = {}  # stored pages' skeletons, kept between rounds
 
     def finish(self) -> None:
         """Every crawl-end step, in order."""
@@ -102,7 +103,7 @@ class SiteModel:
         database; later runs extract their pages in them as they load, and ``migrator reclean`` too, so
         when a run learns the same regions it started with, every record already stands as they make it.
         """
-        regions = learn_regions(self.store)
+        regions = learn_regions(self.store, known=self.skeletons)
         stored = Regions.from_rows(self.store.template_rows())
         changed: list[str] = []
         demoted: list[str] = []

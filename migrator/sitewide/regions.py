@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from migrator.extract.common import parse
 from migrator.extract.pool import ExtractionPool
-from migrator.extract.region import Regions, learn_templates
+from migrator.extract.region import Regions, _page_skeleton, learn_templates
 
 if TYPE_CHECKING:
     from migrator.ingest import Ingest
@@ -25,24 +25,32 @@ REGION_PAGES = 2000
 PROGRESS_SECONDS = 10.0
 
 
-def learn_regions(store: Store, limit: int = REGION_PAGES) -> Regions:
+def learn_regions(store: Store, limit: int = REGION_PAGES,
+                  known: dict[str, frozenset[str] | None] | None = None) -> Regions:
     """The content regions and field places of the templates of the live generic articles' stored pages.
 
     The pages are read from the database one at a time for their skeletons, and each template's sample is
     read again when its region is learned: memory holds one template's sample, whatever the site's size.
+    ``known`` (URL to skeleton) keeps the skeletons between calls: a stored page is parsed for its skeleton
+    once per crawl end, not once per round of learning (a stored page does not change in between).
     """
     urls: list[str] = []
+    known = {} if known is None else known
+    descriptors: dict[str, str] = {}  # one copy of each descriptor string, however many pages show it
 
-    def texts() -> Iterator[str]:
+    def skeletons() -> Iterator[frozenset[str] | None]:
         for _, page in islice(store.stored_pages("generic"), limit):
             urls.append(page.url)
-            yield page.text()
+            if page.url not in known:
+                found = _page_skeleton(page.text())
+                known[page.url] = None if found is None else frozenset(descriptors.setdefault(d, d) for d in found)
+            yield known[page.url]
 
     def load(index: int) -> str:
         page = store.page(urls[index])
         return page.text() if page is not None else ""
 
-    return Regions(learn_templates(texts(), urls=urls, load=load))
+    return Regions(learn_templates((), urls=urls, load=load, skeletons=skeletons()))
 
 
 def is_entry(store: Store, regions: Regions, source_id: str) -> bool:
