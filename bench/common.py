@@ -77,12 +77,12 @@ def mirror_server(mirror: Path, timeout: float = 120.0) -> Iterator[str]:
                 break
             except urllib.error.HTTPError:  # a 404 for robots.txt: the server answers
                 break
-            except OSError:
+            except OSError as exc:
                 if proc.poll() is not None:
                     log.seek(0)
-                    raise SystemExit(f"serve_mirror.py {mirror} ended: {log.read()[-2000:]}")
+                    raise SystemExit(f"serve_mirror.py {mirror} ended: {log.read()[-2000:]}") from exc
                 if time.monotonic() > deadline:
-                    raise SystemExit(f"serve_mirror.py {mirror} did not answer in {timeout:.0f}s")
+                    raise SystemExit(f"serve_mirror.py {mirror} did not answer in {timeout:.0f}s") from exc
                 time.sleep(0.2)
         yield url
     finally:

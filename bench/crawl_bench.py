@@ -29,10 +29,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sqlite3
 import statistics
 import sys
-import re
 import tempfile
 import urllib.request
 from collections import Counter

@@ -71,7 +71,8 @@ def apply_regions(ingest: Ingest, regions: Regions, pool: ExtractionPool | None 
     With ``pool`` (the crawl's), the pages are extracted in its worker processes too, a few at a time; a
     page whose extraction fails is logged and its record left as it stands.
     """
-    changed, not_articles = [], []
+    changed: list[str] = []
+    not_articles: list[str] = []
     read: deque[tuple[StoredArticle, StoredPage]] = deque()  # the pages handed out, awaiting their result
 
     def pages() -> Iterator[tuple[str, str]]:
