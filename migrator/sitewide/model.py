@@ -79,6 +79,7 @@ class SiteModel:
         self.regions = regions if regions is not None else Regions.from_rows(self.store.template_rows())
         self.repeated = ingest.repeated  # what this run learns is the ingest's from then on
         self.skeletons: dict[str, frozenset[str] | None] = {}  # stored pages' skeletons, kept between rounds
+        self.shell: set[str] | None = None  # the site's shell, learned from the stored pages once per crawl end
 
     def finish(self) -> None:
         """Every crawl-end step, in order."""
@@ -124,7 +125,9 @@ class SiteModel:
     def withdraw_shell_pages(self) -> int:
         """Withdraw generic records that hold nothing but the site's shell (menus, login and counter blocks
         standing on most of its pages) and links: date archives and indexes taken whole."""
-        shell = shell_texts(self.store)
+        if self.shell is None:  # the stored raw pages do not change at crawl end: neither does their shell
+            self.shell = shell_texts(self.store)
+        shell = self.shell
         if not shell:
             return 0
         found = [sid for sid, html in self.store.bodies("generic") if shell_only(html, shell)]
