@@ -1,10 +1,14 @@
-"""Helpers shared by the benchmarks: a demo server in its own process, peak-RSS sampling."""
+"""Helpers shared by the benchmarks: a demo server or a saved real site in its own process, peak-RSS sampling."""
 from __future__ import annotations
 
+import os
+import resource
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,10 +43,68 @@ def demo_server(articles: int, seed: int = 7, module: str = "migrator.demo.serve
         proc.wait(10)
 
 
+#: The real-site server of ../shared (standard library only): serves a fetched mirror at the site's own paths.
+SERVE_MIRROR = Path(__file__).resolve().parent.parent / ".." / "shared" / "tools" / "serve_mirror.py"
+#: Where `fetch` puts the mirrors of real-sites.md: ../.mirror/<owner>+<name>/repo (a bare git dir).
+MIRRORS = Path(__file__).resolve().parent.parent / ".." / ".mirror"
+
+
+def mirror_dir(name: str) -> Path:
+    """A mirror given as a path (a bare git dir, the folder holding it as ``repo``, or a plain folder of saved
+    files) or as a name under ../.mirror (``ex-animo+ex-animo.github.io``)."""
+    for place in (Path(name), MIRRORS / name):
+        if (place / "repo").is_dir():
+            return (place / "repo").resolve()
+        if place.is_dir():
+            return place.resolve()
+    raise SystemExit(f"no mirror {name!r} (neither a directory nor {MIRRORS.resolve()}/{name}/repo)")
+
+
+@contextmanager
+def mirror_server(mirror: Path, timeout: float = 120.0) -> Iterator[str]:
+    """Serve a saved real site (``serve_mirror.py``) from another process; yields its root URL once it answers
+    (listing a 30k-file tree takes a few seconds)."""
+    port = free_port()
+    log = tempfile.TemporaryFile("w+")  # a file, not a pipe: a traceback per bad request never blocks the server
+    proc = subprocess.Popen([sys.executable, str(SERVE_MIRROR), str(mirror), "--port", str(port), "--quiet"],
+                            stdout=subprocess.DEVNULL, stderr=log, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(url + "/robots.txt", timeout=2).read()
+                break
+            except urllib.error.HTTPError:  # a 404 for robots.txt: the server answers
+                break
+            except OSError as exc:
+                if proc.poll() is not None:
+                    log.seek(0)
+                    raise SystemExit(f"serve_mirror.py {mirror} ended: {log.read()[-2000:]}") from exc
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"serve_mirror.py {mirror} did not answer in {timeout:.0f}s") from exc
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        log.close()
+
+
 def run_measured(cmd: list[str]) -> tuple[subprocess.CompletedProcess[str], float, int]:
     """Run a command; return it, its wall seconds and the peak RSS (bytes) of it and its children."""
+    proc, wall, peak, _ = run_measured_cpu(cmd)
+    return proc, wall, peak
+
+
+def run_measured_cpu(cmd: list[str], env: dict[str, str] | None = None
+                     ) -> tuple[subprocess.CompletedProcess[str], float, int, float]:
+    """:func:`run_measured` and the CPU seconds (user + sys) of the command and every child it waited for
+    (the extraction workers): on a shared machine CPU time says more than wall time. ``env``: added to ours."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, **env} if env else None)
     peak = 0
     done = threading.Event()
 
@@ -62,4 +124,7 @@ def run_measured(cmd: list[str]) -> tuple[subprocess.CompletedProcess[str], floa
     out, errs = proc.communicate()
     done.set()
     thread.join()
-    return subprocess.CompletedProcess(cmd, proc.returncode, out, errs), time.monotonic() - started, peak
+    wall = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, errs), wall, peak, cpu

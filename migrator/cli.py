@@ -175,6 +175,10 @@ def print_summary(summary: Any, db: str) -> None:
     table.add_row("errors", str(summary.error_count))
     for name, count in summary.errors.items():
         table.add_row(f"  {name}", str(count))
+    if getattr(summary, "stages", None):  # a crawl's: where its time went
+        from migrator.ingest.stats import STAGES
+
+        table.add_row("seconds by stage", " · ".join(f"{STAGES[k]} {v:.1f}" for k, v in summary.stages.items()))
     err.print(table)
     err.print(f"database: {db}" + (f" — {summary.message}" if summary.message else ""))
 

@@ -86,7 +86,9 @@ class Frontier:
         """
         if not url.startswith(("http://", "https://")):
             return self._skip("scheme")
-        norm = normalize(url, self.strip_query)
+        norm = self._normal(url)
+        if norm is None:
+            return self._skip("malformed-url")
         if not self.seen.add(norm):
             return None
         reason = self._rejection(norm, force)
@@ -135,6 +137,14 @@ class Frontier:
             return "max-pages"
         return None
 
+    def _normal(self, url: str) -> str | None:
+        """The URL normalized, or None when it does not parse (``http://[url=...``, a broken BBCode tag, reads as
+        a bad IPv6 host): such a link is skipped, never the page that holds it."""
+        try:
+            return normalize(url, self.strip_query)
+        except ValueError:
+            return None
+
     def _skip(self, reason: str) -> str | None:
         """Count a refusal by reason; None, the answer for a URL not admitted."""
         self.skipped[reason] += 1
@@ -163,7 +173,14 @@ class Frontier:
     def admit_all(self, urls: Iterable[str], from_url: str) -> list[str]:
         """Admit links found on ``from_url``; a page leading only to pages of its own shape (beyond the
         site template) counts toward closing that shape as a trap."""
-        links = {normalize(u, self.strip_query) for u in urls if u.startswith(("http://", "https://"))}
+        links = set()
+        for url in urls:
+            if url.startswith(("http://", "https://")):
+                norm = self._normal(url)
+                if norm is None:
+                    self._skip("malformed-url")
+                else:
+                    links.add(norm)
         template = self._template_links(links)
         here = shape(from_url)
         elsewhere = self._pages <= 20 or any(u not in template and shape(u) != here for u in links)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import TYPE_CHECKING, Any
 
 from migrator import interrupt
@@ -20,6 +21,7 @@ from migrator.extract.pool import ExtractionPool, default_workers
 from migrator.extract.region import Regions
 from migrator.ingest import Ingest, Outcome
 from migrator.ingest.items import PageItem
+from migrator.ingest.stats import STAGES, add_seconds
 from migrator.lock import RunLock
 from migrator.rulebook import Rulebook
 from migrator.sitewide import SiteModel
@@ -58,6 +60,7 @@ class CrawlWriter:
         self.pool: ExtractionPool | None = None
         self.ingest: Ingest | None = None
         self.lock: RunLock | None = None
+        self.started = time.monotonic()  # the fetching phase: from open() to the crawl's end
 
     def open(self, config: Config) -> None:
         if self.own_run:  # one writer at a time, as `migrator` runs hold it
@@ -70,6 +73,7 @@ class CrawlWriter:
         self.pool = ExtractionPool(config, spare_workers(self.workers), self.regions)
         self.ingest = Ingest(self.store, config, rulebook, self.run_id, self.stats, frontier=not self.own_run,
                              max_errors=self.max_errors)
+        self.started = time.monotonic()
 
     @property
     def stop_reason(self) -> str | None:
@@ -88,7 +92,11 @@ class CrawlWriter:
             except Exception as exc:  # one broken page never ends a run
                 logger.warning("extraction failed on %s: %s", item.url, exc, exc_info=True)
                 extracted = exc
-        return self.ingest.take(item, extracted)
+        started = time.perf_counter()
+        try:
+            return self.ingest.take(item, extracted)
+        finally:
+            add_seconds(self.stats, "store", time.perf_counter() - started)
 
     def close(self) -> None:
         """The crawl's end: what the site shows as a whole, unless a signal or a failed write stopped the run
@@ -97,17 +105,25 @@ class CrawlWriter:
             if self.pool is not None:
                 self.pool.close()
             return
+        add_seconds(self.stats, "fetch", time.monotonic() - self.started)
+        if self.pool is not None:
+            add_seconds(self.stats, "extract", self.pool.seconds)
         try:
             if not interrupt.received() and not self.ingest.fault:
                 # the extraction workers re-extract the stored pages in the learned regions, then stop
-                SiteModel(self.ingest, self.regions, pool=self.pool).finish()
+                started = time.monotonic()
+                try:
+                    SiteModel(self.ingest, self.regions, pool=self.pool).finish()
+                finally:
+                    add_seconds(self.stats, "crawl-end", time.monotonic() - started)
         finally:
             if self.pool is not None:
                 self.pool.close()
         if self.own_run:
             get = self.stats.get_value
             summary = {"pages": get("migrator/pages", 0), "articles": get("migrator/articles", 0),
-                       "errors": get("migrator/errors", 0)}
+                       "errors": get("migrator/errors", 0),
+                       "seconds_by_stage": {k: round(get(f"migrator/seconds/{k}", 0.0), 2) for k in STAGES}}
             self.store.finish_run(self.ingest.run_id, "finished", summary)
         self.store.close()
         if self.lock is not None:

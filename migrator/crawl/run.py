@@ -18,6 +18,7 @@ from scrapy.settings import Settings
 
 from migrator import interrupt
 from migrator.errors import StoreError
+from migrator.ingest.stats import seconds_by_stage
 from migrator.lock import RunLock
 from migrator.mapping import Config
 from migrator.rulebook import Rulebook
@@ -49,6 +50,8 @@ class CrawlSummary:
     mode: str = "crawl"
     resumed: bool = False
     report: dict[str, Any] = field(default_factory=dict)
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage (migrator.ingest.stats.STAGES)
+    steps: dict[str, float] = field(default_factory=dict)   # seconds per crawl-end step
 
     @property
     def ok(self) -> bool:
@@ -62,7 +65,8 @@ class CrawlSummary:
         return {"run_id": self.run_id, "status": self.status, "pages": self.pages, "articles": self.articles,
                 "outcomes": self.outcomes, "skipped": self.skipped, "errors": self.error_count,
                 "errors_by_reason": self.errors, "seconds": round(self.seconds, 2), "message": self.message,
-                "mode": self.mode, "resumed": self.resumed,
+                "mode": self.mode, "resumed": self.resumed, "seconds_by_stage": self.stages,
+                "crawl_end_steps": self.steps,
                 "changes": {k: v if isinstance(v, int) else len(v) for k, v in self.report.items()}}
 
     def line(self) -> str:
@@ -109,7 +113,7 @@ def summarize(run_id: int, stats: dict[str, Any], seconds: float, max_errors: in
         run_id=run_id, status="finished", pages=earlier_pages + int(stats.get("migrator/pages", 0)),
         articles=int(stats.get("migrator/articles", 0)), outcomes=_by_prefix(stats, "migrator/articles/"),
         skipped=_by_prefix(stats, "migrator/skipped/"), errors=_by_prefix(stats, "migrator/errors/"),
-        seconds=seconds,
+        seconds=seconds, stages=seconds_by_stage(stats), steps=seconds_by_stage(stats, "migrator/seconds/crawl-end/"),
     )
     reason = stats.get("finish_reason", "unknown")
     unreachable = sum(n for k, n in summary.errors.items() if k in _UNREACHABLE)

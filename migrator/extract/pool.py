@@ -77,9 +77,12 @@ def _init(fields: dict[str, Any], regions: Regions | None, parent: int) -> None:
     _config, _regions = Config(**fields), regions
 
 
-def _extract(url: str, html: str) -> PageResult:
+def _extract(url: str, html: str) -> tuple[PageResult, float]:
+    """The page's result and the seconds its extraction took (the crawl counts them to its ``extract`` stage)."""
     assert _config is not None
-    return extract(url, html, _config, _regions)
+    started = time.perf_counter()
+    result = extract(url, html, _config, _regions)
+    return result, time.perf_counter() - started
 
 
 def _extract_chunk(pages: list[tuple[str, str]], regions: Regions | None) -> list[PageResult | Exception]:
@@ -112,20 +115,26 @@ class ExtractionPool:
         self.regions = regions
         self.workers = workers
         self.executor: ProcessPoolExecutor | None = None
+        self.seconds = 0.0  # spent in :meth:`extract`'s extractions, in whichever process ran them
         if workers > 0:
             # spawn, not fork: the parent runs a reactor and threads that a fork would copy mid-flight
             self.executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                                 initializer=_init, initargs=(_portable(config), regions, os.getpid()))
 
     async def extract(self, url: str, html: str) -> PageResult:
-        if self.executor is None:
-            return extract(url, html, self.config, self.regions)
+        if self.executor is not None:
+            try:
+                result, seconds = await asyncio.wrap_future(self.executor.submit(_extract, url, html))
+                self.seconds += seconds
+                return result
+            except BrokenProcessPool:  # a worker died (OOM killer, signal): carry on in this process
+                logger.warning("extraction worker died; extracting in the crawler process from now on")
+                self.close()
+        started = time.perf_counter()
         try:
-            return await asyncio.wrap_future(self.executor.submit(_extract, url, html))
-        except BrokenProcessPool:  # a worker died (OOM killer, signal): carry on in this process
-            logger.warning("extraction worker died; extracting in the crawler process from now on")
-            self.close()
             return extract(url, html, self.config, self.regions)
+        finally:
+            self.seconds += time.perf_counter() - started
 
     def extract_many(self, pages: Iterable[tuple[str, str]], regions: Regions | None
                      ) -> Iterator[PageResult | Exception]:

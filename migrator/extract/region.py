@@ -398,7 +398,8 @@ def section_fields(docs: Sequence[HtmlElement], sections: Sequence[str] | None, 
 
 
 def learn_templates(pages: Iterable[str], accept: Callable[[list[str]], bool] | None = None,
-                    urls: Sequence[str] | None = None, load: Callable[[int], str] | None = None) -> list[Template]:
+                    urls: Sequence[str] | None = None, load: Callable[[int], str] | None = None,
+                    skeletons: Iterable[frozenset[str] | None] | None = None) -> list[Template]:
     """Every template with a trusted content region among some pages' HTML.
 
     Two passes keep memory bounded: skeletons first (each tree dropped at once), then each template's
@@ -406,13 +407,14 @@ def learn_templates(pages: Iterable[str], accept: Callable[[list[str]], bool] | 
     page's index to its HTML, read again: from the database at crawl end) ``pages`` is only streamed and no
     page is held between the passes; without it the pages are kept. ``accept``, given a template's sample
     pages, may turn the template down (pages not known to be articles: a listing template has a region
-    too, but no article in it). ``urls`` (one per page) let each site section learn its fields.
+    too, but no article in it). ``urls`` (one per page) let each site section learn its fields. ``skeletons``
+    (one per page, with ``load``) stand for the pages' own: the crawl end keeps them between its rounds.
     """
     if load is None:
         htmls = list(pages)
         pages, load = htmls, htmls.__getitem__
     found = []
-    for members in template_groups(_page_skeleton(html) for html in pages):
+    for members in template_groups(skeletons if skeletons is not None else (page_skeleton(h) for h in pages)):
         sample = [load(i) for i in members[:SAMPLE]]
         if len(sample) < MIN_PAGES or (accept is not None and not accept(sample)):
             continue
@@ -425,7 +427,7 @@ def learn_templates(pages: Iterable[str], accept: Callable[[list[str]], bool] | 
     return found
 
 
-def _page_skeleton(html: str) -> frozenset[str] | None:
+def page_skeleton(html: str) -> frozenset[str] | None:
     """A page's skeleton, its tree dropped at once; None for a page that does not parse (no template's)."""
     doc = parse_page(html)
     return skeleton(doc) if doc is not None else None

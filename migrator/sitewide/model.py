@@ -16,13 +16,16 @@ every withdrawal is recorded with its reason (the ``withdrawals`` table).
 """
 from __future__ import annotations
 
+import functools
 import logging
+import time
 from itertools import islice
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
 from migrator.clean.repeated import known_shingles, learn, listings_of_excerpts, residue
 from migrator.clean.text import html_to_text
 from migrator.extract.region import Regions
+from migrator.ingest.stats import add_seconds
 from migrator.ingest.withdraw import not_an_article, read_by_platform
 from migrator.sitewide.regions import apply_regions, is_entry, learn_regions
 from migrator.sitewide.rescue import rescue_entries
@@ -33,12 +36,31 @@ if TYPE_CHECKING:
     from migrator.ingest import Ingest
 
 logger = logging.getLogger(__name__)
+progress = logging.getLogger("migrator.progress")  # the crawl's progress lines: the crawl end's steps too
 
 #: Bodies per template family that repeated blocks are learned from: a block on a large share of
 #: every body shows on the same share of a sample, and the block counts stay bounded on huge sites.
 LEARN_SAMPLE = 5000
 #: Rounds of withdrawing and learning the templates again, at most (each round sees fewer non-articles).
 RELEARN = 2
+
+_Step = TypeVar("_Step", bound=Callable[..., Any])
+
+
+def step(name: str) -> Callable[[_Step], _Step]:
+    """A crawl-end step: a progress line as it starts (the fetching's progress lines stop while the crawl end
+    runs: minutes on a large site), its seconds counted (stats ``migrator/seconds/crawl-end/<name>``)."""
+    def wrap(method: _Step) -> _Step:
+        @functools.wraps(method)
+        def timed(self: SiteModel, *args: Any, **kwargs: Any) -> Any:
+            progress.info("crawl end: %s", name)
+            started = time.monotonic()
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                add_seconds(self.stats, f"crawl-end/{name}", time.monotonic() - started)
+        return timed  # type: ignore[return-value]
+    return wrap
 
 
 class SiteModel:
@@ -56,6 +78,8 @@ class SiteModel:
         self.pool = pool  # the crawl's extraction workers: pages are re-extracted in its processes too
         self.regions = regions if regions is not None else Regions.from_rows(self.store.template_rows())
         self.repeated = ingest.repeated  # what this run learns is the ingest's from then on
+        self.skeletons: dict[str, frozenset[str] | None] = {}  # stored pages' skeletons, kept between rounds
+        self.shell: set[str] | None = None  # the site's shell, learned from the stored pages once per crawl end
 
     def finish(self) -> None:
         """Every crawl-end step, in order."""
@@ -71,6 +95,7 @@ class SiteModel:
         if self.rescue_entries():       # last, by the final templates: short entries become records
             self.withdraw_listings()    # ...and sources: the listings quoting them show as listings now
 
+    @step("content regions")
     def learn_content_regions(self) -> None:
         """Learn where each template of the generic pages keeps its content, and re-extract those pages in it.
 
@@ -79,7 +104,7 @@ class SiteModel:
         database; later runs extract their pages in them as they load, and ``migrator reclean`` too, so
         when a run learns the same regions it started with, every record already stands as they make it.
         """
-        regions = learn_regions(self.store)
+        regions = learn_regions(self.store, known=self.skeletons)
         stored = Regions.from_rows(self.store.template_rows())
         changed: list[str] = []
         demoted: list[str] = []
@@ -100,10 +125,13 @@ class SiteModel:
         logger.info("content regions: %d templates learned, %d records changed in them, %d withdrawn",
                     len(regions.templates), len(changed), len(demoted))
 
+    @step("shell pages")
     def withdraw_shell_pages(self) -> int:
         """Withdraw generic records that hold nothing but the site's shell (menus, login and counter blocks
         standing on most of its pages) and links: date archives and indexes taken whole."""
-        shell = shell_texts(self.store)
+        if self.shell is None:  # the stored raw pages do not change at crawl end: neither does their shell
+            self.shell = shell_texts(self.store)
+        shell = self.shell
         if not shell:
             return 0
         found = [sid for sid, html in self.store.bodies("generic") if shell_only(html, shell)]
@@ -115,6 +143,7 @@ class SiteModel:
         self._withdrawn(len(demoted))
         return len(demoted)
 
+    @step("short entries")
     def rescue_entries(self) -> int:
         """Pages turned down as too short that their learned template shows as entries become records;
         returns how many."""
@@ -125,6 +154,7 @@ class SiteModel:
             logger.info("%d short entries kept as articles: their template shows them as entries", len(rescued))
         return len(rescued)
 
+    @step("listings")
     def withdraw_listings(self) -> int:
         """Withdraw generic records that are mostly excerpts of several other records: paginated home,
         category, tag and author pages of a site without a profile, whose excerpts read like an article.
@@ -171,6 +201,7 @@ class SiteModel:
             self.stats.inc_value("migrator/articles/new", -count)
             self.stats.inc_value("migrator/skipped/listing", count)
 
+    @step("repeated blocks")
     def remove_repeated_blocks(self) -> None:
         """Learn the blocks that repeat across this site's bodies and strip them from every record.
 

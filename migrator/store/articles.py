@@ -105,7 +105,12 @@ class Articles(Database):
                                                "content_hash": content_hash(record)})
 
     def _keep_version(self, row: dict[str, Any], replaced_run: int) -> None:
-        """Keep an article row's content before ``replaced_run`` overwrites it (once per run)."""
+        """Keep an article row's content before ``replaced_run`` overwrites it (once per run). Not for a record
+        the same run made: no earlier run saw that content (``records_at`` reads versions of earlier runs only),
+        and a crawl end that re-extracts every generic page would keep a second copy of each (77 MB over a
+        3,000-page forum)."""
+        if row["first_run"] == replaced_run:
+            return
         record = _record({**row, "alias_list": "[]"})
         self.db.table("versions").upsert({"source_id": row["source_id"], "run_id": row["changed_run"],
                                     "replaced_run": replaced_run, "record": dumps(record)},
