@@ -1,10 +1,14 @@
-"""Helpers shared by the benchmarks: a demo server in its own process, peak-RSS sampling."""
+"""Helpers shared by the benchmarks: a demo server or a saved real site in its own process, peak-RSS sampling."""
 from __future__ import annotations
 
+import os
+import resource
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -63,3 +67,84 @@ def run_measured(cmd: list[str]) -> tuple[subprocess.CompletedProcess[str], floa
     done.set()
     thread.join()
     return subprocess.CompletedProcess(cmd, proc.returncode, out, errs), time.monotonic() - started, peak
+
+
+#: The real-site server of ../shared (standard library only): serves a fetched mirror at the site's own paths.
+SERVE_MIRROR = Path(__file__).resolve().parent.parent / ".." / "shared" / "tools" / "serve_mirror.py"
+#: Where `fetch` puts the mirrors of real-sites.md: ../.mirror/<owner>+<name>/repo (a bare git dir).
+MIRRORS = Path(__file__).resolve().parent.parent / ".." / ".mirror"
+
+
+def mirror_dir(name: str) -> Path:
+    """A mirror given as a path (a bare git dir, the folder holding it as ``repo``, or a plain folder of saved
+    files) or as a name under ../.mirror (``ex-animo+ex-animo.github.io``)."""
+    for place in (Path(name), MIRRORS / name):
+        if (place / "repo").is_dir():
+            return (place / "repo").resolve()
+        if place.is_dir():
+            return place.resolve()
+    raise SystemExit(f"no mirror {name!r} (neither a directory nor {MIRRORS.resolve()}/{name}/repo)")
+
+
+@contextmanager
+def mirror_server(mirror: Path, timeout: float = 120.0) -> Iterator[str]:
+    """Serve a saved real site (``serve_mirror.py``) from another process; yields its root URL once it answers
+    (listing a 30k-file tree takes a few seconds)."""
+    port = free_port()
+    log = tempfile.TemporaryFile("w+")  # a file, not a pipe: a traceback per bad request never blocks the server
+    proc = subprocess.Popen([sys.executable, str(SERVE_MIRROR), str(mirror), "--port", str(port), "--quiet"],
+                            stdout=subprocess.DEVNULL, stderr=log, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(url + "/robots.txt", timeout=2).read()
+                break
+            except urllib.error.HTTPError:  # a 404 for robots.txt: the server answers
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    log.seek(0)
+                    raise SystemExit(f"serve_mirror.py {mirror} ended: {log.read()[-2000:]}")
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"serve_mirror.py {mirror} did not answer in {timeout:.0f}s")
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        log.close()
+
+
+def run_measured_cpu(cmd: list[str], env: dict[str, str] | None = None
+                     ) -> tuple[subprocess.CompletedProcess[str], float, int, float]:
+    """:func:`run_measured` and the CPU seconds (user + sys) of the command and every child it waited for
+    (the extraction workers): on a shared machine CPU time says more than wall time. ``env``: added to ours."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, **env} if env else None)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        ps = psutil.Process(proc.pid)
+        while not done.is_set():
+            try:
+                rss = ps.memory_info().rss + sum(c.memory_info().rss for c in ps.children(recursive=True))
+                peak = max(peak, rss)
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    out, errs = proc.communicate()
+    done.set()
+    thread.join()
+    wall = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, errs), wall, peak, cpu
