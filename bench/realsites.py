@@ -45,7 +45,7 @@ from collections import Counter
 from contextlib import chdir, contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 from urllib.parse import quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -59,23 +59,37 @@ _HREF = re.compile(r"""<a\s[^>]*href\s*=\s*["']?([^"' >]+)""", re.I)
 _SPACE = re.compile(r"\s+")
 
 
-def own_host(front_page: str) -> str | None:
-    """The host a saved site's front page links to absolutely, when such links outnumber its relative ones.
+def own_host(front_page: str, serves: Callable[[str], bool] = lambda path: True) -> str | None:
+    """The host a saved site's front page links to absolutely, when such links outnumber its relative ones and
+    the mirror holds the pages they name (``serves(path)`` on up to five of them: a blog whose front page links
+    mostly to www.blogger.com is not a blogger.com mirror).
 
     >>> own_host('<a href="http://old.test/a">a</a><a href="http://old.test/b">b</a><a href="/c">c</a>')
     'old.test'
     >>> own_host('<a href="/a">a</a><a href="b.html">b</a><a href="http://other.test/">x</a>') is None
     True
+    >>> own_host('<a href="http://cdn.test/a">a</a><a href="http://cdn.test/b">b</a><a href="/c">c</a>',
+    ...          serves=lambda path: False) is None
+    True
     """
     hosts: Counter[str] = Counter()
+    paths: dict[str, list[str]] = {}
     relative = 0
     for href in _HREF.findall(front_page):
         if href.startswith(("http://", "https://")):
-            hosts[urlsplit(href).netloc.lower()] += 1
+            parts = urlsplit(href)
+            host = parts.netloc.lower()
+            hosts[host] += 1
+            paths.setdefault(host, []).append(target(href))
         elif not href.startswith(("#", "mailto:", "javascript:", "//")):
             relative += 1
-    top = hosts.most_common(1)
-    return top[0][0] if top and top[0][1] > relative else None
+    for host, count in hosts.most_common(3):
+        if count <= relative:
+            break
+        sample = list(dict.fromkeys(paths[host]))[:5]
+        if sum(serves(path) for path in sample) * 2 > len(sample):
+            return host
+    return None
 
 
 def target(url: str) -> str:
@@ -186,12 +200,21 @@ def served(mirror: Path, host: str | None) -> Iterator[tuple[str, dict[str, str]
     """The mirror served; at its own host through the local server as an HTTP proxy when its links are absolute."""
     with mirror_server(mirror) as local:
         if host is None:
-            host = own_host(urllib.request.urlopen(local + "/", timeout=30).read().decode("utf-8", "replace"))
+            front = urllib.request.urlopen(local + "/", timeout=30).read().decode("utf-8", "replace")
+            host = own_host(front, lambda path: _answers(local + path))
         if host is None:
             yield local, {}
         else:
             print(f"{mirror}: crawled as http://{host}/ through {local} as its proxy", file=sys.stderr)
             yield f"http://{host}", {"http_proxy": local, "HTTP_PROXY": local, "no_proxy": "", "NO_PROXY": ""}
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status == 200
+    except OSError:
+        return False
 
 
 def child_env(extra: dict[str, str]) -> dict[str, str]:
@@ -338,7 +361,9 @@ def report(result: dict[str, Any]) -> None:
           f"(wall {result['wall_s']} s, CPU {result['cpu_s']} s, peak RSS {result['peak_rss_mb']} MB), "
           f"errors {result['errors']}, tracebacks {result['tracebacks']}, exit {result['returncode']}")
     print("   scored: " + ", ".join(f"{f} {a}/{n}" for f, (a, n) in result["totals"].items() if n))
-    print(f"   by type: {result['types']}")
+    types = list(result["types"].items())
+    shown = ", ".join(f"{t or '-'} {n}" for t, n in types[:8]) + (f", … {len(types) - 8} more types" if len(types) > 8 else "")
+    print(f"   by type: {shown}")
     print(f"   skipped: {result['skipped']}")
     print(f"   listings exported as articles: {result['listing_records']} {result['listing_examples']}")
     print(f"   duplicates / stubs exported: {result['duplicate_records']} {result['duplicate_examples']}")
