@@ -247,7 +247,7 @@ def crawl(url: str, tmp: Path, zone: str, max_pages: int | None, env: dict[str, 
         if done.returncode != 0:
             out["stderr_tail"] += "\nexport: " + done.stderr[-800:]
         elif export.exists():
-            out["records"] = [json.loads(line) for line in export.read_text().splitlines() if line.strip()]
+            out["records"] = [json.loads(line) for line in export.read_text(encoding="utf-8").split("\n") if line.strip()]
     return out
 
 
