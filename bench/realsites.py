@@ -192,6 +192,8 @@ def score_entry(entry: dict[str, Any], record: dict[str, Any] | None, zone: Zone
             at = body.find(sentence)
             near = body[:80] if side == "first" else body[-80:]
             result[side] = (at >= 0, sentence, near if at < 0 else "")
+    if record is None:  # not found: every scored field is wrong, even where the truth wants nothing
+        result = {name: None if value is None else (False, value[1], value[2]) for name, value in result.items()}
     return result
 
 
@@ -292,10 +294,7 @@ def run_site(truth_path: Path, mirror_arg: str | None = None, host: str | None =
     for entry in truth.get("entry", []):
         record = by_key.get(key(entry["path"]))
         entries.append({"path": entry["path"], "fields": score_entry(entry, record, zone)})
-    totals = {}
-    for field in (*FIELDS, "updated"):
-        scored = [e["fields"][field] for e in entries if e["fields"].get(field) is not None]
-        totals[field] = [sum(1 for s in scored if s[0]), len(scored)]
+    totals = tally(entries)
     listed = [r["url"] for r in records if matches(listing, r["url"])]
     duplicates = [r["url"] for r in records if matches(duplicate, r["url"]) or key(r["url"]) in stubs]
     stats = got["stats"]
@@ -316,6 +315,15 @@ def run_site(truth_path: Path, mirror_arg: str | None = None, host: str | None =
             theirs = speed["pages"] / speed["seconds"]
             result["ratio"] = round(ours / theirs, 3) if theirs else None
     return result
+
+
+def tally(entries: list[dict[str, Any]]) -> dict[str, list[int]]:
+    """Per field: [right, scored]; an entry not found is wrong in every field it scores."""
+    totals = {}
+    for field in (*FIELDS, "updated"):
+        scored = [(e["fields"]["found"][0] and s[0]) for e in entries if (s := e["fields"].get(field)) is not None]
+        totals[field] = [sum(scored), len(scored)]
+    return totals
 
 
 def table(results: list[dict[str, Any]]) -> str:
@@ -397,7 +405,15 @@ def main() -> None:
     parser.add_argument("--max-pages", type=int, default=None, help="cap the crawl (migrator crawl --max-pages)")
     parser.add_argument("--bare", action="store_true", help="also crawl with bench/bare_spider.py; print the ratio")
     parser.add_argument("--json", type=Path, help="write the results (per entry too) to this file")
+    parser.add_argument("--table", type=Path, nargs="+", metavar="JSON",
+                        help="crawl nothing: print one table of results saved with --json (scores re-tallied)")
     args = parser.parse_args()
+    if args.table:
+        saved = [r for path in args.table for r in json.loads(path.read_text(encoding="utf-8"))]
+        for r in saved:
+            r["totals"] = tally(r["detail"])
+        print(table(sorted(saved, key=lambda r: r["site"])))
+        return
     if args.all:
         jobs = [(path, None) for path in all_truths()]
     elif len(args.args) == 1:
