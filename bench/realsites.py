@@ -305,6 +305,7 @@ def run_site(truth_path: Path, mirror_arg: str | None = None, host: str | None =
         "listing_records": len(listed), "listing_examples": listed[:5],
         "duplicate_records": len(duplicates), "duplicate_examples": duplicates[:5],
         "pages": stats.get("pages"), "skipped": stats.get("skipped", {}), "errors": stats.get("errors"),
+        "errors_by_reason": stats.get("errors_by_reason", {}),
         "crawl_s": stats.get("seconds"), **{k: v for k, v in got.items() if k != "stats"},
         "detail": entries,
     }
@@ -372,7 +373,7 @@ def report(result: dict[str, Any]) -> None:
     types = list(result["types"].items())
     shown = ", ".join(f"{t or '-'} {n}" for t, n in types[:8]) + (f", … {len(types) - 8} more types" if len(types) > 8 else "")
     print(f"   by type: {shown}")
-    print(f"   skipped: {result['skipped']}")
+    print(f"   skipped: {result['skipped']}; errors: {result.get('errors_by_reason', {})}")
     print(f"   listings exported as articles: {result['listing_records']} {result['listing_examples']}")
     print(f"   duplicates / stubs exported: {result['duplicate_records']} {result['duplicate_examples']}")
     if "bare" in result:
