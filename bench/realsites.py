@@ -1,7 +1,7 @@
 """Score a crawl of a saved real site against its truth sample (bench/realsites/*.toml, read by eye).
 
     python bench/realsites.py MIRROR_DIR TRUTH.toml [--host HOST] [--max-pages N] [--bare] [--json OUT]
-    python bench/realsites.py TRUTH.toml              # the mirror the truth file names
+    python bench/realsites.py TRUTH.toml [TRUTH.toml ...]   # the mirror each truth file names
     python bench/realsites.py --all [--json OUT]      # every truth file whose mirror is fetched, one table
     PYTHONPATH=$PWD .venv/bin/python bench/realsites.py --all   # from another worktree: measures that checkout
 
@@ -400,7 +400,7 @@ def all_truths() -> list[Path]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("args", nargs="*", metavar="[MIRROR_DIR] TRUTH.toml")
+    parser.add_argument("args", nargs="*", metavar="[MIRROR_DIR] TRUTH.toml | TRUTH.toml ...")
     parser.add_argument("--all", action="store_true", help="every truth file in bench/realsites whose mirror exists")
     parser.add_argument("--host", help="crawl at this host through the local server as a proxy (absolute links)")
     parser.add_argument("--max-pages", type=int, default=None, help="cap the crawl (migrator crawl --max-pages)")
@@ -417,8 +417,8 @@ def main() -> None:
         return
     if args.all:
         jobs = [(path, None) for path in all_truths()]
-    elif len(args.args) == 1:
-        jobs = [(Path(args.args[0]).resolve(), None)]
+    elif args.args and all(a.endswith(".toml") for a in args.args):
+        jobs = [(Path(a).resolve(), None) for a in args.args]
     elif len(args.args) == 2:
         jobs = [(Path(args.args[1]).resolve(), args.args[0])]
     else:
