@@ -330,7 +330,7 @@ def tally(entries: list[dict[str, Any]]) -> dict[str, list[int]]:
 def table(results: list[dict[str, Any]]) -> str:
     """One row per site: each field right / scored, then what else the crawl wrote and what it cost."""
     head = ["site", *FIELDS, "records", "by type", "listings as articles", "dups", "tracebacks", "pages",
-            "crawl s", "peak RSS MB"]
+            "crawl s", "CPU s", "peak RSS MB"]
     if any("bare" in r for r in results):
         head += ["bare pages/s", "ratio ours/bare"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -340,7 +340,7 @@ def table(results: list[dict[str, Any]]) -> str:
             types += ", …"
         cells = [r["site"], *(f"{r['totals'][f][0]}/{r['totals'][f][1]}" for f in FIELDS), str(r["records"]),
                  types, str(r["listing_records"]), str(r["duplicate_records"]), str(r["tracebacks"]),
-                 str(r["pages"]), str(r["crawl_s"]), str(r["peak_rss_mb"])]
+                 str(r["pages"]), str(r["crawl_s"]), str(r.get("cpu_s", "-")), str(r["peak_rss_mb"])]
         if "bare" in r or any("bare" in x for x in results):
             b = r.get("bare") or {}
             rate = round(b["pages"] / b["seconds"], 1) if b.get("seconds") else "-"
