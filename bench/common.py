@@ -106,9 +106,9 @@ def mirror_server(mirror: Path, timeout: float = 120.0) -> Iterator[str]:
             except OSError:
                 if proc.poll() is not None:
                     log.seek(0)
-                    raise SystemExit(f"serve_mirror.py {mirror} ended: {log.read()[-2000:]}")
+                    raise SystemExit(f"serve_mirror.py {mirror} ended: {log.read()[-2000:]}") from None
                 if time.monotonic() > deadline:
-                    raise SystemExit(f"serve_mirror.py {mirror} did not answer in {timeout:.0f}s")
+                    raise SystemExit(f"serve_mirror.py {mirror} did not answer in {timeout:.0f}s") from None
                 time.sleep(0.2)
         yield url
     finally:

@@ -39,15 +39,19 @@ import re
 import sqlite3
 import sys
 import tempfile
-import tomllib
 import urllib.request
 from collections import Counter
-from contextlib import chdir, contextmanager
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator
 from urllib.parse import quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -195,6 +199,17 @@ def score_entry(entry: dict[str, Any], record: dict[str, Any] | None, zone: Zone
     if record is None:  # not found: every scored field is wrong, even where the truth wants nothing
         result = {name: None if value is None else (False, value[1], value[2]) for name, value in result.items()}
     return result
+
+
+@contextmanager
+def chdir(path: Path) -> Iterator[None]:
+    """Run the children from ``path`` (contextlib.chdir is 3.11+)."""
+    before = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(before)
 
 
 @contextmanager

@@ -4,11 +4,15 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
-import tomllib
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
