@@ -251,6 +251,14 @@ def _platform(new_url: str | None, mapping: str | None) -> Any:
     return load_new_platform(mapping, new_url) if (new_url or mapping) else None
 
 
+def _say_undated(store: Any, platform: Any) -> None:
+    """One line on stderr naming how many records had no date (and, with a new platform, where they go)."""
+    undated = store.undated_count()
+    if undated:
+        where = f": new URLs from {platform.undated_pattern}" if platform is not None else ""
+        err.print(f"{undated} articles had no date{where}", markup=False, highlight=False)
+
+
 @cli.command()
 @click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file written by crawl.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "markdown", "wxr"]), default="jsonl",
@@ -285,6 +293,7 @@ def export(db: str, fmt: str, output: str, new_url: str | None, mapping: str | N
             count = export_store(store, fmt, cast(TextIO, out), platform=platform, rewrite_links=rewrite, list_style=list_style,
                                  types=types)
     err.print(f"exported {count} articles" + ("" if target == "-" else f" to {target}"))
+    _say_undated(store, platform)
 
 
 @cli.command()
@@ -312,6 +321,7 @@ def redirects(db: str, new_url: str, mapping: str | None, fmt: str, output: str)
     with click.open_file(output, "w", encoding="utf-8") as out:
         count = write_redirects(store, platform, fmt, cast(TextIO, out))
     err.print(f"{count} redirects" + ("" if output == "-" else f" written to {output}"))
+    _say_undated(store, platform)
     shared = collisions(store, platform)
     if shared:
         err.print(f"[yellow]warning: {len(shared)} new URLs are shared by several articles (make url_pattern finer), "
