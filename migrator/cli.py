@@ -105,7 +105,9 @@ def _timezone(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 def crawl_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The options every crawling command takes (crawl, sync, demo)."""
     options = [
-        click.option("--timezone", callback=_timezone, help="IANA zone of the site's dates, e.g. Europe/Moscow."),
+        click.option("--timezone", callback=_timezone,
+                     help="IANA zone of the site's dates, e.g. Europe/Moscow (default: the mapping's timezone, "
+                          "else UTC: dates printed without an offset are read as UTC)."),
         click.option("--mapping", type=click.Path(dir_okay=False), help="Site mapping file (TOML)."),
         click.option("--max-pages", type=click.IntRange(min=1), help="Stop scheduling after N pages."),
         click.option("--max-errors", type=click.IntRange(min=0), help="Fail the run past N errors."),

@@ -31,3 +31,12 @@ def test_crawl_and_sync_refuse_another_applications_sqlite_file(
     fresh = tmp_path / "empty.db"
     fresh.touch()  # an empty file is a new database: crawl fills it
     assert crawl(demo_server.url + "/", "--max-pages", "3", db=fresh).proc.returncode == 0
+
+
+def test_crawl_help_states_the_default_time_zone() -> None:
+    proc = migrator("crawl", "--help")
+    assert proc.returncode == 0
+    line = " ".join(proc.stdout.split())
+    assert "Europe/Moscow (default: the mapping's timezone, else UTC" in line
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "default the mapping's, else UTC" in " ".join(readme.split())
