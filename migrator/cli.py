@@ -105,7 +105,9 @@ def _timezone(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 def crawl_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The options every crawling command takes (crawl, sync, demo)."""
     options = [
-        click.option("--timezone", callback=_timezone, help="IANA zone of the site's dates, e.g. Europe/Moscow."),
+        click.option("--timezone", callback=_timezone,
+                     help="IANA zone of the site's dates, e.g. Europe/Moscow (default: the mapping's timezone, "
+                          "else UTC: dates printed without an offset are read as UTC)."),
         click.option("--mapping", type=click.Path(dir_okay=False), help="Site mapping file (TOML)."),
         click.option("--max-pages", type=click.IntRange(min=1), help="Stop scheduling after N pages."),
         click.option("--max-errors", type=click.IntRange(min=0), help="Fail the run past N errors."),
@@ -255,6 +257,14 @@ def _platform(new_url: str | None, mapping: str | None) -> Any:
     return load_new_platform(mapping, new_url) if (new_url or mapping) else None
 
 
+def _say_undated(store: Any, platform: Any) -> None:
+    """One line on stderr naming how many records had no date (and, with a new platform, where they go)."""
+    undated = store.undated_count()
+    if undated:
+        where = f": new URLs from {platform.undated_pattern}" if platform is not None else ""
+        err.print(f"{undated} articles had no date{where}", markup=False, highlight=False)
+
+
 @cli.command()
 @click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file written by crawl.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "markdown", "wxr"]), default="jsonl",
@@ -289,6 +299,7 @@ def export(db: str, fmt: str, output: str, new_url: str | None, mapping: str | N
             count = export_store(store, fmt, cast(TextIO, out), platform=platform, rewrite_links=rewrite, list_style=list_style,
                                  types=types)
     err.print(f"exported {count} articles" + ("" if target == "-" else f" to {target}"))
+    _say_undated(store, platform)
 
 
 @cli.command()
@@ -316,6 +327,7 @@ def redirects(db: str, new_url: str, mapping: str | None, fmt: str, output: str)
     with click.open_file(output, "w", encoding="utf-8") as out:
         count = write_redirects(store, platform, fmt, cast(TextIO, out))
     err.print(f"{count} redirects" + ("" if output == "-" else f" written to {output}"))
+    _say_undated(store, platform)
     shared = collisions(store, platform)
     if shared:
         err.print(f"[yellow]warning: {len(shared)} new URLs are shared by several articles (make url_pattern finer), "

@@ -61,7 +61,10 @@ def test_an_upgraded_database_gives_the_old_redirect_map(old_db: Path, tmp_path:
     out = tmp_path / "redirects.csv"
     assert migrator("redirects", "--db", str(old_db), "--new", "https://new.example", "--format", "csv",
                     "-o", str(out)).returncode == 0
-    assert out.read_bytes() == gzip.decompress((DATA / "redirects.csv.gz").read_bytes())
+    # the old map sent undated articles to a made-up /0000/00/; now they take the pattern without the date
+    old_map = gzip.decompress((DATA / "redirects.csv.gz").read_bytes())
+    assert b"/0000/00/" in old_map
+    assert out.read_bytes() == old_map.replace(b"/0000/00/", b"/")
 
 
 def test_an_upgraded_database_gives_the_old_wxr_but_for_its_date(old_db: Path, tmp_path: Path) -> None:

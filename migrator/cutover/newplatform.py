@@ -6,6 +6,8 @@ Read from the ``[new_platform]`` table of a mapping file (the rest of the file b
     [new_platform]
     base_url = "https://new.example.ru"        # optional; `--new URL` overrides it
     url_pattern = "/{year}/{month}/{slug}/"     # placeholders: year, month, day, slug, source_id, node
+    undated_pattern = "/{slug}/"                # optional; for records with no date (default: url_pattern
+                                                # without its date-only segments)
     rubrics = { "Нанотехнологии" = "nano" }     # old tag -> new rubric (unmapped tags pass through)
     rename = { title = "headline" }             # record key -> exported key (jsonl, csv)
 
@@ -35,6 +37,7 @@ else:  # pragma: no cover
 
 TABLE = "new_platform"
 PLACEHOLDERS = ("year", "month", "day", "slug", "source_id", "node")
+DATE_PLACEHOLDERS = ("year", "month", "day")
 #: Keys a record may carry in an export; ``new_url`` is added when a new platform is given.
 RENAMEABLE = (*EXPORT_KEYS, "new_url")
 _SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
@@ -49,10 +52,14 @@ class NewPlatform:
     url_pattern: str = "/{year}/{month}/{slug}/"
     rubrics: Mapping[str, str] = field(default_factory=dict)
     rename: Mapping[str, str] = field(default_factory=dict)
+    #: The pattern of an undated record's new URL; empty means :func:`undated_pattern_of` the url_pattern.
+    undated_pattern: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rubrics", MappingProxyType(dict(self.rubrics)))
         object.__setattr__(self, "rename", MappingProxyType(dict(self.rename)))
+        if not self.undated_pattern:
+            object.__setattr__(self, "undated_pattern", undated_pattern_of(self.url_pattern))
 
     def path_for(self, record: Mapping[str, Any]) -> str:
         """The new path of a record (needs ``url``, ``source_id``, ``title``, ``published_at``).
@@ -60,15 +67,21 @@ class NewPlatform:
         >>> NewPlatform().path_for({"url": "http://old.ru/news/2014/10/lazer-v-tomske", "source_id": "node/7",
         ...                         "title": "Лазер", "published_at": "2014-10-19T13:28:00+04:00"})
         '/2014/10/lazer-v-tomske/'
+
+        An undated record takes the undated pattern, never a made-up date:
+
+        >>> NewPlatform().path_for({"url": "http://old.ru/about-us", "source_id": "node/8", "title": "О нас"})
+        '/about-us/'
         """
         published = record.get("published_at") or ""
         node = _NODE.fullmatch(record.get("source_id") or "")
+        pattern = self.url_pattern if published[0:4].isdigit() else self.undated_pattern
         values = {
-            "year": published[0:4] or "0000", "month": published[5:7] or "00", "day": published[8:10] or "00",
+            "year": published[0:4], "month": published[5:7], "day": published[8:10],
             "slug": slug_for(record), "source_id": record.get("source_id") or "",
             "node": node.group(1) if node else (record.get("source_id") or "").replace("/", "-"),
         }
-        return self.url_pattern.format(**values)
+        return pattern.format(**values)
 
     def url_for(self, record: Mapping[str, Any]) -> str:
         """The new absolute URL (a path alone when no base URL is known)."""
@@ -81,7 +94,30 @@ class NewPlatform:
     def with_base(self, base_url: str | None) -> NewPlatform:
         if not base_url:
             return self
-        return NewPlatform(base_url.rstrip("/"), self.url_pattern, self.rubrics, self.rename)
+        return NewPlatform(base_url.rstrip("/"), self.url_pattern, self.rubrics, self.rename, self.undated_pattern)
+
+
+def _names(pattern: str) -> list[str]:
+    return [name for _, name, _spec, _conv in string.Formatter().parse(pattern) if name is not None]
+
+
+def undated_pattern_of(url_pattern: str) -> str:
+    """The url_pattern without its date: segments made only of date placeholders go; when a date is still
+    left (``/{year}-{slug}/``) or nothing names the record, ``/{slug}/``.
+
+    >>> undated_pattern_of("/{year}/{month}/{slug}/"), undated_pattern_of("/news/{year}/{node}.html")
+    ('/{slug}/', '/news/{node}.html')
+    >>> undated_pattern_of("/{year}-{month}-{slug}/")
+    '/{slug}/'
+    """
+    kept = [segment for segment in url_pattern.split("/")
+            if not (_names(segment) and all(n in DATE_PLACEHOLDERS for n in _names(segment))
+                    and not re.sub(r"\{\w+\}|[-_.]", "", segment))]
+    pattern = "/".join(kept)
+    names = _names(pattern)
+    if not names or any(n in DATE_PLACEHOLDERS for n in names):
+        return "/{slug}/"
+    return pattern if pattern.startswith("/") else "/" + pattern
 
 
 def slug_for(record: Mapping[str, Any]) -> str:
@@ -138,6 +174,11 @@ def parse(path: str, table: Any) -> NewPlatform:
             values[key] = value.rstrip("/")
         elif key == "url_pattern":
             values[key] = _check_pattern(path, dotted, value)
+        elif key == "undated_pattern":
+            values[key] = _check_pattern(path, dotted, value)
+            dated = [n for n in _names(value) if n in DATE_PLACEHOLDERS]
+            if dated:
+                raise MappingError(path, dotted, f"a pattern without {{{dated[0]}}} (it serves records with no date)")
         elif key == "rubrics":
             values[key] = _str_table(path, dotted, value)
         elif key == "rename":
@@ -147,7 +188,7 @@ def parse(path: str, table: Any) -> NewPlatform:
                     raise MappingError(path, f"{dotted}.{name}", "a record key (one of: " + ", ".join(RENAMEABLE) + ")")
             values[key] = renames
         else:
-            raise MappingError(path, dotted, "one of base_url, url_pattern, rubrics, rename")
+            raise MappingError(path, dotted, "one of base_url, url_pattern, undated_pattern, rubrics, rename")
     return NewPlatform(**values)
 
 

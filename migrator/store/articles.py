@@ -298,6 +298,11 @@ class Articles(Database):
         return [r[0] for r in self.db.execute(
             "SELECT DISTINCT j.value FROM articles a, json_each(a.tags) j WHERE a.state = 'live' ORDER BY 1")]
 
+    def undated_count(self) -> int:
+        """Live articles with no publication date (their new URLs take the undated pattern)."""
+        return self.db.execute("SELECT count(*) FROM articles WHERE state = 'live' "
+                               "AND coalesce(published_at, '') = ''").fetchone()[0]
+
     def distinct_authors(self) -> list[str]:
         return [r[0] for r in self.db.execute(
             "SELECT DISTINCT author FROM articles WHERE state = 'live' AND author IS NOT NULL ORDER BY 1")]

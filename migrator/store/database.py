@@ -59,8 +59,7 @@ class Database:
             raise StoreError(f"{self.path}: no such database (run `migrator crawl` first)")
         try:
             self.db = sqlite_utils.Database(self._open_readonly() if readonly else sqlite3.connect(self.path))
-            if not create:
-                self._check_ours()
+            self._check_ours(create)
             if not readonly:
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
@@ -87,10 +86,15 @@ class Database:
             conn = sqlite3.connect(uri + "&immutable=1", uri=True)
         return conn
 
-    def _check_ours(self) -> None:
-        """An existing file must already be a migrator database: an empty file or another application's
-        SQLite file gets no tables of ours."""
+    def _check_ours(self, create: bool) -> None:
+        """An existing file must already be a migrator database: another application's SQLite file (tables,
+        none of them ours) gets no tables of ours; without ``create``, an empty file gets none either."""
         tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if create:
+            if tables and not tables & schema.OWN_TABLES:
+                raise StoreError(f"{self.path}: not a migrator database (tables " + ", ".join(sorted(tables)[:5])
+                                 + "); nothing was written to it", exit_code=2)
+            return
         if not {"meta", "runs", "articles"} <= tables:
             what = "an empty database" if not tables else "tables " + ", ".join(sorted(tables)[:5])
             raise StoreError(f"{self.path}: not a migrator database ({what}); nothing was written to it", exit_code=2)

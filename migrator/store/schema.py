@@ -85,6 +85,10 @@ def no_schema_version(db: Database) -> None:
     db.execute("DELETE FROM meta WHERE key = 'schema_version'")
 
 
+#: Tables only a migrator database holds: a file with tables but none of these is another application's.
+OWN_TABLES = frozenset({"meta", *(name for name, _, _ in _FIRST)})
+
+
 def upgrade(db: Database) -> None:
     """Apply every migration the file has not had yet."""
     migrations.apply(db)
