@@ -3,8 +3,8 @@ served by a real nginx (Debian's ``nginx-light``), as a static host serves it.
 
 ``build(site)`` runs ``hugo`` in an export's directory; ``serve_public(public, port)`` serves a built site on a
 loopback port, optionally with an nginx include (the redirect map of ``migrator redirects --format nginx``) applied
-to the old URLs with a query string, which no Hugo alias can hold. Both skip the calling test, with the reason,
-when their program is missing (``.ci/run`` installs them).
+to the old URLs with a query string, which no Hugo alias can hold. ``missing()`` names what is not installed, the
+reason a test skips with (``.ci/run`` installs both).
 
 ``python -m tests.sites.hugo SITE_DIR --port 8003 [--map redirects.conf]`` builds and serves one by hand.
 """
@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-import pytest
-
 #: MIME types the served site needs: nginx answers text/plain for an extension it does not know.
 TYPES = {"text/html": "html htm", "text/xml": "xml", "text/css": "css", "application/javascript": "js",
          "image/jpeg": "jpeg jpg", "image/png": "png", "image/gif": "gif", "image/svg+xml": "svg",
@@ -30,24 +28,27 @@ TYPES = {"text/html": "html htm", "text/xml": "xml", "text/css": "css", "applica
          "application/msword": "doc", "application/rss+xml": "rss"}
 
 
-def hugo_binary() -> str:
-    """Path of ``hugo``; skips the test when it is not installed."""
-    binary = shutil.which("hugo")
-    if binary is None:
-        pytest.skip("hugo is not installed (.ci/run installs Debian's hugo)")
-    return binary
+def _which(name: str) -> str | None:
+    return shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/local/sbin:/usr/local/bin")
 
 
-def nginx_binary() -> str:
-    binary = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
+def missing() -> str | None:
+    """Why this site cannot run here (the reason a test skips with), or None when hugo and nginx are installed."""
+    lacking = [f"{name} is not installed (.ci/run installs Debian's {package})"
+               for name, package in (("hugo", "hugo"), ("nginx", "nginx-light")) if _which(name) is None]
+    return "; ".join(lacking) or None
+
+
+def _binary(name: str) -> str:
+    binary = _which(name)
     if binary is None:
-        pytest.skip("nginx is not installed (.ci/run installs nginx-light)")
+        raise FileNotFoundError(missing())
     return binary
 
 
 def build(site: Path, timeout: int = 300) -> subprocess.CompletedProcess[str]:
     """``hugo`` in ``site`` (writes ``site/public``); its output is returned for the test to judge."""
-    return subprocess.run([hugo_binary(), "--source", str(site), "--destination", str(site / "public")],
+    return subprocess.run([_binary("hugo"), "--source", str(site), "--destination", str(site / "public")],
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -92,7 +93,7 @@ def _wait_for(port: int, process: subprocess.Popen[bytes], seconds: float = 30.0
 @contextmanager
 def serve_public(public: Path, port: int, root: Path, query_map: Path | None = None) -> Iterator[Served]:
     """nginx serving ``public`` on ``127.0.0.1:port``; its configuration, pid, logs and temp files in ``root``."""
-    binary = nginx_binary()
+    binary = _binary("nginx")
     root.mkdir(parents=True, exist_ok=True)
     (root / "tmp").mkdir(exist_ok=True)
     conf = root / "nginx.conf"
