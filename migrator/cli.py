@@ -293,6 +293,8 @@ def export(db: str, fmt: str, output: str, new_url: str | None, mapping: str | N
     store = Store(db, create=False, readonly=True)
     platform = _platform(new_url, mapping)
     rewrite = bool(new_url) if rewrite_links is None else rewrite_links
+    if media_dir and fmt != "hugo":
+        raise click.UsageError("--media is for --format hugo (the other exports keep the images' old URLs)")
     if fmt == "hugo":
         _export_hugo(store, "hugo-site" if output == "-" else output, platform, rewrite_links is not False,
                      types, media_dir)

@@ -243,3 +243,11 @@ def test_undated_records_build_and_slugs_that_collide_get_their_own_file(tmp_pat
     assert 'datetime="2007-01-10T00:00:00' in page.replace("&#43;", "+")
     undated = (site / "public" / "same" / "index.html").read_text(encoding="utf-8")
     assert "<time" not in undated.split('<section id="comments"')[0]
+
+
+def test_hugo_needs_a_base_url_and_media_is_only_for_hugo(store: Any, tmp_path: Path) -> None:
+    db = str(tmp_path / "site.db")
+    proc = migrator("export", "--db", db, "--format", "hugo", "-o", str(tmp_path / "site"))
+    assert proc.returncode == 2 and "--new URL" in proc.stderr and not (tmp_path / "site").exists()
+    proc = migrator("export", "--db", db, "--media", str(tmp_path))
+    assert proc.returncode == 2 and "--media is for --format hugo" in proc.stderr

@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from urllib.parse import quote, unquote, urljoin, urlsplit
@@ -182,16 +183,13 @@ def page_language(text: str, content_language: str | None = None) -> str:
 
 
 def site_language(store: Store, sample: int = 20) -> str:
-    """The language most of the first ``sample`` stored article pages declare ("" when none does)."""
+    """The language most of the first ``sample`` articles' stored pages declare ("" when none does)."""
     votes: Counter[str] = Counter()
-    for record in store.records():
+    for record in islice(store.records(), sample):
         page = store.page(record["url"])
-        if page is not None:
-            language = page_language(page.text(), page.header("content-language"))
-            if language:
-                votes[language] += 1
-        if sum(votes.values()) >= sample:
-            break
+        language = page_language(page.text(), page.header("content-language")) if page is not None else ""
+        if language:
+            votes[language] += 1
     return votes.most_common(1)[0][0] if votes else ""
 
 
