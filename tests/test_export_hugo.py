@@ -14,6 +14,7 @@ from typing import Any, Iterator
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from lxml import html as lxml_html
 
 from migrator.cutover.hugo import MARK, alias_paths, write_hugo
 from migrator.cutover.newplatform import NewPlatform
@@ -232,7 +233,8 @@ def test_undated_records_build_and_slugs_that_collide_get_their_own_file(tmp_pat
         pytest.skip(missing())
     platform = NewPlatform("http://127.0.0.1:9/")
     records = [_record(1, url="http://old.ru/a/same"), _record(2, url="http://old.ru/b/same", published_at=None),
-               _record(3, published_at="2007-01-10")]
+               _record(3, published_at="2007-01-10",
+                       body_html="<p>Шорткод Hugo: <code>{{< youtube id >}}</code> и {{% note %}}.</p>")]
     site = tmp_path / "site"
     write_hugo(records, site, platform)
     names = sorted(p.name for p in (site / "content" / "posts").glob("*.html"))
@@ -241,6 +243,7 @@ def test_undated_records_build_and_slugs_that_collide_get_their_own_file(tmp_pat
     assert built.returncode == 0, built.stdout + built.stderr
     page = (site / "public" / "2007" / "01" / "item-3" / "index.html").read_text(encoding="utf-8")
     assert 'datetime="2007-01-10T00:00:00' in page.replace("&#43;", "+")
+    assert lxml_html.fromstring(page).xpath("string(//code)") == "{{< youtube id >}}"  # quoted, not run
     undated = (site / "public" / "same" / "index.html").read_text(encoding="utf-8")
     assert "<time" not in undated.split('<section id="comments"')[0]
 

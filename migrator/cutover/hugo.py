@@ -276,8 +276,13 @@ def post_front_matter(record: Mapping[str, Any], platform: NewPlatform | None, p
 
 
 def content_file(matter: Mapping[str, Any], body_html: str) -> str:
-    """A Hugo HTML content file: TOML front matter between ``+++`` lines (our mark first), then the body."""
-    return f"+++\n{MARK}\n{tomli_w.dumps(dict(matter))}+++\n{body_html.strip()}\n"
+    """A Hugo HTML content file: TOML front matter between ``+++`` lines (our mark first), then the body.
+
+    Hugo reads shortcodes (``{{< x >}}``, ``{{% x %}}``) in every content file, HTML too: an article that quotes
+    one would fail the build, so the body's ``{{`` is written as character references, which read the same.
+    """
+    body = body_html.strip().replace("{{", "&#123;&#123;")
+    return f"+++\n{MARK}\n{tomli_w.dumps(dict(matter))}+++\n{body}\n"
 
 
 class MediaLinks:
