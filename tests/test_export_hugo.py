@@ -254,3 +254,47 @@ def test_hugo_needs_a_base_url_and_media_is_only_for_hugo(store: Any, tmp_path: 
     assert proc.returncode == 2 and "--new URL" in proc.stderr and not (tmp_path / "site").exists()
     proc = migrator("export", "--db", db, "--media", str(tmp_path))
     assert proc.returncode == 2 and "--media is for --format hugo" in proc.stderr
+
+
+# -- the new-site reader on the markup of other Hugo themes ------------------------------------------------
+
+BODY = "<p>Первый абзац статьи о лазере.</p>\n<p>Второй абзац: итоги испытаний.</p>"
+#: As Hugo's own theme skeleton (``hugo new theme``) renders a post: no <article>, tags as plain links.
+SKELETON = f"""<!DOCTYPE html><html lang="ru" dir="ltr"><head><meta charset="utf-8"><title>Лазер | Сайт</title></head>
+<body><header><h1>Сайт</h1><nav><ul><li><a href="/tags/">Tags</a></li><li><a href="/tags/menu/">menu</a></li></ul></nav>
+</header><main><h1>Лазер</h1><time datetime="2014-10-19T13:28:00+04:00">19 октября 2014</time>
+{BODY}<div><div>Tags:</div><ul><li><a href="/tags/%D0%BB%D0%B0%D0%B7%D0%B5%D1%80%D1%8B/">лазеры</a></li>
+<li><a href="/tags/nauka/">Наука</a></li></ul></div></main><footer><p>© 2026</p></footer></body></html>"""
+#: As PaperMod renders one: <time> without datetime, Open Graph meta holding only some tags, tags as links.
+PAPERMOD = f"""<!DOCTYPE html><html lang="ru" dir="auto"><head><title>Лазер | Сайт</title>
+<meta property="og:title" content="Лазер"><meta property="article:published_time" content="2014-10-19T13:28:00+04:00">
+<meta property="article:tag" content="лазеры"></head><body><header class="header"><nav class="nav"><ul id="menu">
+<li><a href="/categories/nano/">nano</a></li></ul></nav></header><main class="main"><article class="post-single">
+<header class="post-header"><h1 class="post-title">Лазер</h1><div class="post-meta"><time>October 19, 2014</time>
+</div></header><div class="post-content">{BODY}</div><footer class="post-footer"><ul class="post-tags">
+<li><a href="/tags/%D0%BB%D0%B0%D0%B7%D0%B5%D1%80%D1%8B/">лазеры</a></li><li><a href="/tags/nauka/">Наука</a></li>
+</ul></footer></article></main></body></html>"""
+
+
+@pytest.mark.parametrize("markup", [SKELETON, PAPERMOD], ids=["hugo-skeleton", "papermod"])
+def test_the_reader_reads_posts_of_other_hugo_themes(markup: str) -> None:
+    from migrator.parity.newsite import read_page
+
+    page = read_page("http://new.ru/2014/10/lazer/", 200, markup.encode(), "text/html; charset=utf-8")
+    assert page.title == "Лазер" and page.published == "2014-10-19T13:28:00+04:00"
+    assert page.tags == ["лазеры", "Наука"]  # the menu's term links are not the post's
+    assert page.body_text == "Первый абзац статьи о лазере.\n\nВторой абзац: итоги испытаний."
+    assert page.comments is None
+
+
+def test_the_reader_takes_a_hugo_alias_page_for_a_redirect() -> None:
+    from migrator.parity.newsite import fetch, meta_refresh
+
+    alias = (b'<!DOCTYPE html><html lang="ru"><head><title>http://new.ru/2014/10/lazer/</title>'
+             b'<link rel="canonical" href="http://new.ru/2014/10/lazer/"><meta name="robots" content="noindex">'
+             b'<meta charset="utf-8"><meta http-equiv="refresh" content="0; url=http://new.ru/2014/10/lazer/"></head></html>')
+    assert meta_refresh("http://new.ru/node/5/", alias, "text/html") == "http://new.ru/2014/10/lazer/"
+    slow = b'<meta http-equiv="refresh" content="30; url=/elsewhere/">'
+    assert meta_refresh("http://new.ru/a/", slow, None) is None  # a page that reloads later is a page
+    assert meta_refresh("http://new.ru/a/", b'<meta http-equiv="refresh" content="60">', None) is None
+    assert fetch  # fetch() returns (Page, the refresh target) for such a page: the crawl follows it

@@ -2,7 +2,7 @@
 
 The new site is whatever platform the articles moved to, so pages are read by the markup most
 platforms write (Open Graph and ``article:*`` meta, ``<h1>``, ``<time datetime>``, ``articleBody``,
-``<article>``, ``<main>``, ``rel="tag"`` links, schema.org ``Comment`` microdata and WordPress's comment
+``<article>``, ``<main>``, ``rel="tag"`` links and links to term pages, schema.org ``Comment`` microdata and WordPress's comment
 list). A ``<meta http-equiv="refresh">`` with a short delay is a redirect, as browsers and search engines
 follow it: static site generators (Hugo's ``aliases``, Jekyll's redirect-from) write their redirects as such
 pages. The crawl starts from the sitemaps (``robots.txt`` ``Sitemap:`` lines and
@@ -30,6 +30,10 @@ USER_AGENT = "migrator-diff/1"
 MAX_HOPS = 5
 REDIRECTS = (301, 302, 303, 307, 308)
 _SPACE = re.compile(r"\s+")
+#: Where a page's title is: its Open Graph title, the heading of its article or main part (a theme's banner may be
+#: an ``<h1>`` of the site's name, as in Hugo's theme skeleton), any ``<h1>``, ``<title>``.
+_TITLE_PATHS = ("string(//meta[@property='og:title']/@content)", "string(//article//h1)", "string(//main//h1)",
+                "string(//h1[not(ancestor::header)])", "string(//h1)", "string(//title)")
 _BODY_PATHS = ("//*[@itemprop='articleBody']", "//article//*[contains(@class, 'content')]", "//article",
                "//main", "//body")
 
@@ -162,15 +166,40 @@ def _text(node: Any) -> tuple[str, str]:
     return "\n\n".join(p for p in paragraphs if p) or flat, flat
 
 
-def _tags(doc: Any) -> list[str] | None:
-    """Tags by ``article:tag`` meta and ``rel="tag"`` links (categories are ``rel="category tag"``), both: a
-    theme's meta may hold only some (Hugo's Open Graph template writes the first six tags and no categories).
-    None when the page shows neither."""
+#: The path of a taxonomy term's page: Hugo's default ``/tags/x/`` and ``/categories/x/``, WordPress's ``/tag/x/``
+#: and ``/category/x/`` (a language or blog prefix before them is allowed).
+_TERM_PATH = re.compile(r"/(?:tags?|categories|category)/[^/]+/?$")
+
+
+def _term_links(doc: Any) -> list[Any]:
+    """Links to taxonomy term pages inside the article (else ``<main>``), not in its navigation or asides:
+    the tag list of a theme that writes no ``rel="tag"`` (Hugo's own theme skeleton, PaperMod, Ananke)."""
+    scope = next(iter(doc.xpath("//article") or doc.xpath("//main")), None)
+    if scope is None:
+        return []
+    return [a for a in scope.iter("a") if _TERM_PATH.search(urlsplit(a.get("href") or "").path)
+            and a.text_content().strip() and not a.xpath("ancestor::nav | ancestor::aside")]
+
+
+def _tags(doc: Any, terms: list[Any]) -> list[str] | None:
+    """Tags by ``article:tag`` meta, ``rel="tag"`` links (categories are ``rel="category tag"``) and links to term
+    pages, together: a theme's meta may hold only some (Hugo's Open Graph template writes the first six tags and
+    no categories). None when the page shows none of them."""
     metas = doc.xpath("//meta[@property='article:tag']/@content")
     links = [a.text_content() for a in doc.xpath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ')]")]
-    if not metas and not links:
+    if not metas and not links and not terms:
         return None
-    return list(dict.fromkeys(t for t in (_SPACE.sub(" ", t).strip() for t in [*metas, *links]) if t))
+    found = [*metas, *links, *(a.text_content() for a in terms)]
+    return list(dict.fromkeys(t for t in (_SPACE.sub(" ", t).strip() for t in found) if t))
+
+
+def _drop_term_lists(terms: list[Any]) -> None:
+    """Remove the lists made only of term links (a theme's tag list), so tag names are not read as body text."""
+    for a in terms:
+        lists = a.xpath("ancestor::ul[1] | ancestor::ol[1]")
+        if lists and lists[-1].getparent() is not None \
+                and all(_TERM_PATH.search(urlsplit(x.get("href") or "").path) for x in lists[-1].iter("a")):
+            lists[-1].drop_tree()
 
 
 #: Comments as schema.org microdata writes them, else WordPress's ``wp_list_comments()`` list items.
@@ -197,12 +226,13 @@ def read_page(url: str, status: int, body: bytes, content_type: str | None) -> P
     doc.make_links_absolute(url, resolve_base_href=True)
     links = list(dict.fromkeys(urldefrag(href)[0] for el, attr, href, _ in doc.iterlinks()
                                if el.tag == "a" and attr == "href"))
-    title = (doc.xpath("string(//meta[@property='og:title']/@content)") or doc.xpath("string(//h1)")
-             or doc.xpath("string(//title)"))
+    title = next((t for t in map(doc.xpath, _TITLE_PATHS) if t.strip()), "")
     published = (doc.xpath("string(//meta[@property='article:published_time']/@content)")
                  or doc.xpath("string(//time/@datetime)") or None)
-    page = Page(url, status, _SPACE.sub(" ", title).strip(), published=published, tags=_tags(doc), links=links,
-                comments=_comments(doc))
+    terms = _term_links(doc)
+    page = Page(url, status, _SPACE.sub(" ", title).strip(), published=published, tags=_tags(doc, terms),
+                links=links, comments=_comments(doc))
+    _drop_term_lists(terms)
     node = next((found[0] for found in map(doc.xpath, _BODY_PATHS) if found), None)
     if node is not None:
         page.body_text, page.flat_text = _text(node)
