@@ -298,3 +298,22 @@ def test_the_reader_takes_a_hugo_alias_page_for_a_redirect() -> None:
     assert meta_refresh("http://new.ru/a/", slow, None) is None  # a page that reloads later is a page
     assert meta_refresh("http://new.ru/a/", b'<meta http-equiv="refresh" content="60">', None) is None
     assert fetch  # fetch() returns (Page, the refresh target) for such a page: the crawl follows it
+
+
+def test_media_links_rewrite_downloaded_files_only(store: Any, tmp_path: Path) -> None:
+    from migrator.cutover.hugo import HugoCounts, MediaLinks
+
+    (tmp_path / "dl" / "images").mkdir(parents=True)
+    (tmp_path / "dl" / "images" / "ф.jpg").write_bytes(b"\xff\xd8jpeg")
+    store.record_media("http://old.ru/images/%D1%84.jpg", "images/ф.jpg", "image", "x", 6, "downloaded", None)
+    store.record_media("http://old.ru/images/gone.jpg", "images/gone.jpg", "image", None, None, "failed", "HTTP 404")
+    counts = HugoCounts()
+    links = MediaLinks(store, tmp_path / "dl", tmp_path / "site" / "static", counts)
+    body = ('<p><img src="/images/ф.jpg"> <img src="http://old.ru/images/gone.jpg"> <a href="mailto:a@b.ru">a</a> '
+            '<a href="http://[broken/x">b</a> <img src="http://old.ru/images/%D1%84.jpg#top"></p>')
+    out = links.rewrite(body, "http://old.ru/news/a")
+    assert out == ('<p><img src="/media/images/%D1%84.jpg"> <img src="http://old.ru/images/gone.jpg"> '
+                   '<a href="mailto:a@b.ru">a</a> <a href="http://[broken/x">b</a> '
+                   '<img src="/media/images/%D1%84.jpg"></p>')
+    assert (tmp_path / "site" / "static" / "media" / "images" / "ф.jpg").read_bytes() == b"\xff\xd8jpeg"
+    assert counts.media_copied == 1

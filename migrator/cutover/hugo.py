@@ -29,6 +29,7 @@ import tomli_w
 from lxml import html as lxml_html
 
 from migrator.cutover.newplatform import NewPlatform, slug_for
+from migrator.urls import normalize
 
 if TYPE_CHECKING:
     from migrator.store import Store
@@ -295,7 +296,7 @@ class MediaLinks:
 
     def _new_path(self, url: str) -> str | None:
         """The site path of a downloaded file (copied into ``static/media`` once), or None."""
-        path = self.store.media_path(url)
+        path = self.store.media_path(url) or self.store.media_path(normalize(url))  # as the store keeps URLs
         if path is None:
             return None
         source, target = self.source / path, self.static / MEDIA / path
@@ -318,8 +319,11 @@ class MediaLinks:
         """``body_html`` with every ``src``/``href`` of a downloaded file pointing at its copy."""
 
         def replace(match: re.Match[str]) -> str:
-            absolute = urljoin(base_url, html.unescape(match.group(3)).strip())
-            new = self.new_path(absolute.split("#", 1)[0])
+            try:
+                absolute = urljoin(base_url, html.unescape(match.group(3)).strip()).split("#", 1)[0]
+                new = self.new_path(absolute) if absolute.startswith(("http://", "https://")) else None
+            except ValueError:  # a malformed URL (``http://[x``) names no downloaded file
+                new = None
             if new is None:
                 return match.group(0)
             return f"{match.group(1)}{match.group(2)}{html.escape(new, quote=True)}{match.group(2)}"
