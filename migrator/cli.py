@@ -267,20 +267,23 @@ def _say_undated(store: Any, platform: Any) -> None:
 
 @cli.command()
 @click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file written by crawl.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "markdown", "wxr"]), default="jsonl",
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "markdown", "wxr", "hugo"]), default="jsonl",
               show_default=True)
 @click.option("-o", "--output", type=click.Path(allow_dash=True), default="-",
-              help="File to write (default: stdout); for markdown, the directory (default: ./articles).")
+              help="File to write (default: stdout); for markdown, the directory (default: ./articles); "
+                   "for hugo, the site's directory (default: ./hugo-site).")
 @new_platform_options
 @click.option("--rewrite-links/--no-rewrite-links", default=None,
               help="Point links to old articles at their new URLs (default: on when --new is given).")
 @click.option("--list-style", type=click.Choice(["json", "pipe"]), default="json", show_default=True,
               help="CSV: lists as JSON arrays or |-joined (comments are always JSON).")
 @click.option("--type", "types", multiple=True, help="Only records of this content type (repeatable), e.g. news.")
+@click.option("--media", "media_dir", type=click.Path(file_okay=False, exists=True),
+              help="hugo: the directory `migrator media --download` filled; its files go to static/media.")
 @explain_errors
 def export(db: str, fmt: str, output: str, new_url: str | None, mapping: str | None,
-           rewrite_links: bool | None, list_style: str, types: tuple[str, ...]) -> None:
-    """Export the articles for the new platform: JSON Lines, CSV, Markdown files or WordPress WXR.
+           rewrite_links: bool | None, list_style: str, types: tuple[str, ...], media_dir: str | None) -> None:
+    """Export the articles for the new platform: JSON Lines, CSV, Markdown files, WordPress WXR or a Hugo site.
 
     Example: migrator export --db site.db --format wxr --new https://new.example.ru -o site.xml
     """
@@ -290,6 +293,12 @@ def export(db: str, fmt: str, output: str, new_url: str | None, mapping: str | N
     store = Store(db, create=False, readonly=True)
     platform = _platform(new_url, mapping)
     rewrite = bool(new_url) if rewrite_links is None else rewrite_links
+    if media_dir and fmt != "hugo":
+        raise click.UsageError("--media is for --format hugo (the other exports keep the images' old URLs)")
+    if fmt == "hugo":
+        _export_hugo(store, "hugo-site" if output == "-" else output, platform, rewrite_links is not False,
+                     types, media_dir)
+        return
     if fmt == "markdown":
         target = "articles" if output == "-" else output
         count = export_store(store, fmt, target, platform=platform, rewrite_links=rewrite, types=types)
@@ -299,6 +308,32 @@ def export(db: str, fmt: str, output: str, new_url: str | None, mapping: str | N
             count = export_store(store, fmt, cast(TextIO, out), platform=platform, rewrite_links=rewrite, list_style=list_style,
                                  types=types)
     err.print(f"exported {count} articles" + ("" if target == "-" else f" to {target}"))
+    _say_undated(store, platform)
+
+
+def _export_hugo(store: Any, directory: str, platform: Any, rewrite: bool, types: tuple[str, ...],
+                 media_dir: str | None) -> None:
+    """``export --format hugo``: the site, then what it holds and what Hugo cannot serve, on stderr."""
+    from migrator.cutover.hugo import export_hugo
+
+    if platform is None or not platform.base_url:
+        raise click.UsageError("--format hugo: give --new URL, or --mapping FILE whose [new_platform] sets base_url "
+                               "(Hugo's baseURL)")
+    counts = export_hugo(store, directory, platform, rewrite_links=rewrite, types=types, media_dir=media_dir)
+    say = functools.partial(err.print, markup=False, highlight=False, soft_wrap=True)
+    say(f"exported {counts.posts} articles to {directory} ({counts.aliases} old paths as Hugo aliases); "
+        f"build it with: hugo --source {directory}")
+    if counts.kept:
+        say(f"kept your own {', '.join(counts.kept)} (delete them to get ours)")
+    if counts.query_urls:
+        say(f"{counts.query_urls} old URLs have a query string (/?q=node/N), which a Hugo alias cannot serve: "
+            "map them on the web server (`migrator redirects --format nginx`)")
+    if counts.media_copied or counts.media_missing:
+        say(f"media: {counts.media_copied} files copied to {directory}/static/media"
+            + (f", {counts.media_missing} missing on disk (left at their old URLs)" if counts.media_missing else ""))
+    if counts.old_images:
+        say(f"{counts.old_images} images still point at the old site: download them with `migrator media "
+            "--download DIR` and export with --media DIR")
     _say_undated(store, platform)
 
 

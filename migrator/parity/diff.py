@@ -13,7 +13,8 @@ old site are normal and not followed.
 The report has three lists of objects, each with ``old_url``:
 
 - ``missing``: no new page carries the article;
-- ``changed``: title, date (as an instant), tags (after the rubric map) or body differ; a body differs
+- ``changed``: title, date (as an instant), tags (after the rubric map), the number of comments (where the
+  new site shows comments) or body differ; a body differs
   when its similarity (4-gram shingle F1) is under the threshold or ``problems`` names truncation,
   lost paragraphs or mojibake;
 - ``broken_redirects``: an old URL that does not land on the counterpart (``suggested`` is the right target).
@@ -161,7 +162,8 @@ def compare(record: dict[str, Any], page: Page, threshold: float,
             map_tags: Callable[[list[str]], list[str]] = list) -> dict[str, Any] | None:
     """A ``changed`` entry for one article, or None when everything the page shows agrees.
 
-    Date and tags are compared only when the new page shows them; old tags go through the rubric map first.
+    Date, tags and comments are compared only when the new page shows them; old tags go through the rubric map
+    first.
     """
     fields: dict[str, Any] = {}
     if _line(record["title"]) != _line(page.title):
@@ -174,6 +176,8 @@ def compare(record: dict[str, Any], page: Page, threshold: float,
         if set(old_tags) != set(page.tags):
             fields["tags"] = {"old": old_tags, "new": page.tags, "lost": [t for t in old_tags if t not in page.tags],
                               "added": [t for t in page.tags if t not in old_tags]}
+    if page.comments is not None and page.comments != len(record.get("comments") or ()):
+        fields["comments"] = {"old": len(record.get("comments") or ()), "new": page.comments}
     score = similarity(record["body_text"], page.flat_text or page.body_text)  # tokens: markup-blind
     problems = body_problems(record["body_text"], page.body_text, page.flat_text)
     if score < threshold or problems:
@@ -207,12 +211,14 @@ class CrawledSite:
         #: a site that shows dates or tags on its articles shows them on every article: a page without is a loss
         self.shows_dates = any(p.published for p in self._indexed)
         self.shows_tags = any(p.tags for p in self._indexed)
+        self.shows_comments = any(p.comments for p in self._indexed)
 
     def as_shown(self, page: Page) -> Page:
-        """The page with "shows none" read as "lost them" when the site shows dates or tags elsewhere."""
+        """The page with "shows none" read as "lost them" when the site shows dates, tags or comments elsewhere."""
         tags = page.tags if page.tags is not None or not self.shows_tags else []
         published = page.published or ("" if self.shows_dates else None)
-        return replace(page, tags=tags, published=published)
+        comments = page.comments if page.comments is not None or not self.shows_comments else 0
+        return replace(page, tags=tags, published=published, comments=comments)
 
     def page(self, url: str) -> Page:
         """A crawled page, or fetched now when the crawl did not reach it; status 0 off the new site."""
@@ -317,7 +323,7 @@ def diff_store(store: Store, platform: NewPlatform, **options: Any) -> Report:
 def as_page(record: dict[str, Any]) -> Page:
     """A record read as if it were a page, so two runs compare by the same rules as two sites."""
     return Page(record["url"], 200, record["title"], record["body_text"], record["body_text"],
-                record["published_at"], list(record["tags"]))
+                record["published_at"], list(record["tags"]), comments=len(record.get("comments") or ()))
 
 
 def diff_runs(store: Store, run_id: int, *, threshold: float = 0.9) -> Report:

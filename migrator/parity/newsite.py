@@ -2,7 +2,10 @@
 
 The new site is whatever platform the articles moved to, so pages are read by the markup most
 platforms write (Open Graph and ``article:*`` meta, ``<h1>``, ``<time datetime>``, ``articleBody``,
-``<article>``, ``<main>``). The crawl starts from the sitemaps (``robots.txt`` ``Sitemap:`` lines and
+``<article>``, ``<main>``, ``rel="tag"`` links and links to term pages, schema.org ``Comment`` microdata and WordPress's comment
+list). A ``<meta http-equiv="refresh">`` with a short delay is a redirect, as browsers and search engines
+follow it: static site generators (Hugo's ``aliases``, Jekyll's redirect-from) write their redirects as such
+pages. The crawl starts from the sitemaps (``robots.txt`` ``Sitemap:`` lines and
 ``/sitemap.xml``, sitemap indexes followed) and the home page, then follows links on the same host.
 """
 from __future__ import annotations
@@ -16,6 +19,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import urllib3
 from lxml import html as lxml_html
+from w3lib.html import get_meta_refresh
 
 from migrator import http, sitemaps
 from migrator.encoding import decode_html
@@ -26,6 +30,10 @@ USER_AGENT = "migrator-diff/1"
 MAX_HOPS = 5
 REDIRECTS = (301, 302, 303, 307, 308)
 _SPACE = re.compile(r"\s+")
+#: Where a page's title is: its Open Graph title, the heading of its article or main part (a theme's banner may be
+#: an ``<h1>`` of the site's name, as in Hugo's theme skeleton), any ``<h1>``, ``<title>``.
+_TITLE_PATHS = ("string(//meta[@property='og:title']/@content)", "string(//article//h1)", "string(//main//h1)",
+                "string(//h1[not(ancestor::header)])", "string(//h1)", "string(//title)")
 _BODY_PATHS = ("//*[@itemprop='articleBody']", "//article//*[contains(@class, 'content')]", "//article",
                "//main", "//body")
 
@@ -43,6 +51,8 @@ class Page:
     published: str | None = None
     tags: list[str] | None = None
     links: list[str] = field(default_factory=list)
+    #: How many comments the page shows; None when it shows no comment markup at all.
+    comments: int | None = None
 
 
 #: Largest body read (Scrapy's DOWNLOAD_MAXSIZE in the crawl): a bigger page is read as unreadable.
@@ -98,9 +108,34 @@ def request(url: str, client: Client | None = None) -> tuple[int, dict[str, str]
     return (client or default_client()).get(url)
 
 
-def _location(url: str, status: int, headers: dict[str, str]) -> str | None:
+#: Longest ``<meta http-equiv="refresh">`` delay read as a redirect (seconds); Hugo's alias pages use 0.
+MAX_REFRESH_DELAY = 5.0
+
+
+def meta_refresh(url: str, body: bytes, content_type: str | None) -> str | None:
+    """Where a page's ``<meta http-equiv="refresh">`` sends the reader within :data:`MAX_REFRESH_DELAY`, or None.
+
+    >>> meta_refresh("http://new.ru/node/5/", b'<meta http-equiv="refresh" content="0; url=/2014/10/a/">', None)
+    'http://new.ru/2014/10/a/'
+    """
+    head = body[:65536]
+    if b"refresh" not in head.lower():
+        return None
+    text = decode_html(head, content_type).text
+    delay, target = get_meta_refresh(text.split("</head>", 1)[0], url)
+    if target is None or delay is None or delay > MAX_REFRESH_DELAY or urldefrag(target)[0] == urldefrag(url)[0]:
+        return None
+    return target
+
+
+def _location(url: str, status: int, headers: dict[str, str], body: bytes = b"") -> str | None:
+    """Where a response sends the reader: a redirect's Location, or a 200 page's short meta refresh."""
     location = headers.get("Location") or headers.get("location")
-    return urljoin(url, location) if status in REDIRECTS and location else None
+    if status in REDIRECTS and location:
+        return urljoin(url, location)
+    if status == 200 and body:
+        return meta_refresh(url, body, headers.get("Content-Type") or headers.get("content-type"))
+    return None
 
 
 def land(url: str, hosts: Iterable[str] | None = None, client: Client | None = None) -> tuple[str, list[int]]:
@@ -111,9 +146,9 @@ def land(url: str, hosts: Iterable[str] | None = None, client: Client | None = N
     for _ in range(MAX_HOPS):
         if urlsplit(url).scheme not in _SCHEMES or (allowed is not None and netloc_of(url) not in allowed):
             return url, statuses
-        status, headers, _ = request(url, client)
+        status, headers, body = request(url, client)
         statuses.append(status)
-        location = _location(url, status, headers)
+        location = _location(url, status, headers, body)
         if location is None:
             return url, statuses
         url = location
@@ -131,13 +166,56 @@ def _text(node: Any) -> tuple[str, str]:
     return "\n\n".join(p for p in paragraphs if p) or flat, flat
 
 
-def _tags(doc: Any) -> list[str] | None:
-    """Tags by ``article:tag`` meta, else ``rel="tag"`` links; None when the page shows neither."""
+#: The path of a taxonomy term's page: Hugo's default ``/tags/x/`` and ``/categories/x/``, WordPress's ``/tag/x/``
+#: and ``/category/x/`` (a language or blog prefix before them is allowed).
+_TERM_PATH = re.compile(r"/(?:tags?|categories|category)/[^/]+/?$")
+
+
+def _term_links(doc: Any) -> list[Any]:
+    """Links to taxonomy term pages inside the article (else ``<main>``), not in its navigation or asides:
+    the tag list of a theme that writes no ``rel="tag"`` (Hugo's own theme skeleton, PaperMod, Ananke)."""
+    scope = next(iter(doc.xpath("//article") or doc.xpath("//main")), None)
+    if scope is None:
+        return []
+    return [a for a in scope.iter("a") if _TERM_PATH.search(urlsplit(a.get("href") or "").path)
+            and a.text_content().strip() and not a.xpath("ancestor::nav | ancestor::aside")]
+
+
+def _tags(doc: Any, terms: list[Any]) -> list[str] | None:
+    """Tags by ``article:tag`` meta, ``rel="tag"`` links (categories are ``rel="category tag"``) and links to term
+    pages, together: a theme's meta may hold only some (Hugo's Open Graph template writes the first six tags and
+    no categories). None when the page shows none of them."""
     metas = doc.xpath("//meta[@property='article:tag']/@content")
-    links = doc.xpath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ')]")
-    if not metas and not links:
+    links = [a.text_content() for a in doc.xpath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ')]")]
+    if not metas and not links and not terms:
         return None
-    return [_SPACE.sub(" ", t).strip() for t in (metas or [a.text_content() for a in links])]
+    found = [*metas, *links, *(a.text_content() for a in terms)]
+    return list(dict.fromkeys(t for t in (_SPACE.sub(" ", t).strip() for t in found) if t))
+
+
+def _drop_term_lists(terms: list[Any]) -> None:
+    """Remove the lists made only of term links (a theme's tag list), so tag names are not read as body text."""
+    for a in terms:
+        lists = a.xpath("ancestor::ul[1] | ancestor::ol[1]")
+        if lists and lists[-1].getparent() is not None \
+                and all(_TERM_PATH.search(urlsplit(x.get("href") or "").path) for x in lists[-1].iter("a")):
+            lists[-1].drop_tree()
+
+
+#: Comments as schema.org microdata writes them, else WordPress's ``wp_list_comments()`` list items.
+_COMMENTS = ("//*[@itemprop='comment']",
+             "//*[contains(concat(' ', normalize-space(@class), ' '), ' comment-list ') "
+             "or contains(concat(' ', normalize-space(@class), ' '), ' commentlist ')]"
+             "//li[contains(concat(' ', normalize-space(@class), ' '), ' comment ')]")
+
+
+def _comments(doc: Any) -> int | None:
+    """How many comments a page shows, or None when it shows no comment markup."""
+    for path in _COMMENTS:
+        found = doc.xpath(path)
+        if found:
+            return len(found)
+    return None
 
 
 def read_page(url: str, status: int, body: bytes, content_type: str | None) -> Page:
@@ -148,11 +226,13 @@ def read_page(url: str, status: int, body: bytes, content_type: str | None) -> P
     doc.make_links_absolute(url, resolve_base_href=True)
     links = list(dict.fromkeys(urldefrag(href)[0] for el, attr, href, _ in doc.iterlinks()
                                if el.tag == "a" and attr == "href"))
-    title = (doc.xpath("string(//meta[@property='og:title']/@content)") or doc.xpath("string(//h1)")
-             or doc.xpath("string(//title)"))
+    title = next((t for t in map(doc.xpath, _TITLE_PATHS) if t.strip()), "")
     published = (doc.xpath("string(//meta[@property='article:published_time']/@content)")
                  or doc.xpath("string(//time/@datetime)") or None)
-    page = Page(url, status, _SPACE.sub(" ", title).strip(), published=published, tags=_tags(doc), links=links)
+    terms = _term_links(doc)
+    page = Page(url, status, _SPACE.sub(" ", title).strip(), published=published, tags=_tags(doc, terms),
+                links=links, comments=_comments(doc))
+    _drop_term_lists(terms)
     node = next((found[0] for found in map(doc.xpath, _BODY_PATHS) if found), None)
     if node is not None:
         page.body_text, page.flat_text = _text(node)
@@ -165,7 +245,10 @@ def fetch(url: str, client: Client | None = None) -> tuple[Page, str | None]:
     content_type = headers.get("Content-Type") or headers.get("content-type")
     if status == 200 and content_type and "html" not in content_type:
         return Page(url, status), None
-    return read_page(url, status, body, content_type), _location(url, status, headers)
+    location = _location(url, status, headers, body)
+    if location is not None:  # a redirect, or a page that only refreshes to another: not a page of its own
+        return Page(url, status), location
+    return read_page(url, status, body, content_type), None
 
 
 def on_hosts(url: str, hosts: Iterable[str]) -> bool:

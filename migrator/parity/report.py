@@ -56,7 +56,7 @@ def _shown(value: Any) -> str:
 def _changed(entry: dict[str, Any]) -> str:
     """One line per changed field, then everything side by side: short fields in a table, the body by paragraph."""
     lines, rows = [], []
-    for name in ("title", "date", "tags"):
+    for name in ("title", "date", "tags", "comments"):
         if name in entry:
             old, new = entry[name]["old"], entry[name]["new"]
             lost = f" (lost: {_shown(entry[name]['lost'])})" if entry[name].get("lost") else ""

@@ -15,6 +15,11 @@ class Media(Database):
                               [url]).fetchone()
         return (row[0], row[1]) if row else None
 
+    def media_path(self, url: str) -> str | None:
+        """Where a downloaded file landed (relative to the download directory), or None."""
+        row = self.db.execute("SELECT path FROM media WHERE url = ? AND status = 'downloaded'", [url]).fetchone()
+        return row[0] if row else None
+
     def record_media(self, url: str, path: str, kind: str, sha256: str | None, size: int | None, status: str,
                      error: str | None) -> None:
         """Where a file landed (or why it did not)."""
