@@ -428,6 +428,9 @@ def diff(db: str, new_url: str | None, mapping: str | None, old_base: str | None
          json_path: str | None, html_path: str | None, threshold: float, max_pages: int, concurrency: int) -> None:
     """Old records against the new site (or an earlier run): missing, changed and mis-redirected articles.
 
+    Broken redirects are counted by kind: not redirected (the old URL answers an error itself), wrong page,
+    chain (more than one hop to the right page), loop or error.
+
     Exit 0: no differences; 1: differences (the reports list them); 2: trouble (bad arguments, no such
     database or run, a file that cannot be written).
 
@@ -465,7 +468,12 @@ def write_diff_report(report: dict[str, Any], json_path: str | None, html_path: 
         Path(html_path).write_text(render(report, title), encoding="utf-8")
     table = Table(title=title.lower(), show_header=False)
     for name, count in report["summary"].items():
-        table.add_row(name, str(count))
+        if isinstance(count, dict):  # broken redirects by kind: one indented row per kind found
+            for kind, n in count.items():
+                if n:
+                    table.add_row(f"  {kind.replace('_', ' ')}", str(n))
+        else:
+            table.add_row(name, str(count))
     err.print(table)
     if "old_urls" in report:
         err.print(f"old URLs {report['old_urls']['when']}: {report['old_urls']['why']}", soft_wrap=True)
