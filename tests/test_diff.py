@@ -14,6 +14,7 @@ from migrator.parity.diff import (
     compare,
     locate_old_urls,
     rebase,
+    redirect_kind,
     same_instant,
     similarity,
 )
@@ -104,6 +105,25 @@ def test_crawled_site_finds_a_page_by_its_text() -> None:
     site = CrawledSite(pages)
     found = site.similar({"title": "Лазер", "body_text": OLD}, count=1)
     assert [p.url for p in found] == ["https://new.ru/3/"]
+
+
+@pytest.mark.parametrize("landed, statuses, kind", [
+    ("http://n.ru/a/", [301, 200], None),                       # one hop to the right page (slash or not)
+    ("http://n.ru/a", [200], None),                             # the old path is the new page
+    ("http://n.ru/a/", [301, 301, 200], "chain"),
+    ("http://o.ru/print/3", [404], "not_redirected"),
+    ("http://o.ru/print/3", [0], "not_redirected"),             # unreachable
+    ("http://n.ru/b/", [200], "wrong_page"),                    # the old path serves another page itself
+    ("http://n.ru/", [301, 200], "wrong_page"),                 # the home page
+    ("http://elsewhere.ru/a", [301], "wrong_page"),             # another host: named, never fetched
+    ("file:///etc/passwd", [302], "wrong_page"),
+    ("http://n.ru/loop/1", [301, 301], "loop_or_error"),        # back to a URL already asked
+    ("http://n.ru/gone", [301, 410], "loop_or_error"),
+    ("http://n.ru/a/", [302, 500], "loop_or_error"),            # the right URL, but an error there
+    ("http://n.ru/a/", [301, 301], "loop_or_error"),            # the right URL redirects on, back to one asked
+])
+def test_redirect_kind(landed: str, statuses: list[int], kind: str | None) -> None:
+    assert redirect_kind(landed, statuses, "http://n.ru/a/", {"n.ru", "o.ru"}) == kind
 
 
 def test_rebase_keeps_path_and_query() -> None:

@@ -74,7 +74,7 @@ def redirect_kind(landed: str, statuses: list[int], target: str, hosts: Iterable
     """
     hops = sum(status in REDIRECTS for status in statuses)
     final = statuses[-1] if statuses else 0
-    if page_key(landed) == page_key(target):
+    if page_key(landed) == page_key(target) and final == 200:
         return "chain" if hops > 1 else None
     if not hops:
         return "wrong_page" if final == 200 else "not_redirected"
