@@ -139,6 +139,23 @@ def test_html_report_escapes_and_counts() -> None:
     assert 'id="count-missing">1<' in page and 'id="count-changed">0<' in page
 
 
+def test_html_side_by_side_folds_unchanged_paragraphs_and_marks_changed_words() -> None:
+    paras = [f"Абзац номер {n} о лазерах." for n in range(8)]
+    edited = paras[:3] + [paras[3].replace("лазерах", "мазерах")] + paras[4:7]  # one word changed, the last lost
+    body = {"similarity": 0.8, "problems": ["lost paragraphs: 2 of 8"], "old": "\n\n".join(paras),
+            "new": "\n\n".join(edited)}
+    page = render({"missing": [], "changed": [{"old_url": "http://old.ru/a", "fields": ["body"], "body": body}],
+                   "broken_redirects": [], "summary": {}})
+    assert "<del>лазерах.</del>" in page and "<ins>мазерах.</ins>" in page
+    # the paragraph beside each change is shown, the others folded: 0-1 before the change, 5 between it and the loss
+    assert "… 2 unchanged paragraphs</div>" in page and "… 1 unchanged paragraph</div>" in page
+    assert f'<div class="diff_sub">{paras[7]}</div><div></div>' in page
+    garbled = paras[0].encode("utf-8").decode("cp1251")
+    page = render({"missing": [], "changed": [{"old_url": "http://old.ru/a", "fields": ["body"], "body": {
+        **body, "new": garbled}}], "broken_redirects": [], "summary": {}})
+    assert "<del>" not in page  # a paragraph garbled throughout is shown as it is, not word by word
+
+
 class Hostile:
     """A new site that tries what a hostile new site can: a redirect to ``file://``, sitemap entries naming other hosts
     and schemes, links to another host, a page over the size cap, and 503s before it answers."""

@@ -60,10 +60,10 @@ def _paragraphs(text: str) -> list[str]:
 def _marked(old: str, new: str) -> tuple[str, str]:
     """Two versions of a paragraph, the words only one of them has marked (``<del>``, ``<ins>``); a paragraph
     rewritten throughout (mojibake) is shown as it is."""
+    if difflib.SequenceMatcher(None, old.split(), new.split(), autojunk=False).ratio() < 0.5:
+        return escape(old), escape(new)
     a, b = _TOKENS.findall(old), _TOKENS.findall(new)
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.ratio() < 0.3:
-        return escape(old), escape(new)
     left, right = [], []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         gone, came = escape("".join(a[i1:i2])), escape("".join(b[j1:j2]))
