@@ -121,6 +121,10 @@ def test_crawled_site_finds_a_page_by_its_text() -> None:
     ("http://n.ru/gone", [301, 410], "loop_or_error"),
     ("http://n.ru/a/", [302, 500], "loop_or_error"),            # the right URL, but an error there
     ("http://n.ru/a/", [301, 301], "loop_or_error"),            # the right URL redirects on, back to one asked
+    ("http://n.ru/a/", [200, 200], None),                       # a meta refresh page (Hugo's aliases)
+    ("http://n.ru/a/", [301, 200, 200], None),                  # a slash redirect to the alias page, then its refresh
+    ("http://n.ru/gone", [200, 404], "loop_or_error"),          # refreshed to an error
+    ("http://n.ru/b/", [200, 200], "wrong_page"),               # refreshed to another page
 ])
 def test_redirect_kind(landed: str, statuses: list[int], kind: str | None) -> None:
     assert redirect_kind(landed, statuses, "http://n.ru/a/", {"n.ru", "o.ru"}) == kind

@@ -59,24 +59,25 @@ REDIRECT_KINDS = {
                       "redirected)",
     "wrong_page": "redirected to a wrong page (another article, the home page, another host), or the old URL "
                   "serves a wrong page itself",
-    "chain": "a redirect chain: more than one hop to the right page",
+    "chain": "a redirect chain: more than one HTTP redirect to the right page",
     "loop_or_error": "a redirect loop, too many hops, or a redirect to an error status",
 }
 
 
 def redirect_kind(landed: str, statuses: list[int], target: str, hosts: Iterable[str]) -> str | None:
-    """Which of :data:`REDIRECT_KINDS` an old URL's landing is, None when it reaches ``target`` in at most one hop.
+    """Which of :data:`REDIRECT_KINDS` an old URL's landing is, None when it reaches ``target`` through at most one
+    HTTP redirect (a meta refresh page, such as a static site's alias, is followed like a redirect).
 
     >>> redirect_kind("http://n/a", [301, 301, 200], "http://n/a/", {"n"})
     'chain'
     >>> redirect_kind("http://o/print/3", [404], "http://n/a", {"n", "o"})
     'not_redirected'
     """
-    hops = sum(status in REDIRECTS for status in statuses)
     final = statuses[-1] if statuses else 0
     if page_key(landed) == page_key(target) and final == 200:
-        return "chain" if hops > 1 else None
-    if not hops:
+        # HTTP redirects only: a slash redirect to a static site's alias page (its meta refresh) is one move
+        return "chain" if sum(status in REDIRECTS for status in statuses) > 1 else None
+    if len(statuses) < 2 and final not in REDIRECTS:  # answered where it was asked: no redirect of any kind
         return "wrong_page" if final == 200 else "not_redirected"
     if final == 200 or not on_hosts(landed, hosts):
         return "wrong_page"
