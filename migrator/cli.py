@@ -428,6 +428,9 @@ def diff(db: str, new_url: str | None, mapping: str | None, old_base: str | None
          json_path: str | None, html_path: str | None, threshold: float, max_pages: int, concurrency: int) -> None:
     """Old records against the new site (or an earlier run): missing, changed and mis-redirected articles.
 
+    Broken redirects are counted by kind: not redirected (the old URL answers an error itself), wrong page,
+    chain (more than one hop to the right page), loop or error.
+
     Exit 0: no differences; 1: differences (the reports list them); 2: trouble (bad arguments, no such
     database or run, a file that cannot be written).
 
@@ -454,6 +457,19 @@ def diff(db: str, new_url: str | None, mapping: str | None, old_base: str | None
         sys.exit(1)
 
 
+def diff_summary_table(summary: dict[str, Any], title: str | None = None) -> Table:
+    """A diff's summary counts, one row each; the broken redirects' kinds found indented below their count."""
+    table = Table(title=title, show_header=False)
+    for name, count in summary.items():
+        if isinstance(count, dict):
+            for kind, n in count.items():
+                if n:
+                    table.add_row(f"  {kind.replace('_', ' ')}", str(n))
+        else:
+            table.add_row(name, str(count))
+    return table
+
+
 def write_diff_report(report: dict[str, Any], json_path: str | None, html_path: str | None, title: str) -> None:
     """The report as JSON and HTML files, and its summary as a table on stderr."""
     if json_path:
@@ -463,10 +479,7 @@ def write_diff_report(report: dict[str, Any], json_path: str | None, html_path: 
         from migrator.parity.report import render
 
         Path(html_path).write_text(render(report, title), encoding="utf-8")
-    table = Table(title=title.lower(), show_header=False)
-    for name, count in report["summary"].items():
-        table.add_row(name, str(count))
-    err.print(table)
+    err.print(diff_summary_table(report["summary"], title.lower()))
     if "old_urls" in report:
         err.print(f"old URLs {report['old_urls']['when']}: {report['old_urls']['why']}", soft_wrap=True)
     if html_path:
@@ -510,10 +523,7 @@ def demo(db: str, articles: int, seed: int, theme: str, zoo: bool, serve: bool, 
     err.print_json(json.dumps(report.sample, ensure_ascii=False))
     if report.parity:
         err.print("parity: the export vs its new-platform counterpart", soft_wrap=True)
-        table = Table(show_header=False)
-        for name, value in report.parity.items():
-            table.add_row(name, str(value))
-        err.print(table)
+        err.print(diff_summary_table(report.parity))
         err.print(f"HTML report: {report.parity_html}", soft_wrap=True)
     if not report.summary.ok:
         sys.exit(1)

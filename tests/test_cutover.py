@@ -433,5 +433,5 @@ def test_diff_reports_exactly_the_planted_differences(site: dict[str, Any], tmp_
     assert html.xpath('string(//b[@id="count-missing"])') == "1"
     assert html.xpath('string(//b[@id="count-changed"])') == "4"
     assert len(html.xpath('//tbody[@id="rows"]/tr')) == 6
-    assert html.xpath('//tr[@data-kind="changed"]//table[@class="diff"]')  # a side-by-side diff per changed body
+    assert html.xpath('//tr[@data-kind="changed"]//div[@class="diff"]')  # a side-by-side diff per changed body
     assert not html.xpath("//script[@src] | //link[@rel='stylesheet']")  # self-contained

@@ -14,6 +14,7 @@ from migrator.parity.diff import (
     compare,
     locate_old_urls,
     rebase,
+    redirect_kind,
     same_instant,
     similarity,
 )
@@ -106,6 +107,29 @@ def test_crawled_site_finds_a_page_by_its_text() -> None:
     assert [p.url for p in found] == ["https://new.ru/3/"]
 
 
+@pytest.mark.parametrize("landed, statuses, kind", [
+    ("http://n.ru/a/", [301, 200], None),                       # one hop to the right page (slash or not)
+    ("http://n.ru/a", [200], None),                             # the old path is the new page
+    ("http://n.ru/a/", [301, 301, 200], "chain"),
+    ("http://o.ru/print/3", [404], "not_redirected"),
+    ("http://o.ru/print/3", [0], "not_redirected"),             # unreachable
+    ("http://n.ru/b/", [200], "wrong_page"),                    # the old path serves another page itself
+    ("http://n.ru/", [301, 200], "wrong_page"),                 # the home page
+    ("http://elsewhere.ru/a", [301], "wrong_page"),             # another host: named, never fetched
+    ("file:///etc/passwd", [302], "wrong_page"),
+    ("http://n.ru/loop/1", [301, 301], "loop_or_error"),        # back to a URL already asked
+    ("http://n.ru/gone", [301, 410], "loop_or_error"),
+    ("http://n.ru/a/", [302, 500], "loop_or_error"),            # the right URL, but an error there
+    ("http://n.ru/a/", [301, 301], "loop_or_error"),            # the right URL redirects on, back to one asked
+    ("http://n.ru/a/", [200, 200], None),                       # a meta refresh page (Hugo's aliases)
+    ("http://n.ru/a/", [301, 200, 200], None),                  # a slash redirect to the alias page, then its refresh
+    ("http://n.ru/gone", [200, 404], "loop_or_error"),          # refreshed to an error
+    ("http://n.ru/b/", [200, 200], "wrong_page"),               # refreshed to another page
+])
+def test_redirect_kind(landed: str, statuses: list[int], kind: str | None) -> None:
+    assert redirect_kind(landed, statuses, "http://n.ru/a/", {"n.ru", "o.ru"}) == kind
+
+
 def test_rebase_keeps_path_and_query() -> None:
     assert rebase("http://old.ru/?q=node/5", "http://127.0.0.1:8080") == "http://127.0.0.1:8080/?q=node/5"
     assert rebase("http://old.ru/news/a", None) == "http://old.ru/news/a"
@@ -117,6 +141,23 @@ def test_html_report_escapes_and_counts() -> None:
     page = render(report)
     assert "<x>" not in page and "&lt;x&gt;" in page
     assert 'id="count-missing">1<' in page and 'id="count-changed">0<' in page
+
+
+def test_html_side_by_side_folds_unchanged_paragraphs_and_marks_changed_words() -> None:
+    paras = [f"Абзац номер {n} о лазерах." for n in range(8)]
+    edited = paras[:3] + [paras[3].replace("лазерах", "мазерах")] + paras[4:7]  # one word changed, the last lost
+    body = {"similarity": 0.8, "problems": ["lost paragraphs: 2 of 8"], "old": "\n\n".join(paras),
+            "new": "\n\n".join(edited)}
+    page = render({"missing": [], "changed": [{"old_url": "http://old.ru/a", "fields": ["body"], "body": body}],
+                   "broken_redirects": [], "summary": {}})
+    assert "<del>лазерах.</del>" in page and "<ins>мазерах.</ins>" in page
+    # the paragraph beside each change is shown, the others folded: 0-1 before the change, 5 between it and the loss
+    assert "… 2 unchanged paragraphs</div>" in page and "… 1 unchanged paragraph</div>" in page
+    assert f'<div class="diff_sub">{paras[7]}</div><div></div>' in page
+    garbled = paras[0].encode("utf-8").decode("cp1251")
+    page = render({"missing": [], "changed": [{"old_url": "http://old.ru/a", "fields": ["body"], "body": {
+        **body, "new": garbled}}], "broken_redirects": [], "summary": {}})
+    assert "<del>" not in page  # a paragraph garbled throughout is shown as it is, not word by word
 
 
 class Hostile:

@@ -86,6 +86,65 @@ def test_demo_counterpart_every_planted_difference_and_nothing_else(old: dict[st
     assert landed["wrong_article"]["landed"] != landed["wrong_article"]["suggested"]
 
 
+class Misredirecting:
+    """A counterpart with one old URL of each broken kind of redirect planted over its own redirects: ``routes``
+    maps an old path (and query) or a path of its own to (status, Location or None)."""
+
+    def __init__(self, site: NewSite, routes: dict[str, tuple[int, str | None]]) -> None:
+        self.site, self.routes = site, routes
+
+    def delay(self, path_and_query: str) -> float:
+        return 0.0
+
+    def respond(self, method: str, path_and_query: str, headers: dict[str, str]) -> Any:
+        if path_and_query in self.routes:
+            status, location = self.routes[path_and_query]
+            return status, [("Location", location)] if location else [], b""
+        return self.site.respond(method, path_and_query, headers)
+
+
+def test_broken_redirects_are_grouped_and_counted_by_kind(old: dict[str, Any], tmp_path: Path) -> None:
+    """An alias never redirected (a print page: 404), a redirect to another article, a chain of two hops to the
+    right page, a loop and a redirect to an error: each is named by kind in the JSON, the terminal summary and
+    the HTML report, with a count per kind."""
+    site = NewSite(old["records"], per_kind=0, missing=0)
+    assert not site.plan.redirects and not site.plan.changed
+    full = [r for r in site.published if len(r["aliases"]) >= 3]
+    a, b, c, d, e = full[:5]
+    alias = {r["source_id"]: {("print" if "/print/" in u else "query" if "?q=" in u else "node"): u
+                              for u in r["aliases"]} for r in full[:5]}
+    path = lambda record: site.path[record["source_id"]]  # noqa: E731
+    kinds = {alias[a["source_id"]]["print"]: "not_redirected", b["url"]: "wrong_page", c["url"]: "chain",
+             alias[d["source_id"]]["node"]: "loop_or_error", alias[e["source_id"]]["query"]: "loop_or_error"}
+    routes = {old_key(alias[a["source_id"]]["print"]): (404, None), old_key(b["url"]): (301, path(c)),
+              old_key(c["url"]): (301, "/via" + path(c)), "/via" + path(c): (302, path(c)),
+              old_key(alias[d["source_id"]]["node"]): (301, "/loop/1"), "/loop/1": (301, "/loop/2"),
+              "/loop/2": (301, "/loop/1"), old_key(alias[e["source_id"]]["query"]): (301, "/gone"), "/gone": (410, None)}
+    with DemoServer(Misredirecting(site, routes)) as server:  # type: ignore[arg-type]
+        out = tmp_path / "parity.json"
+        proc = migrator("diff", "--db", old["db"], "--new", server.url, "--old-base", server.url, "--json", str(out),
+                        "--html", str(tmp_path / "parity.html"))
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["missing"] == report["changed"] == []
+    assert {x["old_url"]: x["kind"] for x in report["broken_redirects"]} == kinds
+    assert [x["kind"] for x in report["broken_redirects"]] == ["not_redirected", "wrong_page", "chain",
+                                                               "loop_or_error", "loop_or_error"]  # grouped
+    by_url = {x["old_url"]: x for x in report["broken_redirects"]}
+    assert by_url[c["url"]]["statuses"] == [301, 302, 200] and by_url[c["url"]]["landed"] == by_url[c["url"]]["suggested"]
+    assert by_url[alias[a["source_id"]]["print"]]["statuses"] == [404]
+    assert by_url[alias[e["source_id"]]["query"]]["statuses"] == [301, 410]
+    counts = {"not_redirected": 1, "wrong_page": 1, "chain": 1, "loop_or_error": 2}
+    assert report["summary"]["broken_redirects"] == 5 and report["summary"]["broken_redirects_by_kind"] == counts
+    for kind, n in counts.items():
+        assert re.search(rf"{kind.replace('_', ' ')}\s*│\s*{n}\b", proc.stderr), proc.stderr
+    html = etree.parse(str(tmp_path / "parity.html"), etree.HTMLParser())
+    assert {kind: html.xpath(f'string(//span[@id="count-{kind}"])') for kind in counts} == \
+        {kind: str(n) for kind, n in counts.items()}
+    rows = html.xpath('//tbody[@id="rows"]/tr[@data-kind="broken_redirects"]')
+    assert [r.get("data-why") for r in rows] == [x["kind"] for x in report["broken_redirects"]]
+
+
 @pytest.mark.parametrize("pattern, told", [
     ("/stories/{year}/{node}-{slug}.html", False),  # the diff expects the default pattern: every guess is wrong
     ("/{year}/", True),  # told, but the pattern gives most articles' path twice: the site adds counters
@@ -175,7 +234,7 @@ def test_html_report_renders_in_headless_chromium(old: dict[str, Any], tmp_path:
     assert rendered(page.as_uri()).xpath('string(//span[@id="shown"])') == str(len(rows))  # unfiltered
     mojibake = next(r["url"] for r in old["records"] if site.plan.changed.get(r["source_id"]) == "mojibake")
     row = next(r for r in visible if r.xpath(f'.//a[@href="{mojibake}"]'))
-    side = row.xpath('.//table[@class="diff"]')[0]
+    side = row.xpath('.//div[@class="diff"]')[0]
     assert "old site" in "".join(side.itertext()) and side.xpath('.//*[@class="diff_sub" or @class="diff_chg"]')
 
 

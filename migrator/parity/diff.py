@@ -17,7 +17,9 @@ The report has three lists of objects, each with ``old_url``:
   new site shows comments) or body differ; a body differs
   when its similarity (4-gram shingle F1) is under the threshold or ``problems`` names truncation,
   lost paragraphs or mojibake;
-- ``broken_redirects``: an old URL that does not land on the counterpart (``suggested`` is the right target).
+- ``broken_redirects``: an old URL that does not land on the counterpart in one hop (``suggested`` is the right
+  target), grouped by ``kind`` (:data:`REDIRECT_KINDS`): no redirect at all, a redirect to a wrong page, a chain
+  of redirects to the right page, a loop or a redirect to an error.
 """
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ from urllib.parse import urlsplit, urlunsplit
 from migrator.clean.text import shingles, words
 from migrator.cutover.newplatform import NewPlatform
 from migrator.parity.evaluate import page_counts
-from migrator.parity.newsite import Client, Page, crawl, fetch, land, on_hosts
+from migrator.parity.newsite import REDIRECTS, Client, Page, crawl, fetch, land, on_hosts
 from migrator.urls import netloc_of, page_key
 
 if TYPE_CHECKING:
@@ -51,6 +53,43 @@ _SPACE = re.compile(r"\s+")
 SAME_ARTICLE = 0.4
 
 
+#: What can be wrong with an old URL's redirect, in the order the report groups them, and what each means.
+REDIRECT_KINDS = {
+    "not_redirected": "no redirect: the old URL answers an error status itself (an alias the new site never "
+                      "redirected)",
+    "wrong_page": "redirected to a wrong page (another article, the home page, another host), or the old URL "
+                  "serves a wrong page itself",
+    "chain": "a redirect chain: more than one HTTP redirect to the right page",
+    "loop_or_error": "a redirect loop, too many hops, or a redirect to an error status",
+}
+
+
+def redirect_kind(landed: str, statuses: list[int], target: str, hosts: Iterable[str]) -> str | None:
+    """Which of :data:`REDIRECT_KINDS` an old URL's landing is, None when it reaches ``target`` through at most one
+    HTTP redirect (a meta refresh page, such as a static site's alias, is followed like a redirect).
+
+    >>> redirect_kind("http://n/a", [301, 301, 200], "http://n/a/", {"n"})
+    'chain'
+    >>> redirect_kind("http://o/print/3", [404], "http://n/a", {"n", "o"})
+    'not_redirected'
+    """
+    final = statuses[-1] if statuses else 0
+    if page_key(landed) == page_key(target) and final == 200:
+        # HTTP redirects only: a slash redirect to a static site's alias page (its meta refresh) is one move
+        return "chain" if sum(status in REDIRECTS for status in statuses) > 1 else None
+    if len(statuses) < 2 and final not in REDIRECTS:  # answered where it was asked: no redirect of any kind
+        return "wrong_page" if final == 200 else "not_redirected"
+    if final == 200 or not on_hosts(landed, hosts):
+        return "wrong_page"
+    return "loop_or_error"  # still redirecting when it stopped, or ended in an error
+
+
+def by_kind(broken: Iterable[dict[str, Any]]) -> dict[str, int]:
+    """How many broken redirects of each kind (every kind, zero too)."""
+    counts = Counter(entry.get("kind", "wrong_page") for entry in broken)
+    return {kind: counts[kind] for kind in REDIRECT_KINDS}
+
+
 @dataclass
 class Report:
     """The three lists of the design's contract, plus how many articles were compared and new pages crawled."""
@@ -63,9 +102,12 @@ class Report:
     old_urls: OldUrls | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        report: dict[str, Any] = {"missing": self.missing, "changed": self.changed, "broken_redirects": self.broken_redirects,
+        order = list(REDIRECT_KINDS)
+        broken = sorted(self.broken_redirects, key=lambda entry: order.index(entry["kind"]))  # grouped, stable
+        report: dict[str, Any] = {"missing": self.missing, "changed": self.changed, "broken_redirects": broken,
                   "summary": {"articles": self.checked, "new_pages": self.crawled, "missing": len(self.missing),
-                              "changed": len(self.changed), "broken_redirects": len(self.broken_redirects)}}
+                              "changed": len(self.changed), "broken_redirects": len(broken),
+                              "broken_redirects_by_kind": by_kind(broken)}}
         if self.old_urls is not None:
             report["summary"]["old_urls"] = self.old_urls.when
             report["old_urls"] = {"checked_on": self.old_urls.base or "where they were crawled",
@@ -265,17 +307,21 @@ def check_article(record: dict[str, Any], platform: NewPlatform, site: CrawledSi
                   threshold: float) -> ArticleCheck:
     """Pair one article with its new page, compare them, and check where each of its old URLs lands."""
     expected = platform.url_for(record)
-    landings = {}
+    landings, hosts = {}, {}
     for url in [record["url"], *record["aliases"]]:
         asked = rebase(url, old_base)
-        landings[url] = land(asked, site.hosts | {netloc_of(asked)}, site.client)  # never to a third host
+        hosts[url] = site.hosts | {netloc_of(asked)}
+        landings[url] = land(asked, hosts[url], site.client)  # never to a third host
     page = find_counterpart(record, [url for url, hops in landings.values() if hops[-1] == 200] + [expected], site)
     if page is None:
         # with no counterpart there is no right target: its redirects are not a second fault
         return ArticleCheck(missing={"old_url": record["url"], "expected_url": expected,
                                 "status": site.page(expected).status, "title": record["title"]})
-    broken = [{"old_url": url, "landed": landed, "statuses": hops, "suggested": page.url}
-              for url, (landed, hops) in landings.items() if page_key(landed) != page_key(page.url)]
+    broken = []
+    for url, (landed, hops) in landings.items():
+        kind = redirect_kind(landed, hops, page.url, hosts[url])
+        if kind is not None:
+            broken.append({"old_url": url, "kind": kind, "landed": landed, "statuses": hops, "suggested": page.url})
     return ArticleCheck(changed=compare(record, site.as_shown(page), threshold, platform.map_tags), broken=broken)
 
 
@@ -347,10 +393,10 @@ def diff_runs(store: Store, run_id: int, *, threshold: float = 0.9) -> Report:
         for url in [before["url"], *before["aliases"]]:
             owner = store.find_article(url)
             if owner is not None and owner != before["source_id"]:
-                report.broken_redirects.append({"old_url": url, "landed": url, "statuses": [],
+                report.broken_redirects.append({"old_url": url, "kind": "wrong_page", "landed": url, "statuses": [],
                                                 "suggested": now["url"]})
     return report
 
 
-__all__ = ["OldUrls", "Page", "Report", "body_problems", "compare", "diff", "diff_runs", "diff_store", "locate_old_urls",
+__all__ = ["REDIRECT_KINDS", "OldUrls", "Page", "Report", "by_kind", "redirect_kind", "body_problems", "compare", "diff", "diff_runs", "diff_store", "locate_old_urls",
            "rebase", "similarity"]

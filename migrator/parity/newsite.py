@@ -140,17 +140,20 @@ def _location(url: str, status: int, headers: dict[str, str], body: bytes = b"")
 
 def land(url: str, hosts: Iterable[str] | None = None, client: Client | None = None) -> tuple[str, list[int]]:
     """Follow redirects from ``url``: (final URL, statuses). A hop to a non-http(s) URL, or to a host outside
-    ``hosts`` (when given), is where it lands: named, never fetched."""
+    ``hosts`` (when given), is where it lands: named, never fetched; so is a hop back to a URL already asked
+    (a loop: the statuses then end in a redirect, as they do after ``MAX_HOPS``)."""
     allowed = {h.lower() for h in hosts} if hosts is not None else None
     statuses: list[int] = []
+    asked: set[str] = set()
     for _ in range(MAX_HOPS):
         if urlsplit(url).scheme not in _SCHEMES or (allowed is not None and netloc_of(url) not in allowed):
             return url, statuses
         status, headers, body = request(url, client)
         statuses.append(status)
+        asked.add(urldefrag(url)[0])
         location = _location(url, status, headers, body)
-        if location is None:
-            return url, statuses
+        if location is None or urldefrag(location)[0] in asked:  # the end, or a loop: asking again tells nothing
+            return location or url, statuses
         url = location
     return url, statuses
 

@@ -97,3 +97,36 @@ def upgrade(db: Database) -> None:
 def applied(db: Database) -> list[str]:
     """Names of the migrations applied to a file, in order."""
     return [m.name for m in migrations.applied(db)]
+
+
+#: What ``articles_fts`` indexes (sqlite-utils' FTS5 table beside ``articles``, which Datasette offers as search).
+SEARCHED = ("title", "body_text")
+
+#: The stored pages as people read them: ``pages.body`` is the raw bytes, zlib-compressed (plain SQLite cannot
+#: decompress them), so the view shows the text of the article each page became (the page names its record, or
+#: its URL is one of the record's) beside its fetch facts.
+PAGES_TEXT = """
+SELECT p.url, p.status, p.kind, p.fetched_at, p.checked_at, p.encoding, a.source_id,
+       a.url AS article_url, a.title, a.body_text AS text, length(p.body) AS compressed_bytes, p.run_id
+FROM pages p LEFT JOIN aliases al ON al.url = p.url
+LEFT JOIN articles a ON a.source_id = coalesce(p.source_id, al.source_id)
+"""
+
+
+@migrations(name="search-and-text-view")
+def search_and_text_view(db: Database) -> None:
+    """Full-text search on articles, kept in step by triggers, and ``pages_text``: what Datasette needs to be
+    useful on a migrator database (``datasette site.db``)."""
+    if not db.table("articles_fts").exists():
+        db.table("articles").enable_fts(list(SEARCHED), create_triggers=True)
+    # sqlite-utils' update trigger re-indexes on any update, and a run touches every article it sees (last_run):
+    # this one re-indexes only when a searched column changed, written as sqlite-utils writes its own (so that
+    # `sqlite-utils disable-fts` finds and drops it)
+    columns = ", ".join(f'"{c}"' for c in SEARCHED)
+    old, new = (", ".join(f'{row}."{c}"' for c in SEARCHED) for row in ("old", "new"))
+    changed = " OR ".join(f'old."{c}" IS NOT new."{c}"' for c in SEARCHED)
+    db.execute('DROP TRIGGER IF EXISTS "articles_au"')
+    db.execute(f'CREATE TRIGGER "articles_au" AFTER UPDATE OF {columns} ON "articles" WHEN {changed} BEGIN\n'
+               f'  INSERT INTO "articles_fts" ("articles_fts", rowid, {columns}) VALUES(\'delete\', old.rowid, {old});\n'
+               f'  INSERT INTO "articles_fts" (rowid, {columns}) VALUES (new.rowid, {new});\nEND')
+    db.create_view("pages_text", PAGES_TEXT, replace=True)
