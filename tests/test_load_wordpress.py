@@ -1,0 +1,322 @@
+"""`migrator load` into a real WordPress (Debian's packages, see tests/sites/wordpress.py), proven with `migrator diff`
+against the pages WordPress's own theme (Twenty Twenty-One) renders, the old URLs answered by a real nginx serving
+the redirect map `migrator redirects --loaded wordpress` wrote."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from migrator.cutover.load import LoadMapping, parse_load
+from migrator.demo.server import DemoServer
+from migrator.demo.site import DemoSite, SiteSpec
+from migrator.errors import MappingError
+from tests.helpers import migrator
+from tests.sites.wordpress import WordPress
+from tests.test_cutover import running_nginx
+
+SPEC = SiteSpec(articles=24, archive_items=6, slow_seconds=0.1)
+
+
+def run(*args: str, password: str | None = None, code: int = 0, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "WORDPRESS_APP_PASSWORD": password or ""}
+    proc = subprocess.run([sys.executable, "-m", "migrator", *args], capture_output=True, text=True, env=env,
+                          timeout=timeout)
+    assert proc.returncode == code, (proc.returncode, proc.stderr[-3000:])
+    return proc
+
+
+def load(db: Path, wp: WordPress, tmp_path: Path, *flags: str, code: int = 0) -> dict[str, Any]:
+    """``migrator load`` as a user runs it; its JSON summary."""
+    summary = tmp_path / f"load-{time.monotonic_ns()}.json"
+    run("load", "--db", str(db), "--wordpress", wp.url, "--user", wp.user, "--json", str(summary), *flags,
+        password=wp.password, code=code)
+    return json.loads(summary.read_text(encoding="utf-8"))
+
+
+def records(db: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in migrator("export", "--db", str(db)).stdout.splitlines()]
+
+
+@pytest.fixture(scope="module")
+def old_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The demo site (24 articles, 6 archive items, comments and images) served and crawled once."""
+    root = tmp_path_factory.mktemp("old")
+    with DemoServer(DemoSite(SPEC)) as server:
+        db = root / "site.db"
+        proc = migrator("crawl", server.url + "/", "--db", str(db), "--timezone", "Europe/Moscow", timeout=600)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        yield {"server": server, "db": db, "records": records(db)}
+
+
+@pytest.fixture
+def db(old_site: dict[str, Any], tmp_path: Path) -> Path:
+    """A copy of the crawled database for one test (its `loaded` ledger is the test's own)."""
+    copy = tmp_path / "site.db"
+    copy.write_bytes(old_site["db"].read_bytes())
+    return copy
+
+
+def wp_posts(wp: WordPress) -> list[list[str]]:
+    """(slug, title, status, content) of every post in WordPress's own tables, by slug."""
+    return wp.query("SELECT post_name, post_title, post_status, MD5(post_content) FROM wp_posts "
+                    "WHERE post_type = 'post' AND post_status != 'auto-draft' ORDER BY post_name")
+
+
+def wp_state(wp: WordPress) -> dict[str, Any]:
+    """What a load leaves in WordPress: posts, terms, files, comments, users (ids left out: they depend on order)."""
+    return {
+        "posts": wp_posts(wp),
+        "terms": wp.query("SELECT t.name, x.taxonomy, x.count FROM wp_terms t JOIN wp_term_taxonomy x "
+                          "ON x.term_id = t.term_id ORDER BY x.taxonomy, t.name"),
+        "media": wp.query("SELECT post_name, post_mime_type FROM wp_posts WHERE post_type = 'attachment' "
+                          "ORDER BY post_name"),
+        "comments": wp.query("SELECT p.post_name, c.comment_author, c.comment_date_gmt, MD5(c.comment_content) "
+                             "FROM wp_comments c JOIN wp_posts p ON p.ID = c.comment_post_ID ORDER BY 1, 3, 2, 4"),
+        "users": wp.query("SELECT user_login, display_name FROM wp_users ORDER BY user_login"),
+    }
+
+
+def diff(db: Path, wp: WordPress, tmp_path: Path, edit_map: Any = None, code: int = 0) -> dict[str, Any]:
+    """``migrator diff`` against WordPress, the old URLs asked at a real nginx serving the loaded redirect map."""
+    map_file = tmp_path / "redirects.conf"
+    run("redirects", "--db", str(db), "--loaded", "wordpress", "--format", "nginx", "-o", str(map_file))
+    if edit_map:
+        map_file.write_text(edit_map(map_file.read_text(encoding="utf-8")), encoding="utf-8")
+    nginx_root = tmp_path / "nginx"
+    nginx_root.mkdir(exist_ok=True)
+    with running_nginx(map_file, nginx_root) as nginx:
+        assert nginx["check"].returncode == 0, nginx["check"].stderr
+        report = tmp_path / "parity.json"
+        run("diff", "--db", str(db), "--new", wp.url, "--old-base", nginx["url"], "--json", str(report), code=code)
+    return json.loads(report.read_text(encoding="utf-8"))
+
+
+def test_load_is_clean_by_diff_idempotent_and_diff_sees_exactly_the_planted_edits(
+        db: Path, old_site: dict[str, Any], wordpress: WordPress, tmp_path: Path) -> None:
+    old = old_site["records"]
+    dry = load(db, wordpress, tmp_path, "--dry-run")
+    assert dry["writes"] == 0 and dry["counts"]["post"] == {"would create": len(old)}
+    assert wp_posts(wordpress) == [["hello-world", "Hello world!", "publish", wordpress.query(
+        "SELECT MD5(post_content) FROM wp_posts WHERE post_name = 'hello-world'")[0][0]]]
+
+    first = load(db, wordpress, tmp_path)
+    assert first["counts"]["post"] == {"created": len(old)} and not first["failures"]
+    images = {url for r in old for url in r["images"]}
+    assert images and first["counts"]["media"] == {"uploaded": len(images)}
+    assert first["counts"]["comment"] == {"created": sum(len(r["comments"]) for r in old)}
+    assert first["writes"] == first["requests"]["POST"]  # creates only, no update, no delete
+
+    # WordPress's own tables agree with the summary: one post per record, every file and comment once
+    state = wp_state(wordpress)
+    published = [p for p in state["posts"] if p[2] == "publish" and p[0] != "hello-world"]
+    assert len(published) == len(old) == len({p[0] for p in published})
+    assert len(state["media"]) == len(images)
+    assert len(state["comments"]) == sum(len(r["comments"]) for r in old) + 1  # WordPress's own sample comment
+    # the body's images point at the uploaded files, which WordPress serves
+    uploaded = wordpress.query("SELECT guid FROM wp_posts WHERE post_type = 'attachment' LIMIT 1")[0][0]
+    assert wordpress.query(f"SELECT count(*) FROM wp_posts WHERE post_type = 'post' AND "
+                           f"post_content LIKE '%{uploaded}%'")[0][0] != "0"
+    with urllib.request.urlopen(uploaded, timeout=30) as response:
+        assert response.status == 200 and response.headers["Content-Type"].startswith("image/")
+
+    # the diff against the theme's pages, the old URLs through the loaded redirect map: nothing differs
+    clean = diff(db, wordpress, tmp_path)
+    assert clean["summary"]["articles"] == len(old)
+    assert (clean["missing"], clean["changed"], clean["broken_redirects"]) == ([], [], [])
+
+    # a second load sends no write at all, and WordPress holds the same content
+    second = load(db, wordpress, tmp_path)
+    assert second["writes"] == 0 and set(second["requests"]) == {"GET"}
+    assert second["counts"]["post"] == {"skipped": len(old)}
+    assert wp_state(wordpress) == state
+
+    # planted edits in WordPress: one post deleted, one truncated, one retitled, one old URL sent elsewhere
+    with_paras = [r for r in old if r["body_text"].count("\n\n") >= 3]
+    deleted, truncated, retitled, misdirected = with_paras[0], with_paras[1], with_paras[2], with_paras[3]
+    ledger = dict(wordpress_ids(db))
+    wordpress.query(f"DELETE FROM wp_posts WHERE ID = {ledger[deleted['source_id']]}")
+    body = wordpress.query(f"SELECT post_content FROM wp_posts WHERE ID = {ledger[truncated['source_id']]}")[0][0]
+    short = body.replace("\\n", "\n")[: len(body) // 3].rsplit("</p>", 1)[0] + "</p>"
+    wordpress.query(f"UPDATE wp_posts SET post_content = '{_sql(short)}' WHERE ID = {ledger[truncated['source_id']]}")
+    wordpress.query(f"UPDATE wp_posts SET post_title = CONCAT(post_title, ' (обновлено)') "
+                    f"WHERE ID = {ledger[retitled['source_id']]}")
+    elsewhere = dict(wordpress_links(db))[with_paras[4]["source_id"]]
+    key = misdirected["url"][len(old_site["server"].url):]
+
+    def misdirect(text: str) -> str:
+        line = next(x for x in text.splitlines() if x.startswith(f'    "{key}" '))
+        return text.replace(line, f'    "{key}" "{elsewhere}";')
+
+    report = diff(db, wordpress, tmp_path, misdirect, code=1)
+    assert [m["old_url"] for m in report["missing"]] == [deleted["url"]]
+    changed = {c["old_url"]: c["fields"] for c in report["changed"]}
+    assert changed == {truncated["url"]: ["body"], retitled["url"]: ["title"]}
+    assert "truncated" in next(c for c in report["changed"] if c["old_url"] == truncated["url"])["body"]["problems"]
+    assert [b["old_url"] for b in report["broken_redirects"]] == [misdirected["url"]]
+
+
+def _sql(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("'", "\\'")
+
+
+def wordpress_ids(db: Path) -> list[tuple[str, int]]:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT source_id, remote_id FROM loaded WHERE kind = 'post'").fetchall()
+
+
+def wordpress_links(db: Path) -> list[tuple[str, str]]:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT source_id, link FROM loaded WHERE kind = 'post' ORDER BY source_id").fetchall()
+
+
+def test_kill_9_mid_load_then_rerun_equals_an_uninterrupted_load(db: Path, wordpress: WordPress, tmp_path: Path,
+                                                                  old_site: dict[str, Any]) -> None:
+    pristine = tmp_path / "pristine.db"
+    pristine.write_bytes(db.read_bytes())
+    load(db, wordpress, tmp_path)
+    uninterrupted = wp_state(wordpress)
+
+    for stop_after in (3, 11):  # posts in WordPress when the load is killed
+        wordpress.reset()
+        killed = tmp_path / f"killed-{stop_after}.db"
+        killed.write_bytes(pristine.read_bytes())
+        env = {**os.environ, "WORDPRESS_APP_PASSWORD": wordpress.password}
+        proc = subprocess.Popen([sys.executable, "-m", "migrator", "load", "--db", str(killed), "--wordpress",
+                                 wordpress.url, "--user", wordpress.user], env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 300
+            while time.monotonic() < deadline and proc.poll() is None:
+                if int(wordpress.query("SELECT count(*) FROM wp_posts WHERE post_type = 'post'")[0][0]) > stop_after:
+                    break
+                time.sleep(0.05)
+            assert proc.poll() is None, f"the load ended before it could be killed: {proc.stderr.read() if proc.stderr else ''}"
+            proc.send_signal(signal.SIGKILL)
+        finally:
+            proc.wait(30)
+        assert wp_state(wordpress) != uninterrupted  # it was stopped half way
+        again = load(killed, wordpress, tmp_path)
+        assert not again["failures"]
+        assert wp_state(wordpress) == uninterrupted
+        assert load(killed, wordpress, tmp_path)["writes"] == 0
+
+
+def test_sync_then_load_sends_exactly_the_changes_and_gone_posts_become_drafts(
+        wordpress: WordPress, tmp_path: Path) -> None:
+    db = tmp_path / "synced.db"
+    with DemoServer(DemoSite(SPEC)) as server:
+        port = int(server.url.rsplit(":", 1)[1])
+        proc = migrator("crawl", server.url + "/", "--db", str(db), "--timezone", "Europe/Moscow", timeout=600)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        before = records(db)
+        load(db, wordpress, tmp_path)
+    nodes = sorted(int(r["source_id"].split("/")[1]) for r in before if r["source_id"].startswith("node/"))
+    edited, removed = (nodes[2], nodes[5]), nodes[8]
+    later = SiteSpec(**{**SPEC.__dict__, "edited": edited, "added": 2, "removed": (removed,), "version": 1})
+    with DemoServer(DemoSite(later), port=port) as server:
+        report = tmp_path / "changes.json"
+        proc = migrator("sync", server.url + "/", "--db", str(db), "--timezone", "Europe/Moscow", "--report",
+                        str(report), timeout=600)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        changes = json.loads(report.read_text(encoding="utf-8"))
+        assert (len(changes["new"]), len(changes["updated"]), len(changes["gone"])) == (2, len(edited), 1)
+        unchanged = len(before) - len(edited) - 1
+        dry = load(db, wordpress, tmp_path, "--dry-run")
+        assert dry["writes"] == 0
+        assert dry["counts"]["post"] == {"would create": 2, "would update": len(edited), "skipped": unchanged}
+        after = load(db, wordpress, tmp_path)
+    assert after["counts"]["post"] == {"created": 2, "updated": len(edited), "drafted": 1, "skipped": unchanged}
+    # every write is one of those changes: the two new posts with their comments, files, terms and authors,
+    # the edited posts (and any comment of theirs that changed), the one draft
+    counts = after["counts"]
+    extra = sum(counts.get(kind, {}).get(what, 0) for kind, what in (
+        ("comment", "created"), ("comment", "updated"), ("comment", "trashed"), ("media", "uploaded"),
+        ("term", "created"), ("user", "created")))
+    assert after["writes"] == 2 + len(edited) + 1 + extra
+    new_comments = sum(len(r["comments"]) for r in records(db) if r["url"] in changes["new"])
+    assert counts.get("comment", {}).get("created", 0) >= new_comments
+    gone = next(r["source_id"] for r in before if r["url"] == changes["gone"][0])
+    status = wordpress.query(f"SELECT post_status FROM wp_posts WHERE ID = {dict(wordpress_ids(db))[gone]}")[0][0]
+    assert status == "draft"
+    assert load(db, wordpress, tmp_path)["writes"] == 0
+
+
+def test_wrong_password_no_api_and_permissions_exit_with_their_own_codes(
+        db: Path, wordpress: WordPress, tmp_path: Path, old_site: dict[str, Any]) -> None:
+    base = ("load", "--db", str(db), "--user", wordpress.user)
+    wrong = run(*base, "--wordpress", wordpress.url, password="abcd efgh ijkl mnop qrst uvwx", code=4)
+    assert "401" in wrong.stderr and len(wrong.stderr.strip().splitlines()) == 1
+    none = run(*base, "--wordpress", old_site["server"].url, password=wordpress.password, code=5)
+    assert "no WordPress REST API" in none.stderr
+    subscriber = wordpress.php(
+        "require getcwd() . '/wp-load.php'; $id = wp_create_user('reader', 'reader-password', 'r@example.invalid');"
+        " (new WP_User($id))->set_role('subscriber');"
+        " echo WP_Application_Passwords::create_new_application_password($id, array('name' => 't'))[0];")
+    denied = run("load", "--db", str(db), "--user", "reader", "--wordpress", wordpress.url, password=subscriber, code=6)
+    assert "403" in denied.stderr
+    password_file = tmp_path / "password"
+    password_file.write_text(wordpress.password + "\n", encoding="utf-8")
+    run("load", "--db", str(db), "--user", wordpress.user, "--wordpress", wordpress.url, "--dry-run",
+        "--password-file", str(password_file))
+
+
+def test_a_failing_record_is_recorded_and_the_rest_load(db: Path, wordpress: WordPress, tmp_path: Path,
+                                                       old_site: dict[str, Any]) -> None:
+    import sqlite3
+
+    victim = old_site["records"][0]
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE articles SET images = ? WHERE source_id = ?",
+                     [json.dumps([old_site["server"].url + "/no/such/image.jpg"]), victim["source_id"]])
+    summary = load(db, wordpress, tmp_path, code=1)
+    assert [f["source_id"] for f in summary["failures"]] == [victim["source_id"]]
+    assert "404" in summary["failures"][0]["error"]
+    assert summary["counts"]["post"]["created"] == len(old_site["records"]) - 1
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT error FROM loaded WHERE kind = 'post' AND source_id = ?",
+                            [victim["source_id"]]).fetchone()[0].endswith("HTTP 404")
+
+
+def test_plain_permalinks_load_through_rest_route(db: Path, wordpress: WordPress, tmp_path: Path) -> None:
+    wordpress.set_permalinks("")
+    try:
+        with pytest.raises(urllib.error.HTTPError) as no_route:  # no pretty /wp-json/ route now
+            urllib.request.urlopen(wordpress.url + "/wp-json/", timeout=30)
+        assert no_route.value.code == 404
+        summary = load(db, wordpress, tmp_path)
+        assert summary["counts"]["post"]["created"] > 0 and not summary["failures"]
+        link = wordpress_links(db)[0][1]
+        assert "?p=" in link
+        assert load(db, wordpress, tmp_path)["writes"] == 0
+    finally:
+        wordpress.reset()
+
+
+@pytest.mark.parametrize("table, message", [
+    ({"gone": "delete"}, 'load.gone: expected one of "draft", "trash"'),
+    ({"authors": {"Иванов": ""}}, "load.authors.Иванов: expected a WordPress login"),
+    ({"create_authors": False}, "load.default_author: expected a login"),
+    ({"colour": 1}, "load.colour: expected one of authors"),
+])
+def test_load_mapping_is_validated(table: dict[str, Any], message: str) -> None:
+    with pytest.raises(MappingError, match=message):
+        parse_load("site.toml", table)
+
+
+def test_load_mapping_defaults() -> None:
+    mapping = parse_load("site.toml", {"authors": {"Пётр Иванов": "pivanov"}, "gone": "trash"})
+    assert mapping == LoadMapping(authors={"Пётр Иванов": "pivanov"}, gone="trash")
