@@ -19,7 +19,9 @@ from pathlib import Path
 
 from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
-from tests.sites.wordpress import WordPress, missing_packages
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test sites: tests/sites/
+from tests.sites.wordpress import WordPress, missing_packages  # noqa: E402
 
 
 def migrator(*args: str, env: dict[str, str] | None = None) -> float:

@@ -261,6 +261,8 @@ class Loader:
         self.me: dict[str, Any] = {}
         self.done: dict[str, dict[str, dict[str, Any]]] = {}
         self.slugs: dict[str, str] = {}
+        #: source id -> the positions of its comments in the ledger
+        self.comment_keys: dict[str, set[int]] = {}
 
     # -- set up ----------------------------------------------------------------------------
 
@@ -273,6 +275,10 @@ class Loader:
                 self.terms[taxonomy][_term_key(term.get("name", ""))] = int(term["id"])
         self.done = {kind: self.store.loaded_rows(self.target, kind) for kind in ("post", "comment", "media", "user")}
         self.slugs = unique_slugs(self.store)
+        for key in self.done["comment"]:
+            owner, _, position = key.rpartition("#")
+            if position.isdigit():
+                self.comment_keys.setdefault(owner, set()).add(int(position))
 
     def run(self) -> LoadSummary:
         started = time.monotonic()
@@ -500,7 +506,7 @@ class Loader:
                        **wp_dates(comment.get("published_at"))}
             content = digest(payload)
             row = self.done["comment"].get(key)
-            if row and row["remote_id"] and row["content_hash"] == content:
+            if row and (row["remote_id"] or row["status"] == "duplicate") and row["content_hash"] == content:
                 self.summary.add("comment", "skipped")
                 continue
             if self.dry_run:
@@ -512,24 +518,48 @@ class Loader:
                 if existing is None:
                     existing = list(self.client.every("/wp/v2/comments", {"post": post_id, "context": "edit",
                                                                           "status": "any"}))
-                match = _same_comment(existing, payload, self.done["comment"], prefix)
+                owned = {int(self.done["comment"][f"{prefix}{p}"]["remote_id"] or 0)
+                         for p in self.comment_keys.get(source_id, ())}
+                match = _same_comment(existing, payload, owned)
                 if match:
                     made, outcome = self.client.post(f"/wp/v2/comments/{match}", payload), "updated"
                 else:
-                    made, outcome = self.client.post("/wp/v2/comments", payload, create=True), "created"
+                    try:
+                        made, outcome = self.client.post("/wp/v2/comments", payload, create=True), "created"
+                    except RequestFailed as exc:
+                        if exc.code != "comment_duplicate":
+                            raise
+                        self._duplicate(source_id, key, position, content)
+                        continue
             self.store.record_loaded(self.target, "comment", key, int(made["id"]), content, made.get("link"), "approved")
+            self.comment_keys.setdefault(source_id, set()).add(position)
             self.done["comment"][key] = {"remote_id": made["id"], "content_hash": content, "link": made.get("link"),
                                          "status": "approved", "error": None}
             self.summary.add("comment", outcome)
-        self._drop_extra_comments(prefix, len(record.get("comments") or []))
+        self._drop_extra_comments(source_id, len(record.get("comments") or []))
 
-    def _drop_extra_comments(self, prefix: str, count: int) -> None:
+    def _duplicate(self, source_id: str, key: str, position: int, content: str) -> None:
+        """A comment WordPress refuses as a duplicate (the same author said the same thing on the post before,
+        which WordPress never allows): recorded as such, not sent again while it stays the same."""
+        log.info("load: comment %s repeats an earlier one word for word: WordPress keeps one", key)
+        self.store.record_loaded(self.target, "comment", key, None, content, None, "duplicate")
+        self.done["comment"][key] = {"remote_id": None, "content_hash": content, "link": None, "status": "duplicate",
+                                     "error": None}
+        self.comment_keys.setdefault(source_id, set()).add(position)
+        self.summary.add("comment", "duplicate")
+
+    def _drop_extra_comments(self, source_id: str, count: int) -> None:
         """Comments loaded earlier beyond the record's count now (removed on the old site) go to the trash."""
-        for key, row in list(self.done["comment"].items()):
-            if not key.startswith(prefix) or not key[len(prefix):].isdigit() or int(key[len(prefix):]) < count:
-                continue
+        for position in sorted(p for p in self.comment_keys.get(source_id, ()) if p >= count):
+            key = f"{source_id}#{position}"
+            row = self.done["comment"][key]
             if self.dry_run:
                 self._plan("comment", "trash", key)
+                continue
+            if not row["remote_id"]:  # a duplicate WordPress never took
+                self.store.forget_loaded(self.target, "comment", key)
+                del self.done["comment"][key]
+                self.comment_keys[source_id].discard(position)
                 continue
             try:
                 self.client.request("DELETE", f"/wp/v2/comments/{row['remote_id']}")
@@ -538,6 +568,7 @@ class Loader:
                     raise
             self.store.forget_loaded(self.target, "comment", key)
             del self.done["comment"][key]
+            self.comment_keys[source_id].discard(position)
             self.summary.add("comment", "trashed")
 
     # -- gone records ------------------------------------------------------------------------------
@@ -578,10 +609,8 @@ def _email(name: str) -> str:
     return (slugify(name, limit=40) or "guest") + "@example.invalid"
 
 
-def _same_comment(existing: list[dict[str, Any]], payload: dict[str, Any], done: Mapping[str, Any],
-                  prefix: str) -> int | None:
-    """A comment on the post with the same author and date that no recorded comment of ours owns."""
-    owned = {int(r["remote_id"]) for k, r in done.items() if k.startswith(prefix) and r["remote_id"]}
+def _same_comment(existing: list[dict[str, Any]], payload: dict[str, Any], owned: set[int]) -> int | None:
+    """A comment on the post with the same author and date that no recorded comment of ours (``owned``) is."""
     for item in existing:
         if int(item["id"]) in owned:
             continue

@@ -17,7 +17,7 @@ class Loaded(Database):
         return {r[0]: {"remote_id": r[1], "content_hash": r[2], "link": r[3], "status": r[4], "error": r[5]}
                 for r in rows}
 
-    def record_loaded(self, target: str, kind: str, source_id: str, remote_id: int, content_hash: str | None,
+    def record_loaded(self, target: str, kind: str, source_id: str, remote_id: int | None, content_hash: str | None,
                       link: str | None, status: str) -> None:
         """One thing written (or found) on the target; its last failure is cleared."""
         with self.batch():
