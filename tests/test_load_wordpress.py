@@ -275,21 +275,35 @@ def test_wrong_password_no_api_and_permissions_exit_with_their_own_codes(
         "--password-file", str(password_file))
 
 
-def test_a_failing_record_is_recorded_and_the_rest_load(db: Path, wordpress: WordPress, tmp_path: Path,
-                                                       old_site: dict[str, Any]) -> None:
+def test_a_failing_record_is_recorded_and_the_rest_load_with_authors_as_mapped(
+        db: Path, wordpress: WordPress, tmp_path: Path, old_site: dict[str, Any]) -> None:
     import sqlite3
 
     victim = old_site["records"][0]
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE articles SET images = ? WHERE source_id = ?",
                      [json.dumps([old_site["server"].url + "/no/such/image.jpg"]), victim["source_id"]])
-    summary = load(db, wordpress, tmp_path, code=1)
+    authors = sorted({r["author"] for r in old_site["records"][1:] if r["author"]})
+    mapped = authors[0]
+    editor = wordpress.php("require getcwd() . '/wp-load.php'; $id = wp_create_user('pivanov', 'secret-password', "
+                           "'p@example.invalid'); (new WP_User($id))->set_role('author'); echo $id;").strip()
+    mapping = tmp_path / "site.toml"
+    mapping.write_text(f'[load]\ndefault_author = "{wordpress.user}"\ncreate_authors = false\n'
+                       f'[load.authors]\n"{mapped}" = "pivanov"\n', encoding="utf-8")
+    summary = load(db, wordpress, tmp_path, "--mapping", str(mapping), code=1)
     assert [f["source_id"] for f in summary["failures"]] == [victim["source_id"]]
     assert "404" in summary["failures"][0]["error"]
     assert summary["counts"]["post"]["created"] == len(old_site["records"]) - 1
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT error FROM loaded WHERE kind = 'post' AND source_id = ?",
                             [victim["source_id"]]).fetchone()[0].endswith("HTTP 404")
+    # every post's author: the mapped one for its author's records, the default for all others (none created)
+    admin = wordpress.query(f"SELECT ID FROM wp_users WHERE user_login = '{wordpress.user}'")[0][0]
+    ids = dict(wordpress_ids(db))
+    owners = dict(wordpress.query("SELECT ID, post_author FROM wp_posts WHERE post_type = 'post'"))
+    for record in old_site["records"][1:]:
+        assert owners[str(ids[record["source_id"]])] == (editor if record["author"] == mapped else admin), record["url"]
+    assert "user" not in summary["counts"]
 
 
 def test_plain_permalinks_load_through_rest_route(db: Path, wordpress: WordPress, tmp_path: Path) -> None:
@@ -321,3 +335,53 @@ def test_load_mapping_is_validated(table: dict[str, Any], message: str) -> None:
 def test_load_mapping_defaults() -> None:
     mapping = parse_load("site.toml", {"authors": {"Пётр Иванов": "pivanov"}, "gone": "trash"})
     assert mapping == LoadMapping(authors={"Пётр Иванов": "pivanov"}, gone="trash")
+
+
+def test_a_site_mapping_with_a_load_table_serves_crawl_and_load(tmp_path: Path) -> None:
+    from migrator.cutover.load import load_mapping
+    from migrator.mapping import load_config
+
+    mapping = tmp_path / "site.toml"
+    mapping.write_text('timezone = "Europe/Moscow"\n[load]\ndefault_author = "editor"\ncreate_authors = false\n'
+                       '[load.authors]\n"Пётр Иванов" = "pivanov"\n', encoding="utf-8")
+    assert load_config(str(mapping)).timezone == "Europe/Moscow"
+    assert load_mapping(str(mapping)) == LoadMapping(authors={"Пётр Иванов": "pivanov"}, default_author="editor",
+                                                     create_authors=False)
+    mapping.write_text('[load]\ngone = "burn"\n', encoding="utf-8")
+    with pytest.raises(MappingError, match=f"{mapping}: load.gone: expected"):
+        load_mapping(str(mapping))
+
+
+#: A single post as Twenty Twenty-One 1.7 renders it (template-parts/content/content-single.php, entry meta from
+#: inc/template-tags.php): the shape the diff reads, with the category links WordPress writes.
+_SINGLE = """<!doctype html><html lang="ru-RU"><head><meta charset="UTF-8"><title>{title} &#8211; Сайт</title></head>
+<body class="post-template-default single single-post"><div id="page" class="site"><header id="masthead"
+class="site-header"><p class="site-title"><a href="/">Сайт</a></p></header><div id="content" class="site-content">
+<main id="main" class="site-main"><article id="post-7" class="post-7 post type-post status-publish">
+<header class="entry-header alignwide"><h1 class="entry-title">{title}</h1></header>
+<div class="entry-content"><p>Первый абзац статьи.</p><p>Второй абзац статьи, подлиннее первого.</p></div>
+<footer class="entry-footer default-max-width"><div class="posted-by"><span class="posted-on">Published
+<time class="entry-date published updated" datetime="2014-10-19T09:28:00+00:00">October 19, 2014</time></span>
+</div><div class="post-taxonomies"><span class="cat-links">Categorized as {terms}</span></div></footer></article>
+</main></div></div></body></html>"""
+
+
+@pytest.mark.parametrize("old_tags, terms, differs", [
+    ([], '<a href="/category/uncategorized/" rel="category tag">Uncategorized</a>', False),
+    (["Космос"], '<a href="/category/kosmos/" rel="category tag">Космос</a>', False),
+    (["Космос"], '<a href="/category/uncategorized/" rel="category tag">Uncategorized</a>', True),
+    ([], '<a href="/tag/x/" rel="tag">Лишний</a>', True),
+])
+def test_the_reader_takes_twenty_twenty_one_posts_and_wordpress_default_category(
+        old_tags: list[str], terms: str, differs: bool) -> None:
+    from migrator.parity.diff import compare
+    from migrator.parity.newsite import read_page
+
+    page = read_page("http://new.test/2014/10/lazer/", 200,
+                     _SINGLE.format(title="Лазер", terms=terms).encode("utf-8"), "text/html; charset=UTF-8")
+    assert (page.title, page.published) == ("Лазер", "2014-10-19T09:28:00+00:00")
+    assert page.body_text == "Первый абзац статьи.\n\nВторой абзац статьи, подлиннее первого."
+    record = {"url": "http://old.test/news/lazer", "title": "Лазер", "published_at": "2014-10-19T13:28:00+04:00",
+              "tags": old_tags, "body_text": page.body_text}
+    changed = compare(record, page, 0.9)
+    assert (changed is not None) == differs and (not differs or changed["fields"] == ["tags"])
