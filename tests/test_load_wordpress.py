@@ -109,8 +109,10 @@ def test_load_is_clean_by_diff_idempotent_and_diff_sees_exactly_the_planted_edit
     assert wp_posts(wordpress) == [["hello-world", "Hello world!", "publish", wordpress.query(
         "SELECT MD5(post_content) FROM wp_posts WHERE post_name = 'hello-world'")[0][0]]]
 
+    mark = len(wordpress.requests())
     first = load(db, wordpress, tmp_path)
     assert first["counts"]["post"] == {"created": len(old)} and not first["failures"]
+    assert len(wordpress.writes_since(mark)) == first["writes"]  # as the server counted them
     images = {url for r in old for url in r["images"]}
     assert images and first["counts"]["media"] == {"uploaded": len(images)}
     comments = first["counts"]["comment"]
@@ -121,6 +123,8 @@ def test_load_is_clean_by_diff_idempotent_and_diff_sees_exactly_the_planted_edit
     state = wp_state(wordpress)
     published = [p for p in state["posts"] if p[2] == "publish" and p[0] != "hello-world"]
     assert len(published) == len(old) == len({p[0] for p in published})
+    with urllib.request.urlopen(wordpress.url + "/wp-json/wp/v2/posts?per_page=1", timeout=30) as response:
+        assert int(response.headers["X-WP-Total"]) == len(old) + 1  # the REST listing too (and "Hello world!")
     assert len(state["media"]) == len(images)
     assert len(state["comments"]) == comments["created"] + 1  # and WordPress's own sample comment
     # the body's images point at the uploaded files, which WordPress serves
@@ -135,9 +139,11 @@ def test_load_is_clean_by_diff_idempotent_and_diff_sees_exactly_the_planted_edit
     assert clean["summary"]["articles"] == len(old)
     assert (clean["missing"], clean["changed"], clean["broken_redirects"]) == ([], [], [])
 
-    # a second load sends no write at all, and WordPress holds the same content
+    # a second load sends no write at all (the server saw none), and WordPress holds the same content
+    mark = len(wordpress.requests())
     second = load(db, wordpress, tmp_path)
     assert second["writes"] == 0 and set(second["requests"]) == {"GET"}
+    assert wordpress.writes_since(mark) == [] and len(wordpress.requests()) - mark == second["requests"]["GET"]
     assert second["counts"]["post"] == {"skipped": len(old)}
     assert wp_state(wordpress) == state
 
@@ -239,7 +245,9 @@ def test_sync_then_load_sends_exactly_the_changes_and_gone_posts_become_drafts(
         dry = load(db, wordpress, tmp_path, "--dry-run")
         assert dry["writes"] == 0
         assert dry["counts"]["post"] == {"would create": 2, "would update": len(edited), "skipped": unchanged}
+        mark = len(wordpress.requests())
         after = load(db, wordpress, tmp_path)
+        assert len(wordpress.writes_since(mark)) == after["writes"]
     assert after["counts"]["post"] == {"created": 2, "updated": len(edited), "drafted": 1, "skipped": unchanged}
     # every write is one of those changes: the two new posts with their comments, files, terms and authors,
     # the edited posts (and any comment of theirs that changed), the one draft

@@ -49,6 +49,9 @@ RewriteRule . /index.php [L]
 ROUTER = r"""<?php
 // php -S router: real files are served as they are, everything else goes to WordPress's front controller
 // (what the .htaccess of a pretty-permalink site does under Apache).
+// every request the server is asked, as it sees it: tests count writes on the server's side too
+file_put_contents(dirname(__DIR__) . '/requests.log', $_SERVER['REQUEST_METHOD'] . ' ' . $_SERVER['REQUEST_URI'] . "\n",
+                  FILE_APPEND | LOCK_EX);
 $path = urldecode(parse_url($_SERVER['REQUEST_URI'], PHP_URL_PATH) ?? '/');
 $file = __DIR__ . $path;
 if ($path !== '/' && is_file($file)) {
@@ -304,6 +307,17 @@ class WordPress:
         uploads = self.docroot / "wp-content" / "uploads"
         shutil.rmtree(uploads, ignore_errors=True)
         uploads.mkdir()
+
+    def requests(self) -> list[tuple[str, str]]:
+        """(method, path and query) of every request the server was asked so far, in order, as its router logged
+        them."""
+        log = self.root / "requests.log"
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines() if log.exists() else []
+        return [(method, uri) for method, _, uri in (line.partition(" ") for line in lines)]
+
+    def writes_since(self, mark: int) -> list[tuple[str, str]]:
+        """The requests after the first ``mark`` that could change something (any method but GET, HEAD, OPTIONS)."""
+        return [r for r in self.requests()[mark:] if r[0] not in ("GET", "HEAD", "OPTIONS")]
 
     def php(self, code: str, *args: str) -> str:
         """Run PHP (``php -r``) in the docroot, where ``wp-load.php`` is; its stdout."""
