@@ -8,9 +8,12 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -393,3 +396,56 @@ def test_the_reader_takes_twenty_twenty_one_posts_and_wordpress_default_category
               "tags": old_tags, "body_text": page.body_text}
     changed = compare(record, page, 0.9)
     assert (changed is not None) == differs and (not differs or changed["fields"] == ["tags"])
+
+
+class _Flaky(BaseHTTPRequestHandler):
+    """A REST API that answers 503 (or 429) twice to every request before it answers it; counts by method."""
+
+    answers: list[int] = []
+    seen: Counter[str] = Counter()
+
+    def _answer(self) -> None:
+        self.seen[self.command] += 1
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        status = self.answers.pop(0) if self.answers else 200
+        body = json.dumps({"id": 5, "code": "busy"} if status != 200 else {"id": 5, "link": "http://x/p/"}).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        if status == 429:
+            self.send_header("Retry-After", "0")
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer  # noqa: N815 (http.server naming)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.mark.parametrize("answers, create, sent, ok", [
+    ([503, 502], False, 3, True),    # reads and updates: asked again with backoff
+    ([429, 429], True, 3, True),     # a create refused as too many: nothing was stored, asked again
+    ([500], True, 1, False),         # a create answered 500 may have been stored: not sent twice
+])
+def test_retries_with_backoff_on_429_and_5xx_but_no_create_twice(answers: list[int], create: bool, sent: int,
+                                                                  ok: bool) -> None:
+    from migrator.cutover.wordpress import WordPressClient, WordPressError
+
+    _Flaky.answers, _Flaky.seen = list(answers), Counter()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        client = WordPressClient(f"http://127.0.0.1:{server.server_address[1]}", "u", "p", backoff=0.01)
+        client.pretty = True
+        if ok:
+            assert client.post("/wp/v2/posts", {"title": "t"}, create=create)["id"] == 5
+        else:
+            with pytest.raises(WordPressError, match="500"):
+                client.post("/wp/v2/posts", {"title": "t"}, create=create)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert _Flaky.seen["POST"] == sent
