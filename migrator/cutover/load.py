@@ -261,6 +261,8 @@ class Loader:
         self.me: dict[str, Any] = {}
         self.done: dict[str, dict[str, dict[str, Any]]] = {}
         self.slugs: dict[str, str] = {}
+        #: posts this run created (nothing of an earlier run can be on them)
+        self.created: set[int] = set()
         #: source id -> the positions of its comments in the ledger
         self.comment_keys: dict[str, set[int]] = {}
 
@@ -312,7 +314,7 @@ class Loader:
         try:
             post_id = self._post(record)
             if post_id:
-                self._comments(record, post_id)
+                self._comments(record, post_id, fresh=post_id in self.created)
         except (RequestFailed, MediaFailed) as exc:
             self.summary.add("post", "failed")
             self.summary.failures.append(("post", source_id, str(exc)))
@@ -359,6 +361,8 @@ class Loader:
         self.done["post"][source_id] = {"remote_id": post["id"], "content_hash": content, "link": post.get("link"),
                                         "status": "publish", "error": None}
         self.summary.add("post", outcome)
+        if outcome == "created":
+            self.created.add(int(post["id"]))
         return int(post["id"])
 
     def _find(self, route: str, slug: str, status: str) -> int | None:
@@ -494,10 +498,11 @@ class Loader:
 
     # -- comments ----------------------------------------------------------------------------------
 
-    def _comments(self, record: dict[str, Any], post_id: int) -> None:
+    def _comments(self, record: dict[str, Any], post_id: int, fresh: bool = False) -> None:
+        """The record's comments on its post (``fresh``: created by this run, so no comment is there yet)."""
         source_id = record["source_id"]
         prefix = f"{source_id}#"
-        existing: list[dict[str, Any]] | None = None
+        existing: list[dict[str, Any]] | None = [] if fresh else None
         for position, comment in enumerate(record.get("comments") or []):
             key = f"{prefix}{position}"
             name = (comment.get("author") or "").strip() or self.mapping.anonymous
