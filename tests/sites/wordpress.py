@@ -159,6 +159,25 @@ def _wait(condition: Any, what: str, process: subprocess.Popen[bytes] | None, lo
     raise RuntimeError(f"{what} did not come up: {tail}")
 
 
+def _end_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to a process's whole group, SIGKILL to what is left 30 seconds later."""
+    for sig, wait in ((signal.SIGTERM, 30.0), (signal.SIGKILL, 10.0)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            proc.poll()
+            try:
+                os.killpg(proc.pid, 0)
+            except ProcessLookupError:
+                proc.wait()
+                return
+            time.sleep(0.1)
+    proc.wait(10)
+
+
 def _listening(port: int) -> bool:
     try:
         socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
@@ -201,14 +220,10 @@ class WordPress:
         return self
 
     def stop(self) -> None:
+        """End every process started, each in a session of its own: ``php -S`` forks its workers
+        (``PHP_CLI_SERVER_WORKERS``), which outlive their parent unless their whole group is ended."""
         for proc in reversed(self._procs):
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(30)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(10)
+            _end_group(proc)
         self._procs.clear()
 
     def __enter__(self) -> WordPress:
@@ -238,7 +253,7 @@ class WordPress:
                                  "--skip-networking", f"--pid-file={self.root / 'mariadb.pid'}", f"--log-error={log}",
                                  "--innodb-buffer-pool-size=32M", "--skip-log-bin", "--innodb-flush-log-at-trx-commit=2",
                                  *self._as_root()],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         self._procs.append(proc)
         _wait(lambda: self.socket.exists() and self._mysql_ok(), "MariaDB", proc, log)
         self.mysql("CREATE DATABASE wordpress CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
@@ -274,12 +289,15 @@ class WordPress:
 
     def _start_php(self) -> None:
         log = self.root / "php.log"
+        if _listening(self.port):
+            raise RuntimeError(f"port {self.port} is taken: another server listens there")
         env = {**os.environ, "PHP_CLI_SERVER_WORKERS": "4"}
         with log.open("wb") as out:
             proc = subprocess.Popen(["php", "-d", "upload_max_filesize=64M", "-d", "post_max_size=64M",
                                      "-d", "memory_limit=256M", "-S", f"127.0.0.1:{self.port}", "-t", str(self.docroot),
                                      str(self.docroot / ".router.php")],
-                                    cwd=self.docroot, stdout=out, stderr=subprocess.STDOUT, env=env)
+                                    cwd=self.docroot, stdout=out, stderr=subprocess.STDOUT, env=env,
+                                    start_new_session=True)
         self._procs.append(proc)
         _wait(lambda: _listening(self.port), "php -S", proc, log)
 
