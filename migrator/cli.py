@@ -346,8 +346,11 @@ def _export_hugo(store: Any, directory: str, platform: Any, rewrite: bool, types
 @click.option("--format", "fmt", type=click.Choice(["nginx", "apache", "csv"]), default="nginx", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="File to write (default: stdout).")
+@click.option("--loaded", type=click.Choice(["wordpress"]),
+              help="To the permalinks a `migrator load` into that platform recorded (--new picks the site when "
+                   "several were loaded), not to the mapping's URL pattern.")
 @explain_errors
-def redirects(db: str, new_url: str, mapping: str | None, fmt: str, output: str) -> None:
+def redirects(db: str, new_url: str, mapping: str | None, fmt: str, output: str, loaded: str | None) -> None:
     """Redirect map of every old URL and alias seen to its new URL.
 
     Example: migrator redirects --db site.db --new https://new.example.ru --format nginx -o redirects.conf
@@ -355,6 +358,9 @@ def redirects(db: str, new_url: str, mapping: str | None, fmt: str, output: str)
     from migrator.cutover.redirects import collisions, write_redirects
     from migrator.store import Store
 
+    if loaded:
+        _loaded_redirects(db, new_url, fmt, output)
+        return
     platform = _platform(new_url, mapping)
     if platform is None or not platform.base_url:
         raise click.UsageError("give --new URL, or --mapping FILE whose [new_platform] table sets base_url")
@@ -367,6 +373,92 @@ def redirects(db: str, new_url: str, mapping: str | None, fmt: str, output: str)
     if shared:
         err.print(f"[yellow]warning: {len(shared)} new URLs are shared by several articles (make url_pattern finer), "
                   "e.g. " + "; ".join(f"{url} <- {', '.join(ids)}" for url, ids in list(shared.items())[:3]))
+
+
+def _loaded_redirects(db: str, new_url: str | None, fmt: str, output: str) -> None:
+    """``redirects --loaded``: the old URLs to the permalinks of the one (or the --new) load target."""
+    from migrator.cutover.newplatform import NewPlatform
+    from migrator.cutover.redirects import write_redirects
+    from migrator.store import Store
+
+    store = Store(db, create=False, readonly=True)
+    targets = store.load_targets()
+    chosen = [t for t in targets if not new_url or t == new_url.rstrip("/")]
+    if len(chosen) != 1:
+        raise click.UsageError(f"{db}: " + ("no load recorded (run `migrator load` first)" if not targets else
+                               "loaded into " + ", ".join(targets) + ": pick one with --new URL"))
+    with click.open_file(output, "w", encoding="utf-8") as out:
+        count = write_redirects(store, NewPlatform(chosen[0]), fmt, cast(TextIO, out), loaded=chosen[0])
+    err.print(f"{count} redirects to {chosen[0]}" + ("" if output == "-" else f" written to {output}"))
+    missing = store.article_count() - len(store.loaded_links(chosen[0]))
+    if missing > 0:
+        err.print(f"[yellow]warning: {missing} live articles are not loaded into {chosen[0]}: their URLs are not "
+                  "in the map")
+
+
+@cli.command("load")
+@click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file written by crawl/sync.")
+@click.option("--wordpress", "wordpress_url", required=True, help="Base URL of the WordPress, e.g. https://new.example.ru")
+@click.option("--user", required=True, help="WordPress login whose Application Password is given.")
+@click.option("--password-file", type=click.Path(dir_okay=False, exists=True),
+              help="File holding the Application Password (default: $WORDPRESS_APP_PASSWORD).")
+@click.option("--mapping", type=click.Path(dir_okay=False), help="Mapping file whose [load] table maps authors, "
+                                                                 "terms and gone records.")
+@click.option("--dry-run", is_flag=True, help="Only say what would be created, updated or skipped; write nothing.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write the summary (counts, requests by method, failures) as JSON.")
+@click.option("-v", "--verbose", is_flag=True, help="Tracebacks on errors.")
+@explain_errors
+def load_into(db: str, wordpress_url: str, user: str, password_file: str | None, mapping: str | None, dry_run: bool,
+         json_path: str | None, verbose: bool) -> None:
+    """Write every live record into a running WordPress over its REST API: posts, terms, authors, comments,
+    images and attachments; idempotent and resumable; gone records become drafts.
+
+    Example: WORDPRESS_APP_PASSWORD='abcd efgh ...' migrator load --db site.db --wordpress https://new.example.ru --user editor
+    """
+    import os
+
+    from migrator.cutover.load import Loader, load_mapping
+    from migrator.cutover.wordpress import WordPressClient
+    from migrator.store import Store
+
+    _configure_logging(verbose)
+    password = (Path(password_file).read_text(encoding="utf-8").strip() if password_file
+                else os.environ.get("WORDPRESS_APP_PASSWORD", "").strip())
+    if not password:
+        raise click.UsageError("no Application Password: set WORDPRESS_APP_PASSWORD or give --password-file FILE")
+    rules = load_mapping(mapping)
+    store = Store(db, create=False)
+    client = WordPressClient(wordpress_url, user, password)
+
+    def progress(summary: Any, total: int) -> None:
+        posts = summary.counts.get("post", {})
+        err.print(f"load: {summary.records}/{total} records, {summary.records / max(summary.seconds, 0.001):.1f}/s, "
+                  + ", ".join(f"{k} {v}" for k, v in sorted(posts.items())) + f", {summary.writes} writes")
+
+    summary = Loader(store, client, rules, dry_run=dry_run, progress=progress).run()
+    _print_load(summary)
+    if json_path:
+        with click.open_file(json_path, "w", encoding="utf-8") as out:
+            json.dump(summary.as_dict(), out, ensure_ascii=False, indent=2)
+    if summary.failures:
+        raise click.ClickException(f"{len(summary.failures)} records failed (see `loaded.error`), e.g. "
+                                   f"{summary.failures[0][1]}: {summary.failures[0][2]}")
+
+
+def _print_load(summary: Any) -> None:
+    for what, kind, key in summary.planned:
+        err.print(f"would {what} {kind}: {key}")
+    table = Table(title=("dry run: " if summary.dry_run else "") + f"load into {summary.target}: "
+                  f"{summary.records} records in {summary.seconds:.1f}s", show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for kind, counts in sorted(summary.counts.items()):
+        table.add_row(kind, " · ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    table.add_row("requests", " · ".join(f"{k} {v}" for k, v in sorted(summary.requests.items())) or "0")
+    table.add_row("writes", str(summary.writes))
+    table.add_row("failed", str(len(summary.failures)))
+    err.print(table)
 
 
 @cli.command()

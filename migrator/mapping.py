@@ -180,8 +180,9 @@ SCHEMA: dict[str, tuple[Callable[[Any], bool], str, str]] = {
     "crawl.exclude_types": (_is_str_list, "a list of content types never to load, e.g. ['forum']", "exclude_types"),
 }
 _TABLES = {"urls", "crawl", "clean", "media"}
-#: Tables of the same file that other modules validate: the new platform's field and URL mapping.
-_OTHER_TABLES = {"new_platform"}
+#: Tables of the same file that other modules validate: the new platform's field and URL mapping
+#: (migrator.cutover.newplatform) and how records are loaded into it (migrator.cutover.load).
+_OTHER_TABLES = {"new_platform", "load"}
 _REGEX_LISTS = {"urls.deny", "urls.alias_rules", "clean.drop_patterns", "clean.keep"}
 
 
@@ -189,7 +190,7 @@ def _flatten(path: str, data: dict[str, Any]) -> dict[str, Any]:
     """``{"urls": {"deny": [...]}}`` -> ``{"urls.deny": [...]}``, rejecting unknown keys."""
     flat: dict[str, Any] = {}
     for key, value in data.items():
-        if key in _OTHER_TABLES:  # read by its own module (migrator.cutover.newplatform)
+        if key in _OTHER_TABLES:  # read by its own module
             continue
         if key in _TABLES:
             if not isinstance(value, dict):

@@ -11,6 +11,7 @@ from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
 from migrator.store import Store
 from tests.helpers import Crawled, migrator
+from tests.sites.wordpress import WordPress, missing_packages
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +25,24 @@ def demo_server() -> Iterator[DemoServer]:
     """The default demo site served on a free local port; its own DemoSite, so its transient 500s are fresh."""
     with DemoServer(DemoSite(SiteSpec())) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def wordpress_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WordPress]:
+    """A real WordPress (Debian's packages: MariaDB on its own socket, ``php -S``, theme Twenty Twenty-One),
+    installed once per session; skipped, with the reason, when a package is missing."""
+    missing = missing_packages()
+    if missing:
+        pytest.skip("a real WordPress needs Debian's " + ", ".join(missing) + " (.ci/run installs them)")
+    with WordPress(tmp_path_factory.mktemp("wordpress")) as site:
+        yield site
+
+
+@pytest.fixture
+def wordpress(wordpress_site: WordPress) -> WordPress:
+    """The session's WordPress as freshly installed (database and uploads restored before the test)."""
+    wordpress_site.reset()
+    return wordpress_site
 
 
 @pytest.fixture

@@ -50,6 +50,15 @@ def redirects(store: Store, platform: NewPlatform) -> Iterator[Redirect]:
         yield Redirect(old_url, new, source_id, kind)
 
 
+def loaded_redirects(store: Store, target: str) -> Iterator[Redirect]:
+    """Every old URL of every live article loaded into ``target`` with the permalink the target returned for it
+    (``migrator load``'s ledger), streamed in URL order; articles not loaded there are left out."""
+    links = store.loaded_links(target)
+    for old_url, source_id, kind in store.old_urls():
+        if source_id in links:
+            yield Redirect(old_url, links[source_id], source_id, kind)
+
+
 def collisions(store: Store, platform: NewPlatform) -> dict[str, list[str]]:
     """New URLs that more than one article maps to (a url_pattern too coarse for the site), with their source ids."""
     owners: dict[str, list[str]] = {}
@@ -128,6 +137,8 @@ def write_csv(items: Iterable[Redirect], out: TextIO) -> int:
 WRITERS = {"nginx": write_nginx, "apache": write_apache, "csv": write_csv}
 
 
-def write_redirects(store: Store, platform: NewPlatform, fmt: str, out: TextIO) -> int:
-    """Write the redirect map of every old URL in ``fmt``; returns the number of entries."""
-    return WRITERS[fmt](redirects(store, platform), out)
+def write_redirects(store: Store, platform: NewPlatform, fmt: str, out: TextIO, loaded: str | None = None) -> int:
+    """Write the redirect map of every old URL in ``fmt`` (``loaded``: to the links a load into that target
+    recorded, not the mapping's pattern); returns the number of entries."""
+    items = loaded_redirects(store, loaded) if loaded else redirects(store, platform)
+    return WRITERS[fmt](items, out)

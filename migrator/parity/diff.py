@@ -215,7 +215,7 @@ def compare(record: dict[str, Any], page: Page, threshold: float,
         fields["date"] = {"old": record["published_at"], "new": page.published}
     if page.tags is not None:
         old_tags = map_tags(list(record.get("tags") or []))
-        if set(old_tags) != set(page.tags):
+        if set(old_tags) != set(page.tags) and not _default_filing(old_tags, page):
             fields["tags"] = {"old": old_tags, "new": page.tags, "lost": [t for t in old_tags if t not in page.tags],
                               "added": [t for t in page.tags if t not in old_tags]}
     if page.comments is not None and page.comments != len(record.get("comments") or ()):
@@ -228,6 +228,12 @@ def compare(record: dict[str, Any], page: Page, threshold: float,
     if not fields:
         return None
     return {"old_url": record["url"], "new_url": page.url, "fields": sorted(fields), **fields}
+
+
+def _default_filing(old_tags: list[str], page: Page) -> bool:
+    """An article without terms shown under one category alone: where a platform that files every post in a
+    category puts a post with none (WordPress's default category), not a term the migration added."""
+    return not old_tags and len(page.tags or []) == 1 and page.categories == page.tags
 
 
 def _keys(title: str, text: str) -> set[str]:

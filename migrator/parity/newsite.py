@@ -53,6 +53,9 @@ class Page:
     links: list[str] = field(default_factory=list)
     #: How many comments the page shows; None when it shows no comment markup at all.
     comments: int | None = None
+    #: The tags that are categories (``rel="category tag"``): WordPress files every post under at least one,
+    #: its default (Uncategorized) when the post has none.
+    categories: list[str] = field(default_factory=list)
 
 
 #: Largest body read (Scrapy's DOWNLOAD_MAXSIZE in the crawl): a bigger page is read as unreadable.
@@ -221,6 +224,10 @@ def _comments(doc: Any) -> int | None:
     return None
 
 
+_REL_CATEGORY = ("//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ')]"
+                 "[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]")
+
+
 def read_page(url: str, status: int, body: bytes, content_type: str | None) -> Page:
     """Title, date, tags, body text and links of a new page."""
     if status != 200 or not body:
@@ -234,7 +241,8 @@ def read_page(url: str, status: int, body: bytes, content_type: str | None) -> P
                  or doc.xpath("string(//time/@datetime)") or None)
     terms = _term_links(doc)
     page = Page(url, status, _SPACE.sub(" ", title).strip(), published=published, tags=_tags(doc, terms),
-                links=links, comments=_comments(doc))
+                links=links, comments=_comments(doc),
+                categories=[_SPACE.sub(" ", a.text_content()).strip() for a in doc.xpath(_REL_CATEGORY)])
     _drop_term_lists(terms)
     node = next((found[0] for found in map(doc.xpath, _BODY_PATHS) if found), None)
     if node is not None:

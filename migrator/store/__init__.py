@@ -11,13 +11,14 @@ from migrator.record import content_hash
 from migrator.store.articles import Articles
 from migrator.store.database import mark_run, utcnow
 from migrator.store.learned import Learned
+from migrator.store.loaded import Loaded
 from migrator.store.media import Media
 from migrator.store.pages import Pages
 from migrator.store.rows import ArticleHead, RawPage, StoredArticle, StoredPage
 from migrator.store.runs import Runs
 
 
-class Store(Runs, Pages, Articles, Learned, Media):
+class Store(Runs, Pages, Articles, Learned, Media, Loaded):
     """A migrator database on disk (created on first use): every table family's statements on one connection."""
 
 

@@ -85,6 +85,16 @@ def no_schema_version(db: Database) -> None:
     db.execute("DELETE FROM meta WHERE key = 'schema_version'")
 
 
+@migrations(name="loaded")
+def loaded(db: Database) -> None:
+    """What ``migrator load`` wrote into a new platform: per target (its base URL), kind (post, comment, media,
+    term, user) and old id, the remote id, the hash of what was sent, the remote link, its status there and the
+    last failure."""
+    db.table("loaded").create({"target": str, "kind": str, "source_id": str, "remote_id": int, "content_hash": str,
+                               "link": str, "status": str, "error": str, "loaded_at": str},
+                              pk=("target", "kind", "source_id"), if_not_exists=True)
+
+
 #: Tables only a migrator database holds: a file with tables but none of these is another application's.
 OWN_TABLES = frozenset({"meta", *(name for name, _, _ in _FIRST)})
 
