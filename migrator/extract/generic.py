@@ -29,7 +29,7 @@ from migrator.extract.common import absolute, best_title, confirmed_title, css, 
 from migrator.extract.container import main_text
 from migrator.extract.dates import find_date, parse_date, to_iso
 from migrator.extract.fields import apply_fields
-from migrator.extract.metadata import author_of, is_byline, tags_of
+from migrator.extract.metadata import author_of, dle_category, is_byline, tags_of
 from migrator.record import Article, Comment
 
 if TYPE_CHECKING:
@@ -379,6 +379,10 @@ def drop_link_blocks(body: HtmlElement) -> int:
     ...     '<li><a href="/a">One other post title</a></li><li><a href="/b">Another post title</a></li></ul></div></div>')
     >>> drop_link_blocks(body), lxml.html.tostring(body, encoding="unicode")
     (1, '<div><p>Text of the post itself.</p></div>')
+    >>> body = lxml.html.fragment_fromstring('<div><p>Text.</p><div><a href="/a">One other post</a> <a href="/b">'
+    ...     'Another post</a></div><p>More text.</p><h3>Trailer</h3><p><img src="v.jpg"></p></div>')
+    >>> drop_link_blocks(body), lxml.html.tostring(body, encoding="unicode")
+    (1, '<div><p>Text.</p><p>More text.</p><h3>Trailer</h3><p><img src="v.jpg"></p></div>')
     """
     count = 0
     linked: dict[HtmlElement, int] = {}  # each link's text length, folded once (blocks nest: no recount)
@@ -390,10 +394,19 @@ def drop_link_blocks(body: HtmlElement) -> int:
             continue
         text = len(norm(element.text_content()))
         if text and sum(_length(a, linked) for a in links) >= LINK_BLOCK_SHARE * text:
-            parent = element.getparent()
+            parent, last = element.getparent(), _ends_its_container(element)
             rules.remove(element)
-            count += 1 + _drop_orphan_headings(parent, body)
+            count += 1 + (_drop_orphan_headings(parent, body) if last else 0)
     return count
+
+
+def _ends_its_container(element: HtmlElement) -> bool:
+    """Nothing with text follows ``element`` in its parent: a heading left last once it goes introduced it
+    (a list in the middle of the text leaves the headings of the text after it alone)."""
+    if norm(element.tail or ""):
+        return False
+    return not any(norm(s.text_content()) or norm(s.tail or "") for s in element.itersiblings()
+                   if isinstance(s.tag, str))
 
 
 def _length(link: HtmlElement, known: dict[HtmlElement, int]) -> int:
@@ -494,7 +507,7 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
     article = Article(url=url, source_id="", title=title, published_at=published_at, published_raw=raw,
                       author=_author(doc, config, ld, meta), body_text=text,
                       body_html=body_html(body, url), profile="generic")
-    article.tags = _tags(doc, config, ld)
+    article.tags = _tags(doc, config, ld, url)
     article.images = (unique(absolute(url, img.get("src")) for img in body.iter("img"))
                       or (_images_in(container, url) if container is not None else images_of(doc, text, url)))
     article.comments = comments
@@ -525,10 +538,11 @@ def _author(doc: HtmlElement, config: Config, ld: dict[str, Any], meta: Any) -> 
     return author_of(doc, ld) or norm(str(getattr(meta, "author", None) or "")) or None
 
 
-def _tags(doc: HtmlElement, config: Config, ld: dict[str, Any]) -> list[str]:
-    """The mapping's selector (link texts, else texts of what it picks), else the page's own metadata."""
+def _tags(doc: HtmlElement, config: Config, ld: dict[str, Any], url: str) -> list[str]:
+    """The mapping's selector (link texts, else texts of what it picks), else the page's own metadata (a DLE
+    story's category first: the rubric is a term too)."""
     selector = config.site_selectors.get("tags")
     if selector:
         found = css(selector)(doc)
         return unique(norm(a.text_content()) for el in found for a in (el.findall(".//a") or [el]))
-    return tags_of(doc, ld)
+    return unique([dle_category(doc, url), *tags_of(doc, ld)])

@@ -221,6 +221,30 @@ def dle_author(doc: HtmlElement) -> str | None:
     return None
 
 
+def dle_category(doc: HtmlElement, url: str) -> str | None:
+    """The category DataLife Engine prints for a full story (its ``{category}`` tag): the breadcrumb's step
+    before the story (DLE's speedbar, since 14 also as a JSON-LD ``BreadcrumbList``: site > parent category >
+    category > story); None when the trail names none.
+
+    >>> from lxml.html import fromstring
+    >>> dle_category(fromstring('<html><head><meta name="generator" content="DataLife Engine (http://dle-news.ru)">'
+    ...     '</head><body><div id="dle-speedbar" class="breadcrumbs"><a href="https://s.test/">Home</a> » <a '
+    ...     'href="https://s.test/3d/">3D</a> » <a href="https://s.test/3d/students/">Students</a> » A story</div>'
+    ...     '</body></html>'), "https://s.test/13-a-story.html")
+    'Students'
+    """
+    from urllib.parse import unquote, urlsplit
+
+    from migrator.extract.breadcrumbs import trail
+
+    if not _DLE(doc):
+        return None
+    crumbs = trail(doc, url)
+    own = unquote(urlsplit(url).path)
+    steps = [c for c in crumbs if c.href and unquote(urlsplit(c.href).path) not in ("", "/", own)]
+    return steps[-1].name if steps and len(crumbs) >= 3 else None
+
+
 def author_of(doc: HtmlElement, ld: dict[str, Any]) -> str | None:
     """JSON-LD, a byline printed under a label ("Автор: X", "Добавил: X", DLE's profile link: what readers see
     beats ``<meta name="author">``, often the site's owner), meta tags and microdata, then an unlabelled byline
