@@ -29,7 +29,7 @@ from migrator.extract.common import absolute, best_title, confirmed_title, css, 
 from migrator.extract.container import main_text
 from migrator.extract.dates import find_date, parse_date, to_iso
 from migrator.extract.fields import apply_fields
-from migrator.extract.metadata import author_of, dle_category, is_byline, tags_of
+from migrator.extract.metadata import author_of, dle_category, is_byline, opening_author, tags_of
 from migrator.record import Article, Comment
 
 if TYPE_CHECKING:
@@ -515,6 +515,8 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
         learned = template.fields_for(url)
         apply_fields(doc, article, {k: v for k, v in learned.items() if k not in config.site_selectors
                                     and not (posts and k in ("date", "author"))}, config.timezone)
+    if article.author is None and not posts and "author" not in config.site_selectors:
+        article.author = opening_author(body)  # a paper's or a clipping's author, its text's first line
     if posts:  # the topic's poster and date are its first post's
         first_post = posts[0]
         article.type = "forum"

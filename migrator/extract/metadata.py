@@ -103,6 +103,39 @@ def visible_author(doc: HtmlElement) -> str | None:
     return None
 
 
+#: A person named with initials, as bibliographies and papers print authors (GOST 7.0.5, APA): "Грешнов Е.В.",
+#: "Е.В. Яблонских", "А.П.Овчинников", "Юдина Н. А."; several joined by commas or "и"/"and".
+_INITIALS_NAME = (r"(?:[A-ZА-ЯЁ]\.\s?){1,2}\s?[A-ZА-ЯЁ][a-zа-яё]+(?:-[A-ZА-ЯЁ][a-zа-яё]+)?"
+                  r"|[A-ZА-ЯЁ][a-zа-яё]+(?:-[A-ZА-ЯЁ][a-zа-яё]+)?\s(?:[A-ZА-ЯЁ]\.\s?){1,2}")
+_INITIALS_AUTHORS = re.compile(rf"^(?:{_INITIALS_NAME})(?:\s*(?:,|\bи\b|\band\b)\s*(?:{_INITIALS_NAME}))*$")
+
+
+def opening_author(body: HtmlElement) -> str | None:
+    """The author a paper or a press clipping prints as its text's first line: a bold line that names people
+    with initials ("<b>Грешнов Е.В.</b><br><i>affiliation</i>"), nothing else in that line.
+
+    >>> from lxml.html import fragment_fromstring as f
+    >>> opening_author(f("<div><b>Грешнов Е.В.</b><br><i>Сибирский университет</i><br>В статье…</div>"))
+    'Грешнов Е.В.'
+    >>> opening_author(f("<div><p><b>Юдина Н. А.</b></p><p>Успех любой организации…</p></div>"))
+    'Юдина Н. А.'
+    >>> opening_author(f("<div><p><b>Важно.</b> Первое предложение.</p></div>")) is None
+    True
+    """
+    for text in body.xpath(".//text()[normalize-space()][not(ancestor::script or ancestor::style)]"):
+        owner = text.getparent()
+        if text.is_tail or owner is None:
+            return None  # the text opens with loose words, not a bold line
+        bold = owner if owner.tag in ("b", "strong") else next(owner.iterancestors("b", "strong"), None)
+        if bold is None:
+            return None
+        line = norm(bold.text_content())
+        if norm(bold.tail or ""):
+            return None  # the bold words run on into a sentence
+        return line if len(line) <= 80 and _INITIALS_AUTHORS.match(line) else None
+    return None
+
+
 def is_byline(line: str) -> bool:
     """Whether a short line of text is a byline ("Автор: Иван", "by Ann Lee"): the author's field, not body text.
 
