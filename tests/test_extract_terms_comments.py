@@ -166,3 +166,16 @@ def test_words_either_side_of_an_emptied_span_stay_apart() -> None:
     assert article is not None
     assert "OnlineSIM — a service" in article.body_text
     assert "Owners of such laptops meet a problem when installing Windows." in article.body_text
+
+
+def test_title_the_breadcrumb_names_beats_an_seo_title() -> None:
+    """DLE's ``metatitle`` gives ``<title>`` and ``og:title`` another text; the speedbar's step for the story
+    itself names the heading the story prints (and a bold phrase of the text that repeats the SEO title is none)."""
+    html = _dle([("Site", "https://s.test/"), ("Phones", "https://s.test/phones/"),
+                 ("Release of the global Xiaomi 13", "https://s.test/6-release.html")], "Xiaomi 13", "")
+    html = html.replace("<title>Release of the global Xiaomi 13 » Site - News</title>",
+                        "<title>Xiaomi 13</title><meta property='og:title' content='Xiaomi 13'>")
+    html = html.replace("<div class='post-single-body'>", "<div class='post-single-body'><p>The <b>Xiaomi 13</b> "
+                        "is out in Europe.</p>")
+    article = extract("http://127.0.0.1:8000/6-release.html", html, CONFIG).article
+    assert article is not None and article.title == "Release of the global Xiaomi 13"

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from copy import deepcopy
 from typing import TYPE_CHECKING, Any, Callable
+from urllib.parse import unquote, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -24,6 +25,7 @@ from migrator.clean import clean, rules
 from migrator.clean.rules import norm
 from migrator.clean.sanitize import absolutize, body_html
 from migrator.clean.text import element_to_text
+from migrator.extract.breadcrumbs import trail
 from migrator.extract.comments import forum_posts, take_comments, topic_forum, topic_title
 from migrator.extract.common import absolute, best_title, confirmed_title, css, first, unique
 from migrator.extract.container import main_text
@@ -50,6 +52,7 @@ SHORT_TEXT_WORDS = 150
 
 _WORD = re.compile(r"\w+")
 _HEADINGS = etree.XPath("//h1 | //h2")
+_ALL_HEADINGS = etree.XPath("//h1 | //h2 | //h3 | //h4 | //h5 | //h6")
 #: A union of name steps: libxml2 tests ``//*[self::b or …]``'s predicate on every element, at 2.5 times the cost.
 _EMPHASIS = etree.XPath("(//b | //strong | //font | //h3)[string-length(normalize-space()) < 200]")
 #: The text nodes holding a snippet (one pass over text nodes; normalizing every element's whole
@@ -83,7 +86,7 @@ def _json_ld(doc: HtmlElement) -> dict[str, Any]:
 
 
 def title_of(doc: HtmlElement, body: HtmlElement, config: Config, ld: dict[str, Any],
-             fallback: str | None) -> tuple[str, str]:
+             fallback: str | None, url: str = "") -> tuple[str, str]:
     """(title, headline): the title the page declares for itself (:func:`declared_title`) when it holds the
     page's headline, else the headline; the headline is a heading the ``<title>`` confirms, else the
     ``<title>`` without the site name, else trafilatura's title.
@@ -91,7 +94,9 @@ def title_of(doc: HtmlElement, body: HtmlElement, config: Config, ld: dict[str, 
     A declared title that does not hold the headline is another text (a social headline, Wikipedia's
     description in JSON-LD's ``headline``): the headline printed on the page is the article's title then.
     Old table layouts have no headings: a bold line of the body that the ``<title>`` repeats counts.
-    A heading that is the site's name (``og:site_name``: a logo in an ``<h1>``) is no title.
+    A heading that is the site's name (``og:site_name``: a logo in an ``<h1>``) is no title. A breadcrumb's
+    step for the page itself (unlinked, or linking the page) confirms a heading too: a site that gives
+    ``<title>`` and ``og:title`` a separate SEO text still names the page there as it prints it.
     """
     selector = config.site_selectors.get("title")
     if selector and first(doc, selector) is not None:
@@ -99,12 +104,23 @@ def title_of(doc: HtmlElement, body: HtmlElement, config: Config, ld: dict[str, 
         return title, title
     site = {norm(str(name)) for name in _OG_SITE(doc)}
     headings = [h for h in (*_HEADINGS(doc), *_EMPHASIS(doc)) if norm(h.text_content()) not in site]
-    confirmed = confirmed_title(headings, doc)
+    confirmed = _crumb_confirmed(headings, doc, url) or confirmed_title(headings, doc)
     headline = confirmed or best_title(headings, doc) or norm(str(fallback or ""))
     declared = declared_title(doc, ld, site)
     if declared and (not confirmed or confirmed.casefold() in declared.casefold()):
         return declared, headline
     return headline, headline
+
+
+def _crumb_confirmed(headings: list[HtmlElement], doc: HtmlElement, url: str) -> str:
+    """The heading that the breadcrumb's step for this very page names, else ""."""
+    crumbs = trail(doc, url) if url else []
+    own = unquote(urlsplit(url).path)
+    mine = [c.name for c in crumbs[-1:] if not c.href or unquote(urlsplit(c.href).path) == own]
+    if not mine:
+        return ""
+    texts = {norm(h.text_content()) for h in (*headings, *_ALL_HEADINGS(doc))}
+    return mine[0] if mine[0] in texts else ""
 
 
 #: Titles a page declares in its head, surest first: Dublin Core (``DC.title``, what document
@@ -501,7 +517,7 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
         return PageResult("listing", "generic", None, None, None, removed, f"listing: {rows} dated links", text)
     ld = _json_ld(doc)
     published_at, raw = date_of(doc, text, config, ld, getattr(meta, "date", None))
-    title, headline = title_of(doc, body, config, ld, getattr(meta, "title", None))
+    title, headline = title_of(doc, body, config, ld, getattr(meta, "title", None), url)
     if drop_leading(body, {title, headline}) + trim_breaks(body):
         text = element_to_text(body)
     article = Article(url=url, source_id="", title=title, published_at=published_at, published_raw=raw,
