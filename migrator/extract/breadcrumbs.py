@@ -30,17 +30,33 @@ class Crumb:
     href: str
 
 
-_MARKED = etree.XPath(
-    "//*[contains(@itemtype, 'schema.org/BreadcrumbList') or contains(concat(' ', normalize-space(@typeof), ' '),"
-    " ' BreadcrumbList ') or @itemprop='breadcrumb' or translate(@aria-label, 'BREADCUMB', 'breadcumb')='breadcrumb'"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' breadcrumb ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' breadcrumbs ') or @id='breadcrumbs'"
-    " or @id='breadcrumb']"
-    "[not(ancestor::*[contains(@itemtype, 'schema.org/BreadcrumbList') or @itemprop='breadcrumb'"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' breadcrumb ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' breadcrumbs ') or @id='breadcrumbs'])]")
+#: Candidates by their attributes (a walk over attribute nodes: testing every element's class, id, itemprop…
+#: costs several times more); :func:`_marks_trail` keeps those a convention names exactly.
+_CANDIDATES = etree.XPath(
+    "//@class[contains(., 'readcrumb')]/.. | //@id[contains(., 'readcrumb')]/.. | //@itemprop[. = 'breadcrumb']/.."
+    " | //@itemtype[contains(., 'BreadcrumbList')]/.. | //@typeof[contains(., 'BreadcrumbList')]/.."
+    " | //@aria-label[contains(., 'readcrumb')]/..")
 #: The steps of Google's data-vocabulary breadcrumb: each ``typeof="v:Breadcrumb"`` element, wherever it stands.
-_VOCABULARY = etree.XPath("//*[@typeof='v:Breadcrumb']")
+_VOCABULARY = etree.XPath("//@typeof[. = 'v:Breadcrumb']/..")
+_MARK_CLASSES = frozenset(("breadcrumb", "breadcrumbs"))
+
+
+def _marks_trail(element: HtmlElement) -> bool:
+    """The element is a breadcrumb by one of the conventions above (not a ``breadcrumb-item`` inside one)."""
+    return bool(_MARK_CLASSES & set((element.get("class") or "").split())
+                or element.get("id") in _MARK_CLASSES or element.get("itemprop") == "breadcrumb"
+                or (element.get("itemtype") or "").endswith("schema.org/BreadcrumbList")
+                or "BreadcrumbList" in (element.get("typeof") or "").split()
+                or (element.get("aria-label") or "").lower() == "breadcrumb")
+
+
+def _marked(doc: HtmlElement) -> list[HtmlElement]:
+    """The marked breadcrumbs, outermost only, in page order."""
+    found = [e for e in _CANDIDATES(doc) if _marks_trail(e)]
+    chosen = set(found)
+    return [e for e in found if not any(a in chosen for a in e.iterancestors())]
+
+
 _JSON_LD = etree.XPath("//script[@type='application/ld+json']/text()")
 _CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
 
@@ -59,7 +75,7 @@ def trail(doc: HtmlElement, url: str) -> list[Crumb]:
     if crumbs:
         return crumbs
     steps = _VOCABULARY(doc)
-    marked = _MARKED(doc)
+    marked = _marked(doc) if not steps else []
     if not steps and not marked:
         return []
     scope = steps if steps else marked[:1]
