@@ -48,7 +48,7 @@ PLACES = Places(
     date=("abbr.published", ".published", "[itemprop=datePublished]", ".timestamp-link"),
     author=(".post-author .fn", ".post-author", "[itemprop=author] [itemprop=name]"),
     tags=(".post-labels a",),
-    drop=(".post-share-buttons", "div[style*='clear: both']"),
+    drop=(".post-share-buttons", "div[style*='clear: both']:empty"),
     comments="li.comment",
     comment_author=("cite.user", ".comment-author", "cite"),
     comment_date=(".datetime", ".comment-timestamp"),

@@ -8,6 +8,10 @@ comments). They are found by markup their platforms publish, never by guessing f
   template marks each comment ``div.comEnt > table[itemscope][itemtype=…/Review]`` with ``itemprop`` ``author``
   > ``name``, ``datePublished`` and ``reviewBody``), and uCoz's comment entry ``div.comEnt`` in templates
   without microdata (its ``cMessage`` text);
+- DataLife Engine's comments: its comment builder (``engine/classes/comments.class.php``) wraps each comment the
+  theme's ``comments.tpl`` prints in ``<div id='comment-id-N'>`` and the text its ``{comment}`` tag prints in
+  ``<div id='comm-id-N'>``, whatever the theme; the commenter is the ``{author}`` profile link (``user/NAME/``),
+  else the name the quote button passes (``dle_copy_quote('NAME', …)``), else the first short line of the head;
 - **posts**: a post's text element as the engines' own post templates name it (phpBB 3 ``div.content`` in
   ``div#pN``, vBulletin 3 ``div#post_message_N`` in ``table#postN``, uCoz ``td.posttdMessage`` in
   ``table.postTable``); the poster is the element the engine marks as the poster's name
@@ -38,6 +42,10 @@ from migrator.record import Comment
 _COMMENT_TYPE = re.compile(r"schema\.org/(?:Comment|UserComments|Review)\b")
 _COMMENT_ITEMS = etree.XPath("//*[@itemscope][@itemtype]")
 _UCOZ_COMMENTS = etree.XPath("//div[contains(concat(' ', normalize-space(@class), ' '), ' comEnt ')]")
+_DLE_COMMENTS = etree.XPath("//div[starts-with(@id, 'comment-id-')][.//div[starts-with(@id, 'comm-id-')]]")
+_DLE_TEXT = etree.XPath(".//div[starts-with(@id, 'comm-id-')]")
+_DLE_QUOTE = re.compile(r"dle_copy_quote\('([^']{1,60})'")
+_DLE_PROFILE = re.compile(r"(?:/|^)user/([^/?#]+)/(?:index\.html)?$|subaction=userinfo&(?:amp;)?user=([^&#]+)")
 _BODY_PROPS = ("reviewBody", "commentText", "text", "description")
 _DATE_PROPS = ("datePublished", "dateCreated", "commentTime")
 #: Post text elements of forum engines' post templates, and the block (one post) each stands in.
@@ -66,7 +74,7 @@ def comment_blocks(doc: HtmlElement) -> list[HtmlElement]:
     """The page's comment blocks (outermost first, in page order): uCoz ``div.comEnt`` and schema.org
     comment items."""
     items = [e for e in _COMMENT_ITEMS(doc) if _COMMENT_TYPE.search(e.get("itemtype") or "")]
-    found = list(_UCOZ_COMMENTS(doc)) + items
+    found = list(_UCOZ_COMMENTS(doc)) + items + list(_DLE_COMMENTS(doc))
     order = {e: i for i, e in enumerate(doc.iter())}
     return _outermost(sorted(set(found), key=lambda e: order.get(e, 0)))
 
@@ -94,6 +102,11 @@ def read_comment(block: HtmlElement, timezone: str) -> Comment | None:
     if body is None:
         found = block.xpath(".//*[contains(concat(' ', normalize-space(@class), ' '), ' cMessage ')]")
         body = found[0] if found else None
+    if body is None:
+        found = _DLE_TEXT(block)
+        body = found[0] if found else None
+        if body is not None and name is None:
+            name = _dle_commenter(block, body)
     if name is None:  # a uCoz template without microdata: the name in bold in its head line
         head = block.xpath(".//*[contains(concat(' ', normalize-space(@class), ' '), ' cTop ')]//b")
         name = next((norm(b.text_content()) for b in head if not norm(b.text_content()).isdigit()), None)
@@ -106,6 +119,33 @@ def read_comment(block: HtmlElement, timezone: str) -> Comment | None:
         return None
     return Comment(author=clean_author(name) if name else None,
                    published_at=parse_date(when, timezone, fallback=False) if when else None, body_text=text)
+
+
+def _dle_commenter(block: HtmlElement, text: HtmlElement) -> str | None:
+    """A DLE comment's author: the ``{author}`` profile link, the quote button's name, else the first short line
+    before the text that is neither a date nor a number (a guest's name is printed bare).
+
+    >>> import lxml.html
+    >>> block = lxml.html.fragment_fromstring("<div id='comment-id-2'><ul><li>Diyorbek</li><li> 15-апр-2023, 10:00"
+    ...     "</li></ul><div id='comm-id-2'><p>so cool</p></div></div>")
+    >>> _dle_commenter(block, block.find("div"))
+    'Diyorbek'
+    """
+    for link in block.iter("a"):
+        match = _DLE_PROFILE.search(link.get("href") or "")
+        if match and norm(link.text_content()):
+            return clean_author(norm(link.text_content())) or None
+        quoted = _DLE_QUOTE.search(link.get("onmouseover") or link.get("onclick") or "")
+        if quoted:
+            return clean_author(quoted.group(1).replace("&nbsp;", " ")) or None
+    for piece in block.xpath(".//text()[normalize-space()][not(ancestor::script)]"):
+        owner = piece.getparent()
+        if owner is text or text in owner.iterancestors():
+            break
+        line = norm(str(piece))
+        if len(line) <= 60 and not find_date(line) and not re.fullmatch(r"[\d\s#.,:|-]*", line):
+            return clean_author(line) or None
+    return None
 
 
 def _text(element: HtmlElement) -> str:

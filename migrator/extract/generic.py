@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from copy import deepcopy
 from typing import TYPE_CHECKING, Any, Callable
+from urllib.parse import unquote, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -24,12 +25,13 @@ from migrator.clean import clean, rules
 from migrator.clean.rules import norm
 from migrator.clean.sanitize import absolutize, body_html
 from migrator.clean.text import element_to_text
+from migrator.extract.breadcrumbs import trail
 from migrator.extract.comments import forum_posts, take_comments, topic_forum, topic_title
 from migrator.extract.common import absolute, best_title, confirmed_title, css, first, unique
 from migrator.extract.container import main_text
 from migrator.extract.dates import find_date, parse_date, to_iso
 from migrator.extract.fields import apply_fields
-from migrator.extract.metadata import author_of, is_byline, tags_of
+from migrator.extract.metadata import author_of, dle_category, is_byline, opening_author, tags_of
 from migrator.record import Article, Comment
 
 if TYPE_CHECKING:
@@ -50,6 +52,7 @@ SHORT_TEXT_WORDS = 150
 
 _WORD = re.compile(r"\w+")
 _HEADINGS = etree.XPath("//h1 | //h2")
+_ALL_HEADINGS = etree.XPath("//h1 | //h2 | //h3 | //h4 | //h5 | //h6")
 #: A union of name steps: libxml2 tests ``//*[self::b or …]``'s predicate on every element, at 2.5 times the cost.
 _EMPHASIS = etree.XPath("(//b | //strong | //font | //h3)[string-length(normalize-space()) < 200]")
 #: The text nodes holding a snippet (one pass over text nodes; normalizing every element's whole
@@ -83,7 +86,7 @@ def _json_ld(doc: HtmlElement) -> dict[str, Any]:
 
 
 def title_of(doc: HtmlElement, body: HtmlElement, config: Config, ld: dict[str, Any],
-             fallback: str | None) -> tuple[str, str]:
+             fallback: str | None, url: str = "") -> tuple[str, str]:
     """(title, headline): the title the page declares for itself (:func:`declared_title`) when it holds the
     page's headline, else the headline; the headline is a heading the ``<title>`` confirms, else the
     ``<title>`` without the site name, else trafilatura's title.
@@ -91,7 +94,9 @@ def title_of(doc: HtmlElement, body: HtmlElement, config: Config, ld: dict[str, 
     A declared title that does not hold the headline is another text (a social headline, Wikipedia's
     description in JSON-LD's ``headline``): the headline printed on the page is the article's title then.
     Old table layouts have no headings: a bold line of the body that the ``<title>`` repeats counts.
-    A heading that is the site's name (``og:site_name``: a logo in an ``<h1>``) is no title.
+    A heading that is the site's name (``og:site_name``: a logo in an ``<h1>``) is no title. A breadcrumb's
+    step for the page itself (unlinked, or linking the page) confirms a heading too: a site that gives
+    ``<title>`` and ``og:title`` a separate SEO text still names the page there as it prints it.
     """
     selector = config.site_selectors.get("title")
     if selector and first(doc, selector) is not None:
@@ -99,12 +104,23 @@ def title_of(doc: HtmlElement, body: HtmlElement, config: Config, ld: dict[str, 
         return title, title
     site = {norm(str(name)) for name in _OG_SITE(doc)}
     headings = [h for h in (*_HEADINGS(doc), *_EMPHASIS(doc)) if norm(h.text_content()) not in site]
-    confirmed = confirmed_title(headings, doc)
+    confirmed = _crumb_confirmed(headings, doc, url) or confirmed_title(headings, doc)
     headline = confirmed or best_title(headings, doc) or norm(str(fallback or ""))
     declared = declared_title(doc, ld, site)
     if declared and (not confirmed or confirmed.casefold() in declared.casefold()):
         return declared, headline
     return headline, headline
+
+
+def _crumb_confirmed(headings: list[HtmlElement], doc: HtmlElement, url: str) -> str:
+    """The heading that the breadcrumb's step for this very page names, else ""."""
+    crumbs = trail(doc, url) if url else []
+    own = unquote(urlsplit(url).path)
+    mine = [c.name for c in crumbs[-1:] if not c.href or unquote(urlsplit(c.href).path) == own]
+    if not mine:
+        return ""
+    texts = {norm(h.text_content()) for h in (*headings, *_ALL_HEADINGS(doc))}
+    return mine[0] if mine[0] in texts else ""
 
 
 #: Titles a page declares in its head, surest first: Dublin Core (``DC.title``, what document
@@ -379,6 +395,10 @@ def drop_link_blocks(body: HtmlElement) -> int:
     ...     '<li><a href="/a">One other post title</a></li><li><a href="/b">Another post title</a></li></ul></div></div>')
     >>> drop_link_blocks(body), lxml.html.tostring(body, encoding="unicode")
     (1, '<div><p>Text of the post itself.</p></div>')
+    >>> body = lxml.html.fragment_fromstring('<div><p>Text.</p><div><a href="/a">One other post</a> <a href="/b">'
+    ...     'Another post</a></div><p>More text.</p><h3>Trailer</h3><p><img src="v.jpg"></p></div>')
+    >>> drop_link_blocks(body), lxml.html.tostring(body, encoding="unicode")
+    (1, '<div><p>Text.</p><p>More text.</p><h3>Trailer</h3><p><img src="v.jpg"></p></div>')
     """
     count = 0
     linked: dict[HtmlElement, int] = {}  # each link's text length, folded once (blocks nest: no recount)
@@ -390,10 +410,19 @@ def drop_link_blocks(body: HtmlElement) -> int:
             continue
         text = len(norm(element.text_content()))
         if text and sum(_length(a, linked) for a in links) >= LINK_BLOCK_SHARE * text:
-            parent = element.getparent()
+            parent, last = element.getparent(), _ends_its_container(element)
             rules.remove(element)
-            count += 1 + _drop_orphan_headings(parent, body)
+            count += 1 + (_drop_orphan_headings(parent, body) if last else 0)
     return count
+
+
+def _ends_its_container(element: HtmlElement) -> bool:
+    """Nothing with text follows ``element`` in its parent: a heading left last once it goes introduced it
+    (a list in the middle of the text leaves the headings of the text after it alone)."""
+    if norm(element.tail or ""):
+        return False
+    return not any(norm(s.text_content()) or norm(s.tail or "") for s in element.itersiblings()
+                   if isinstance(s.tag, str))
 
 
 def _length(link: HtmlElement, known: dict[HtmlElement, int]) -> int:
@@ -488,13 +517,13 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
         return PageResult("listing", "generic", None, None, None, removed, f"listing: {rows} dated links", text)
     ld = _json_ld(doc)
     published_at, raw = date_of(doc, text, config, ld, getattr(meta, "date", None))
-    title, headline = title_of(doc, body, config, ld, getattr(meta, "title", None))
+    title, headline = title_of(doc, body, config, ld, getattr(meta, "title", None), url)
     if drop_leading(body, {title, headline}) + trim_breaks(body):
         text = element_to_text(body)
     article = Article(url=url, source_id="", title=title, published_at=published_at, published_raw=raw,
                       author=_author(doc, config, ld, meta), body_text=text,
                       body_html=body_html(body, url), profile="generic")
-    article.tags = _tags(doc, config, ld)
+    article.tags = _tags(doc, config, ld, url)
     article.images = (unique(absolute(url, img.get("src")) for img in body.iter("img"))
                       or (_images_in(container, url) if container is not None else images_of(doc, text, url)))
     article.comments = comments
@@ -502,6 +531,8 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
         learned = template.fields_for(url)
         apply_fields(doc, article, {k: v for k, v in learned.items() if k not in config.site_selectors
                                     and not (posts and k in ("date", "author"))}, config.timezone)
+    if article.author is None and not posts and "author" not in config.site_selectors:
+        article.author = opening_author(body)  # a paper's or a clipping's author, its text's first line
     if posts:  # the topic's poster and date are its first post's
         first_post = posts[0]
         article.type = "forum"
@@ -525,10 +556,11 @@ def _author(doc: HtmlElement, config: Config, ld: dict[str, Any], meta: Any) -> 
     return author_of(doc, ld) or norm(str(getattr(meta, "author", None) or "")) or None
 
 
-def _tags(doc: HtmlElement, config: Config, ld: dict[str, Any]) -> list[str]:
-    """The mapping's selector (link texts, else texts of what it picks), else the page's own metadata."""
+def _tags(doc: HtmlElement, config: Config, ld: dict[str, Any], url: str) -> list[str]:
+    """The mapping's selector (link texts, else texts of what it picks), else the page's own metadata (a DLE
+    story's category first: the rubric is a term too)."""
     selector = config.site_selectors.get("tags")
     if selector:
         found = css(selector)(doc)
         return unique(norm(a.text_content()) for el in found for a in (el.findall(".//a") or [el]))
-    return tags_of(doc, ld)
+    return unique([dle_category(doc, url), *tags_of(doc, ld)])

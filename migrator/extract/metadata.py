@@ -103,6 +103,39 @@ def visible_author(doc: HtmlElement) -> str | None:
     return None
 
 
+#: A person named with initials, as bibliographies and papers print authors (GOST 7.0.5, APA): "Грешнов Е.В.",
+#: "Е.В. Яблонских", "А.П.Овчинников", "Юдина Н. А."; several joined by commas or "и"/"and".
+_INITIALS_NAME = (r"(?:[A-ZА-ЯЁ]\.\s?){1,2}\s?[A-ZА-ЯЁ][a-zа-яё]+(?:-[A-ZА-ЯЁ][a-zа-яё]+)?"
+                  r"|[A-ZА-ЯЁ][a-zа-яё]+(?:-[A-ZА-ЯЁ][a-zа-яё]+)?\s(?:[A-ZА-ЯЁ]\.\s?){1,2}")
+_INITIALS_AUTHORS = re.compile(rf"^(?:{_INITIALS_NAME})(?:\s*(?:,|\bи\b|\band\b)\s*(?:{_INITIALS_NAME}))*$")
+
+
+def opening_author(body: HtmlElement) -> str | None:
+    """The author a paper or a press clipping prints as its text's first line: a bold line that names people
+    with initials ("<b>Грешнов Е.В.</b><br><i>affiliation</i>"), nothing else in that line.
+
+    >>> from lxml.html import fragment_fromstring as f
+    >>> opening_author(f("<div><b>Грешнов Е.В.</b><br><i>Сибирский университет</i><br>В статье…</div>"))
+    'Грешнов Е.В.'
+    >>> opening_author(f("<div><p><b>Юдина Н. А.</b></p><p>Успех любой организации…</p></div>"))
+    'Юдина Н. А.'
+    >>> opening_author(f("<div><p><b>Важно.</b> Первое предложение.</p></div>")) is None
+    True
+    """
+    for text in body.xpath(".//text()[normalize-space()][not(ancestor::script or ancestor::style)]"):
+        owner = text.getparent()
+        if text.is_tail or owner is None:
+            return None  # the text opens with loose words, not a bold line
+        bold = owner if owner.tag in ("b", "strong") else next(owner.iterancestors("b", "strong"), None)
+        if bold is None:
+            return None
+        line = norm(bold.text_content())
+        if norm(bold.tail or ""):
+            return None  # the bold words run on into a sentence
+        return line if len(line) <= 80 and _INITIALS_AUTHORS.match(line) else None
+    return None
+
+
 def is_byline(line: str) -> bool:
     """Whether a short line of text is a byline ("Автор: Иван", "by Ann Lee"): the author's field, not body text.
 
@@ -219,6 +252,30 @@ def dle_author(doc: HtmlElement) -> str | None:
         if match and name and unquote_plus(match.group(1) or match.group(2) or "") == name:
             return clean_author(name)
     return None
+
+
+def dle_category(doc: HtmlElement, url: str) -> str | None:
+    """The category DataLife Engine prints for a full story (its ``{category}`` tag): the breadcrumb's step
+    before the story (DLE's speedbar, since 14 also as a JSON-LD ``BreadcrumbList``: site > parent category >
+    category > story); None when the trail names none.
+
+    >>> from lxml.html import fromstring
+    >>> dle_category(fromstring('<html><head><meta name="generator" content="DataLife Engine (http://dle-news.ru)">'
+    ...     '</head><body><div id="dle-speedbar" class="breadcrumbs"><a href="https://s.test/">Home</a> » <a '
+    ...     'href="https://s.test/3d/">3D</a> » <a href="https://s.test/3d/students/">Students</a> » A story</div>'
+    ...     '</body></html>'), "https://s.test/13-a-story.html")
+    'Students'
+    """
+    from urllib.parse import unquote, urlsplit
+
+    from migrator.extract.breadcrumbs import trail
+
+    if not _DLE(doc):
+        return None
+    crumbs = trail(doc, url)
+    own = unquote(urlsplit(url).path)
+    steps = [c for c in crumbs if c.href and unquote(urlsplit(c.href).path) not in ("", "/", own)]
+    return steps[-1].name if steps and len(crumbs) >= 3 else None
 
 
 def author_of(doc: HtmlElement, ld: dict[str, Any]) -> str | None:

@@ -36,7 +36,8 @@ from lxml.html import HtmlElement
 from migrator.clean import clean
 from migrator.clean.rules import norm, remove_all
 from migrator.clean.text import element_to_text
-from migrator.extract import platform
+from migrator.extract import breadcrumbs, platform
+from migrator.extract.common import unique
 from migrator.extract.dates import find_date, parse_date, to_iso
 from migrator.extract.metadata import visible_author
 from migrator.extract.platform import Places, has_class, labelled_name
@@ -163,6 +164,52 @@ def comments_of(doc: HtmlElement, config: Config, removed: Counter[str]) -> list
 
 
 _META_PUBLISHED = etree.XPath("//meta[@property='article:published_time']/@content")
+#: ``post_class()`` names each of the post's terms by its slug: ``category-<slug>``, ``tag-<slug>``.
+_TERM_CLASS = re.compile(r"^(?:category|tag)-(.+)$")
+#: A category archive (``get_category_link()``): ``/category/<slug>/`` under the default category base (a child
+#: category under its parents' slugs), ``?cat=N`` without pretty permalinks.
+_CATEGORY_LINKS = etree.XPath(".//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]")
+_CATEGORY_ARCHIVE = re.compile(r"/category/[^?#]+|[?&]cat=\d+")
+
+
+def term_links(entry: HtmlElement, body: HtmlElement | None) -> tuple[list[str], set[str]]:
+    """Names of the post's terms that a theme links without ``rel="tag"`` (Customizr's ``a.tax__link``): links in
+    the post, outside its text, to the archive of a term its ``post_class()`` names; and the classes they matched.
+
+    >>> import lxml.html
+    >>> entry = lxml.html.fragment_fromstring('<article class="post hentry category-computer-society tag-linux">'
+    ...     '<a href="http://s.test/category/computer-society/">Computer Society</a><div class="entry-content"><p>'
+    ...     'See <a href="/tag/linux/">all our Linux posts</a>.</p></div></article>')
+    >>> term_links(entry, entry.find("div"))
+    (['Computer Society'], {'category-computer-society'})
+    """
+    classes = {m.group(1).lower(): token for token in (entry.get("class") or "").split()
+               if (m := _TERM_CLASS.match(token))}
+    names, used = [], set()
+    for link in entry.iter("a") if classes else ():
+        if body is not None and any(a is body for a in link.iterancestors()):
+            continue  # a link in the text to the post's own tag ("all about ESWC 2015") names no term
+        path = urlsplit(link.get("href") or "").path
+        segments = [s for s in path.lower().replace("%", "").split("/") if s and s != "index.html"]
+        if len(segments) >= 2 and segments[-1] in classes:
+            names.append(norm(link.text_content()))
+            used.add(classes[segments[-1]])
+    return unique(names), used
+
+
+def breadcrumb_categories(doc: HtmlElement, url: str) -> list[str]:
+    """The category trail a breadcrumb plugin prints above the post (Breadcrumb NavXT, Yoast: Home > parent
+    category > category > the post): its steps that link a category archive.
+
+    >>> import lxml.html
+    >>> doc = lxml.html.fromstring('<html><body><div class="breadcrumbs"><a href="/">Home</a> &gt; '
+    ...     '<a href="/category/tournaments/">Tournaments</a> &gt; <a href="/category/tournaments/news/">News</a> &gt; '
+    ...     '<span>The post</span></div></body></html>')
+    >>> breadcrumb_categories(doc, "http://b.test/the-post/")
+    ['Tournaments', 'News']
+    """
+    return unique(crumb.name for crumb in breadcrumbs.trail(doc, url)
+                  if _CATEGORY_ARCHIVE.search(urlsplit(crumb.href).path + "?" + urlsplit(crumb.href).query))
 
 
 def read(doc: HtmlElement, url: str, config: Config, warnings: list[str]) -> PageResult:
@@ -181,6 +228,7 @@ def read(doc: HtmlElement, url: str, config: Config, warnings: list[str]) -> Pag
     head = norm(entry.text_content()).replace(norm(title.text_content()) if title is not None else "\0", " ", 1)[:400]
     around = entry.getparent()
     labelled = labelled_name(entry) or (labelled_name(around) if around is not None and around.tag != "body" else None)
+    terms, used = term_links(entry, platform.pick(entry, PLACES.body))
     places = replace(PLACES if platform.pick(entry, PLACES.body) is not None else _loose(entry), comments="")
     article = platform.read_entry(doc, entry, url, config, places, NAME, removed,
                                   kind="page" if "page" in platform.body_classes(doc) else "post", warnings=warnings,
@@ -201,6 +249,11 @@ def read(doc: HtmlElement, url: str, config: Config, warnings: list[str]) -> Pag
         article.published_at, article.published_raw = _fallback_date(head, config)
     if article.author is None:
         article.author = labelled or visible_author(entry)
+    article.tags = unique([*article.tags, *terms])
+    if not _CATEGORY_LINKS(entry) and not any(t.startswith("category-") for t in used):
+        # no category list in the post: the breadcrumb's category trail names them (its own list wins: a
+        # breadcrumb also names the parents of a category)
+        article.tags = unique([*article.tags, *breadcrumb_categories(doc, url)])
     article.comments = comments_of(doc, config, removed)
     return PageResult("article", NAME, article, post_id(doc, entry), None, removed, "")
 
