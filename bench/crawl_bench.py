@@ -137,9 +137,10 @@ def own_host(front_page: str) -> str | None:
 
 
 @contextmanager
-def _mirror(mirror: Path, host: str | None) -> Iterator[tuple[str, dict[str, str] | None]]:
-    """The mirror served; at its own host through the local server as an HTTP proxy when its links are absolute."""
-    with mirror_server(mirror) as local:
+def _mirror(mirror: Path, host: str | None, port: int | None = None) -> Iterator[tuple[str, dict[str, str] | None]]:
+    """The mirror served (on ``port``, else any free one); at its own host through the local server as an HTTP
+    proxy when its links are absolute."""
+    with mirror_server(mirror, port=port) as local:
         if host is None:
             host = own_host(urllib.request.urlopen(local + "/", timeout=30).read().decode("utf-8", "replace"))
         if host is None:

@@ -78,10 +78,13 @@ def _init(fields: dict[str, Any], regions: Regions | None, parent: int) -> None:
 
 
 def _extract(url: str, html: str) -> tuple[PageResult, float]:
-    """The page's result and the seconds its extraction took (the crawl counts them to its ``extract`` stage)."""
+    """The page's result and the seconds its extraction took (the crawl counts them to its ``extract`` stage).
+    What crosses back is what the store keeps: not a non-article's main text (kept for debugging and scoring
+    by the offline callers of :func:`migrator.extract.extract`, never stored)."""
     assert _config is not None
     started = time.perf_counter()
     result = extract(url, html, _config, _regions)
+    result.text = ""
     return result, time.perf_counter() - started
 
 
