@@ -4,6 +4,7 @@
     (change the code)
     python bench/records_same.py --out after  --demo --mirror BalalaikaCr3w+ctfcrew.org --mirror ...
     diff -r before after && echo same
+    python bench/records_same.py --out after --compare before before2   # the records the befores agree on
 
 For each site, ``migrator crawl`` (``migrator demo`` for the demo, db migrator-demo.db in a temporary folder)
 writes a fresh database, and ``migrator export --format jsonl`` its records: ``OUT/<site>.jsonl``, lines
@@ -93,13 +94,42 @@ def crawl_demo(port: int, out: Path) -> None:
         print(f"demo: {export(db, out, 'demo', hashes=False)} records", flush=True)
 
 
+def compare(after: Path, befores: list[Path]) -> int:
+    """Per site, the records of ``after`` that differ from those of the ``befores`` (one folder or several of the
+    same code): with several, a record the befores do not agree on either is left out, counted apart (on a
+    site whose pages have several URLs, which one is fetched first decides the base of its relative links, and
+    the crawl's concurrency decides that). Returns how many records differ."""
+    def records(path: Path) -> dict[str, str]:
+        return {json.loads(line)["source_id"]: line for line in path.read_text(encoding="utf-8").split("\n") if line}
+
+    differing = 0
+    for path in sorted(after.glob("*.jsonl")):
+        mine = records(path)
+        theirs = [records(b / path.name) for b in befores if (b / path.name).exists()]
+        if not theirs:
+            continue
+        unstable = {k for k in set().union(*theirs, mine) if len({t.get(k) for t in theirs}) > 1}
+        wrong = sorted(k for k in set(mine) | set(theirs[0]) if k not in unstable and mine.get(k) != theirs[0].get(k))
+        counts_same = all((b / path.with_suffix(".counts").name).read_text() == path.with_suffix(".counts").read_text()
+                          for b in befores if (b / path.with_suffix(".counts").name).exists())
+        print(f"{path.stem}: {len(mine)} records, {len(wrong)} differ" + (f" ({', '.join(wrong[:5])})" if wrong else "")
+              + (f", {len(unstable)} differ between the befores too" if unstable else "")
+              + ("" if counts_same else ", counts differ"))
+        differing += len(wrong) + (not counts_same)
+    return differing
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--compare", type=Path, nargs="+", metavar="BEFORE",
+                        help="compare --out (already written) with these folders instead of crawling")
     parser.add_argument("--out", type=Path, required=True, help="folder for <site>.jsonl and <site>.counts")
     parser.add_argument("--demo", action="store_true", help="the bundled demo too (migrator demo)")
     parser.add_argument("--mirror", action="append", default=[], metavar="DIR[=HOST]")
     parser.add_argument("--port", type=int, default=18850, help="the first mirror's port (the next: +1...)")
     args = parser.parse_args()
+    if args.compare:
+        raise SystemExit(1 if compare(args.out, args.compare) else 0)
     args.out.mkdir(parents=True, exist_ok=True)
     if args.demo:
         crawl_demo(args.port, args.out)

@@ -88,10 +88,26 @@ def _extract(url: str, html: str) -> tuple[PageResult, float]:
     return result, time.perf_counter() - started
 
 
-def _extract_chunk(pages: list[tuple[str, str]], regions: Regions | None) -> list[PageResult | Exception]:
-    """Several pages in the regions given (not the ones the worker started with), each page's failure its own."""
+def _extract_chunk(pages: list[tuple[str, str]], regions: Regions | None, record: bool = False) -> list[Any]:
+    """Several pages in the regions given (not the ones the worker started with), each page's failure its own;
+    with ``record``, each as (result, the skeletons its extraction matched to the regions: :func:`_recorded`)."""
     assert _config is not None
+    if record:
+        return [_recorded(url, html, _config, regions) for url, html in pages]
     return [_guarded(url, html, _config, regions) for url, html in pages]
+
+
+def _recorded(url: str, html: str, config: Config, regions: Regions | None
+              ) -> tuple[PageResult | Exception, tuple[frozenset[str], ...]]:
+    """A page's extraction and the skeletons it asked the regions' templates about, in order: all that the
+    regions decided for it, so that other regions answering the same for them extract it the same."""
+    if regions is None:
+        return _guarded(url, html, config, regions), ()
+    regions.asked = []
+    try:
+        return _guarded(url, html, config, regions), tuple(regions.asked)
+    finally:
+        regions.asked = None
 
 
 def _guarded(url: str, html: str, config: Config, regions: Regions | None) -> PageResult | Exception:
@@ -139,32 +155,33 @@ class ExtractionPool:
         finally:
             self.seconds += time.perf_counter() - started
 
-    def extract_many(self, pages: Iterable[tuple[str, str]], regions: Regions | None
-                     ) -> Iterator[PageResult | Exception]:
+    def extract_many(self, pages: Iterable[tuple[str, str]], regions: Regions | None, record: bool = False
+                     ) -> Iterator[Any]:
         """Each (url, html) extracted in ``regions``, results in the pages' order, an exception standing for a
         page whose extraction raised. For the crawl-end passes over the stored pages: chunks go to the workers
-        while this process, otherwise idle then, extracts every few chunks itself; a bounded number is in flight."""
+        while this process, otherwise idle then, extracts every few chunks itself; a bounded number is in flight.
+        ``record``: each result as (result, skeletons asked about), see :func:`_recorded`."""
         pages = iter(pages)
         pending: deque[tuple[list[tuple[str, str]], Future[list[PageResult | Exception]] | None]] = deque()
         share = self.workers + 1  # of every `share` chunks, this process extracts one
         for n, chunk in enumerate(iter(lambda: list(islice(pages, CHUNK)), [])):
             mine = self.executor is None or n % share == share - 1
-            pending.append((chunk, None if mine else self._submit(chunk, regions)))
+            pending.append((chunk, None if mine else self._submit(chunk, regions, record)))
             while len(pending) > IN_FLIGHT:
-                yield from self._results(*pending.popleft(), regions)
+                yield from self._results(*pending.popleft(), regions, record)
         while pending:
-            yield from self._results(*pending.popleft(), regions)
+            yield from self._results(*pending.popleft(), regions, record)
 
-    def _submit(self, chunk: list[tuple[str, str]], regions: Regions | None
-                ) -> Future[list[PageResult | Exception]] | None:
+    def _submit(self, chunk: list[tuple[str, str]], regions: Regions | None, record: bool = False
+                ) -> Future[list[Any]] | None:
         """The chunk handed to a worker, or None when the pool cannot take it (this process extracts it)."""
         try:
-            return self.executor.submit(_extract_chunk, chunk, regions) if self.executor is not None else None
+            return self.executor.submit(_extract_chunk, chunk, regions, record) if self.executor is not None else None
         except (BrokenProcessPool, RuntimeError):  # a worker died, or the pool was shut down
             return None
 
-    def _results(self, chunk: list[tuple[str, str]], future: Future[list[PageResult | Exception]] | None,
-                 regions: Regions | None) -> list[PageResult | Exception]:
+    def _results(self, chunk: list[tuple[str, str]], future: Future[list[Any]] | None,
+                 regions: Regions | None, record: bool = False) -> list[Any]:
         """A chunk's results: the worker's, else (no worker, or it died) extracted here."""
         if future is not None:
             try:
@@ -172,6 +189,8 @@ class ExtractionPool:
             except BrokenProcessPool:
                 logger.warning("extraction worker died; extracting in the crawler process from now on")
                 self.close()
+        if record:
+            return [_recorded(url, html, self.config, regions) for url, html in chunk]
         return [_guarded(url, html, self.config, regions) for url, html in chunk]
 
     def close(self) -> None:
