@@ -73,6 +73,8 @@ def _init(fields: dict[str, Any], regions: Regions | None, parent: int) -> None:
     die_with_parent(parent)
     for signum in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C and systemd signal the whole group: the crawl
         signal.signal(signum, signal.SIG_IGN)       # process decides when its workers stop
+    if hasattr(signal, "pthread_sigmask"):  # started with them blocked (see ExtractionPool): now they are ignored
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     global _config, _regions
     _config, _regions = Config(**fields), regions
 
@@ -110,6 +112,11 @@ def _recorded(url: str, html: str, config: Config, regions: Regions | None
         regions.asked = None
 
 
+def _started() -> bool:
+    """A worker's first task: done once a worker has started (its imports done, the config and regions in)."""
+    return True
+
+
 def _guarded(url: str, html: str, config: Config, regions: Regions | None) -> PageResult | Exception:
     """One page's extraction, or the exception it raised: one broken page never ends a pass."""
     try:
@@ -135,13 +142,27 @@ class ExtractionPool:
         self.workers = workers
         self.executor: ProcessPoolExecutor | None = None
         self.seconds = 0.0  # spent in :meth:`extract`'s extractions, in whichever process ran them
+        self.ready: Future[bool] | None = None
         if workers > 0:
             # spawn, not fork: the parent runs a reactor and threads that a fork would copy mid-flight
             self.executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                                 initializer=_init, initargs=(_portable(config), regions, os.getpid()))
+            # the workers start now, not at the first page; until one has started (a second or more of imports)
+            # the pages are extracted here: the first pages do not wait for it. They start with Ctrl-C and
+            # SIGTERM blocked (a blocked mask is inherited): a signal to the group while one still imports waits
+            # for its _init, which ignores it; this process gets its own as soon as they are started.
+            stop = {signal.SIGINT, signal.SIGTERM}
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, stop) if hasattr(signal, "pthread_sigmask") else None
+            try:
+                self.ready = self.executor.submit(_started)
+                for _ in range(workers - 1):
+                    self.executor.submit(_started)
+            finally:
+                if blocked is not None:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     async def extract(self, url: str, html: str) -> PageResult:
-        if self.executor is not None:
+        if self.executor is not None and self.ready is not None and self.ready.done():
             try:
                 result, seconds = await asyncio.wrap_future(self.executor.submit(_extract, url, html))
                 self.seconds += seconds
