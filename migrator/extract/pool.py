@@ -113,7 +113,7 @@ def _recorded(url: str, html: str, config: Config, regions: Regions | None
 
 
 def _started() -> bool:
-    """A worker's first task: done once a worker has started (its imports done, the config and regions in)."""
+    """A worker's first task, which starts it (its imports, the config and regions in) before any page needs it."""
     return True
 
 
@@ -142,27 +142,25 @@ class ExtractionPool:
         self.workers = workers
         self.executor: ProcessPoolExecutor | None = None
         self.seconds = 0.0  # spent in :meth:`extract`'s extractions, in whichever process ran them
-        self.ready: Future[bool] | None = None
         if workers > 0:
             # spawn, not fork: the parent runs a reactor and threads that a fork would copy mid-flight
             self.executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                                 initializer=_init, initargs=(_portable(config), regions, os.getpid()))
-            # the workers start now, not at the first page; until one has started (a second or more of imports)
-            # the pages are extracted here: the first pages do not wait for it. They start with Ctrl-C and
-            # SIGTERM blocked (a blocked mask is inherited): a signal to the group while one still imports waits
-            # for its _init, which ignores it; this process gets its own as soon as they are started.
+            # the workers start now, with the crawl's first requests, not when its first page is fetched (their
+            # imports take a second or more). They start with Ctrl-C and SIGTERM blocked (a blocked mask is
+            # inherited): a signal to the group while one still imports waits for its _init, which ignores it;
+            # this process gets its own as soon as they are started.
             stop = {signal.SIGINT, signal.SIGTERM}
             blocked = signal.pthread_sigmask(signal.SIG_BLOCK, stop) if hasattr(signal, "pthread_sigmask") else None
             try:
-                self.ready = self.executor.submit(_started)
-                for _ in range(workers - 1):
+                for _ in range(workers):
                     self.executor.submit(_started)
             finally:
                 if blocked is not None:
                     signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     async def extract(self, url: str, html: str) -> PageResult:
-        if self.executor is not None and self.ready is not None and self.ready.done():
+        if self.executor is not None:
             try:
                 result, seconds = await asyncio.wrap_future(self.executor.submit(_extract, url, html))
                 self.seconds += seconds
