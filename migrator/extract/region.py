@@ -98,10 +98,10 @@ def descriptor(element: HtmlElement) -> str:
     return _descriptor(element.tag, element.get("id"), element.get("class"))
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 12)
 def _descriptor(tag: str, ident: str | None, names: str | None) -> str:
     """:func:`descriptor` of an element by its tag, id and class attributes (a site's pages repeat a few
-    hundred of them thousands of times: each is worked out once)."""
+    hundred of them thousands of times: each is worked out once; the cache stays under a megabyte)."""
     classes = [c for c in (names or "").split() if _usable(c)]
     ident = ident if ident and _usable(ident) else None
     return tag + (f"#{ident}" if ident else "") + "".join(f".{c}" for c in sorted(set(classes)))
