@@ -61,10 +61,10 @@ def mirror_dir(name: str) -> Path:
 
 
 @contextmanager
-def mirror_server(mirror: Path, timeout: float = 120.0) -> Iterator[str]:
+def mirror_server(mirror: Path, timeout: float = 120.0, port: int | None = None) -> Iterator[str]:
     """Serve a saved real site (``serve_mirror.py``) from another process; yields its root URL once it answers
-    (listing a 30k-file tree takes a few seconds)."""
-    port = free_port()
+    (listing a 30k-file tree takes a few seconds). ``port``: that one, else any free one."""
+    port = port or free_port()
     log = tempfile.TemporaryFile("w+")  # a file, not a pipe: a traceback per bad request never blocks the server
     proc = subprocess.Popen([sys.executable, str(SERVE_MIRROR), str(mirror), "--port", str(port), "--quiet"],
                             stdout=subprocess.DEVNULL, stderr=log, text=True)

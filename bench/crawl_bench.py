@@ -5,6 +5,7 @@
     python bench/crawl_bench.py --site heavy --articles 5000 --rounds 1   # heavy generic pages (tests.sites.heavy)
     python bench/crawl_bench.py --mirror ex-animo+ex-animo.github.io --mirror BalalaikaCr3w+ctfcrew.org
     python bench/crawl_bench.py --mirror MetaReciclagem+MetaReciclagem.github.io --max-pages 3000 --rounds 1
+    python bench/crawl_bench.py --mirror BalalaikaCr3w+ctfcrew.org --before ../base-checkout   # before/after
 
 ``--mirror`` (repeatable) serves a saved real site (a fetched bare git dir: a path, or a name under
 ../.mirror as ``owner+name``) with ../shared/tools/serve_mirror.py and crawls it both ways: the bare
@@ -47,9 +48,12 @@ from common import demo_server, mirror_dir, mirror_server, run_measured_cpu  # n
 HERE = Path(__file__).resolve().parent
 
 
-def full_pipeline(url: str, db: Path, max_pages: int | None = None, env: dict[str, str] | None = None
-                  ) -> dict[str, float]:
+def full_pipeline(url: str, db: Path, max_pages: int | None = None, env: dict[str, str] | None = None,
+                  code: Path | None = None) -> dict[str, float]:
+    """``code``: the checkout whose migrator crawls (PYTHONPATH), else this interpreter's."""
     cmd = [sys.executable, "-m", "migrator", "crawl", url + "/", "--db", str(db), "--timezone", "Europe/Moscow"]
+    if code is not None:
+        env = {**(env or {}), "PYTHONPATH": str(code)}
     if max_pages is not None:
         cmd += ["--max-pages", str(max_pages)]
     proc, wall, peak, cpu = run_measured_cpu(cmd, env)
@@ -79,21 +83,32 @@ SITES = {"demo": ("migrator.demo.server", 7), "heavy": ("tests.sites.heavy", 5)}
 
 
 def pair(server: Callable[[], AbstractContextManager[tuple[str, dict[str, str] | None]]], rounds: int,
-         max_pages: int | None = None) -> dict[str, object]:
+         max_pages: int | None = None, before: Path | None = None) -> dict[str, object]:
     """Both crawls of the site ``server`` serves (its URL and the environment to reach it), alternated over
-    ``rounds``; medians, the ratio, peak RSS, CPU time."""
-    full, bare = [], []
+    ``rounds``; medians, the ratio, peak RSS, CPU time. ``before``: another checkout's pipeline too, in the
+    same rounds (``before_*`` figures)."""
+    full, bare, old = [], [], []
     with server() as (url, env), tempfile.TemporaryDirectory() as tmp:
         for i in range(rounds):
-            order = (0, 1) if i % 2 == 0 else (1, 0)
+            order = [0, 1] + ([2] if before is not None else [])
+            order = order[i % len(order):] + order[:i % len(order)]  # each crawl leads a round in turn
             for which in order:
                 if which == 0:
                     full.append(full_pipeline(url, Path(tmp) / f"run{i}.db", max_pages, env))
-                else:
+                elif which == 1:
                     bare.append(bare_crawl(url, max_pages, env))
+                else:
+                    old.append(full_pipeline(url, Path(tmp) / f"before{i}.db", max_pages, env, before))
     rate = lambda runs: statistics.median(r["pages"] / r["seconds"] for r in runs)  # noqa: E731
     median = lambda runs, key: statistics.median(r[key] for r in runs)  # noqa: E731
+    found: dict[str, object] = {}
+    if old:
+        found = {"before_pages_per_s": round(rate(old), 1), "before_ratio": round(rate(old) / rate(bare), 3),
+                 "before_peak_rss_mb": round(max(r["rss"] for r in old) / 2**20, 1),
+                 "before_s": round(median(old, "seconds"), 2), "before_cpu_s": round(median(old, "cpu"), 2),
+                 "before_cpu_ms_per_page": round(1000 * median(old, "cpu") / max(old[-1]["pages"], 1), 1)}
     return {
+        **found,
         "pipeline_pages": full[-1]["pages"], "bare_pages": bare[-1]["pages"],
         "pipeline_articles": full[-1]["articles"],
         "pipeline_pages_per_s": round(rate(full), 1), "bare_pages_per_s": round(rate(bare), 1),
@@ -137,9 +152,10 @@ def own_host(front_page: str) -> str | None:
 
 
 @contextmanager
-def _mirror(mirror: Path, host: str | None) -> Iterator[tuple[str, dict[str, str] | None]]:
-    """The mirror served; at its own host through the local server as an HTTP proxy when its links are absolute."""
-    with mirror_server(mirror) as local:
+def _mirror(mirror: Path, host: str | None, port: int | None = None) -> Iterator[tuple[str, dict[str, str] | None]]:
+    """The mirror served (on ``port``, else any free one); at its own host through the local server as an HTTP
+    proxy when its links are absolute."""
+    with mirror_server(mirror, port=port) as local:
         if host is None:
             host = own_host(urllib.request.urlopen(local + "/", timeout=30).read().decode("utf-8", "replace"))
         if host is None:
@@ -149,19 +165,34 @@ def _mirror(mirror: Path, host: str | None) -> Iterator[tuple[str, dict[str, str
             yield f"http://{host}", {"http_proxy": local, "HTTP_PROXY": local, "no_proxy": "", "NO_PROXY": ""}
 
 
-def bench(articles: int, rounds: int, site: str = "demo", max_pages: int | None = None) -> dict[str, object]:
+def bench(articles: int, rounds: int, site: str = "demo", max_pages: int | None = None,
+          before: Path | None = None) -> dict[str, object]:
     module, seed = SITES[site]
-    found = pair(lambda: _direct(demo_server(articles, seed, module)), rounds, max_pages)
+    found = pair(lambda: _direct(demo_server(articles, seed, module)), rounds, max_pages, before)
     return {"site": site, "articles": articles, "rounds": rounds, **found}
 
 
-def bench_mirror(spec: str, rounds: int, max_pages: int | None = None) -> dict[str, object]:
+def bench_mirror(spec: str, rounds: int, max_pages: int | None = None, before: Path | None = None
+                 ) -> dict[str, object]:
     """``spec``: a mirror (path or ``owner+name``), optionally ``=HOST``, the host its absolute links name."""
     name, _, host = spec.partition("=")
     mirror = mirror_dir(name)
     label = mirror.parent.name if mirror.name == "repo" else mirror.name
-    found = pair(lambda: _mirror(mirror, host or None), rounds, max_pages)
+    found = pair(lambda: _mirror(mirror, host or None), rounds, max_pages, before)
     return {"site": label, "max_pages": max_pages, "rounds": rounds, **found}
+
+
+def before_table(rows: list[dict[str, Any]]) -> str:
+    """The runs with ``--before`` as a Markdown table: per site, the other checkout's pipeline against ours."""
+    lines = ["| site | pages bare / ours | ratio before / after (wall) | CPU s bare / before / after "
+             "| CPU ms per page before / after | peak RSS MB before / after |",
+             "|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['site']} | {r['bare_pages']} / {r['pipeline_pages']} | {r['before_ratio']} / "
+                     f"**{r['ratio']}** | {r['bare_cpu_s']} / {r['before_cpu_s']} / {r['pipeline_cpu_s']} "
+                     f"| {r['before_cpu_ms_per_page']} / {r['pipeline_cpu_ms_per_page']} "
+                     f"| {r['before_peak_rss_mb']} / {r['pipeline_peak_rss_mb']} |")
+    return "\n".join(lines)
 
 
 def table(rows: list[dict[str, Any]]) -> str:
@@ -186,18 +217,23 @@ def main() -> None:
                         help="a saved real site: bare git dir, or owner+name under ../.mirror (repeatable); "
                              "=HOST: crawl it at that host through the local server as a proxy")
     parser.add_argument("--max-pages", type=int, default=None, help="cap both crawls (scheduling stops at N)")
+    parser.add_argument("--before", type=Path, default=None, metavar="CHECKOUT",
+                        help="another checkout's pipeline too (run with PYTHONPATH=CHECKOUT), alternated in the "
+                             "same rounds: the before and after of a change in one run")
     args = parser.parse_args()
     articles = args.articles if args.articles is not None else ([] if args.mirror else [300, 5000])
     print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}, load {os.getloadavg()[0]:.2f}")
     rows = []
     for count in articles:
-        rows.append(bench(count, args.rounds, args.site, args.max_pages))
+        rows.append(bench(count, args.rounds, args.site, args.max_pages, args.before))
         print(json.dumps(rows[-1]), flush=True)
     for name in args.mirror:
-        rows.append(bench_mirror(name, args.rounds, args.max_pages))
+        rows.append(bench_mirror(name, args.rounds, args.max_pages, args.before))
         print(json.dumps(rows[-1]), flush=True)
     if len(rows) > 1 or args.mirror:
         print(table(rows))
+        if args.before is not None:
+            print(before_table(rows))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ what it gets in the crawler's own process; excerpt listings must still be found 
 from __future__ import annotations
 
 import random
+import shutil
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -20,9 +21,20 @@ from migrator.clean.repeated import listings_of_excerpts
 from migrator.demo.server import DemoServer
 from migrator.extract import extract
 from migrator.extract.pool import CHUNK, ExtractionPool
-from migrator.extract.region import SAME_TEMPLATE, Regions, jaccard, learn_templates, skeleton, template_groups
+from migrator.extract.region import (
+    SAME_TEMPLATE,
+    Regions,
+    Template,
+    jaccard,
+    learn_templates,
+    parse_page,
+    skeleton,
+    template_groups,
+)
+from migrator.ingest import Counts, Ingest
 from migrator.mapping import Config
-from migrator.sitewide.regions import learn_regions
+from migrator.rulebook import Rulebook
+from migrator.sitewide.regions import Extracted, apply_regions, learn_regions
 from migrator.store import Store
 from tests.helpers import migrator
 from tests.sites.heavy import HeavySite, HeavySpec
@@ -127,3 +139,70 @@ def test_excerpt_listings_found_among_many_articles_and_no_article_taken_for_one
     expected = [f"list{page}" for page in range(4)]
     assert listings_of_excerpts(bodies) == expected
     assert listings_of_excerpts(iter(bodies.items())) == expected  # streamed (id, text) rows: the same
+
+
+def _two_passes(db: Path, first: Regions, second: Regions, extracted: Extracted | None) -> tuple[list[Any], int]:
+    """Both passes of the crawl end's re-extraction over ``db``; the live records after, and how many pages the
+    second pass extracted again (all of them without ``extracted``)."""
+    store = Store(db)
+    try:
+        config = Config()
+        run = store.begin_run("test", str(db), {})
+        ingest = Ingest(store, config, Rulebook.for_run(config, str(db)), run, Counts(), frontier=False)
+        with store.batch():
+            apply_regions(ingest, first, None, extracted)
+        asked: list[str] = []
+        real = ExtractionPool.extract_many
+
+        def counted(self: ExtractionPool, pages: Any, regions: Any, record: bool = False) -> Iterator[Any]:
+            def listed() -> Iterator[tuple[str, str]]:
+                for url, html in pages:
+                    asked.append(url)
+                    yield url, html
+            return real(self, listed(), regions, record)
+
+        ExtractionPool.extract_many = counted  # type: ignore[method-assign]
+        try:
+            with store.batch():
+                apply_regions(ingest, second, None, extracted)
+        finally:
+            ExtractionPool.extract_many = real  # type: ignore[method-assign]
+        rows = store.db.execute("SELECT source_id, title, published_at, author, body_html, content_hash FROM "
+                                "articles WHERE state = 'live' ORDER BY source_id").fetchall()
+        return rows, len(asked)
+    finally:
+        store.close()
+
+
+def test_a_second_pass_extracts_again_only_the_pages_whose_template_changed(heavy: dict[str, Any],
+                                                                            tmp_path: Path) -> None:
+    """A later round of learning whose regions differ in a skeleton or the evidence alone takes the earlier
+    round's results (the records as a full re-extraction makes them); a template whose region moved has its
+    pages extracted again."""
+    store = Store(heavy["db"])
+    try:
+        first = learn_regions(store)
+    finally:
+        store.close()
+    assert len(first.templates) >= 3
+    moved, *others = first.templates
+    second = Regions([Template(moved.skeleton, "/html/body", moved.pages, moved.agreeing, moved.fields)]
+                     + [Template(frozenset(sorted(t.skeleton)[1:]), t.xpath, t.pages + 1, t.agreeing, t.fields)
+                        for t in others])  # skeletons a descriptor short, other page counts: the same extraction
+    for name in ("kept", "full"):
+        shutil.copy(heavy["db"], tmp_path / f"{name}.db")
+    extracted = Extracted()
+    try:
+        kept, again = _two_passes(tmp_path / "kept.db", first, second, extracted)
+    finally:
+        extracted.close()
+    full, everything = _two_passes(tmp_path / "full.db", first, second, None)
+    assert kept == full  # the same records as extracting every page again
+    store = Store(heavy["db"])
+    try:
+        pages = [page for _, page in store.stored_pages("generic")]
+        moved_pages = sum(first.template_of(parse_page(p.text())) is moved for p in pages)  # type: ignore[arg-type]
+    finally:
+        store.close()
+    assert everything == len(pages)
+    assert 0 < moved_pages <= again < everything  # the moved template's pages, not the others'

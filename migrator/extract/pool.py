@@ -73,22 +73,48 @@ def _init(fields: dict[str, Any], regions: Regions | None, parent: int) -> None:
     die_with_parent(parent)
     for signum in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C and systemd signal the whole group: the crawl
         signal.signal(signum, signal.SIG_IGN)       # process decides when its workers stop
+    if hasattr(signal, "pthread_sigmask"):  # started with them blocked (see ExtractionPool): now they are ignored
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     global _config, _regions
     _config, _regions = Config(**fields), regions
 
 
 def _extract(url: str, html: str) -> tuple[PageResult, float]:
-    """The page's result and the seconds its extraction took (the crawl counts them to its ``extract`` stage)."""
+    """The page's result and the seconds its extraction took (the crawl counts them to its ``extract`` stage).
+    What crosses back is what the store keeps: not a non-article's main text (kept for debugging and scoring
+    by the offline callers of :func:`migrator.extract.extract`, never stored)."""
     assert _config is not None
     started = time.perf_counter()
     result = extract(url, html, _config, _regions)
+    result.text = ""
     return result, time.perf_counter() - started
 
 
-def _extract_chunk(pages: list[tuple[str, str]], regions: Regions | None) -> list[PageResult | Exception]:
-    """Several pages in the regions given (not the ones the worker started with), each page's failure its own."""
+def _extract_chunk(pages: list[tuple[str, str]], regions: Regions | None, record: bool = False) -> list[Any]:
+    """Several pages in the regions given (not the ones the worker started with), each page's failure its own;
+    with ``record``, each as (result, the skeletons its extraction matched to the regions: :func:`_recorded`)."""
     assert _config is not None
+    if record:
+        return [_recorded(url, html, _config, regions) for url, html in pages]
     return [_guarded(url, html, _config, regions) for url, html in pages]
+
+
+def _recorded(url: str, html: str, config: Config, regions: Regions | None
+              ) -> tuple[PageResult | Exception, tuple[frozenset[str], ...]]:
+    """A page's extraction and the skeletons it asked the regions' templates about, in order: all that the
+    regions decided for it, so that other regions answering the same for them extract it the same."""
+    if regions is None:
+        return _guarded(url, html, config, regions), ()
+    regions.asked = []
+    try:
+        return _guarded(url, html, config, regions), tuple(regions.asked)
+    finally:
+        regions.asked = None
+
+
+def _started() -> bool:
+    """A worker's first task, which starts it (its imports, the config and regions in) before any page needs it."""
+    return True
 
 
 def _guarded(url: str, html: str, config: Config, regions: Regions | None) -> PageResult | Exception:
@@ -120,6 +146,18 @@ class ExtractionPool:
             # spawn, not fork: the parent runs a reactor and threads that a fork would copy mid-flight
             self.executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                                 initializer=_init, initargs=(_portable(config), regions, os.getpid()))
+            # the workers start now, with the crawl's first requests, not when its first page is fetched (their
+            # imports take a second or more). They start with Ctrl-C and SIGTERM blocked (a blocked mask is
+            # inherited): a signal to the group while one still imports waits for its _init, which ignores it;
+            # this process gets its own as soon as they are started.
+            stop = {signal.SIGINT, signal.SIGTERM}
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, stop) if hasattr(signal, "pthread_sigmask") else None
+            try:
+                for _ in range(workers):
+                    self.executor.submit(_started)
+            finally:
+                if blocked is not None:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     async def extract(self, url: str, html: str) -> PageResult:
         if self.executor is not None:
@@ -136,32 +174,33 @@ class ExtractionPool:
         finally:
             self.seconds += time.perf_counter() - started
 
-    def extract_many(self, pages: Iterable[tuple[str, str]], regions: Regions | None
-                     ) -> Iterator[PageResult | Exception]:
+    def extract_many(self, pages: Iterable[tuple[str, str]], regions: Regions | None, record: bool = False
+                     ) -> Iterator[Any]:
         """Each (url, html) extracted in ``regions``, results in the pages' order, an exception standing for a
         page whose extraction raised. For the crawl-end passes over the stored pages: chunks go to the workers
-        while this process, otherwise idle then, extracts every few chunks itself; a bounded number is in flight."""
+        while this process, otherwise idle then, extracts every few chunks itself; a bounded number is in flight.
+        ``record``: each result as (result, skeletons asked about), see :func:`_recorded`."""
         pages = iter(pages)
         pending: deque[tuple[list[tuple[str, str]], Future[list[PageResult | Exception]] | None]] = deque()
         share = self.workers + 1  # of every `share` chunks, this process extracts one
         for n, chunk in enumerate(iter(lambda: list(islice(pages, CHUNK)), [])):
             mine = self.executor is None or n % share == share - 1
-            pending.append((chunk, None if mine else self._submit(chunk, regions)))
+            pending.append((chunk, None if mine else self._submit(chunk, regions, record)))
             while len(pending) > IN_FLIGHT:
-                yield from self._results(*pending.popleft(), regions)
+                yield from self._results(*pending.popleft(), regions, record)
         while pending:
-            yield from self._results(*pending.popleft(), regions)
+            yield from self._results(*pending.popleft(), regions, record)
 
-    def _submit(self, chunk: list[tuple[str, str]], regions: Regions | None
-                ) -> Future[list[PageResult | Exception]] | None:
+    def _submit(self, chunk: list[tuple[str, str]], regions: Regions | None, record: bool = False
+                ) -> Future[list[Any]] | None:
         """The chunk handed to a worker, or None when the pool cannot take it (this process extracts it)."""
         try:
-            return self.executor.submit(_extract_chunk, chunk, regions) if self.executor is not None else None
+            return self.executor.submit(_extract_chunk, chunk, regions, record) if self.executor is not None else None
         except (BrokenProcessPool, RuntimeError):  # a worker died, or the pool was shut down
             return None
 
-    def _results(self, chunk: list[tuple[str, str]], future: Future[list[PageResult | Exception]] | None,
-                 regions: Regions | None) -> list[PageResult | Exception]:
+    def _results(self, chunk: list[tuple[str, str]], future: Future[list[Any]] | None,
+                 regions: Regions | None, record: bool = False) -> list[Any]:
         """A chunk's results: the worker's, else (no worker, or it died) extracted here."""
         if future is not None:
             try:
@@ -169,6 +208,8 @@ class ExtractionPool:
             except BrokenProcessPool:
                 logger.warning("extraction worker died; extracting in the crawler process from now on")
                 self.close()
+        if record:
+            return [_recorded(url, html, self.config, regions) for url, html in chunk]
         return [_guarded(url, html, self.config, regions) for url, html in chunk]
 
     def close(self) -> None:

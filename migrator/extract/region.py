@@ -15,6 +15,7 @@ Learned at crawl end over the stored raw pages (:func:`learn_templates`), kept i
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -94,13 +95,21 @@ def descriptor(element: HtmlElement) -> str:
     >>> descriptor(lxml.html.fromstring('<article id="post-7" class="post hentry post-7">x</article>'))
     'article.hentry.post'
     """
-    ident, classes = _names(element)
-    return element.tag + (f"#{ident}" if ident else "") + "".join(f".{c}" for c in sorted(set(classes)))
+    return _descriptor(element.tag, element.get("id"), element.get("class"))
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _descriptor(tag: str, ident: str | None, names: str | None) -> str:
+    """:func:`descriptor` of an element by its tag, id and class attributes (a site's pages repeat a few
+    hundred of them thousands of times: each is worked out once; the cache stays under a megabyte)."""
+    classes = [c for c in (names or "").split() if _usable(c)]
+    ident = ident if ident and _usable(ident) else None
+    return tag + (f"#{ident}" if ident else "") + "".join(f".{c}" for c in sorted(set(classes)))
 
 
 def skeleton(doc: HtmlElement) -> frozenset[str]:
     """The distinct descriptors of a page's elements: what a template renders, whatever the article."""
-    return frozenset(descriptor(e) for e in doc.iter() if _tag(e) and e.tag not in _IGNORED)
+    return frozenset(descriptor(e) for e in doc.iter(etree.Element) if e.tag not in _IGNORED)
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -399,7 +408,8 @@ def section_fields(docs: Sequence[HtmlElement], sections: Sequence[str] | None, 
 
 def learn_templates(pages: Iterable[str], accept: Callable[[list[str]], bool] | None = None,
                     urls: Sequence[str] | None = None, load: Callable[[int], str] | None = None,
-                    skeletons: Iterable[frozenset[str] | None] | None = None) -> list[Template]:
+                    skeletons: Iterable[frozenset[str] | None] | None = None,
+                    learned: dict[tuple[str, ...], Template | None] | None = None) -> list[Template]:
     """Every template with a trusted content region among some pages' HTML.
 
     Two passes keep memory bounded: skeletons first (each tree dropped at once), then each template's
@@ -409,19 +419,30 @@ def learn_templates(pages: Iterable[str], accept: Callable[[list[str]], bool] | 
     pages, may turn the template down (pages not known to be articles: a listing template has a region
     too, but no article in it). ``urls`` (one per page) let each site section learn its fields. ``skeletons``
     (one per page, with ``load``) stand for the pages' own: the crawl end keeps them between its rounds.
+    ``learned`` (with ``urls``, without ``accept``) keeps each template learned by the URLs of its sample: a
+    round of the crawl end whose group of pages draws the same sample as an earlier round's (the stored pages
+    do not change in between) takes that template again instead of parsing and learning its pages again.
     """
     if load is None:
         htmls = list(pages)
         pages, load = htmls, htmls.__getitem__
+    if urls is None or accept is not None:
+        learned = None
     found = []
     for members in template_groups(skeletons if skeletons is not None else (page_skeleton(h) for h in pages)):
-        sample = [load(i) for i in members[:SAMPLE]]
-        if len(sample) < MIN_PAGES or (accept is not None and not accept(sample)):
-            continue
-        parsed = [(parse_page(html), section_of(urls[i]) if urls else "*")
-                  for i, html in zip(members, sample, strict=False)]
-        kept = [(d, name) for d, name in parsed if d is not None]
-        template = learn_template([d for d, _ in kept], [name for _, name in kept])
+        key = tuple(urls[i] for i in members[:SAMPLE]) if learned is not None and urls is not None else None
+        if key is not None and learned is not None and key in learned:
+            template = learned[key]
+        else:
+            sample = [load(i) for i in members[:SAMPLE]]
+            if len(sample) < MIN_PAGES or (accept is not None and not accept(sample)):
+                continue
+            parsed = [(parse_page(html), section_of(urls[i]) if urls else "*")
+                      for i, html in zip(members, sample, strict=False)]
+            kept = [(d, name) for d, name in parsed if d is not None]
+            template = learn_template([d for d, _ in kept], [name for _, name in kept])
+            if key is not None and learned is not None:
+                learned[key] = template
         if template is not None:
             found.append(template)
     return found
@@ -447,6 +468,9 @@ class Regions:
 
     def __init__(self, templates: Sequence[Template] = ()) -> None:
         self.templates = list(templates)
+        #: When a list: every skeleton :meth:`template_of` is asked about is appended (the crawl end records what
+        #: the regions decided for each page it extracts again, see :mod:`migrator.sitewide.regions`).
+        self.asked: list[frozenset[str]] | None = None
 
     @classmethod
     def from_rows(cls, rows: Iterable[dict[str, Any]]) -> Regions:
@@ -472,12 +496,21 @@ class Regions:
 
     def __setstate__(self, state: list[tuple[frozenset[str], str, int, int, dict[str, Any]]]) -> None:
         self.templates = [Template(*row) for row in state]
+        self.asked = None
 
     def template_of(self, doc: HtmlElement) -> Template | None:
         """The learned template whose skeleton this page matches best, if it matches well enough."""
         if not self.templates:
             return None
         shape = skeleton(doc)
+        if self.asked is not None:
+            self.asked.append(shape)
+        return self.template_of_skeleton(shape)
+
+    def template_of_skeleton(self, shape: frozenset[str]) -> Template | None:
+        """:meth:`template_of` for a page's skeleton."""
+        if not self.templates:
+            return None
         best = max(self.templates, key=lambda t: jaccard(t.skeleton, shape))
         return best if jaccard(best.skeleton, shape) >= SAME_TEMPLATE else None
 

@@ -27,7 +27,7 @@ from migrator.clean.text import html_to_text
 from migrator.extract.region import Regions
 from migrator.ingest.stats import add_seconds
 from migrator.ingest.withdraw import not_an_article, read_by_platform
-from migrator.sitewide.regions import apply_regions, is_entry, learn_regions
+from migrator.sitewide.regions import Extracted, apply_regions, is_entry, learn_regions
 from migrator.sitewide.rescue import rescue_entries
 from migrator.sitewide.shell import shell_only, shell_texts
 
@@ -80,9 +80,17 @@ class SiteModel:
         self.repeated = ingest.repeated  # what this run learns is the ingest's from then on
         self.skeletons: dict[str, frozenset[str] | None] = {}  # stored pages' skeletons, kept between rounds
         self.shell: set[str] | None = None  # the site's shell, learned from the stored pages once per crawl end
+        self.learned: dict[tuple[str, ...], Any] = {}  # templates learned this crawl end, by their samples' URLs
+        self.extracted = Extracted()  # what each pass extracted the stored pages to, for the next pass
 
     def finish(self) -> None:
         """Every crawl-end step, in order."""
+        try:
+            self._finish()
+        finally:
+            self.extracted.close()
+
+    def _finish(self) -> None:
         self.withdraw_listings()        # before regions are learned: a listing's template is no article's
         self.learn_content_regions()
         self.remove_repeated_blocks()
@@ -104,14 +112,14 @@ class SiteModel:
         database; later runs extract their pages in them as they load, and ``migrator reclean`` too, so
         when a run learns the same regions it started with, every record already stands as they make it.
         """
-        regions = learn_regions(self.store, known=self.skeletons)
+        regions = learn_regions(self.store, known=self.skeletons, learned=self.learned)
         stored = Regions.from_rows(self.store.template_rows())
         changed: list[str] = []
         demoted: list[str] = []
         with self.store.batch():
             self.store.save_templates(regions.rows(), self.run_id)
             if regions.shapes() != stored.shapes():
-                changed, not_articles = apply_regions(self.ingest, regions, self.pool)
+                changed, not_articles = apply_regions(self.ingest, regions, self.pool, self.extracted)
                 demoted = [sid for sid in self._withdrawable(not_articles, regions)
                            if self._demote(sid, "no article in its region")]
         self.regions = regions

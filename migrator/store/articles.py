@@ -63,7 +63,7 @@ class Articles(Database):
             self._keep_version(existing, run_id)
         else:
             outcome = "unchanged"
-        self.db.table("articles").upsert(row, pk="source_id")
+        self.upsert("articles", row, "source_id")
         if outcome in ("new", "updated"):
             self.record_change(run_id, article.source_id, canonical, outcome)
         elif outcome == "merged":  # the canonical URL may have moved to a better-ranked one
@@ -112,24 +112,18 @@ class Articles(Database):
         if row["first_run"] == replaced_run:
             return
         record = _record({**row, "alias_list": "[]"})
-        self.db.table("versions").upsert({"source_id": row["source_id"], "run_id": row["changed_run"],
-                                    "replaced_run": replaced_run, "record": dumps(record)},
-                                   pk=("source_id", "replaced_run"))
+        self.upsert("versions", {"source_id": row["source_id"], "run_id": row["changed_run"],
+                                 "replaced_run": replaced_run, "record": dumps(record)}, ("source_id", "replaced_run"))
 
     def _save_comments(self, source_id: str, comments: list[dict[str, Any]]) -> None:
         self.db.execute("DELETE FROM comments WHERE source_id = ?", [source_id])
         if comments:
-            self.db.table("comments").insert_all(
-                ({"source_id": source_id, "position": i, **c} for i, c in enumerate(comments)),
-                pk=("source_id", "position"),
-            )
+            self.insert_rows("comments", [{"source_id": source_id, "position": i, **c} for i, c in enumerate(comments)])
 
     def add_aliases(self, source_id: str, urls: Iterable[str], how: str, run_id: int) -> None:
         """Record URLs that serve (or name) an article; the first claim on a URL wins."""
-        self.db.table("aliases").insert_all(
-            ({"url": u, "source_id": source_id, "how": how, "first_run": run_id} for u in urls),
-            pk="url", ignore=True,
-        )
+        self.insert_rows("aliases", [{"url": u, "source_id": source_id, "how": how, "first_run": run_id} for u in urls],
+                         ignore=True)
 
     def touch_article(self, source_id: str, url: str, run_id: int) -> str:
         """An article page answered 304: seen this run, content unchanged; "merged" when seen already."""
@@ -369,8 +363,8 @@ class Articles(Database):
 
     def record_withdrawal(self, url: str, source_id: str | None, reason: str, run_id: int) -> None:
         """One page a heuristic kept from the records, with why (``migrator status`` lists them)."""
-        self.db.table("withdrawals").upsert({"url": url, "source_id": source_id, "reason": reason, "run_id": run_id,
-                                       "at": utcnow()}, pk=("run_id", "url"))
+        self.upsert("withdrawals", {"url": url, "source_id": source_id, "reason": reason, "run_id": run_id,
+                                    "at": utcnow()}, ("run_id", "url"))
 
     def undo_withdrawal(self, url: str, run_id: int) -> None:
         """A page withdrawn earlier in this run turned out to be an article after all."""
@@ -384,8 +378,8 @@ class Articles(Database):
         return list(self.db.table("withdrawals").rows_where("run_id = ?", [run_id], order_by="reason, url"))
 
     def record_change(self, run_id: int, source_id: str, url: str, change: str) -> None:
-        self.db.table("changes").upsert({"run_id": run_id, "source_id": source_id, "url": url, "change": change,
-                                   "at": utcnow()}, pk=("run_id", "source_id"))
+        self.upsert("changes", {"run_id": run_id, "source_id": source_id, "url": url, "change": change,
+                                "at": utcnow()}, ("run_id", "source_id"))
 
 
 def _record(row: dict[str, Any]) -> dict[str, Any]:

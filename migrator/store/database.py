@@ -25,6 +25,17 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _plain(value: Any) -> Any:
+    """A value as sqlite-utils writes it: lists, tuples and dicts as JSON (non-ASCII kept, ``repr`` for the rest)."""
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, default=repr, ensure_ascii=False)
+    return value
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 #: The writing stores open in this process, for :func:`mark_run` to release before a forced exit.
 _writers: weakref.WeakSet[Database] = weakref.WeakSet()
 
@@ -73,6 +84,7 @@ class Database:
         if not readonly:
             _writers.add(self)
         self._depth = 0
+        self._sql: dict[tuple[Any, ...], str] = {}  # the statements of upsert() and insert_rows(), by shape
 
     def _open_readonly(self) -> sqlite3.Connection:
         """A read-only connection; in a read-only directory a WAL database has no ``-shm`` file to share, so
@@ -98,6 +110,45 @@ class Database:
         if not {"meta", "runs", "articles"} <= tables:
             what = "an empty database" if not tables else "tables " + ", ".join(sorted(tables)[:5])
             raise StoreError(f"{self.path}: not a migrator database ({what}); nothing was written to it", exit_code=2)
+
+    def upsert(self, table: str, row: dict[str, Any], pk: str | tuple[str, ...]) -> None:
+        """``sqlite_utils`` ``table.upsert(row, pk=pk)``, the same row written, without its per-call introspection
+        of the table (the per-page writes: a crawl's storage cost). The table and its columns must exist."""
+        columns = tuple(row)
+        key = ("upsert", table, columns, pk)
+        sql = self._sql.get(key)
+        if sql is None:
+            keys = (pk,) if isinstance(pk, str) else pk
+            rest = [c for c in columns if c not in keys]
+            sql = (f"INSERT INTO {_quoted(table)} ({', '.join(map(_quoted, columns))}) "
+                   f"VALUES ({', '.join('?' * len(columns))}) ON CONFLICT({', '.join(map(_quoted, keys))}) "
+                   + ("DO UPDATE SET " + ", ".join(f"{_quoted(c)} = excluded.{_quoted(c)}" for c in rest)
+                      if rest else "DO NOTHING"))
+            self._sql[key] = sql
+        self._write(sql, [[_plain(row[c]) for c in columns]])
+
+    def insert_rows(self, table: str, rows: list[dict[str, Any]], *, ignore: bool = False) -> None:
+        """``sqlite_utils`` ``table.insert_all(rows, ignore=ignore)`` (columns: every key of the rows, a row
+        without one writes NULL there), the same rows written, without its per-call introspection."""
+        if not rows:
+            return
+        columns = tuple(dict.fromkeys(c for row in rows for c in row))
+        key = ("insert", table, columns, ignore)
+        sql = self._sql.get(key)
+        if sql is None:
+            sql = (f"INSERT{' OR IGNORE' if ignore else ''} INTO {_quoted(table)} "
+                   f"({', '.join(map(_quoted, columns))}) VALUES ({', '.join('?' * len(columns))})")
+            self._sql[key] = sql
+        self._write(sql, [[_plain(row.get(c)) for c in columns] for row in rows])
+
+    def _write(self, sql: str, params: list[list[Any]]) -> None:
+        """Statements in the open transaction, else in one of their own (as ``sqlite_utils`` writes)."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            conn.executemany(sql, params)
+            return
+        with self.batch():
+            conn.executemany(sql, params)
 
     @contextmanager
     def batch(self) -> Iterator[None]:

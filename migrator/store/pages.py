@@ -17,13 +17,13 @@ class Pages(Database):
 
     def save_page(self, page: RawPage, run_id: int) -> None:
         """Keep the raw bytes (compressed) so cleaning can be re-run offline."""
-        self.db.table("pages").upsert({
+        self.upsert("pages", {
             "url": page.url, "request_url": page.request_url, "status": page.status,
             "headers": json.dumps(page.headers, ensure_ascii=False), "body": zlib.compress(page.body, RAW_LEVEL),
             "fetched_at": page.fetched_at, "encoding": page.encoding, "encoding_source": page.encoding_source,
             "encoding_evidence": json.dumps(page.encoding_evidence or {}), "kind": page.kind,
             "source_id": page.source_id, "run_id": run_id, "checked_at": page.fetched_at,
-        }, pk="url")
+        }, "url")
 
     def page(self, url: str) -> StoredPage | None:
         """One stored page, or None."""
