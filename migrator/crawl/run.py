@@ -21,6 +21,7 @@ from migrator.errors import StoreError
 from migrator.ingest.stats import seconds_by_stage
 from migrator.lock import RunLock
 from migrator.mapping import Config
+from migrator.remembered import OtherSiteError, check_host, site_of
 from migrator.rulebook import Rulebook
 from migrator.store import Store, mark_run
 
@@ -158,23 +159,40 @@ def _stopped_now(db_path: str, run_id: int, queue_dir: str) -> None:
 
 def run_crawl(config: Config, db_path: str, *, command: str = "crawl", mode: str = "crawl",
               max_errors: int | None = None, settings: dict[str, Any] | None = None,
-              verbose: bool = False) -> CrawlSummary:
+              verbose: bool = False, flags: dict[str, Any] | None = None, force: bool = False) -> CrawlSummary:
     """Crawl the site ``config`` describes into ``db_path``; blocks until the crawl ends.
 
     ``mode="sync"`` revisits every known article with conditional requests. One run at a time holds
     the database's lock (LockedError otherwise); a run of the same command and target killed earlier
-    is resumed from its frontier in the database.
+    is resumed from its frontier in the database. The first run records the site (``flags``: the
+    command-line flags it was given, see :mod:`migrator.remembered`); a run of another host into the file
+    is refused (OtherSiteError) unless ``force``.
     """
     with RunLock(db_path) as lock:
-        return _run_locked(config, db_path, command, mode, max_errors, settings, verbose, lock)
+        return _run_locked(config, db_path, command, mode, max_errors, settings, verbose, lock,
+                           _flags(config, max_errors, flags), force)
+
+
+def _flags(config: Config, max_errors: int | None, flags: dict[str, Any] | None) -> dict[str, Any]:
+    """The flags a run records: as given, else what they must have been (a zone without a mapping is a flag)."""
+    if flags is not None:
+        return flags
+    return {"timezone": None if config.source else config.timezone, "max_pages": config.max_pages,
+            "max_errors": max_errors}
 
 
 def _run_locked(config: Config, db_path: str, command: str, mode: str, max_errors: int | None,
-                settings: dict[str, Any] | None, verbose: bool, lock: RunLock) -> CrawlSummary:
+                settings: dict[str, Any] | None, verbose: bool, lock: RunLock, flags: dict[str, Any],
+                force: bool) -> CrawlSummary:
     from spiders.site import SiteSpider  # Scrapy's reactor choice happens at import time of the process
 
     Rulebook.for_run(config, db_path)  # a bad rulebook fails the run before anything is fetched
     store = Store(db_path)
+    try:
+        check_host(store.site(), config, db_path, force)
+    except OtherSiteError:
+        store.close()
+        raise
     target = ",".join(config.start_urls)
     options = {"timezone": config.timezone, "max_pages": config.max_pages, "mapping": getattr(config, "source", None)}
     previous = store.runs(1)
@@ -188,6 +206,7 @@ def _run_locked(config: Config, db_path: str, command: str, mode: str, max_error
         how = "was interrupted" if previous and previous[0]["status"] == "interrupted" else \
             "did not finish (killed, or its machine went down)"
         logger.info("resuming run %d, which %s after %d pages", run_id, how, earlier_pages)
+    store.remember_site(site_of(config, flags), run_id)
     store.close()
     overrides = {"MIGRATOR_MODE": mode, "MIGRATOR_MAX_ERRORS": max_errors, **politeness(config), **(settings or {})}
     if not verbose:  # Scrapy's own INFO lines (enabled middlewares...) only with --verbose
