@@ -577,7 +577,8 @@ def media(db: str, directory: str, concurrency: int, manifest: str | None, mappi
 @explain_errors
 def diff(db: str, new_url: str | None, mapping: str | None, old_base: str | None, against_run: int | None,
          json_path: str | None, html_path: str | None, threshold: float, max_pages: int, concurrency: int) -> None:
-    """Old records against the new site (or an earlier run): missing, changed and mis-redirected articles.
+    """Old records against the new site (or an earlier run): missing, changed and mis-redirected articles;
+    against a run, also the articles added since and the paragraphs added to an article.
 
     Broken redirects are counted by kind: not redirected (the old URL answers an error itself), wrong page,
     chain (more than one hop to the right page), loop or error.
@@ -604,7 +605,7 @@ def diff(db: str, new_url: str | None, mapping: str | None, old_base: str | None
         title = "Parity: old site vs new"
     store.close()
     write_diff_report(report, json_path, html_path, title)
-    if any(report[kind] for kind in ("missing", "changed", "broken_redirects")):
+    if any(report.get(kind) for kind in ("missing", "changed", "broken_redirects", "added")):
         sys.exit(1)
 
 

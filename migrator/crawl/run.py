@@ -18,7 +18,7 @@ from scrapy.settings import Settings
 
 from migrator import interrupt
 from migrator.errors import StoreError
-from migrator.ingest.stats import seconds_by_stage
+from migrator.ingest.stats import ZONE_FREE, seconds_by_stage
 from migrator.lock import RunLock
 from migrator.mapping import Config
 from migrator.remembered import OtherSiteError, check_host, site_of
@@ -31,6 +31,10 @@ logger = logging.getLogger(__name__)
 _FINISHED = {"finished", "closespider_pagecount", "closespider_itemcount"}
 #: Error reasons that say the site did not answer at all (not that a page was bad).
 _UNREACHABLE = {"connection-refused", "connection-lost", "timeout", "dns"}
+#: The crawl's one warning when dates were printed without an offset and neither --timezone nor the mapping named
+#: the site's zone.
+ZONE_WARNING = ("warning: %d articles print their dates without an offset and no time zone was given: they are "
+                "stored as UTC (give --timezone, or timezone in the mapping, and crawl again or reclean)")
 #: A run where more than this share of requests could not connect failed: the site went away.
 SITE_GONE_SHARE = 0.25
 
@@ -245,9 +249,12 @@ def _finish(db_path: str, run_id: int, stats: dict[str, Any], seconds: float, ma
         summary = summarize(run_id, stats, seconds, max_errors)
         summary.mode, summary.resumed = mode, resumed
         summary.report = store.run_report(run_id)
+        zone_free = int(stats.get(ZONE_FREE, 0))
+        if zone_free:
+            logger.warning(ZONE_WARNING, zone_free)
         store.finish_run(run_id, summary.status,
                          {**summary.as_dict(), "removed": _by_prefix(stats, "migrator/removed/"),
-                          "repaired": _by_prefix(stats, "migrator/repaired/")})
+                          "repaired": _by_prefix(stats, "migrator/repaired/"), "dates_without_zone": zone_free})
         store.close()
     except sqlite3.Error as exc:
         lock.free_reserve()

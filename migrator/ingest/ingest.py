@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from migrator.clean.repeated import known_shingles
 from migrator.clean.text import html_to_text
+from migrator.extract.dates import zone_free
 from migrator.ingest import identity
 from migrator.ingest.items import AliasItem, ErrorItem, NotModifiedItem, PageItem, VisitItem
+from migrator.ingest.stats import ZONE_FREE
 from migrator.ingest.withdraw import not_an_article, read_by_platform
 from migrator.record import Article
 from migrator.store import RawPage, Store, StoredArticle
@@ -211,6 +213,8 @@ class Ingest:
         if how := identity.settle(self.store, article, self.run_id, self.alias_rules):  # /node/N beside its alias
             self.stats.inc_value(f"migrator/identity/{how}")
         saved = self.store.save_article(article, self.run_id, self.alias_rules)
+        if not self.config.zone_given and zone_free(article.published_at, article.published_raw):
+            self.stats.inc_value(ZONE_FREE)  # its moment rests on the UTC nobody chose: the crawl says so once
         self.stats.inc_value(f"migrator/articles/{saved}")
         if saved != "merged":
             self.stats.inc_value("migrator/articles")
