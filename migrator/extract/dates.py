@@ -142,6 +142,15 @@ def day_only(iso: str | None, raw: str | None) -> str | None:
     return iso
 
 
+def machine_readable(raw: str | None) -> bool:
+    """Whether a raw date is a machine-readable stamp (``<time datetime>``, a meta tag, JSON-LD), not words.
+
+    >>> machine_readable("2014-10-19T13:28:00+04:00"), machine_readable("Дата: 18 марта 2010")
+    (True, False)
+    """
+    return bool(raw and re.match(r"\s*\d{4}-\d{2}-\d{2}", raw))
+
+
 _OFFSET = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z\b|[+-]\d{2}:?\d{2}\b|\(?(?:GMT|UTC)\b)", re.I)
 
 
