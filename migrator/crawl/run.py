@@ -33,7 +33,7 @@ _FINISHED = {"finished", "closespider_pagecount", "closespider_itemcount"}
 _UNREACHABLE = {"connection-refused", "connection-lost", "timeout", "dns"}
 #: The crawl's one warning when dates were printed without an offset and neither --timezone nor the mapping named
 #: the site's zone.
-ZONE_WARNING = ("warning: %d articles print their dates without an offset and no time zone was given: they are "
+ZONE_WARNING = ("%d articles print their dates without an offset and no time zone was given: they are "
                 "stored as UTC (give --timezone, or timezone in the mapping, and crawl again or reclean)")
 #: A run where more than this share of requests could not connect failed: the site went away.
 SITE_GONE_SHARE = 0.25
