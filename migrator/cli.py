@@ -118,6 +118,12 @@ def crawl_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def force_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """crawl's and sync's --force."""
+    return click.option("--force", is_flag=True,
+                        help="Crawl into a database about another site all the same (it stays about the first).")(func)
+
+
 #: Libraries whose INFO lines (enabled middlewares, versions...) are noise unless --verbose.
 _CHATTY = ("scrapy", "twisted", "py.warnings", "asyncio", "trafilatura", "htmldate")
 
@@ -207,34 +213,82 @@ cli.command_class = ExampleLast
 
 
 @cli.command()
-@click.argument("target")
+@click.argument("target", required=False)
 @click.option("--db", required=True, type=click.Path(dir_okay=False), callback=_db_dir, help="SQLite file to write.")
 @crawl_options
+@force_option
 @click.option("--redis", "redis_url", help="Share the crawl over Redis (scrapy-redis), e.g. redis://127.0.0.1:6379/0.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=0, max=64),
               help="With --redis: local worker processes to start (others may join with `migrator worker`).")
 @explain_errors
-def crawl(target: str, db: str, timezone: str | None, mapping: str | None, max_pages: int | None,
-          max_errors: int | None, verbose: bool, redis_url: str | None, workers: int) -> None:
+def crawl(target: str | None, db: str, timezone: str | None, mapping: str | None, max_pages: int | None,
+          max_errors: int | None, verbose: bool, force: bool, redis_url: str | None, workers: int) -> None:
     """Crawl TARGET (a start URL or a mapping file), extract, clean and load every article.
+
+    The first crawl into --db records its target, mapping and time zone: later runs default to them
+    (TARGET may be left out) and refuse another host unless --force.
 
     Example: migrator crawl http://old.example.ru/ --db site.db --timezone Europe/Moscow
     """
     _not_locked(db)
     from migrator.crawl import run_crawl
 
-    config = load(target, mapping, timezone, max_pages)
+    site, chosen, config = _crawl_config(db, target, mapping, timezone, max_pages, force)
     _configure_logging(verbose)
     if redis_url:
         from migrator.crawl.distributed import run_distributed
 
-        args = [target, *_crawl_flags(timezone, mapping, max_pages)]
+        args = [chosen.target, *_crawl_flags(chosen.timezone, chosen.mapping, max_pages)]
         summary = run_distributed(config, db, redis_url, workers, args, max_errors=max_errors)
     else:
-        summary = run_crawl(config, db, command="crawl", max_errors=max_errors, verbose=verbose)
+        summary = run_crawl(config, db, command="crawl", max_errors=max_errors, verbose=verbose,
+                            flags=_run_flags(chosen, max_pages, max_errors), force=force)
     print_summary(summary, db)
     if not summary.ok:
         sys.exit(1)
+
+
+def _remembered(db: str) -> dict[str, Any] | None:
+    """The site a database file is about (None for a new file, or one that is not a migrator database: the
+    command that writes it says so)."""
+    from migrator.store import Store
+
+    if not Path(db).is_file():
+        return None
+    try:
+        store = Store(db, create=False, readonly=True)
+    except StoreError:
+        return None
+    try:
+        return store.site()
+    finally:
+        store.close()
+
+
+def _say_notes(notes: list[str]) -> None:
+    for note in notes:
+        err.print(note, markup=False, highlight=False)
+
+
+def _crawl_config(db: str, target: str | None, mapping: str | None, timezone: str | None, max_pages: int | None,
+                  force: bool) -> tuple[Any, Any, Any]:
+    """A crawl's or sync's (site remembered, flags with its defaults filled in, configuration); another host
+    than the remembered one exits 2 unless --force."""
+    from migrator.remembered import check_host, defaults
+
+    site = _remembered(db)
+    chosen = defaults(site, target, mapping, timezone, writing=True)
+    if chosen.target is None:
+        raise click.UsageError("give TARGET (a start URL or a mapping file): this database remembers no site yet")
+    _say_notes(chosen.notes)
+    config = load(chosen.target, chosen.mapping, chosen.timezone, max_pages)
+    check_host(site, config, db, force)
+    return site, chosen, config
+
+
+def _run_flags(chosen: Any, max_pages: int | None, max_errors: int | None) -> dict[str, Any]:
+    """The flags a first crawl records beside its site."""
+    return {"timezone": chosen.timezone, "max_pages": max_pages, "max_errors": max_errors}
 
 
 # -- cut-over: export, redirects, media ---------------------------------------------------
@@ -251,9 +305,14 @@ def new_platform_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def _platform(new_url: str | None, mapping: str | None) -> Any:
-    from migrator.cutover.newplatform import load_new_platform
+def _platform(new_url: str | None, mapping: str | None, store: Any = None) -> Any:
+    """The new platform from --new and --mapping; without --mapping, the remembered mapping's ``[new_platform]``
+    table, if it has one."""
+    from migrator.cutover.newplatform import has_new_platform, load_new_platform
 
+    if mapping is None and store is not None:
+        known = (store.site() or {}).get("mapping")
+        mapping = known if known and has_new_platform(known) else None
     return load_new_platform(mapping, new_url) if (new_url or mapping) else None
 
 
@@ -291,7 +350,7 @@ def export(db: str, fmt: str, output: str, new_url: str | None, mapping: str | N
     from migrator.store import Store
 
     store = Store(db, create=False, readonly=True)
-    platform = _platform(new_url, mapping)
+    platform = _platform(new_url, mapping, store)
     rewrite = bool(new_url) if rewrite_links is None else rewrite_links
     if media_dir and fmt != "hugo":
         raise click.UsageError("--media is for --format hugo (the other exports keep the images' old URLs)")
@@ -361,10 +420,10 @@ def redirects(db: str, new_url: str, mapping: str | None, fmt: str, output: str,
     if loaded:
         _loaded_redirects(db, new_url, fmt, output)
         return
-    platform = _platform(new_url, mapping)
+    store = Store(db, create=False, readonly=True)
+    platform = _platform(new_url, mapping, store)
     if platform is None or not platform.base_url:
         raise click.UsageError("give --new URL, or --mapping FILE whose [new_platform] table sets base_url")
-    store = Store(db, create=False, readonly=True)
     with click.open_file(output, "w", encoding="utf-8") as out:
         count = write_redirects(store, platform, fmt, cast(TextIO, out))
     err.print(f"{count} redirects" + ("" if output == "-" else f" written to {output}"))
@@ -518,7 +577,8 @@ def media(db: str, directory: str, concurrency: int, manifest: str | None, mappi
 @explain_errors
 def diff(db: str, new_url: str | None, mapping: str | None, old_base: str | None, against_run: int | None,
          json_path: str | None, html_path: str | None, threshold: float, max_pages: int, concurrency: int) -> None:
-    """Old records against the new site (or an earlier run): missing, changed and mis-redirected articles.
+    """Old records against the new site (or an earlier run): missing, changed and mis-redirected articles;
+    against a run, also the articles added since and the paragraphs added to an article.
 
     Broken redirects are counted by kind: not redirected (the old URL answers an error itself), wrong page,
     chain (more than one hop to the right page), loop or error.
@@ -540,12 +600,12 @@ def diff(db: str, new_url: str | None, mapping: str | None, old_base: str | None
         report = diff_runs(store, against_run, threshold=threshold).as_dict()
         title = f"Changes: the old site after run {against_run} vs now"
     else:
-        report = diff_store(store, _platform(new_url, mapping), old_base=old_base, threshold=threshold,
+        report = diff_store(store, _platform(new_url, mapping, store), old_base=old_base, threshold=threshold,
                             concurrency=concurrency, max_pages=max_pages).as_dict()
         title = "Parity: old site vs new"
     store.close()
     write_diff_report(report, json_path, html_path, title)
-    if any(report[kind] for kind in ("missing", "changed", "broken_redirects")):
+    if any(report.get(kind) for kind in ("missing", "changed", "broken_redirects", "added")):
         sys.exit(1)
 
 
@@ -625,32 +685,36 @@ def demo(db: str, articles: int, seed: int, theme: str, zoo: bool, serve: bool, 
 
 
 @cli.command()
-@click.argument("target")
+@click.argument("target", required=False)
 @click.option("--db", required=True, type=click.Path(dir_okay=False), callback=_db_dir,
               help="SQLite file of earlier crawls.")
 @click.option("--report", type=click.Path(dir_okay=False),
               help='Write {"new": [urls], "updated": [urls], "gone": [urls], "unchanged": N} here (JSON).')
 @crawl_options
+@force_option
 @explain_errors
-def sync(target: str, db: str, report: str | None, timezone: str | None, mapping: str | None,
-         max_pages: int | None, max_errors: int | None, verbose: bool) -> None:
+def sync(target: str | None, db: str, report: str | None, timezone: str | None, mapping: str | None,
+         max_pages: int | None, max_errors: int | None, verbose: bool, force: bool) -> None:
     """Re-crawl TARGET cheaply and record what was added, edited or removed since the last run.
 
     Known articles are asked with If-None-Match / If-Modified-Since; listings, feeds and sitemaps
-    are fetched in full. Prints one summary line (warnings only, unless -v). Exit 0: the run
-    finished; 1: it failed or passed --max-errors; 2: bad arguments; 3: another run holds the lock.
+    are fetched in full. TARGET, --mapping and --timezone default to what the first crawl recorded.
+    Prints one summary line (warnings only, unless -v). Exit 0: the run finished; 1: it failed or
+    passed --max-errors; 2: bad arguments, or another site than the database's (without --force);
+    3: another run holds the lock.
 
     Example: migrator sync http://old.example.ru/ --db site.db --report changes.json
     """
     _not_locked(db)
     from migrator.crawl import run_crawl
 
-    config = load(target, mapping, timezone, max_pages)
+    _, chosen, config = _crawl_config(db, target, mapping, timezone, max_pages, force)
     _configure_logging(verbose)
     if not verbose:  # cron mails whatever is printed: keep it to warnings and the summary line
         for handler in logging.root.handlers:
             handler.setLevel(logging.WARNING)
-    summary = run_crawl(config, db, command="sync", mode="sync", max_errors=max_errors, verbose=verbose)
+    summary = run_crawl(config, db, command="sync", mode="sync", max_errors=max_errors, verbose=verbose,
+                        flags=_run_flags(chosen, max_pages, max_errors), force=force)
     if report:
         _write_report(Path(report), summary.report)
     click.echo(summary.line(), err=True)
@@ -761,11 +825,14 @@ def extract_pages(pages: tuple[str, ...], url: str | None, timezone: str | None,
 
 
 def _offline_config(store: Any, mapping: str | None, timezone: str | None) -> Any:
-    """The configuration the last crawl ran with (its mapping and zone), unless these flags say otherwise."""
+    """The configuration the database remembers (the first crawl's mapping and zone), unless these flags say
+    otherwise."""
     from migrator.mapping import load_config
+    from migrator.remembered import defaults
 
-    options = (store.last_run() or {}).get("options", {})
-    return load_config(mapping or options.get("mapping"), timezone=timezone or options.get("timezone"))
+    chosen = defaults(store.site(), None, mapping, timezone)
+    _say_notes(chosen.notes)
+    return load_config(chosen.mapping, timezone=chosen.timezone)
 
 
 @cli.command("learn")

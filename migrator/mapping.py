@@ -47,6 +47,8 @@ class Config:
     start_urls: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ()
     timezone: str = "UTC"
+    #: Whether a mapping or ``--timezone`` named the zone (else dates printed without an offset are read as UTC).
+    zone_given: bool = False
     profile: str = "auto"
     # URL rules (matched against ``/path?query``)
     deny: tuple[str, ...] = ()
@@ -127,6 +129,7 @@ class Config:
             raise MappingError(COMMAND_LINE, sorted(unknown)[0], "a Config field")
         if "timezone" in changes:
             _check_timezone(COMMAND_LINE, "--timezone", changes["timezone"])
+            changes["zone_given"] = True
         if "max_pages" in changes:
             changes["max_pages"] = int(changes["max_pages"])
         return dataclasses.replace(self, **changes)
@@ -338,6 +341,7 @@ def load_config(mapping_path: str | None = None, *, start_url: str | None = None
     if timezone is not None:
         _check_timezone(COMMAND_LINE, "--timezone", timezone)
         values["timezone"] = timezone
+    values["zone_given"] = "timezone" in values
     starts = values.get("start_urls", [])
     values["allowed_hosts"] = list(dict.fromkeys([*values.get("allowed_hosts", []), *map(_host, starts)]))
     for key, value in values.items():

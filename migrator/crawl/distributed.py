@@ -24,6 +24,7 @@ from migrator.crawl.run import CrawlSummary, summarize
 from migrator.ingest import Counts, Stats
 from migrator.lock import RunLock
 from migrator.mapping import Config
+from migrator.remembered import site_of
 from migrator.store import Store, mark_run
 from spiders.writer import CrawlWriter
 
@@ -52,6 +53,8 @@ def run_distributed(config: Config, db_path: str, redis_url: str, workers: int, 
         store = Store(db_path)
         run_id = store.begin_run("crawl", ",".join(config.start_urls),
                                  {"timezone": config.timezone, "redis": redis_url, "workers": workers})
+        store.remember_site(site_of(config, {"timezone": None if config.source else config.timezone,
+                                             "max_errors": max_errors}), run_id)
         store.close()
         procs = [subprocess.Popen([sys.executable, "-m", "migrator", "worker", *worker_args, "--redis", redis_url,
                                    "--key", key]) for _ in range(workers)]

@@ -18,9 +18,10 @@ from scrapy.settings import Settings
 
 from migrator import interrupt
 from migrator.errors import StoreError
-from migrator.ingest.stats import seconds_by_stage
+from migrator.ingest.stats import ZONE_FREE, seconds_by_stage
 from migrator.lock import RunLock
 from migrator.mapping import Config
+from migrator.remembered import OtherSiteError, check_host, site_of
 from migrator.rulebook import Rulebook
 from migrator.store import Store, mark_run
 
@@ -30,6 +31,10 @@ logger = logging.getLogger(__name__)
 _FINISHED = {"finished", "closespider_pagecount", "closespider_itemcount"}
 #: Error reasons that say the site did not answer at all (not that a page was bad).
 _UNREACHABLE = {"connection-refused", "connection-lost", "timeout", "dns"}
+#: The crawl's one warning when dates were printed without an offset and neither --timezone nor the mapping named
+#: the site's zone.
+ZONE_WARNING = ("%d articles print their dates without an offset and no time zone was given: they are "
+                "stored as UTC (give --timezone, or timezone in the mapping, and crawl again or reclean)")
 #: A run where more than this share of requests could not connect failed: the site went away.
 SITE_GONE_SHARE = 0.25
 
@@ -158,23 +163,40 @@ def _stopped_now(db_path: str, run_id: int, queue_dir: str) -> None:
 
 def run_crawl(config: Config, db_path: str, *, command: str = "crawl", mode: str = "crawl",
               max_errors: int | None = None, settings: dict[str, Any] | None = None,
-              verbose: bool = False) -> CrawlSummary:
+              verbose: bool = False, flags: dict[str, Any] | None = None, force: bool = False) -> CrawlSummary:
     """Crawl the site ``config`` describes into ``db_path``; blocks until the crawl ends.
 
     ``mode="sync"`` revisits every known article with conditional requests. One run at a time holds
     the database's lock (LockedError otherwise); a run of the same command and target killed earlier
-    is resumed from its frontier in the database.
+    is resumed from its frontier in the database. The first run records the site (``flags``: the
+    command-line flags it was given, see :mod:`migrator.remembered`); a run of another host into the file
+    is refused (OtherSiteError) unless ``force``.
     """
     with RunLock(db_path) as lock:
-        return _run_locked(config, db_path, command, mode, max_errors, settings, verbose, lock)
+        return _run_locked(config, db_path, command, mode, max_errors, settings, verbose, lock,
+                           _flags(config, max_errors, flags), force)
+
+
+def _flags(config: Config, max_errors: int | None, flags: dict[str, Any] | None) -> dict[str, Any]:
+    """The flags a run records: as given, else what they must have been (a zone without a mapping is a flag)."""
+    if flags is not None:
+        return flags
+    return {"timezone": None if config.source else config.timezone, "max_pages": config.max_pages,
+            "max_errors": max_errors}
 
 
 def _run_locked(config: Config, db_path: str, command: str, mode: str, max_errors: int | None,
-                settings: dict[str, Any] | None, verbose: bool, lock: RunLock) -> CrawlSummary:
+                settings: dict[str, Any] | None, verbose: bool, lock: RunLock, flags: dict[str, Any],
+                force: bool) -> CrawlSummary:
     from spiders.site import SiteSpider  # Scrapy's reactor choice happens at import time of the process
 
     Rulebook.for_run(config, db_path)  # a bad rulebook fails the run before anything is fetched
     store = Store(db_path)
+    try:
+        check_host(store.site(), config, db_path, force)
+    except OtherSiteError:
+        store.close()
+        raise
     target = ",".join(config.start_urls)
     options = {"timezone": config.timezone, "max_pages": config.max_pages, "mapping": getattr(config, "source", None)}
     previous = store.runs(1)
@@ -188,6 +210,7 @@ def _run_locked(config: Config, db_path: str, command: str, mode: str, max_error
         how = "was interrupted" if previous and previous[0]["status"] == "interrupted" else \
             "did not finish (killed, or its machine went down)"
         logger.info("resuming run %d, which %s after %d pages", run_id, how, earlier_pages)
+    store.remember_site(site_of(config, flags), run_id)
     store.close()
     overrides = {"MIGRATOR_MODE": mode, "MIGRATOR_MAX_ERRORS": max_errors, **politeness(config), **(settings or {})}
     if not verbose:  # Scrapy's own INFO lines (enabled middlewares...) only with --verbose
@@ -226,9 +249,12 @@ def _finish(db_path: str, run_id: int, stats: dict[str, Any], seconds: float, ma
         summary = summarize(run_id, stats, seconds, max_errors)
         summary.mode, summary.resumed = mode, resumed
         summary.report = store.run_report(run_id)
+        zone_free = int(stats.get(ZONE_FREE, 0))
+        if zone_free:
+            logger.warning(ZONE_WARNING, zone_free)
         store.finish_run(run_id, summary.status,
                          {**summary.as_dict(), "removed": _by_prefix(stats, "migrator/removed/"),
-                          "repaired": _by_prefix(stats, "migrator/repaired/")})
+                          "repaired": _by_prefix(stats, "migrator/repaired/"), "dates_without_zone": zone_free})
         store.close()
     except sqlite3.Error as exc:
         lock.free_reserve()

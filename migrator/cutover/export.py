@@ -155,9 +155,17 @@ def cdata(text: Any) -> str:
 
 
 def wp_dates(iso: str | None) -> tuple[str, str]:
-    """(local, GMT) as ``YYYY-MM-DD HH:MM:SS``; a date without offset is taken as UTC."""
+    """(local, GMT) as ``YYYY-MM-DD HH:MM:SS``; a date without offset is taken as UTC. A date without a time
+    (the old page printed only the day) is that day at 00:00 with no GMT time, which WordPress's importer
+    reads in the new site's own zone.
+
+    >>> wp_dates("2010-03-18"), wp_dates("2010-03-18T20:46:00+03:00")
+    (('2010-03-18 00:00:00', '0000-00-00 00:00:00'), ('2010-03-18 20:46:00', '2010-03-18 17:46:00'))
+    """
     if not iso:
         return "0000-00-00 00:00:00", "0000-00-00 00:00:00"
+    if len(iso) == 10:
+        return f"{iso} 00:00:00", "0000-00-00 00:00:00"
     when = datetime.fromisoformat(iso)
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)

@@ -192,6 +192,14 @@ def parse(path: str, table: Any) -> NewPlatform:
     return NewPlatform(**values)
 
 
+def has_new_platform(path: str) -> bool:
+    """Whether a mapping file (readable TOML) has a ``[new_platform]`` table."""
+    try:
+        return TABLE in tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+
+
 def load_new_platform(path: str | None = None, base_url: str | None = None) -> NewPlatform:
     """The ``[new_platform]`` table of a mapping file (defaults when absent), then ``--new``."""
     platform = NewPlatform()

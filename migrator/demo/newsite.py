@@ -71,7 +71,9 @@ def choose_plan(records: list[Mapping[str, Any]], seed: int, per_kind: int = 1, 
         return chosen
 
     gone = tuple(r["source_id"] for r in pick(lambda r: True, missing))
-    fits = {"tags": lambda r: bool(r["tags"]), "title": lambda r: True, "date": lambda r: bool(r["published_at"])}
+    # a date the old page printed without a time has no wall-clock moment an import could mislabel
+    fits = {"tags": lambda r: bool(r["tags"]), "title": lambda r: True,
+            "date": lambda r: len(r["published_at"] or "") > 10}
     changed: dict[str, str] = {}
     for kind in CHANGES:
         for record in pick(fits.get(kind, _editable), per_kind):

@@ -470,8 +470,9 @@ class DemoSite:
     def _archive_truth(self, item: ArchiveItem) -> dict[str, Any]:
         return {
             "url": item.path, "aliases": [], "source_id": item.path.strip("/").removesuffix(".html"),
-            "title": item.title, "published_at": item.published.isoformat(), "updated_at": None, "author": None,
-            "tags": [], "sources": [], "images": [item.image] if item.image else [], "attachments": [],
+            # the archive prints the day only ("12.03.2001"): a date, no time of day
+            "title": item.title, "published_at": item.published.date().isoformat(), "updated_at": None,
+            "author": None, "tags": [], "sources": [], "images": [item.image] if item.image else [], "attachments": [],
             "body_text": "\n\n".join(item.paragraphs), "comments": [], "kind": "archive",
             "discovery": ["archive-index"],
         }

@@ -8,7 +8,8 @@
    and one module each), or generic (:mod:`migrator.extract.generic`);
 5. clean the body in place (:mod:`migrator.clean`), counting every removal by rule;
 6. sanitize ``body_html`` and derive ``body_text``;
-7. repair text stored in the wrong encoding (:mod:`migrator.clean.repair`), counted per page.
+7. repair text stored in the wrong encoding (:mod:`migrator.clean.repair`), counted per page;
+8. a date the page wrote without a time becomes a date (``YYYY-MM-DD``), not midnight with an offset.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from lxml.html import HtmlElement
 from migrator.clean.repair import repair
 from migrator.extract import blogger, drupal6, drupal7, generic, joomla, wordpress
 from migrator.extract.common import canonical_url, parse
+from migrator.extract.dates import day_only
 from migrator.record import Article
 from migrator.urls import section_of
 
@@ -143,6 +145,8 @@ def extract(url: str, html: str, config: Config, regions: Regions | None = None)
     result.canonical = canonical
     if result.article is not None:
         result.repaired = repair_article(result.article)                # 7. mojibake repaired, counted
+        article = result.article                                        # 8. a date without a time is a date
+        article.published_at = day_only(article.published_at, article.published_raw)
     if result.article is not None and not result.article.type:  # the platform named none: the URL's section
         result.article.type = section_of(url)
     result.warnings = warnings

@@ -75,6 +75,20 @@ def _fields(match: re.Match[str], text: str) -> tuple[int, int, int, int, int] |
     return year, month, day, hour, int(g.get("M") or 0)
 
 
+def _first(text: str) -> tuple[re.Match[str], tuple[int, int, int, int, int]] | None:
+    """The first date in ``text``: its match and fields."""
+    best: tuple[re.Match[str], tuple[int, int, int, int, int]] | None = None
+    for pattern in _PATTERNS:
+        for match in pattern.finditer(text):  # the first that is a date ("Page 3 2010" names no month)
+            if best is not None and match.start() >= best[0].start():
+                break
+            fields = _fields(match, text)
+            if fields:
+                best = (match, fields)
+                break
+    return best
+
+
 def find_date(text: str) -> tuple[int, int, int, int, int] | None:
     """The first date (and time, if written) in ``text``, as (Y, m, d, H, M).
 
@@ -87,16 +101,68 @@ def find_date(text: str) -> tuple[int, int, int, int, int] | None:
     >>> find_date("Sam 07 Fév 2015, 20:46"), find_date("Fri Apr 06, 2018 10:45 pm"), find_date("25-11-2004, 15:02")
     ((2015, 2, 7, 20, 46), (2018, 4, 6, 22, 45), (2004, 11, 25, 15, 2))
     """
-    best: tuple[int, tuple[int, int, int, int, int]] | None = None
-    for pattern in _PATTERNS:
-        for match in pattern.finditer(text):  # the first that is a date ("Page 3 2010" names no month)
-            if best is not None and match.start() >= best[0]:
-                break
-            fields = _fields(match, text)
-            if fields:
-                best = (match.start(), fields)
-                break
+    best = _first(text)
     return best[1] if best else None
+
+
+def find_written(text: str) -> tuple[tuple[int, int, int, int, int], str] | None:
+    """The first date in ``text`` and the words it was written in (a raw value to keep beside the date).
+
+    >>> find_written("Рубрика: язык. Дата: 18 марта 2010 Комментарии: 4")
+    ((2010, 3, 18, 0, 0), '18 марта 2010')
+    """
+    best = _first(text)
+    return (best[1], best[0].group(0).strip()) if best else None
+
+
+def writes_time(raw: str) -> bool:
+    """Whether a date as the page wrote it names a time of day too (an ISO timestamp always does).
+
+    >>> writes_time("Дата: 18 марта 2010"), writes_time("18 марта 2010 в 20:46"), writes_time("2010-03-18")
+    (False, True, False)
+    >>> writes_time("2015-02-02T17:15:20"), writes_time("Опубликовано 12.06.2023")
+    (True, False)
+    """
+    if _ISO_AWARE.search(raw) or re.search(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", raw):
+        return True
+    best = _first(raw)
+    return bool(best and best[0].groupdict().get("H"))
+
+
+def day_only(iso: str | None, raw: str | None) -> str | None:
+    """A date the page wrote without a time is a date (``YYYY-MM-DD``), not midnight with an offset.
+
+    >>> day_only("2010-03-18T00:00:00+03:00", "Дата: 18 марта 2010")
+    '2010-03-18'
+    >>> day_only("2010-03-18T00:00:00+03:00", "18.03.2010 00:00"), day_only("2010-03-18T14:20:00+03:00", None)
+    ('2010-03-18T00:00:00+03:00', '2010-03-18T14:20:00+03:00')
+    """
+    if iso and raw and len(iso) > 10 and iso[11:19] == "00:00:00" and not writes_time(raw):
+        return iso[:10]
+    return iso
+
+
+def machine_readable(raw: str | None) -> bool:
+    """Whether a raw date is a machine-readable stamp (``<time datetime>``, a meta tag, JSON-LD), not words.
+
+    >>> machine_readable("2014-10-19T13:28:00+04:00"), machine_readable("Дата: 18 марта 2010")
+    (True, False)
+    """
+    return bool(raw and re.match(r"\s*\d{4}-\d{2}-\d{2}", raw))
+
+
+_OFFSET = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z\b|[+-]\d{2}:?\d{2}\b|\(?(?:GMT|UTC)\b)", re.I)
+
+
+def zone_free(iso: str | None, raw: str | None) -> bool:
+    """Whether a date with a time was written without an offset, so that its moment depends on the site's zone.
+
+    >>> zone_free("2015-02-02T17:15:20+00:00", "2015-02-02T17:15:20"), zone_free("2015-02-02T17:15:20+00:00", None)
+    (True, False)
+    >>> zone_free("2019-03-14T08:30:00+00:00", "2019-03-14T08:30:00Z"), zone_free("2010-03-18", "18 марта 2010")
+    (False, False)
+    """
+    return bool(iso and raw and len(iso) > 10 and not _OFFSET.search(raw))
 
 
 def to_iso(fields: tuple[int, int, int, int, int], timezone: str) -> str | None:

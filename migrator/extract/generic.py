@@ -29,7 +29,7 @@ from migrator.extract.breadcrumbs import trail
 from migrator.extract.comments import forum_posts, take_comments, topic_forum, topic_title
 from migrator.extract.common import absolute, best_title, confirmed_title, css, first, unique
 from migrator.extract.container import main_text
-from migrator.extract.dates import find_date, parse_date, to_iso
+from migrator.extract.dates import find_date, find_written, parse_date, to_iso
 from migrator.extract.fields import apply_fields
 from migrator.extract.metadata import author_of, dle_category, is_byline, opening_author, tags_of
 from migrator.record import Article, Comment
@@ -202,9 +202,9 @@ def _visible_date(doc: HtmlElement, body_text: str) -> tuple[tuple[int, int, int
     if _UCOZ(doc):
         texts = (" ".join(norm(e.text_content()) for e in _UCOZ_ENTRIES(doc))[:4000],)
     for text in texts:
-        fields = find_date(text)
-        if fields:
-            return fields, "%02d.%02d.%04d %02d:%02d" % (fields[2], fields[1], fields[0], fields[3], fields[4])
+        found = find_written(text)
+        if found:
+            return found
     return None
 
 

@@ -13,13 +13,16 @@ page's own transaction, which record it is:
   differing only in URL and one of the URLs naming the node, is that record: the record keeps the
   alias as ``url``, gains the ``/node/N`` URL as an alias and ``node/N`` as its ``source_id``.
 
-Sites whose mapping has no alias rules (nothing in a URL names an id) are never touched.
+Sites whose mapping has no alias rules (nothing in a URL names an id) are never touched by that; on every site,
+a directory and the page it serves (``/`` and ``/title-page.html``, ``/d/`` and ``/d/home.htm``: one title, one
+text) are one record with the directory's id, the other URL an alias (:func:`index_twin`), whichever came first.
 """
 from __future__ import annotations
 
 import logging
 import re
 from typing import TYPE_CHECKING, Iterable
+from urllib.parse import urlsplit, urlunsplit
 
 from migrator.record import Article
 from migrator.store import Store
@@ -126,4 +129,46 @@ def _twin(store: Store, article: Article, run_id: int, rules: tuple[re.Pattern[s
     return None
 
 
-__all__ = ["settle", "source_id_of"]
+def _directory_of(url: str) -> str | None:
+    """The directory URL a file URL sits right in (None for a directory, or a URL with a query).
+
+    >>> _directory_of("http://d.test/title-page.html"), _directory_of("http://d.test/a/"), _directory_of("http://d.test/?p=1")
+    ('http://d.test/', None, None)
+    """
+    parts = urlsplit(url)
+    if parts.query or parts.path.endswith("/") or not parts.path:
+        return None
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rsplit("/", 1)[0] + "/", "", ""))
+
+
+def _is_directory(url: str) -> bool:
+    parts = urlsplit(url)
+    return not parts.query and (parts.path.endswith("/") or not parts.path)
+
+
+def index_twin(store: Store, article: Article, run_id: int) -> str | None:
+    """A directory index and the page it serves are one record: the arriving page joins the live record of
+    its directory (or of a file right in it, when it is the directory) that has its title and text; the record
+    takes the directory's id. Returns "index" when it did, else None."""
+    url = article.url
+    directory = _directory_of(url)
+    if directory is not None:
+        candidates = store.texts_at(directory)
+    elif _is_directory(url):
+        candidates = store.texts_in(url if urlsplit(url).path else url + "/")
+    else:
+        return None
+    for source_id, other, title, text in candidates:
+        if source_id == article.source_id or title != article.title or text != article.body_text:
+            continue
+        if directory is not None:  # a page its directory serves: the directory's record
+            article.source_id = source_id
+        elif not store.rename_record(source_id, article.source_id, run_id):  # the directory, after its page
+            continue
+        article.aliases = sorted({*article.aliases, other} - {url})
+        logger.debug("%s and %s are one page: %s", url, other, article.source_id)
+        return "index"
+    return None
+
+
+__all__ = ["index_twin", "settle", "source_id_of"]

@@ -11,11 +11,14 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable
+from urllib.parse import urlsplit
 
 from migrator.clean.repeated import known_shingles
 from migrator.clean.text import html_to_text
+from migrator.extract.dates import machine_readable, zone_free
 from migrator.ingest import identity
 from migrator.ingest.items import AliasItem, ErrorItem, NotModifiedItem, PageItem, VisitItem
+from migrator.ingest.stats import ZONE_FREE
 from migrator.ingest.withdraw import not_an_article, read_by_platform
 from migrator.record import Article
 from migrator.store import RawPage, Store, StoredArticle
@@ -210,7 +213,16 @@ class Ingest:
             return self.skip("listing")
         if how := identity.settle(self.store, article, self.run_id, self.alias_rules):  # /node/N beside its alias
             self.stats.inc_value(f"migrator/identity/{how}")
+        elif how := identity.index_twin(self.store, article, self.run_id):  # / beside /title-page.html
+            self.stats.inc_value(f"migrator/identity/{how}")
+        if article.published_at and not machine_readable(article.published_raw) and _front(article) \
+                and not read_by_platform(article.profile):
+            # the dates a site's front page prints in its text are its articles', not its own (a platform's
+            # entry markup dates an entry; the generic reader only finds a date in the text)
+            article.published_at = article.published_raw = None
         saved = self.store.save_article(article, self.run_id, self.alias_rules)
+        if not self.config.zone_given and zone_free(article.published_at, article.published_raw):
+            self.stats.inc_value(ZONE_FREE)  # its moment rests on the UTC nobody chose: the crawl says so once
         self.stats.inc_value(f"migrator/articles/{saved}")
         if saved != "merged":
             self.stats.inc_value("migrator/articles")
@@ -258,3 +270,8 @@ class Ingest:
         """Store a re-read article's content in place of its record's (see :meth:`Store.update_content`); True
         when its content changed."""
         return self.store.update_content(article.source_id, article, self.run_id)
+
+
+def _front(article: Article) -> bool:
+    """Whether the article is the site's front page (one of its URLs is the root)."""
+    return any(urlsplit(u).path in ("", "/") and not urlsplit(u).query for u in (article.url, *article.aliases))

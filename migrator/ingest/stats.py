@@ -37,6 +37,10 @@ class Counts(Counter):
         return dict(self)
 
 
+#: Articles whose date and time were printed without an offset while no zone was given (read as UTC).
+ZONE_FREE = "migrator/dates/no-zone"
+
+
 #: The stages a crawl's seconds are counted by (stats ``migrator/seconds/<key>``), in the summary's order:
 #: ``fetch`` the fetching phase, start to crawl end (wall; the pages' extraction and storing run during it),
 #: ``extract`` the extraction of the fetched pages (summed, in whichever process ran it), ``store`` the per-page

@@ -100,6 +100,8 @@ class Report:
     checked: int = 0
     crawled: int = 0
     old_urls: OldUrls | None = None
+    #: against an earlier run only: the articles live now that were not then (``url``, ``title``)
+    added: list[dict[str, Any]] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         order = list(REDIRECT_KINDS)
@@ -108,6 +110,9 @@ class Report:
                   "summary": {"articles": self.checked, "new_pages": self.crawled, "missing": len(self.missing),
                               "changed": len(self.changed), "broken_redirects": len(broken),
                               "broken_redirects_by_kind": by_kind(broken)}}
+        if self.added is not None:
+            report["added"] = self.added
+            report["summary"]["added"] = len(self.added)
         if self.old_urls is not None:
             report["summary"]["old_urls"] = self.old_urls.when
             report["old_urls"] = {"checked_on": self.old_urls.base or "where they were crawled",
@@ -173,6 +178,16 @@ def body_problems(old: str, new: str, new_flat: str | None = None) -> list[str]:
     if lost and "mojibake" not in problems:
         problems.append(f"lost paragraphs: {len(lost)} of {len(old_paras)}")
     return problems
+
+
+def added_paragraphs(old: str, new: str) -> list[str]:
+    r"""Paragraphs of ``new`` that ``old`` does not hold (whitespace aside): what an edit added.
+
+    >>> added_paragraphs("Один.\n\nДва.", "Один.\n\nДва.\n\nТри.")
+    ['Три.']
+    """
+    haystack = _SPACE.sub("", old)
+    return [p.strip() for p in new.split("\n\n") if p.strip() and _SPACE.sub("", p) not in haystack]
 
 
 def rebase(url: str, old_base: str | None) -> str:
@@ -381,19 +396,21 @@ def as_page(record: dict[str, Any]) -> Page:
 def diff_runs(store: Store, run_id: int, *, threshold: float = 0.9) -> Report:
     """The old site against itself: its records as they were after run ``run_id`` against now.
 
-    ``missing``: gone since; ``changed``: compared field by field as against a new site;
-    ``broken_redirects``: an old URL of the article that now serves another article (``suggested``:
-    the article's URL now).
+    ``missing``: gone since; ``changed``: compared field by field as against a new site, and a body that
+    gained paragraphs (however similar the rest); ``broken_redirects``: an old URL of the article that now
+    serves another article (``suggested``: the article's URL now); ``added``: the articles new since.
     """
-    report = Report()
+    report = Report(added=[])
+    then: set[str] = set()
     for before in store.records_at(run_id):
         report.checked += 1
+        then.add(before["source_id"])
         now = store.record(before["source_id"])
         if now is None:
             report.missing.append({"old_url": before["url"], "expected_url": None, "status": None,
                                    "title": before["title"]})
             continue
-        changed = compare(before, as_page(now), threshold)
+        changed = _with_added(compare(before, as_page(now), threshold), before, now)
         if changed:
             report.changed.append(changed)
         for url in [before["url"], *before["aliases"]]:
@@ -401,8 +418,27 @@ def diff_runs(store: Store, run_id: int, *, threshold: float = 0.9) -> Report:
             if owner is not None and owner != before["source_id"]:
                 report.broken_redirects.append({"old_url": url, "kind": "wrong_page", "landed": url, "statuses": [],
                                                 "suggested": now["url"]})
+    report.added = [{"old_url": r["url"], "url": r["url"], "title": r["title"], "published_at": r["published_at"]}
+                    for r in store.records() if r["source_id"] not in then]
     return report
 
 
-__all__ = ["REDIRECT_KINDS", "OldUrls", "Page", "Report", "by_kind", "redirect_kind", "body_problems", "compare", "diff", "diff_runs", "diff_store", "locate_old_urls",
+def _with_added(changed: dict[str, Any] | None, before: dict[str, Any], now: dict[str, Any]) -> dict[str, Any] | None:
+    """The ``changed`` entry of a record whose body gained paragraphs: a body change however similar the rest."""
+    added = added_paragraphs(before["body_text"], now["body_text"])
+    if not added:
+        return changed
+    paragraphs = [p for p in now["body_text"].split("\n\n") if p.strip()]
+    problem = f"added paragraphs: {len(added)} of {len(paragraphs)}"
+    if changed is None:
+        changed = {"old_url": before["url"], "new_url": now["url"], "fields": []}
+    if "body" not in changed:
+        changed["body"] = {"similarity": round(similarity(before["body_text"], now["body_text"]), 3), "problems": [],
+                           "old": before["body_text"], "new": now["body_text"]}
+        changed["fields"] = sorted([*changed["fields"], "body"])
+    changed["body"]["problems"].append(problem)
+    return changed
+
+
+__all__ = ["REDIRECT_KINDS", "OldUrls", "Page", "Report", "by_kind", "redirect_kind", "added_paragraphs", "body_problems", "compare", "diff", "diff_runs", "diff_store", "locate_old_urls",
            "rebase", "similarity"]

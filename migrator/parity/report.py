@@ -139,6 +139,8 @@ def _broken(entry: dict[str, Any]) -> str:
 
 
 def _detail(kind: str, entry: dict[str, Any]) -> str:
+    if kind == "added":
+        return f"new since: «{escape(entry.get('title') or '')}»"
     if kind == "missing":
         if not entry.get("expected_url"):
             return "gone from the old site since"
@@ -186,10 +188,15 @@ def _count(kind: str, report: dict[str, Any]) -> str:
     return f'<div class="count {kind}"><b id="count-{kind}">{len(report[kind])}</b>{_label(kind)}{parts}</div>'
 
 
+def _kinds(report: dict[str, Any]) -> tuple[str, ...]:
+    """The lists a report has: against an earlier run, the articles added since too."""
+    return (*KINDS, "added") if "added" in report else KINDS
+
+
 def _rows(report: dict[str, Any]) -> list[str]:
     order = list(REDIRECT_KINDS)
     rows = []
-    for kind in KINDS:
+    for kind in _kinds(report):
         entries = report[kind]
         if kind == "broken_redirects":  # grouped by kind, most telling first
             entries = sorted(entries, key=lambda e: order.index(e.get("kind", "wrong_page")))
@@ -204,9 +211,9 @@ def _rows(report: dict[str, Any]) -> list[str]:
 def render(report: dict[str, Any], title: str = "Parity: old site vs new") -> str:
     """The whole report as one HTML string."""
     summary = report.get("summary", {})
-    counts = "".join(_count(k, report) for k in KINDS)
+    counts = "".join(_count(k, report) for k in _kinds(report))
     rows = _rows(report)
-    options = "".join(f'<option value="{k}">{_label(k)}</option>' for k in KINDS)
+    options = "".join(f'<option value="{k}">{_label(k)}</option>' for k in _kinds(report))
     options += "".join(f'<option value="{k}" title="{escape(why)}">— {_label(k)}</option>'
                        for k, why in REDIRECT_KINDS.items())
     return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"

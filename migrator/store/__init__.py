@@ -1,4 +1,4 @@
-"""The SQLite store: raw pages, articles, comments, aliases, a runs ledger, errors and what crawls learned.
+"""The SQLite store: raw pages, articles, comments, aliases, a runs ledger, the site it is about, errors and what crawls learned.
 
 Every write is an upsert keyed on a stable id, so running the same migration twice leaves the same rows. Writes
 are grouped into short transactions by the caller (``with store.batch():``). Every table and every statement
@@ -16,9 +16,10 @@ from migrator.store.media import Media
 from migrator.store.pages import Pages
 from migrator.store.rows import ArticleHead, RawPage, StoredArticle, StoredPage
 from migrator.store.runs import Runs
+from migrator.store.site import Site
 
 
-class Store(Runs, Pages, Articles, Learned, Media, Loaded):
+class Store(Runs, Pages, Articles, Learned, Media, Loaded, Site):
     """A migrator database on disk (created on first use): every table family's statements on one connection."""
 
 

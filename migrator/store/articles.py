@@ -35,7 +35,8 @@ class Articles(Database):
         """Upsert one article; returns "new", "updated", "unchanged" or "merged".
 
         The same article seen under several URLs keeps the best-ranked URL as canonical
-        and records the others as aliases.
+        and records the others as aliases; its content is the one read at the canonical URL (until that page
+        is read, the first page's), never another page's.
         """
         rules = tuple(alias_rules)
         existing = self._get("articles", article.source_id)
@@ -43,6 +44,12 @@ class Articles(Database):
         if existing:
             urls.add(existing["url"])
         canonical = min(urls, key=lambda u: url_rank(u, rules))
+        if existing is not None and existing["state"] == "live" and canonical == existing["url"] != article.url:
+            # another page of a record known at its canonical URL: the content stays the one read there (or
+            # first), whichever page a run fetches first, so that a run gives the same records every time
+            self.db.execute("UPDATE articles SET last_run = ? WHERE source_id = ?", [run_id, article.source_id])
+            self.add_aliases(article.source_id, urls, "seen", run_id)
+            return "merged" if existing["last_run"] == run_id else "unchanged"
         record = article.to_record()
         digest = record["content_hash"]
         row = {
@@ -201,6 +208,18 @@ class Articles(Database):
         """Every URL of a record: its own and its aliases."""
         return [r[0] for r in self.db.execute("SELECT url FROM aliases WHERE source_id = ? UNION "
                                               "SELECT url FROM articles WHERE source_id = ?", [source_id, source_id])]
+
+    def texts_at(self, url: str) -> list[tuple[str, str, str, str]]:
+        """(source_id, url, title, body_text) of the live records whose URL is ``url``."""
+        return self.db.execute("SELECT source_id, url, title, body_text FROM articles WHERE url = ? AND state = 'live'",
+                               [url]).fetchall()
+
+    def texts_in(self, directory: str) -> list[tuple[str, str, str, str]]:
+        """(source_id, url, title, body_text) of the live records whose URL is a file right in ``directory``
+        (a URL ending in ``/``): no deeper path, no query."""
+        rows = self.db.execute("SELECT source_id, url, title, body_text FROM articles WHERE url > ? AND url < ? "
+                               "AND state = 'live' ORDER BY url", [directory, directory + "\uffff"]).fetchall()
+        return [row for row in rows if not set(row[1][len(directory):]) & {"/", "?", "#"}]
 
     def same_content(self, digest: str, run_id: int, other_than: str) -> list[tuple[str, str]]:
         """(source_id, url) of the live records this run saved with this content hash, but for ``other_than``."""

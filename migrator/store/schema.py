@@ -7,6 +7,9 @@ and adds the columns that the releases before it added one by one.
 """
 from __future__ import annotations
 
+import json
+from urllib.parse import urlsplit
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -96,7 +99,7 @@ def loaded(db: Database) -> None:
 
 
 #: Tables only a migrator database holds: a file with tables but none of these is another application's.
-OWN_TABLES = frozenset({"meta", *(name for name, _, _ in _FIRST)})
+OWN_TABLES = frozenset({"meta", "site", *(name for name, _, _ in _FIRST)})
 
 
 def upgrade(db: Database) -> None:
@@ -140,3 +143,24 @@ def search_and_text_view(db: Database) -> None:
                f'  INSERT INTO "articles_fts" ("articles_fts", rowid, {columns}) VALUES(\'delete\', old.rowid, {old});\n'
                f'  INSERT INTO "articles_fts" (rowid, {columns}) VALUES (new.rowid, {new});\nEND')
     db.create_view("pages_text", PAGES_TEXT, replace=True)
+
+
+@migrations(name="site")
+def site(db: Database) -> None:
+    """What the database is about, as its first crawl recorded it: target, mapping (and the hash of its text),
+    time zone and crawl flags; the later commands default to it. A file crawled before this table existed
+    gets it from its first crawl run in the ledger (no mapping hash: that text is gone)."""
+    columns = {"id": int, "target": str, "host": str, "mapping": str, "mapping_sha256": str, "timezone": str,
+               "options": str, "first_run": int, "recorded_at": str}
+    db.table("site").create(columns, pk="id", if_not_exists=True)
+    first = db.execute("SELECT id, target, options, started_at FROM runs WHERE command IN ('crawl', 'sync') "
+                       "ORDER BY id LIMIT 1").fetchone()
+    if first and not db.execute("SELECT 1 FROM site").fetchone():
+        run_id, target, options, started = first
+        flags = json.loads(options or "{}")
+        host = (urlsplit((target or "").split(",")[0]).netloc or "").lower()
+        db.table("site").insert({"id": 1, "target": target, "host": host, "mapping": flags.get("mapping"),
+                                 "timezone": flags.get("timezone") or "UTC",
+                                 "options": json.dumps({"timezone": flags.get("timezone"),
+                                                        "max_pages": flags.get("max_pages")}),
+                                 "first_run": run_id, "recorded_at": started})
