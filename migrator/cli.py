@@ -882,11 +882,12 @@ def worker(target: str, redis_url: str, key: str | None, timezone: str | None, m
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
-    from migrator.crawl.distributed import namespace
+    from migrator.crawl.distributed import connect, namespace
     from spiders.distributed import worker_settings
     from spiders.site import SiteSpider
 
     config = load(target, mapping, timezone, max_pages)
+    connect(redis_url).close()  # nothing there: one line and exit 1, before Scrapy starts
     _configure_logging(False)
     for name in ("scrapy", "py.warnings", "asyncio", "twisted", "scrapy_redis"):
         logging.getLogger(name).setLevel(logging.WARNING)

@@ -45,10 +45,29 @@ def test_bad_mapping_names_file_and_key(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
-def test_export_of_missing_database_is_one_line(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["export", "--db", str(tmp_path / "none.db")])
-    assert result.exit_code == 1
-    assert "no such database" in result.output
+@pytest.mark.parametrize("command", [["status"], ["export"], ["redirects", "--new", "https://new.example.ru"],
+                                     ["media", "--download", "media"], ["diff", "--new", "http://127.0.0.1:1/"],
+                                     ["learn"], ["reclean"], ["reclean", "--dry-run"]],
+                         ids=lambda c: " ".join(c[:2]))
+def test_a_missing_database_is_one_line_and_exit_2_for_every_command(tmp_path: Path, command: list[str]) -> None:
+    proc = run(*command, "--db", str(tmp_path / "none.db"))
+    assert proc.returncode == 2, proc.stderr  # bad arguments, as the README's table says
+    assert proc.stderr.strip().splitlines() == [f"Error: {tmp_path / 'none.db'}: no such database "
+                                                "(run `migrator crawl` first)"]
+    assert not (tmp_path / "none.db").exists()
+
+
+@pytest.mark.parametrize("command", [["worker", "http://127.0.0.1:1/"], ["crawl", "http://127.0.0.1:1/", "--db", "x.db"]],
+                         ids=["worker", "crawl"])
+def test_redis_that_does_not_answer_is_one_line_and_exit_1(tmp_path: Path, command: list[str]) -> None:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.run([sys.executable, "-m", "migrator", *command, "--redis", f"redis://127.0.0.1:{port}/0"],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.strip().splitlines() == [f"Error: cannot reach Redis at redis://127.0.0.1:{port}/0: "
+                                                f"Error 111 connecting to 127.0.0.1:{port}. Connection refused."]
 
 
 def test_unreachable_host_fails_with_reason(tmp_path: Path) -> None:

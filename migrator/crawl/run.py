@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import signal
 import sqlite3
 import tempfile
 import time
@@ -116,9 +117,13 @@ def summarize(run_id: int, stats: dict[str, Any], seconds: float, max_errors: in
         seconds=seconds, stages=seconds_by_stage(stats), steps=seconds_by_stage(stats, "migrator/seconds/crawl-end/"),
     )
     reason = stats.get("finish_reason", "unknown")
+    signum = interrupt.received()
     unreachable = sum(n for k, n in summary.errors.items() if k in _UNREACHABLE)
     if reason == "write-failed":  # the frontier stays: the run resumes once the database can be written
         summary.status, summary.message = "interrupted", str(stats.get("migrator/fault", "a write failed"))
+    elif signum is not None:  # whenever it came (fetching, the crawl end): the frontier stays, the run resumes
+        summary.status = "interrupted"
+        summary.message = f"stopped by {signal.Signals(signum).name}; the next run of the same command resumes it"
     elif reason == "max-errors" and max_errors is not None:
         summary.status = "failed"
         summary.message = f"stopped after {summary.error_count} errors, more than the allowed {max_errors}"
@@ -165,12 +170,13 @@ def run_crawl(config: Config, db_path: str, *, command: str = "crawl", mode: str
     the database's lock (LockedError otherwise); a run of the same command and target killed earlier
     is resumed from its frontier in the database.
     """
-    with RunLock(db_path) as lock:
-        return _run_locked(config, db_path, command, mode, max_errors, settings, verbose, lock)
+    stopper = _Stopper()  # from here a signal stops the run (or keeps it from starting), never raises
+    with RunLock(db_path) as lock, interrupt.graceful(stopper):
+        return _run_locked(config, db_path, command, mode, max_errors, settings, verbose, lock, stopper)
 
 
 def _run_locked(config: Config, db_path: str, command: str, mode: str, max_errors: int | None,
-                settings: dict[str, Any] | None, verbose: bool, lock: RunLock) -> CrawlSummary:
+                settings: dict[str, Any] | None, verbose: bool, lock: RunLock, stopper: _Stopper) -> CrawlSummary:
     from spiders.site import SiteSpider  # Scrapy's reactor choice happens at import time of the process
 
     Rulebook.for_run(config, db_path)  # a bad rulebook fails the run before anything is fetched
@@ -193,9 +199,8 @@ def _run_locked(config: Config, db_path: str, command: str, mode: str, max_error
     if not verbose:  # Scrapy's own INFO lines (enabled middlewares...) only with --verbose
         for name in ("scrapy", "py.warnings", "asyncio", "twisted", "trafilatura", "htmldate"):
             logging.getLogger(name).setLevel(logging.WARNING)
-    stopper = _Stopper()
     with tempfile.TemporaryDirectory(prefix="migrator-queue-") as queue_dir, \
-            interrupt.on_exit(lambda: _stopped_now(db_path, run_id, queue_dir)), interrupt.graceful(stopper):
+            interrupt.on_exit(lambda: _stopped_now(db_path, run_id, queue_dir)):
         if "JOBDIR" not in overrides:  # the scheduler's queue on disk: memory stays flat on big sites
             overrides["JOBDIR"] = queue_dir
         process = stopper.process = CrawlerProcess(scrapy_settings(db_path, run_id, overrides))

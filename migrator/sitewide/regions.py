@@ -8,6 +8,7 @@ from collections import deque
 from itertools import islice
 from typing import TYPE_CHECKING, Iterator
 
+from migrator import interrupt
 from migrator.extract.comments import forum_posts
 from migrator.extract.pool import ExtractionPool
 from migrator.extract.region import Regions, learn_templates, page_skeleton, parse_page
@@ -86,6 +87,7 @@ def apply_regions(ingest: Ingest, regions: Regions, pool: ExtractionPool | None 
     shown = time.monotonic()
     for done, result in enumerate(pool.extract_many(pages(), regions), 1):
         row, page = read.popleft()
+        interrupt.check()  # a signal: this step's transaction rolls back, the resumed run does it again
         if time.monotonic() - shown >= PROGRESS_SECONDS:
             shown = time.monotonic()
             progress.info("crawl end: content regions: %d pages extracted again, %d records changed", done,
