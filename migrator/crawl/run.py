@@ -31,6 +31,10 @@ logger = logging.getLogger(__name__)
 _FINISHED = {"finished", "closespider_pagecount", "closespider_itemcount"}
 #: Error reasons that say the site did not answer at all (not that a page was bad).
 _UNREACHABLE = {"connection-refused", "connection-lost", "timeout", "dns"}
+#: Skip reasons of links the crawl never fetched (the frontier's scope and URL rules, robots.txt); the other skip
+#: reasons name pages fetched that became no record (a listing, a page of an excluded type...).
+NOT_FOLLOWED = frozenset({"scheme", "malformed-url", "offsite", "asset", "endpoint", "url-rule", "trap", "budget",
+                          "max-pages", "robots", "offsite-redirect"})
 #: A run where more than this share of requests could not connect failed: the site went away.
 SITE_GONE_SHARE = 0.25
 
@@ -197,8 +201,10 @@ def _run_locked(config: Config, db_path: str, command: str, mode: str, max_error
     store.close()
     overrides = {"MIGRATOR_MODE": mode, "MIGRATOR_MAX_ERRORS": max_errors, **politeness(config), **(settings or {})}
     if not verbose:  # Scrapy's own INFO lines (enabled middlewares...) only with --verbose
-        for name in ("scrapy", "py.warnings", "asyncio", "twisted", "trafilatura", "htmldate"):
+        for name in ("scrapy", "py.warnings", "asyncio", "twisted"):
             logging.getLogger(name).setLevel(logging.WARNING)
+        for name in ("trafilatura", "htmldate"):  # their warnings are of one page's markup: the workers' too
+            logging.getLogger(name).setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="migrator-queue-") as queue_dir, \
             interrupt.on_exit(lambda: _stopped_now(db_path, run_id, queue_dir)):
         if "JOBDIR" not in overrides:  # the scheduler's queue on disk: memory stays flat on big sites
@@ -226,8 +232,7 @@ def _finish(db_path: str, run_id: int, stats: dict[str, Any], seconds: float, ma
         if not_due:
             stats["migrator/articles/not-due"] = not_due
         stats["migrator/pages"] = store.pages_counted(run_id)  # committed pages, of every part of the run
-        if resumed:
-            stats.update(store.run_totals(run_id))
+        stats.update(store.run_totals(run_id))  # what the database holds: the summary, runs row and status agree
         summary = summarize(run_id, stats, seconds, max_errors)
         summary.mode, summary.resumed = mode, resumed
         summary.report = store.run_report(run_id)
