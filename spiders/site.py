@@ -315,6 +315,8 @@ class SiteSpider(Spider):
             if admitted:
                 yield self._request(admitted, role="sitemap", priority=5)
         yield from self._changed_in_sitemap(listing.lastmod)
+        if response.meta.get("role") == "sitemap":  # the site's own count of its pages: the progress line's total
+            self.crawler.stats.inc_value("migrator/discovery/sitemap-pages", len(set(listing.pages)))
         for admitted in self.frontier.admit_all(dict.fromkeys(listing.pages), response.url):
             yield self._request(admitted, priority=1)
 

@@ -225,3 +225,38 @@ def test_demo_serve_binds_the_given_port() -> None:
     finally:
         proc.send_signal(2)
         proc.communicate(timeout=30)
+
+
+def test_demo_serve_shrugs_off_clients_that_hang_up(tmp_path: Path) -> None:
+    """Clients that reset the connection before, during and after their answer (a crawl stopped mid-page): the
+    served demo prints no traceback and goes on answering."""
+    import struct
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "migrator", "demo", "--serve", "--articles", "20", "--port",
+                             str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        for n in range(60):
+            client = socket.create_connection(("127.0.0.1", port), timeout=5)
+            if n % 3:  # a request (or two, kept alive), maybe a few bytes of the answer read
+                client.sendall(f"GET /node/{n} HTTP/1.1\r\nHost: x\r\n\r\n".encode() * (n % 3))
+            if n % 3 == 2:
+                client.recv(64)
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # a reset, not a FIN
+            client.close()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as response:
+            assert response.status == 200
+    finally:
+        proc.send_signal(2)
+        _, stderr = proc.communicate(timeout=30)
+    assert "Traceback" not in stderr and "Error" not in stderr, stderr[-3000:]

@@ -137,3 +137,22 @@ def test_library_markup_warnings_only_with_verbose(server: Any, crawled: tuple[s
     verbose = _crawl(server.url, tmp_path / "site.db", "-v")
     assert verbose.returncode == 0, verbose.stderr[-3000:]
     assert "empty link" in verbose.stderr
+
+
+def test_progress_line_shows_the_queue_and_the_time_left_and_a_log_file_stays_plain(tmp_path: Path) -> None:
+    """Output to a file, COLUMNS unset: one plain line per progress report (no control codes), the sitemap's
+    total and the time left at the rate so far."""
+    slow = CountedSite(posts=30, duplicates=0, dead=0, loops=0, sitemap=True, slow=2.0)
+    log = tmp_path / "crawl.log"
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    with serve("127.0.0.1", slow.route) as running, log.open("w") as out:
+        code = subprocess.call([sys.executable, "-m", "migrator", "crawl", running.url + "/", "--db",
+                                str(tmp_path / "site.db")], stdout=out, stderr=subprocess.STDOUT, env=env, timeout=600)
+    text = log.read_text(encoding="utf-8")
+    assert code == 0, text[-3000:]
+    assert "\x1b" not in text and "\r" not in text
+    lines = [line for line in text.splitlines() if "migrator.progress INFO: " in line and " pages (" in line]
+    assert lines, text[-3000:]  # posts take two seconds each: the crawl outlasts the first progress report
+    assert all(re.search(r"\d+ queued, \d+ articles, \d+ errors$", line) for line in lines), lines
+    with_total = [line for line in lines if re.search(r"\d+ of ~3\d pages \(\d+/s, about \d+:\d\d left\)", line)]
+    assert with_total, lines

@@ -25,13 +25,21 @@ class CountedSite:
     duplicates: int = 3
     dead: int = 4
     loops: int = 2
+    sitemap: bool = False  # /sitemap.xml lists every post
+    slow: float = 0.0  # seconds each post takes to answer
 
     def route(self, path: str) -> tuple[int, dict[str, str], str]:
         if path == "/":
             return 200, {}, self._index()
+        if path == "/sitemap.xml" and self.sitemap:
+            urls = "".join(f"<url><loc>/post/{n}</loc></url>" for n in range(1, self.posts + 1))
+            return 200, {"Content-Type": "application/xml"}, (
+                '<?xml version="1.0" encoding="UTF-8"?>'
+                f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>')
         if path.startswith("/post/"):
             number, _, view = path[len("/post/"):].partition("/")
             if number.isdigit() and 1 <= int(number) <= self.posts and view in ("", "amp"):
+                time.sleep(self.slow)
                 return 200, {}, self._post(int(number), printed=bool(view))
         if path.startswith("/loop/"):
             number, _, again = path[len("/loop/"):].partition("/")
