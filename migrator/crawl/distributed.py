@@ -81,8 +81,10 @@ def run_distributed(config: Config, db_path: str, redis_url: str, workers: int, 
                     proc.wait(30)
                 except subprocess.TimeoutExpired:
                     proc.kill()
-        summary = summarize(run_id, stats, time.monotonic() - started, max_errors)
         store = Store(db_path)
+        stats["migrator/pages"] = store.pages_counted(run_id)
+        stats.update(store.run_totals(run_id))  # what the database holds, as a single-process crawl's summary
+        summary = summarize(run_id, stats, time.monotonic() - started, max_errors)
         summary.report = store.run_report(run_id)
         store.finish_run(run_id, summary.status, summary.as_dict())
         store.close()

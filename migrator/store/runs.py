@@ -165,12 +165,9 @@ class Runs(Database):
                 "AND c.change = ? AND a.state = 'live' AND a.last_run = ?", [run_id, change, run_id]).fetchone()[0]
         totals["migrator/articles/unchanged"] = max(
             articles - totals["migrator/articles/new"] - totals["migrator/articles/updated"], 0)
-        errors = 0
         for reason, count in one("SELECT reason, sum(count) FROM errors WHERE run_id = ? GROUP BY reason", [run_id]):
             kind = "skipped" if reason in POLICY_REFUSALS else "errors"
             totals[f"migrator/{kind}/{reason}"] = int(count)
-            errors += int(count) if kind == "errors" else 0
-        totals["migrator/errors"] = errors
         return totals
 
     # -- validators a sync sends, per host ----------------------------------------------------
