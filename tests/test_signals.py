@@ -41,13 +41,13 @@ def _group(pgid: int) -> list[tuple[int, str]]:
     return found
 
 
-def _wait_for(what: Callable[[], Any], timeout: float, message: str) -> Any:
+def _wait_for(what: Callable[[], Any], timeout: float, message: str, every: float = 0.1) -> Any:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         value = what()
         if value:
             return value
-        time.sleep(0.1)
+        time.sleep(every)
     raise AssertionError(message)
 
 
@@ -232,7 +232,9 @@ def test_ctrl_c_during_the_crawl_end_interrupts_the_run_and_the_next_one_does_it
                                                                                     tmp_path: Path) -> None:
     db = tmp_path / "site.db"
     command = _Command("crawl", small_site.url + "/", "--db", str(db))
-    _wait_for(lambda: command.said("crawl end: "), 300, "the crawl never reached its end")
+    # the signal follows the first crawl-end step's line at once (polled every 10 ms): the steps after it take
+    # most of a second even on this small site (0.7 s measured), longer on a loaded machine
+    _wait_for(lambda: command.said("crawl end: "), 300, "the crawl never reached its end", every=0.01)
     stderr = command.interrupt()
     _assert_stopped_clean(command, stderr)
     assert _runs(db) == [(1, "crawl", "interrupted")]
@@ -284,7 +286,8 @@ def _sync_pages(db: Path) -> int:
 def test_ctrl_c_during_reclean_interrupts_its_run(crawled: Path, tmp_path: Path) -> None:
     db = _copy(crawled, tmp_path / "site.db")
     command = _Command("reclean", "--db", str(db))
-    _wait_for(lambda: command.proc.poll() is not None or _latest(db, "reclean"), 300, "reclean began no run")
+    _wait_for(lambda: command.proc.poll() is not None or _latest(db, "reclean"), 300, "reclean began no run",
+              every=0.01)  # its run begins once every page is read again; its crawl-end steps follow
     stderr = command.interrupt()
     _assert_stopped_clean(command, stderr)
     assert _latest(db, "reclean") == "interrupted"
