@@ -47,9 +47,13 @@ def test_bad_mapping_names_file_and_key(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("command", [["status"], ["export"], ["redirects", "--new", "https://new.example.ru"],
                                      ["media", "--download", "media"], ["diff", "--new", "http://127.0.0.1:1/"],
-                                     ["learn"], ["reclean"], ["reclean", "--dry-run"]],
+                                     ["learn"], ["reclean"], ["reclean", "--dry-run"],
+                                     ["load", "--wordpress", "http://127.0.0.1:1/", "--user", "editor"]],
                          ids=lambda c: " ".join(c[:2]))
 def test_a_missing_database_is_one_line_and_exit_2_for_every_command(tmp_path: Path, command: list[str]) -> None:
+    if command[0] == "load":
+        (tmp_path / "password").write_text("abcd efgh ijkl mnop qrst uvwx\n", encoding="utf-8")
+        command = [*command, "--password-file", str(tmp_path / "password")]
     proc = run(*command, "--db", str(tmp_path / "none.db"))
     assert proc.returncode == 2, proc.stderr  # bad arguments, as the README's table says
     assert proc.stderr.strip().splitlines() == [f"Error: {tmp_path / 'none.db'}: no such database "
