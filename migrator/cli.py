@@ -109,8 +109,9 @@ def crawl_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="IANA zone of the site's dates, e.g. Europe/Moscow (default: the mapping's timezone, "
                           "else UTC: dates printed without an offset are read as UTC)."),
         click.option("--mapping", type=click.Path(dir_okay=False), help="Site mapping file (TOML)."),
-        click.option("--max-pages", type=click.IntRange(min=1), help="Stop scheduling after N pages."),
-        click.option("--max-errors", type=click.IntRange(min=0), help="Fail the run past N errors."),
+        click.option("--max-pages", type=click.IntRange(min=1),
+                     help="Fetch N pages (robots.txt, sitemaps, feeds and failed requests not counted), then stop."),
+        click.option("--max-errors", type=click.IntRange(min=0), help="Fail the run at the error that passes N."),
         click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's own log lines too."),
     ]
     for option in reversed(options):
@@ -125,15 +126,23 @@ def force_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 #: Libraries whose INFO lines (enabled middlewares, versions...) are noise unless --verbose.
-_CHATTY = ("scrapy", "twisted", "py.warnings", "asyncio", "trafilatura", "htmldate")
+_CHATTY = ("scrapy", "twisted", "py.warnings", "asyncio", "trafilatura", "htmldate", "scrapy_redis")
+#: ...and whose warnings too: trafilatura's and htmldate's are about the markup of one page ("empty link", on
+#: hundreds of a real site's pages), none changes a record; only their errors pass.
+NOISY = ("trafilatura", "htmldate")
 
 
 def _quiet_libraries(record: logging.LogRecord) -> bool:
     """Libraries' warnings and errors pass as one line: their tracebacks (a refused connection's is 60 lines)
-    only with --verbose; the crawl counts and reports each failure itself."""
+    only with --verbose; the crawl counts and reports each failure itself. Deprecation warnings (scrapy-redis
+    calls Scrapy's old APIs) and the markup warnings of :data:`NOISY` only with --verbose."""
     if not record.name.startswith(_CHATTY):
         return True
     record.exc_info, record.exc_text, record.stack_info = None, None, None
+    if record.name.startswith(NOISY):
+        return record.levelno >= logging.ERROR
+    if record.name == "py.warnings" and "DeprecationWarning" in record.getMessage():
+        return False
     return record.levelno >= logging.WARNING
 
 
@@ -168,18 +177,34 @@ def load(target: str | None, mapping: str | None, timezone: str | None, max_page
     return config
 
 
+#: Outcomes of a run's article pages that are not among its articles, as the summary names them.
+_OTHER_OUTCOMES = {"merged": "merged (another URL of an article counted above)", "gone": "gone (404 or 410)",
+                   "still-gone": "still gone", "not-due": "not due for a revisit", "missing": "missing"}
+
+
 def print_summary(summary: Any, db: str) -> None:
-    """The end-of-run table: pages, articles by outcome, skipped by reason, errors by reason."""
+    """The end-of-run table: pages, articles by outcome, skipped by reason, errors by reason. Every count is
+    the database's (``migrator status`` shows the same); the README's "What the summary counts" explains each."""
+    from migrator.crawl.run import NOT_FOLLOWED
+
     table = Table(title=f"run {summary.run_id}: {summary.status} in {summary.seconds:.1f}s", show_header=False)
     table.add_column("what", style="bold")
     table.add_column("count", justify="right")
     table.add_row("pages fetched", str(summary.pages))
     table.add_row("articles", str(summary.articles))
+    for name in ("new", "updated", "unchanged"):
+        if summary.outcomes.get(name):
+            table.add_row(f"  {name}", str(summary.outcomes[name]))
     for name, count in summary.outcomes.items():
-        table.add_row(f"  {name}", str(count))
-    table.add_row("skipped", str(sum(summary.skipped.values())))
-    for name, count in summary.skipped.items():
-        table.add_row(f"  {name}", str(count))
+        if name not in ("new", "updated", "unchanged"):
+            table.add_row(_OTHER_OUTCOMES.get(name, name), str(count))
+    no_record = {k: n for k, n in summary.skipped.items() if k not in NOT_FOLLOWED}
+    not_followed = {k: n for k, n in summary.skipped.items() if k in NOT_FOLLOWED}
+    for title, counts in (("skipped: pages that are no article", no_record),
+                          ("skipped: links not followed", not_followed)):
+        table.add_row(title, str(sum(counts.values())))
+        for name, count in counts.items():
+            table.add_row(f"  {name}", str(count))
     table.add_row("errors", str(summary.error_count))
     for name, count in summary.errors.items():
         table.add_row(f"  {name}", str(count))
@@ -227,6 +252,10 @@ def crawl(target: str | None, db: str, timezone: str | None, mapping: str | None
 
     The first crawl into --db records its target, mapping and time zone: later runs default to them
     (TARGET may be left out) and refuse another host unless --force.
+
+    The summary counts pages fetched; articles (new, updated, unchanged); merged: pages that were another URL
+    of an article already counted; skipped pages that became no record and links never followed, by reason;
+    errors by reason. The README's "What the summary counts" says more.
 
     Example: migrator crawl http://old.example.ru/ --db site.db --timezone Europe/Moscow
     """
@@ -949,11 +978,12 @@ def worker(target: str, redis_url: str, key: str | None, timezone: str | None, m
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
-    from migrator.crawl.distributed import namespace
+    from migrator.crawl.distributed import connect, namespace
     from spiders.distributed import worker_settings
     from spiders.site import SiteSpider
 
     config = load(target, mapping, timezone, max_pages)
+    connect(redis_url).close()  # nothing there: one line and exit 1, before Scrapy starts
     _configure_logging(False)
     for name in ("scrapy", "py.warnings", "asyncio", "twisted", "scrapy_redis"):
         logging.getLogger(name).setLevel(logging.WARNING)

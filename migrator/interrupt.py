@@ -7,6 +7,9 @@ exits at once with ``os._exit``: a non-daemon thread (Twisted's thread pool, a T
 workers in the middle of a request) would otherwise hold the interpreter's exit for as long as it
 likes. The cleanups registered with :func:`on_exit` run first (they mark the run interrupted).
 The exit status is 128 + the signal's number (130 for SIGINT, 143 for SIGTERM), as shells report it.
+Long work that runs under :func:`graceful` (a crawl's end) calls :func:`check` between its steps, which raises
+:class:`Interrupted` once a signal came; child processes started inside :func:`held` never see the signals
+their process group gets (Ctrl-C signals the whole group): the parent decides when they stop.
 """
 from __future__ import annotations
 
@@ -28,6 +31,28 @@ _received: list[int] = []
 _stops: list[Callable[[], None]] = []
 _cleanups: list[Callable[[], None]] = []
 _exiting = threading.Lock()
+
+
+class Interrupted(Exception):
+    """A signal came while long work ran under :func:`graceful`: it stops at the next :func:`check`."""
+
+
+def check() -> None:
+    """Raise :class:`Interrupted` when a signal has been received (call it between steps of long work)."""
+    if _received:
+        raise Interrupted(f"stopped by {signal.Signals(_received[0]).name}")
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """SIGINT and SIGTERM held (blocked, not lost) in this thread inside: a process started here inherits them
+    blocked, so a Ctrl-C that comes while it is still importing Python cannot kill it with a traceback.
+    A signal that comes meanwhile is handled as the block ends."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def install() -> None:

@@ -1,4 +1,6 @@
-"""Live progress of a crawl: pages fetched, queued, articles, errors and the rate, every few seconds."""
+"""Live progress of a crawl: pages fetched (of the sitemap's total, when a sitemap gave one, with the time left),
+queued, articles, errors and the rate, every few seconds. One log line each time, never a control code: the
+same line reads well on a terminal, in cron mail and in a log file."""
 from __future__ import annotations
 
 import logging
@@ -10,6 +12,24 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 logger = logging.getLogger("migrator.progress")
+
+
+def progress_line(pages: int, seconds: float, queued: int, articles: int, errors: int, total: int = 0) -> str:
+    """The progress line; with ``total`` (the pages a sitemap lists, capped by --max-pages) the time left at the
+    rate so far, counting what is queued beyond the sitemap too.
+
+    >>> progress_line(120, 10.0, 300, 100, 2, total=600)
+    '120 of ~600 pages (12/s, about 0:40 left), 300 queued, 100 articles, 2 errors'
+    >>> progress_line(120, 10.0, 30, 100, 2)
+    '120 pages (12/s), 30 queued, 100 articles, 2 errors'
+    """
+    rate = pages / max(seconds, 1e-9)
+    done = f"{pages} pages ({rate:.0f}/s)"
+    if total and rate > 0:
+        left = max(total - pages, queued if pages < total else 0)
+        minutes, secs = divmod(round(left / rate), 60)
+        done = f"{pages} of ~{max(total, pages)} pages ({rate:.0f}/s, about {minutes}:{secs:02d} left)"
+    return f"{done}, {queued} queued, {articles} articles, {errors} errors"
 
 
 class Progress:
@@ -38,11 +58,14 @@ class Progress:
 
     def log(self) -> None:
         stats = self.crawler.stats
-        pages = stats.get_value("migrator/pages", 0)
         queued = stats.get_value("scheduler/enqueued", 0) - stats.get_value("scheduler/dequeued", 0)
-        rate = pages / max(time.monotonic() - self.started, 1e-9)
-        logger.info("%d pages (%.0f/s), %d queued, %d articles, %d errors", pages, rate, queued,
-                    stats.get_value("migrator/articles", 0), stats.get_value("migrator/errors", 0))
+        total = stats.get_value("migrator/discovery/sitemap-pages", 0)
+        max_pages = getattr(getattr(self.crawler.spider, "config", None), "max_pages", None)
+        if total and max_pages:
+            total = min(total, max_pages)
+        logger.info("%s", progress_line(stats.get_value("migrator/pages", 0), time.monotonic() - self.started,
+                                        queued, stats.get_value("migrator/articles", 0),
+                                        stats.get_value("migrator/errors", 0), total))
 
     def closed(self, spider: object) -> None:
         if self.loop and self.loop.running:

@@ -78,11 +78,15 @@ class Frontier:
     _pages: int = 0
     _link_pages: Counter[str] = field(default_factory=Counter)
     _template: set[str] = field(default_factory=set)
+    #: URLs refused past max_pages, first come first kept (as many as max_pages): one is let in for each admitted
+    #: URL that gave no page (an error, a redirect loop), so that max_pages pages are fetched when the site has them.
+    _reserve: deque[str] = field(default_factory=deque)
 
-    def admit(self, url: str, force: bool = False) -> str | None:
+    def admit(self, url: str, force: bool = False, page: bool = True) -> str | None:
         """The normalized URL if it should be fetched, else None (reason counted in ``skipped``).
 
-        ``force`` admits seeds (start URL, robots, sitemaps) past budgets and max_pages.
+        ``force`` admits seeds (start URL, robots, sitemaps) past budgets and max_pages; ``page`` false: no page
+        of the site (robots.txt, a sitemap, a feed), which max_pages does not count.
         """
         if not url.startswith(("http://", "https://")):
             return self._skip("scheme")
@@ -94,7 +98,7 @@ class Frontier:
         reason = self._rejection(norm, force)
         if reason:
             return self._skip(reason)
-        self.admitted += 1
+        self.admitted += page
         return norm
 
     def restore(self, urls: Iterable[str]) -> None:
@@ -134,8 +138,22 @@ class Frontier:
                 if self._spent[rule.pattern] > limit:
                     return "budget"
         if self.max_pages is not None and self.admitted >= self.max_pages:
+            if len(self._reserve) < self.max_pages:
+                self._reserve.append(url)
             return "max-pages"
         return None
+
+    def no_page(self) -> str | None:
+        """An admitted URL gave no page: its place under max_pages goes to the first URL refused for it, returned
+        (admitted now), if any."""
+        if self.max_pages is None:
+            return None
+        self.admitted -= 1
+        if not self._reserve:
+            return None
+        self.admitted += 1
+        self.skipped["max-pages"] -= 1
+        return self._reserve.popleft()
 
     def _normal(self, url: str) -> str | None:
         """The URL normalized, or None when it does not parse (``http://[url=...``, a broken BBCode tag, reads as

@@ -24,7 +24,8 @@ class RedirectLoopMiddleware:
     """Stops a redirect chain at its first repeated URL (``/a`` → ``/b`` → ``/a``).
 
     Scrapy's RedirectMiddleware would follow a loop until REDIRECT_MAX_TIMES; this one sits
-    before it (priority 650 > 600, so it sees responses first) and names the failure.
+    before it (priority 650 > 600, so it sees responses first) and names the failure (counted once, as every
+    error, when the spider's errback hands it to the ingest).
     """
 
     def __init__(self, stats: StatsCollector) -> None:
@@ -40,7 +41,6 @@ class RedirectLoopMiddleware:
         location = urljoin(request.url, (response.headers.get(b"Location") or b"").decode("latin-1"))
         chain = [*request.meta.get("redirect_urls", []), request.url]
         if location in chain:
-            self.stats.inc_value("migrator/errors/redirect-loop")
             raise RedirectLoop(f"redirect loop: {' -> '.join(chain + [location])}")
         return response
 

@@ -3,7 +3,8 @@
 The ``migrator`` command starts crawls with these settings plus a few per-run overrides
 (``MIGRATOR_DB``, ``MIGRATOR_RUN_ID``, ``MIGRATOR_CONFIG``); ``scrapy crawl site -a target=URL``
 and Scrapyd use them as they are. ``MIGRATOR_DOWNLOAD_TIMEOUT`` and ``MIGRATOR_DOWNLOAD_MAXSIZE`` in the
-environment override the per-page time (seconds) and size (bytes) bounds.
+environment override the per-page time (seconds) and size (bytes) bounds, ``MIGRATOR_EXTRACT_WORKERS`` the
+extraction processes.
 """
 from __future__ import annotations
 
@@ -68,6 +69,8 @@ MIGRATOR_DB = "migrator.db"
 MIGRATOR_RUN_ID = None
 MIGRATOR_MAX_ERRORS = None
 MIGRATOR_MODE = "crawl"  # "sync": revisit known articles with conditional requests
-MIGRATOR_EXTRACT_WORKERS = None  # extraction processes beside the reactor; None: one per spare core, 0: inline
+# extraction processes beside the reactor; None: one per spare core, 0: inline (the environment can set it too)
+MIGRATOR_EXTRACT_WORKERS = int(os.environ["MIGRATOR_EXTRACT_WORKERS"]) if os.environ.get("MIGRATOR_EXTRACT_WORKERS") \
+    else None
 MIGRATOR_CONDITIONAL = True  # sync sends If-None-Match / If-Modified-Since from stored validators
 REMOTE_CONTROL_ENABLED = False

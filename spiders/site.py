@@ -179,7 +179,7 @@ class SiteSpider(Spider):
             roots.append(f"{parts.scheme}://{parts.netloc}")
         for root in dict.fromkeys(roots):
             for path, role in (("/robots.txt", "robots"), ("/sitemap.xml", "sitemap"), ("/rss.xml", "feed")):
-                admitted = self.frontier.admit(root + path, force=True)
+                admitted = self.frontier.admit(root + path, force=True, page=False)
                 if admitted:
                     yield self._request(admitted, role=role, priority=5)
 
@@ -220,11 +220,11 @@ class SiteSpider(Spider):
             return
         if "html" not in content_type and not response.body.lstrip()[:1] == b"<":
             self.crawler.stats.inc_value("migrator/skipped/not-html")
-            yield VisitItem(visit)
+            yield from self._queue(visit, iter(self._in_place_of_a_page(role)))
             return
         if looks_binary(response.body):  # an image or archive served as text/html
             self.crawler.stats.inc_value("migrator/skipped/binary")
-            yield VisitItem(visit)
+            yield from self._queue(visit, iter(self._in_place_of_a_page(role)))
             return
         decoded = decode_html(response.body, content_type)
         requests, aliases = self._follow_links(response.url, decoded.text)
@@ -296,7 +296,7 @@ class SiteSpider(Spider):
 
     def _follow_sitemaps(self, robots: str) -> Iterator[Request]:
         for url in sitemaps.robots_sitemaps(robots):
-            admitted = self.frontier.admit(url, force=True)
+            admitted = self.frontier.admit(url, force=True, page=False)
             if admitted:
                 yield self._request(admitted, role="sitemap", priority=5)
 
@@ -311,10 +311,12 @@ class SiteSpider(Spider):
                 logger.warning("%s: %s; not read", response.url, exc)
             return
         for url in listing.sitemaps:
-            admitted = self.frontier.admit(url, force=True)
+            admitted = self.frontier.admit(url, force=True, page=False)
             if admitted:
                 yield self._request(admitted, role="sitemap", priority=5)
         yield from self._changed_in_sitemap(listing.lastmod)
+        if response.meta.get("role") == "sitemap":  # the site's own count of its pages: the progress line's total
+            self.crawler.stats.inc_value("migrator/discovery/sitemap-pages", len(set(listing.pages)))
         for admitted in self.frontier.admit_all(dict.fromkeys(listing.pages), response.url):
             yield self._request(admitted, priority=1)
 
@@ -344,24 +346,33 @@ class SiteSpider(Spider):
 
     # -- failures -------------------------------------------------------------------------------
 
-    def failed(self, failure: Failure) -> Iterator[ErrorItem | VisitItem]:
+    def failed(self, failure: Failure) -> Iterator[ErrorItem | VisitItem | Request]:
         request = getattr(failure, "request", None)
         url = request.url if request is not None else ""
         role = request.meta.get("role", "page") if request is not None else "page"
         visit = request.meta.get("frontier_url") if request is not None else None
         reason = failure_reason(failure)
-        if isinstance(failure.value, OffsiteRedirect):  # listed with its target, counted as a skip
-            yield ErrorItem(url=url, reason=reason, detail=failure.value.target[:500], visit=visit, skip=True)
-            return
-        if reason == "robots":
-            self.crawler.stats.inc_value("migrator/skipped/robots")
-            yield VisitItem(visit)
-            return
-        if role in ("robots", "sitemap", "feed"):
+        if role in ("robots", "sitemap", "feed") and not isinstance(failure.value, OffsiteRedirect) \
+                and reason != "robots":
             self.crawler.stats.inc_value(f"migrator/discovery/missing-{role}")
             yield VisitItem(visit)
             return
-        yield ErrorItem(url=url, reason=reason, detail=str(failure.value)[:500], visit=visit)
+        instead = self._in_place_of_a_page(role)  # no page came of it: under --max-pages another URL takes its place
+        if isinstance(failure.value, OffsiteRedirect):  # listed with its target, counted as a skip
+            yield ErrorItem(url=url, reason=reason, detail=failure.value.target[:500], visit=visit, skip=True,
+                            discovered=_queued(instead))
+        elif reason == "robots":
+            self.crawler.stats.inc_value("migrator/skipped/robots")
+            yield VisitItem(visit, _queued(instead))
+        else:
+            yield ErrorItem(url=url, reason=reason, detail=str(failure.value)[:500], visit=visit,
+                            discovered=_queued(instead))
+        yield from instead
+
+    def _in_place_of_a_page(self, role: str) -> list[Request]:
+        """The request that takes the place of an admitted page URL that gave no page (``Frontier.no_page``)."""
+        url = self.frontier.no_page() if role in ("page", "article") else None
+        return [self._request(url)] if url else []
 
 
 def _origin(url: str) -> str:

@@ -114,6 +114,8 @@ class CrawlWriter:
                 started = time.monotonic()
                 try:
                     SiteModel(self.ingest, self.regions, pool=self.pool).finish()
+                except interrupt.Interrupted as stop:  # the run is `interrupted`; the resumed one does the crawl end
+                    logger.info("crawl end %s; the next run of the same command does it", stop)
                 finally:
                     add_seconds(self.stats, "crawl-end", time.monotonic() - started)
         finally:

@@ -45,10 +45,33 @@ def test_bad_mapping_names_file_and_key(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
-def test_export_of_missing_database_is_one_line(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["export", "--db", str(tmp_path / "none.db")])
-    assert result.exit_code == 1
-    assert "no such database" in result.output
+@pytest.mark.parametrize("command", [["status"], ["export"], ["redirects", "--new", "https://new.example.ru"],
+                                     ["media", "--download", "media"], ["diff", "--new", "http://127.0.0.1:1/"],
+                                     ["learn"], ["reclean"], ["reclean", "--dry-run"],
+                                     ["load", "--wordpress", "http://127.0.0.1:1/", "--user", "editor"]],
+                         ids=lambda c: " ".join(c[:2]))
+def test_a_missing_database_is_one_line_and_exit_2_for_every_command(tmp_path: Path, command: list[str]) -> None:
+    if command[0] == "load":
+        (tmp_path / "password").write_text("abcd efgh ijkl mnop qrst uvwx\n", encoding="utf-8")
+        command = [*command, "--password-file", str(tmp_path / "password")]
+    proc = run(*command, "--db", str(tmp_path / "none.db"))
+    assert proc.returncode == 2, proc.stderr  # bad arguments, as the README's table says
+    assert proc.stderr.strip().splitlines() == [f"Error: {tmp_path / 'none.db'}: no such database "
+                                                "(run `migrator crawl` first)"]
+    assert not (tmp_path / "none.db").exists()
+
+
+@pytest.mark.parametrize("command", [["worker", "http://127.0.0.1:1/"], ["crawl", "http://127.0.0.1:1/", "--db", "x.db"]],
+                         ids=["worker", "crawl"])
+def test_redis_that_does_not_answer_is_one_line_and_exit_1(tmp_path: Path, command: list[str]) -> None:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.run([sys.executable, "-m", "migrator", *command, "--redis", f"redis://127.0.0.1:{port}/0"],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.strip().splitlines() == [f"Error: cannot reach Redis at redis://127.0.0.1:{port}/0: "
+                                                f"Error 111 connecting to 127.0.0.1:{port}. Connection refused."]
 
 
 def test_unreachable_host_fails_with_reason(tmp_path: Path) -> None:
@@ -206,3 +229,38 @@ def test_demo_serve_binds_the_given_port() -> None:
     finally:
         proc.send_signal(2)
         proc.communicate(timeout=30)
+
+
+def test_demo_serve_shrugs_off_clients_that_hang_up(tmp_path: Path) -> None:
+    """Clients that reset the connection before, during and after their answer (a crawl stopped mid-page): the
+    served demo prints no traceback and goes on answering."""
+    import struct
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "migrator", "demo", "--serve", "--articles", "20", "--port",
+                             str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        for n in range(60):
+            client = socket.create_connection(("127.0.0.1", port), timeout=5)
+            if n % 3:  # a request (or two, kept alive), maybe a few bytes of the answer read
+                client.sendall(f"GET /node/{n} HTTP/1.1\r\nHost: x\r\n\r\n".encode() * (n % 3))
+            if n % 3 == 2:
+                client.recv(64)
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # a reset, not a FIN
+            client.close()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as response:
+            assert response.status == 200
+    finally:
+        proc.send_signal(2)
+        _, stderr = proc.communicate(timeout=30)
+    assert "Traceback" not in stderr and "Error" not in stderr, stderr[-3000:]

@@ -41,13 +41,13 @@ def _group(pgid: int) -> list[tuple[int, str]]:
     return found
 
 
-def _wait_for(what: Callable[[], Any], timeout: float, message: str) -> Any:
+def _wait_for(what: Callable[[], Any], timeout: float, message: str, every: float = 0.1) -> Any:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         value = what()
         if value:
             return value
-        time.sleep(0.1)
+        time.sleep(every)
     raise AssertionError(message)
 
 
@@ -163,3 +163,148 @@ def test_sigint_ends_a_diff_stuck_on_a_silent_site(tmp_path: Path) -> None:
         _assert_group_gone(proc.pid)
     finally:
         silent.close()
+
+
+# -- Ctrl-C at any moment: the first second, the crawl end, reclean, sync --------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_site() -> Any:
+    """A small demo site (a whole crawl in seconds): the crawl-end steps, reclean and sync have a corpus."""
+    from migrator.demo.server import DemoServer
+    from migrator.demo.site import DemoSite, SiteSpec
+
+    with DemoServer(DemoSite(SiteSpec(articles=40, archive_items=4, slow_seconds=0.2))) as server:
+        yield server
+
+
+class _Command:
+    """`migrator ARGS` in a session of its own, its stderr read line by line as it comes."""
+
+    def __init__(self, *args: str) -> None:
+        import threading
+
+        self.proc = subprocess.Popen([sys.executable, "-m", "migrator", *args], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, text=True, start_new_session=True)
+        self.lines: list[str] = []
+        assert self.proc.stderr is not None
+        stream = self.proc.stderr
+        self.reader = threading.Thread(target=lambda: self.lines.extend(stream), daemon=True)
+        self.reader.start()
+
+    def said(self, text: str) -> bool:
+        return any(text in line for line in self.lines) or self.proc.poll() is not None
+
+    def interrupt(self) -> str:
+        """Ctrl-C to the whole group (as a terminal sends it); the command's stderr once it ended."""
+        os.killpg(self.proc.pid, signal.SIGINT)
+        self.proc.wait(timeout=DEADLINE + 50)  # a guard against a hang, not a measurement
+        self.reader.join(10)
+        return "".join(self.lines)
+
+
+def _runs(db: Path) -> list[tuple[int, str, str]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT id, command, status FROM runs ORDER BY id").fetchall()
+
+
+def _assert_stopped_clean(command: _Command, stderr: str) -> None:
+    assert command.proc.returncode == 130, stderr[-3000:]
+    assert "Traceback" not in stderr and "worker died" not in stderr, stderr[-3000:]
+    _assert_group_gone(command.proc.pid)
+
+
+def test_ctrl_c_as_the_extraction_worker_starts(small_site: Any, tmp_path: Path) -> None:
+    """The first second: a worker still importing Python when the group gets the signal must not die of it."""
+    db = tmp_path / "site.db"
+    command = _Command("crawl", small_site.url + "/", "--db", str(db))
+    _wait_for(lambda: command.proc.poll() is not None or any("spawn_main" in cmd for _, cmd in _group(command.proc.pid)),
+              120, "no extraction worker started")
+    stderr = command.interrupt()
+    _assert_stopped_clean(command, stderr)
+    assert _runs(db) == [(1, "crawl", "interrupted")]
+    resumed = subprocess.run([sys.executable, "-m", "migrator", "crawl", small_site.url + "/", "--db", str(db)],
+                             capture_output=True, text=True, timeout=600)
+    assert resumed.returncode == 0 and "resuming run 1, which was interrupted" in resumed.stderr, resumed.stderr[-3000:]
+
+
+def test_ctrl_c_during_the_crawl_end_interrupts_the_run_and_the_next_one_does_it(small_site: Any,
+                                                                                    tmp_path: Path) -> None:
+    db = tmp_path / "site.db"
+    command = _Command("crawl", small_site.url + "/", "--db", str(db))
+    # the signal follows the first crawl-end step's line at once (polled every 10 ms): the steps after it take
+    # most of a second even on this small site (0.7 s measured), longer on a loaded machine
+    _wait_for(lambda: command.said("crawl end: "), 300, "the crawl never reached its end", every=0.01)
+    stderr = command.interrupt()
+    _assert_stopped_clean(command, stderr)
+    assert _runs(db) == [(1, "crawl", "interrupted")]
+    assert "stopped by SIGINT" in stderr
+    resumed = subprocess.run([sys.executable, "-m", "migrator", "crawl", small_site.url + "/", "--db", str(db)],
+                             capture_output=True, text=True, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert "resuming run 1" in resumed.stderr and "crawl end: short entries" in resumed.stderr  # the whole end
+    assert _runs(db) == [(1, "crawl", "finished")]
+
+
+@pytest.fixture(scope="module")
+def crawled(small_site: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A finished crawl of the small site (copied by each test that writes into it)."""
+    db = tmp_path_factory.mktemp("crawled") / "site.db"
+    done = subprocess.run([sys.executable, "-m", "migrator", "crawl", small_site.url + "/", "--db", str(db)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return db
+
+
+def _copy(db: Path, to: Path) -> Path:
+    """A copy of a database through SQLite's backup (its WAL included)."""
+    with sqlite3.connect(db) as source, sqlite3.connect(to) as target:
+        source.backup(target)
+    return to
+
+
+def _latest(db: Path, command: str) -> str | None:
+    """The status of the latest run of ``command``, None before there is one."""
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
+            row = conn.execute("SELECT status FROM runs WHERE command = ? ORDER BY id DESC LIMIT 1",
+                               [command]).fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def _sync_pages(db: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
+            row = conn.execute("SELECT pages FROM runs WHERE command = 'sync' ORDER BY id DESC LIMIT 1").fetchone()
+    except sqlite3.Error:
+        return 0
+    return int(row[0] or 0) if row else 0
+
+
+def test_ctrl_c_during_reclean_interrupts_its_run(crawled: Path, tmp_path: Path) -> None:
+    db = _copy(crawled, tmp_path / "site.db")
+    command = _Command("reclean", "--db", str(db))
+    _wait_for(lambda: command.proc.poll() is not None or _latest(db, "reclean"), 300, "reclean began no run",
+              every=0.01)  # its run begins once every page is read again; its crawl-end steps follow
+    stderr = command.interrupt()
+    _assert_stopped_clean(command, stderr)
+    assert _latest(db, "reclean") == "interrupted"
+    again = subprocess.run([sys.executable, "-m", "migrator", "reclean", "--db", str(db)], capture_output=True,
+                           text=True, timeout=600)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert _latest(db, "reclean") == "finished"
+
+
+def test_ctrl_c_during_sync_interrupts_its_run_and_the_next_sync_resumes_it(small_site: Any, crawled: Path,
+                                                                           tmp_path: Path) -> None:
+    db = _copy(crawled, tmp_path / "site.db")
+    command = _Command("sync", small_site.url + "/", "--db", str(db))
+    _wait_for(lambda: command.proc.poll() is not None or _sync_pages(db) >= 5, 300, "the sync fetched no page")
+    stderr = command.interrupt()
+    _assert_stopped_clean(command, stderr)
+    assert _latest(db, "sync") == "interrupted"
+    again = subprocess.run([sys.executable, "-m", "migrator", "sync", small_site.url + "/", "--db", str(db)],
+                           capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0 and "(resumed) finished" in again.stderr, again.stderr[-3000:]

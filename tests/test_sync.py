@@ -133,7 +133,7 @@ def test_status_shows_states_runs_and_errors(tmp_path: Path) -> None:
     assert "articles" in proc.stdout and "live" in proc.stdout
     assert "crawl" in proc.stdout and "finished" in proc.stdout
     assert "http-404" in proc.stdout and "redirect-loop" in proc.stdout
-    assert migrator("status", "--db", str(tmp_path / "none.db")).returncode == 1
+    assert migrator("status", "--db", str(tmp_path / "none.db")).returncode == 2
 
 
 def test_second_run_on_a_locked_database_exits_at_once(tmp_path: Path) -> None:

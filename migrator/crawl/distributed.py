@@ -21,6 +21,7 @@ import redis
 
 from migrator import interrupt
 from migrator.crawl.run import CrawlSummary, summarize
+from migrator.errors import TargetError
 from migrator.ingest import Counts, Stats
 from migrator.lock import RunLock
 from migrator.mapping import Config
@@ -41,13 +42,22 @@ def namespace(config: Config) -> str:
     return "migrator:" + hashlib.sha1(",".join(config.start_urls).encode()).hexdigest()[:12]
 
 
+def connect(redis_url: str) -> redis.Redis:
+    """The crawl's Redis, answering; TargetError (one line, exit 1) when it is not there or the URL is bad."""
+    try:
+        server = redis.Redis.from_url(redis_url, socket_connect_timeout=10)
+        server.ping()
+    except (redis.RedisError, ValueError) as exc:
+        raise TargetError(f"cannot reach Redis at {redis_url}: {exc}") from None
+    return server
+
+
 def run_distributed(config: Config, db_path: str, redis_url: str, workers: int, worker_args: list[str], *,
                     max_errors: int | None = None) -> CrawlSummary:
     """Start ``workers`` local workers (``migrator worker`` with ``worker_args``) and load what all
     workers of this crawl push, until the crawl is done. Blocks; holds the database's lock."""
     with RunLock(db_path):
-        server = redis.Redis.from_url(redis_url)
-        server.ping()
+        server = connect(redis_url)
         key = namespace(config)
         server.delete(*(f"{key}:{name}" for name in ("requests", "dupefilter", "items", "requeue", "done", "stop")))
         store = Store(db_path)
@@ -74,8 +84,10 @@ def run_distributed(config: Config, db_path: str, redis_url: str, workers: int, 
                     proc.wait(30)
                 except subprocess.TimeoutExpired:
                     proc.kill()
-        summary = summarize(run_id, stats, time.monotonic() - started, max_errors)
         store = Store(db_path)
+        stats["migrator/pages"] = store.pages_counted(run_id)
+        stats.update(store.run_totals(run_id))  # what the database holds, as a single-process crawl's summary
+        summary = summarize(run_id, stats, time.monotonic() - started, max_errors)
         summary.report = store.run_report(run_id)
         store.finish_run(run_id, summary.status, summary.as_dict())
         store.close()

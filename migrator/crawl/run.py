@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import signal
 import sqlite3
 import tempfile
 import time
@@ -35,6 +36,10 @@ _UNREACHABLE = {"connection-refused", "connection-lost", "timeout", "dns"}
 #: the site's zone.
 ZONE_WARNING = ("%d articles print their dates without an offset and no time zone was given: they are "
                 "stored as UTC (give --timezone, or timezone in the mapping, and crawl again or reclean)")
+#: Skip reasons of links the crawl never fetched (the frontier's scope and URL rules, robots.txt); the other skip
+#: reasons name pages fetched that became no record (a listing, a page of an excluded type...).
+NOT_FOLLOWED = frozenset({"scheme", "malformed-url", "offsite", "asset", "endpoint", "url-rule", "trap", "budget",
+                          "max-pages", "robots", "offsite-redirect"})
 #: A run where more than this share of requests could not connect failed: the site went away.
 SITE_GONE_SHARE = 0.25
 
@@ -121,9 +126,13 @@ def summarize(run_id: int, stats: dict[str, Any], seconds: float, max_errors: in
         seconds=seconds, stages=seconds_by_stage(stats), steps=seconds_by_stage(stats, "migrator/seconds/crawl-end/"),
     )
     reason = stats.get("finish_reason", "unknown")
+    signum = interrupt.received()
     unreachable = sum(n for k, n in summary.errors.items() if k in _UNREACHABLE)
     if reason == "write-failed":  # the frontier stays: the run resumes once the database can be written
         summary.status, summary.message = "interrupted", str(stats.get("migrator/fault", "a write failed"))
+    elif signum is not None:  # whenever it came (fetching, the crawl end): the frontier stays, the run resumes
+        summary.status = "interrupted"
+        summary.message = f"stopped by {signal.Signals(signum).name}; the next run of the same command resumes it"
     elif reason == "max-errors" and max_errors is not None:
         summary.status = "failed"
         summary.message = f"stopped after {summary.error_count} errors, more than the allowed {max_errors}"
@@ -172,9 +181,10 @@ def run_crawl(config: Config, db_path: str, *, command: str = "crawl", mode: str
     command-line flags it was given, see :mod:`migrator.remembered`); a run of another host into the file
     is refused (OtherSiteError) unless ``force``.
     """
-    with RunLock(db_path) as lock:
+    stopper = _Stopper()  # from here a signal stops the run (or keeps it from starting), never raises
+    with RunLock(db_path) as lock, interrupt.graceful(stopper):
         return _run_locked(config, db_path, command, mode, max_errors, settings, verbose, lock,
-                           _flags(config, max_errors, flags), force)
+                           _flags(config, max_errors, flags), force, stopper)
 
 
 def _flags(config: Config, max_errors: int | None, flags: dict[str, Any] | None) -> dict[str, Any]:
@@ -187,7 +197,7 @@ def _flags(config: Config, max_errors: int | None, flags: dict[str, Any] | None)
 
 def _run_locked(config: Config, db_path: str, command: str, mode: str, max_errors: int | None,
                 settings: dict[str, Any] | None, verbose: bool, lock: RunLock, flags: dict[str, Any],
-                force: bool) -> CrawlSummary:
+                force: bool, stopper: _Stopper) -> CrawlSummary:
     from spiders.site import SiteSpider  # Scrapy's reactor choice happens at import time of the process
 
     Rulebook.for_run(config, db_path)  # a bad rulebook fails the run before anything is fetched
@@ -214,11 +224,12 @@ def _run_locked(config: Config, db_path: str, command: str, mode: str, max_error
     store.close()
     overrides = {"MIGRATOR_MODE": mode, "MIGRATOR_MAX_ERRORS": max_errors, **politeness(config), **(settings or {})}
     if not verbose:  # Scrapy's own INFO lines (enabled middlewares...) only with --verbose
-        for name in ("scrapy", "py.warnings", "asyncio", "twisted", "trafilatura", "htmldate"):
+        for name in ("scrapy", "py.warnings", "asyncio", "twisted"):
             logging.getLogger(name).setLevel(logging.WARNING)
-    stopper = _Stopper()
+        for name in ("trafilatura", "htmldate"):  # their warnings are of one page's markup: the workers' too
+            logging.getLogger(name).setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="migrator-queue-") as queue_dir, \
-            interrupt.on_exit(lambda: _stopped_now(db_path, run_id, queue_dir)), interrupt.graceful(stopper):
+            interrupt.on_exit(lambda: _stopped_now(db_path, run_id, queue_dir)):
         if "JOBDIR" not in overrides:  # the scheduler's queue on disk: memory stays flat on big sites
             overrides["JOBDIR"] = queue_dir
         process = stopper.process = CrawlerProcess(scrapy_settings(db_path, run_id, overrides))
@@ -244,8 +255,7 @@ def _finish(db_path: str, run_id: int, stats: dict[str, Any], seconds: float, ma
         if not_due:
             stats["migrator/articles/not-due"] = not_due
         stats["migrator/pages"] = store.pages_counted(run_id)  # committed pages, of every part of the run
-        if resumed:
-            stats.update(store.run_totals(run_id))
+        stats.update(store.run_totals(run_id))  # what the database holds: the summary, runs row and status agree
         summary = summarize(run_id, stats, seconds, max_errors)
         summary.mode, summary.resumed = mode, resumed
         summary.report = store.run_report(run_id)

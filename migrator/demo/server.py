@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import argparse
 import socket
+import sys
 import threading
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Iterable, Protocol
+from typing import Any, Iterable, Protocol
 
 from migrator.demo.site import DemoSite, SiteSpec
 
@@ -92,6 +93,13 @@ class _Server(ThreadingHTTPServer):
         self.connections: set[tuple[str, int]] = set()
         self.active = self.peak = 0
         self._lock = threading.Lock()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client gone before or after its answer (reset while the handler was set up or closed) is no error of
+        the site; anything else is reported as socketserver does."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, socket.timeout)):
+            return
+        super().handle_error(request, client_address)
 
     def enter(self, host: str, client: tuple[str, int]) -> None:
         with self._lock:

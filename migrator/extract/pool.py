@@ -22,6 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
+from migrator import interrupt
 from migrator.extract import PageResult, extract
 
 if TYPE_CHECKING:
@@ -150,24 +151,20 @@ class ExtractionPool:
             # imports take a second or more). They start with Ctrl-C and SIGTERM blocked (a blocked mask is
             # inherited): a signal to the group while one still imports waits for its _init, which ignores it;
             # this process gets its own as soon as they are started.
-            stop = {signal.SIGINT, signal.SIGTERM}
-            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, stop) if hasattr(signal, "pthread_sigmask") else None
-            try:
+            with interrupt.held():
                 for _ in range(workers):
                     self.executor.submit(_started)
-            finally:
-                if blocked is not None:
-                    signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     async def extract(self, url: str, html: str) -> PageResult:
         if self.executor is not None:
             try:
-                result, seconds = await asyncio.wrap_future(self.executor.submit(_extract, url, html))
+                with interrupt.held():  # a submit may start a worker: it must not get the group's Ctrl-C
+                    future = self.executor.submit(_extract, url, html)
+                result, seconds = await asyncio.wrap_future(future)
                 self.seconds += seconds
                 return result
             except BrokenProcessPool:  # a worker died (OOM killer, signal): carry on in this process
-                logger.warning("extraction worker died; extracting in the crawler process from now on")
-                self.close()
+                self._died()
         started = time.perf_counter()
         try:
             return extract(url, html, self.config, self.regions)
@@ -195,7 +192,10 @@ class ExtractionPool:
                 ) -> Future[list[Any]] | None:
         """The chunk handed to a worker, or None when the pool cannot take it (this process extracts it)."""
         try:
-            return self.executor.submit(_extract_chunk, chunk, regions, record) if self.executor is not None else None
+            if self.executor is None:
+                return None
+            with interrupt.held():
+                return self.executor.submit(_extract_chunk, chunk, regions, record)
         except (BrokenProcessPool, RuntimeError):  # a worker died, or the pool was shut down
             return None
 
@@ -206,11 +206,16 @@ class ExtractionPool:
             try:
                 return future.result()
             except BrokenProcessPool:
-                logger.warning("extraction worker died; extracting in the crawler process from now on")
-                self.close()
+                self._died()
         if record:
             return [_recorded(url, html, self.config, regions) for url, html in chunk]
         return [_guarded(url, html, self.config, regions) for url, html in chunk]
+
+    def _died(self) -> None:
+        """A worker died: say so once (not when a signal is stopping the crawl anyway), go on without the pool."""
+        if self.executor is not None and not interrupt.received():
+            logger.warning("extraction worker died; extracting in the crawler process from now on")
+        self.close()
 
     def close(self) -> None:
         if self.executor is not None:

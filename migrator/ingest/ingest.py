@@ -57,6 +57,7 @@ class Outcome:
 
 
 NOT_STORED = Outcome("not-stored", "not stored: the database cannot be written")
+STOPPING = Outcome("not-stored", "not stored: the run is stopping (more errors than --max-errors)")
 
 
 class Ingest:
@@ -86,6 +87,8 @@ class Ingest:
         """Store one crawl item in one transaction (``extracted``: a page's extraction, or why it failed)."""
         if self.fault:  # not stored, not marked done: the resumed run fetches it again
             return NOT_STORED
+        if self.stop_reason:  # past --max-errors: what was still in flight is not counted (the run stops at N+1)
+            return STOPPING
         try:
             with self.store.batch():
                 outcome = self._take(item, extracted)

@@ -42,6 +42,7 @@ class ErrorItem:
     detail: str = ""
     visit: str | None = None
     skip: bool = False
+    discovered: list[tuple[str, str, int]] = field(default_factory=list)  # a URL let in in its place (max_pages)
 
 
 @dataclass

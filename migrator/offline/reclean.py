@@ -7,11 +7,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from migrator import interrupt
 from migrator.extract import extract
 from migrator.extract.region import Regions
 from migrator.ingest import Counts, Ingest
 from migrator.record import Article
 from migrator.sitewide import SiteModel
+from migrator.store import mark_run
 
 if TYPE_CHECKING:
     from migrator.mapping import Config
@@ -88,14 +90,27 @@ def reclean(store: Store, config: Config, rulebook: Rulebook, *, dry_run: bool =
     if not dry_run:
         report.run_id = store.begin_run("reclean", str(store.path), {"rules": len(rulebook.rules),
                                                                       "mapping": config.source})
-        ingest = Ingest(store, config, rulebook, report.run_id, counts, frontier=False)
-        with store.batch():
-            for article in updates:
-                ingest.update(article)
-        SiteModel(ingest, older=True).finish()  # templates, fields, repeated blocks again; listings withdrawn
-        report.learned = counts
-        report.withdrawn = [row["url"] for row in store.withdrawals(report.run_id)]
-        store.finish_run(report.run_id, "finished", {"articles": report.articles, "pages": report.articles,
-                                                     "changed": len(report.changed), "removed": dict(report.removed),
-                                                     "withdrawn": len(report.withdrawn)})
+        run_id = report.run_id
+        with interrupt.on_exit(lambda: mark_run(store.path, run_id, "interrupted")):
+            try:
+                _rewrite(store, config, rulebook, report, updates, counts)
+            except (KeyboardInterrupt, interrupt.Interrupted):  # Ctrl-C: what committed stays; run it again
+                store.finish_run(run_id, "interrupted", {"articles": report.articles, "pages": report.articles})
+                raise
     return report
+
+
+def _rewrite(store: Store, config: Config, rulebook: Rulebook, report: RecleanReport, updates: list[Article],
+             counts: Counts) -> None:
+    """Store the re-cleaned records, then learn from the whole corpus again, as the run ``report.run_id``."""
+    assert report.run_id is not None
+    ingest = Ingest(store, config, rulebook, report.run_id, counts, frontier=False)
+    with store.batch():
+        for article in updates:
+            ingest.update(article)
+    SiteModel(ingest, older=True).finish()  # templates, fields, repeated blocks again; listings withdrawn
+    report.learned = counts
+    report.withdrawn = [row["url"] for row in store.withdrawals(report.run_id)]
+    store.finish_run(report.run_id, "finished", {"articles": report.articles, "pages": report.articles,
+                                                 "changed": len(report.changed), "removed": dict(report.removed),
+                                                 "withdrawn": len(report.withdrawn)})

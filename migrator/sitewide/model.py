@@ -22,6 +22,7 @@ import time
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
+from migrator import interrupt
 from migrator.clean.repeated import known_shingles, learn, listings_of_excerpts, residue
 from migrator.clean.text import html_to_text
 from migrator.extract.region import Regions
@@ -49,10 +50,12 @@ _Step = TypeVar("_Step", bound=Callable[..., Any])
 
 def step(name: str) -> Callable[[_Step], _Step]:
     """A crawl-end step: a progress line as it starts (the fetching's progress lines stop while the crawl end
-    runs: minutes on a large site), its seconds counted (stats ``migrator/seconds/crawl-end/<name>``)."""
+    runs: minutes on a large site), its seconds counted (stats ``migrator/seconds/crawl-end/<name>``). A signal
+    received before it starts ends the crawl end there (``interrupt.Interrupted``): the resumed run does it."""
     def wrap(method: _Step) -> _Step:
         @functools.wraps(method)
         def timed(self: SiteModel, *args: Any, **kwargs: Any) -> Any:
+            interrupt.check()
             progress.info("crawl end: %s", name)
             started = time.monotonic()
             try:

@@ -12,6 +12,7 @@ from collections import deque
 from itertools import islice
 from typing import IO, TYPE_CHECKING, Iterator
 
+from migrator import interrupt
 from migrator.extract.comments import forum_posts
 from migrator.extract.pool import ExtractionPool
 from migrator.extract.region import Regions, Template, _places, learn_templates, page_skeleton, parse_page
@@ -159,6 +160,7 @@ def apply_regions(ingest: Ingest, regions: Regions, pool: ExtractionPool | None 
             yield page.url, page.text()
 
     def take(row: StoredArticle, url: str, result: PageResult | Exception) -> None:
+        interrupt.check()  # a signal: this step's transaction rolls back, the resumed run does it again
         if isinstance(result, Exception):
             logger.warning("re-extraction failed on %s: %s; its record stands as it was", url, result)
             return

@@ -67,7 +67,7 @@ class Database:
         read (export, status, redirects, diff), which then work in a read-only directory too."""
         self.path = Path(path)
         if not create and not self.path.exists():
-            raise StoreError(f"{self.path}: no such database (run `migrator crawl` first)")
+            raise StoreError(f"{self.path}: no such database (run `migrator crawl` first)", exit_code=2)
         try:
             self.db = sqlite_utils.Database(self._open_readonly() if readonly else sqlite3.connect(self.path))
             self._check_ours(create)

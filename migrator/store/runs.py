@@ -6,6 +6,9 @@ from typing import Any, Iterable
 
 from migrator.store.database import Database, dumps, utcnow
 
+#: Rows of the errors table that list a refusal by policy, with its target (counted as skipped, not as errors).
+POLICY_REFUSALS = frozenset({"offsite-redirect"})
+
 
 class Runs(Database):
     """``runs``, ``frontier``, ``errors`` and ``site_validators``; the reports of what a run changed."""
@@ -150,17 +153,21 @@ class Runs(Database):
         return report
 
     def run_totals(self, run_id: int) -> dict[str, int]:
-        """A run's counts from what it stored (every part of a resumed run), as crawl stats keys: live
-        articles it saw, new / updated ones, errors by reason."""
+        """A run's counts from what it stored (every part of a resumed run), as crawl stats keys: the one source
+        of the summary, the runs row and ``status``. Live articles it saw, new / updated / unchanged ones, errors
+        by reason (the refusals by policy the errors table lists with their target count as skipped)."""
         one = self.db.execute
-        totals = {"migrator/articles": one("SELECT count(*) FROM articles WHERE last_run = ? AND state = 'live'",
-                                           [run_id]).fetchone()[0]}
+        articles = one("SELECT count(*) FROM articles WHERE last_run = ? AND state = 'live'", [run_id]).fetchone()[0]
+        totals = {"migrator/articles": articles}
         for change in ("new", "updated"):
             totals[f"migrator/articles/{change}"] = one(
-                "SELECT count(*) FROM changes c JOIN articles a USING (source_id) WHERE c.run_id = ? "
-                "AND c.change = ? AND a.state = 'live'", [run_id, change]).fetchone()[0]
+                "SELECT count(DISTINCT source_id) FROM changes c JOIN articles a USING (source_id) WHERE c.run_id = ? "
+                "AND c.change = ? AND a.state = 'live' AND a.last_run = ?", [run_id, change, run_id]).fetchone()[0]
+        totals["migrator/articles/unchanged"] = max(
+            articles - totals["migrator/articles/new"] - totals["migrator/articles/updated"], 0)
         for reason, count in one("SELECT reason, sum(count) FROM errors WHERE run_id = ? GROUP BY reason", [run_id]):
-            totals[f"migrator/errors/{reason}"] = int(count)
+            kind = "skipped" if reason in POLICY_REFUSALS else "errors"
+            totals[f"migrator/{kind}/{reason}"] = int(count)
         return totals
 
     # -- validators a sync sends, per host ----------------------------------------------------

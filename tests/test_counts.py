@@ -1,0 +1,158 @@
+"""Counts people read agree: the crawl summary, the `runs` row, `migrator status` and the `errors` table, over a
+generated site whose counts are known (dead links, redirect loops, an off-site redirect); every row of the
+summary is explained in the README; `--max-pages N` fetches N pages, `--max-errors N` stops at error N+1;
+libraries' markup warnings stay out of the default output."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from tests.sites.counted import CountedSite
+from tests.sites.server import serve
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+SITE = CountedSite(posts=30, duplicates=3, dead=4, loops=2)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Any]:
+    with serve("127.0.0.1", SITE.route) as running:
+        yield running
+
+
+def _crawl(url: str, db: Path, *flags: str) -> subprocess.CompletedProcess[str]:
+    # extraction in the crawl process itself: its libraries' warnings reach the command's own log handler
+    env = {**os.environ, "MIGRATOR_EXTRACT_WORKERS": "0"}
+    return subprocess.run([sys.executable, "-m", "migrator", "crawl", url + "/", "--db", str(db), *flags],
+                          capture_output=True, text=True, timeout=600, env=env)
+
+
+@pytest.fixture(scope="module")
+def crawled(server: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+    db = tmp_path_factory.mktemp("counted") / "site.db"
+    done = _crawl(server.url, db)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done, db
+
+
+def summary_rows(stderr: str) -> list[tuple[str, int | None]]:
+    """The summary table's rows as (label, count), sub-rows with their two leading spaces."""
+    rows = []
+    for line in stderr.splitlines():
+        cells = [c for c in line.split("│")]
+        if len(cells) == 4:
+            count = cells[2].strip()
+            rows.append((cells[1].rstrip()[1:], int(count) if count.isdigit() else None))
+    return rows
+
+
+def _sections(rows: list[tuple[str, int | None]]) -> dict[str, dict[str, int]]:
+    """Top-level label -> its sub-rows (reason -> count); the top-level count under the key ``""``."""
+    found: dict[str, dict[str, int]] = {}
+    current: dict[str, int] = {}
+    for label, count in rows:
+        if label.startswith("  "):
+            current[label.strip()] = count or 0
+        else:
+            current = found.setdefault(label, {"": count or 0})
+    return found
+
+
+def test_summary_runs_row_status_and_errors_table_agree(crawled: tuple[subprocess.CompletedProcess[str], Path]
+                                                        ) -> None:
+    done, db = crawled
+    summary = _sections(summary_rows(done.stderr))
+    errors = {k: v for k, v in summary["errors"].items() if k}
+    # the truth of the site: every dead link once, each loop once (at the URL that closes it)
+    assert errors == {"http-404": SITE.dead, "redirect-loop": SITE.loops}, done.stderr[-3000:]
+    assert summary["errors"][""] == sum(errors.values())
+    assert summary["pages fetched"][""] == SITE.posts + SITE.duplicates + SITE.dead + 2  # and / and /about
+    assert summary["skipped: links not followed"]["offsite-redirect"] == 1
+    for section in summary.values():  # every total is the sum of its reasons
+        if len(section) > 1:
+            assert section[""] == sum(v for k, v in section.items() if k), summary
+
+    with sqlite3.connect(db) as conn:
+        pages, articles, err, stats = conn.execute("SELECT pages, articles, errors, stats FROM runs").fetchone()
+        table = dict(conn.execute("SELECT reason, sum(count) FROM errors WHERE reason != 'offsite-redirect' "
+                                  "GROUP BY reason").fetchall())
+    assert (pages, articles, err) == (summary["pages fetched"][""], summary["articles"][""], summary["errors"][""])
+    assert json.loads(stats)["errors_by_reason"] == errors == table
+
+    status = subprocess.run([sys.executable, "-m", "migrator", "status", "--db", str(db)], capture_output=True,
+                            text=True, timeout=120)
+    assert status.returncode == 0, status.stderr
+    run_row = next(line for line in status.stdout.splitlines() if re.search(r"│\s+1 │ crawl", line))
+    cells = [c.strip() for c in run_row.split("│")[1:-1]]
+    assert (int(cells[4]), int(cells[8])) == (pages, err)  # pages, err
+    by_reason = {cells[0]: int(cells[1]) for line in status.stdout.splitlines()
+                 if len(cells := [c.strip() for c in line.split("│")[1:-1]]) == 3 and cells[1].isdigit()
+                 and cells[0] in errors}
+    assert by_reason == errors
+
+
+def test_every_row_of_the_summary_is_explained_in_the_readme(crawled: tuple[subprocess.CompletedProcess[str], Path]
+                                                           ) -> None:
+    text = README.read_text(encoding="utf-8")
+    explained = text[text.index("## What the summary counts"):]
+    explained = explained[:explained.index("\n## ", 3)]
+    labels = [label.split(" (")[0] for label, _ in summary_rows(crawled[0].stderr) if not label.startswith("  ")]
+    assert labels and all(f"| {label}" in explained or f", {label} |" in explained for label in labels), labels
+
+
+def test_max_pages_fetches_exactly_n_pages(server: Any, tmp_path: Path) -> None:
+    """The index links to the dead links and the loops first (in URL order): each failure gives its place."""
+    done = _crawl(server.url, tmp_path / "site.db", "--max-pages", "12")
+    assert done.returncode == 0, done.stderr[-3000:]
+    summary = _sections(summary_rows(done.stderr))
+    assert summary["pages fetched"][""] == 12, done.stderr[-3000:]
+    with sqlite3.connect(tmp_path / "site.db") as conn:
+        assert conn.execute("SELECT pages FROM runs").fetchone()[0] == 12
+        assert conn.execute("SELECT count(*) FROM pages").fetchone()[0] == 12
+
+
+def test_max_errors_stops_at_the_error_that_passes_it(tmp_path: Path) -> None:
+    many = CountedSite(posts=10, duplicates=0, dead=60, loops=0)  # dead links first: many in flight at once
+    with serve("127.0.0.1", many.route) as running:
+        done = _crawl(running.url, tmp_path / "site.db", "--max-errors", "3")
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert "stopped after 4 errors, more than the allowed 3" in done.stderr, done.stderr[-3000:]
+    with sqlite3.connect(tmp_path / "site.db") as conn:
+        assert conn.execute("SELECT errors, status FROM runs").fetchone() == (4, "failed")
+        assert conn.execute("SELECT count(*) FROM errors").fetchone()[0] == 4
+
+
+def test_library_markup_warnings_only_with_verbose(server: Any, crawled: tuple[subprocess.CompletedProcess[str], Path],
+                                                   tmp_path: Path) -> None:
+    """trafilatura warns of every link with no text ("empty link"), on hundreds of a real site's pages."""
+    assert "empty link" not in crawled[0].stderr and "trafilatura" not in crawled[0].stderr
+    verbose = _crawl(server.url, tmp_path / "site.db", "-v")
+    assert verbose.returncode == 0, verbose.stderr[-3000:]
+    assert "empty link" in verbose.stderr
+
+
+def test_progress_line_shows_the_queue_and_the_time_left_and_a_log_file_stays_plain(tmp_path: Path) -> None:
+    """Output to a file, COLUMNS unset: one plain line per progress report (no control codes), the sitemap's
+    total and the time left at the rate so far."""
+    slow = CountedSite(posts=30, duplicates=0, dead=0, loops=0, sitemap=True, slow=2.0)
+    log = tmp_path / "crawl.log"
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    with serve("127.0.0.1", slow.route) as running, log.open("w") as out:
+        code = subprocess.call([sys.executable, "-m", "migrator", "crawl", running.url + "/", "--db",
+                                str(tmp_path / "site.db")], stdout=out, stderr=subprocess.STDOUT, env=env, timeout=600)
+    text = log.read_text(encoding="utf-8")
+    assert code == 0, text[-3000:]
+    assert "\x1b" not in text and "\r" not in text
+    lines = [line for line in text.splitlines() if "migrator.progress INFO: " in line and " pages (" in line]
+    assert lines, text[-3000:]  # posts take two seconds each: the crawl outlasts the first progress report
+    assert all(re.search(r"\d+ queued, \d+ articles, \d+ errors$", line) for line in lines), lines
+    with_total = [line for line in lines if re.search(r"\d+ of ~3\d pages \(\d+/s, about \d+:\d\d left\)", line)]
+    assert with_total, lines
