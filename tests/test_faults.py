@@ -68,7 +68,7 @@ def uninterrupted(site: DemoServer, tmp_path_factory: pytest.TempPathFactory) ->
 
 def test_disk_full_stops_at_the_first_failed_write_and_resumes_when_space_is_back(
         site: DemoServer, uninterrupted: dict[str, Any], tmp_path: Path, crawl: Callable[..., Crawled]) -> None:
-    with tmpfs(tmp_path / "disk", "448k") as disk:  # the schema, a few pages and the run lock's reserve
+    with tmpfs(tmp_path / "disk", "640k") as disk:  # the schema, a few pages and the run lock's reserve
         db = disk / "site.db"
         full = crawl(site.url + "/", db=db).proc
         assert full.returncode == 1
