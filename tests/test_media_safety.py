@@ -22,6 +22,7 @@ from migrator.cutover.media import new_path
 from migrator.extract import extract
 from migrator.mapping import load_config
 from migrator.record import Article
+from migrator.remembered import site_of
 from migrator.slug import slugify, transliterate
 from migrator.store import Store
 from tests.helpers import migrator
@@ -151,6 +152,7 @@ def media_run(old: RouteServer, cdn: RouteServer, stranger: RouteServer,
     mapping.write_text('[media]\nhosts = ["127.0.0.2"]\n', encoding="utf-8")
     store = Store(db)
     run = store.begin_run("crawl", old.url + "/", {"mapping": str(mapping)})
+    store.remember_site(site_of(load_config(str(mapping), start_url=old.url + "/"), {}), run)  # as a crawl does
     store.save_article(Article(url=old.url + "/a", source_id="node/1", title="A", images=images,
                                attachments=attachments, body_text="text"), run)
     store.close()
