@@ -193,6 +193,32 @@ def wordpress_links(db: Path) -> list[tuple[str, str]]:
         return conn.execute("SELECT source_id, link FROM loaded WHERE kind = 'post' ORDER BY source_id").fetchall()
 
 
+def test_a_comment_wordpress_refuses_as_a_duplicate_is_no_change_and_is_listed(
+        db: Path, wordpress: WordPress, tmp_path: Path, old_site: dict[str, Any]) -> None:
+    import sqlite3
+
+    # a reader who sent the same words twice, a minute apart: WordPress keeps the first (comment_duplicate)
+    victim = next(r for r in old_site["records"] if r["comments"] and r["comments"][0]["author"])
+    first = victim["comments"][0]
+    again = {**first, "published_at": first["published_at"][:14] + "59" + first["published_at"][16:]}
+    comments = [*victim["comments"], again]
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE articles SET comments = ?, comment_count = ? WHERE source_id = ?",
+                     [json.dumps(comments, ensure_ascii=False), len(comments), victim["source_id"]])
+    summary = load(db, wordpress, tmp_path)
+    assert summary["counts"]["comment"].get("duplicate", 0) >= 1 and not summary["failures"]
+    shown = wordpress.query(f"SELECT count(*) FROM wp_comments WHERE comment_post_ID = "
+                            f"{dict(wordpress_ids(db))[victim['source_id']]}")[0][0]
+    assert int(shown) == len(comments) - 1
+
+    report = diff(db, wordpress, tmp_path)
+    assert (report["missing"], report["changed"], report["broken_redirects"]) == ([], [], [])
+    listed = {r["old_url"]: r["comments"] for r in report["refused_duplicates"]}
+    assert listed[victim["url"]] == 1
+    assert report["summary"]["comments_refused_as_duplicates"] == sum(listed.values()) \
+        == summary["counts"]["comment"]["duplicate"]
+
+
 def test_kill_9_mid_load_then_rerun_equals_an_uninterrupted_load(db: Path, wordpress: WordPress, tmp_path: Path,
                                                                   old_site: dict[str, Any]) -> None:
     pristine = tmp_path / "pristine.db"

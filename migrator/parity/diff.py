@@ -20,6 +20,10 @@ The report has three lists of objects, each with ``old_url``:
 - ``broken_redirects``: an old URL that does not land on the counterpart in one hop (``suggested`` is the right
   target), grouped by ``kind`` (:data:`REDIRECT_KINDS`): no redirect at all, a redirect to a wrong page, a chain
   of redirects to the right page, a loop or a redirect to an error.
+
+Against a site ``migrator load`` wrote (the ``loaded`` table names it), the comments the platform refused as
+duplicates are expected to be absent from their post: they are not a change, and ``refused_duplicates`` lists
+them per article (``summary.comments_refused_as_duplicates`` counts them), so nothing goes unsaid.
 """
 from __future__ import annotations
 
@@ -102,6 +106,8 @@ class Report:
     old_urls: OldUrls | None = None
     #: against an earlier run only: the articles live now that were not then (``url``, ``title``)
     added: list[dict[str, Any]] | None = None
+    #: per article, the comments the loaded target refused as duplicates; None: not a target a load wrote
+    refused_duplicates: list[dict[str, Any]] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         order = list(REDIRECT_KINDS)
@@ -113,6 +119,9 @@ class Report:
         if self.added is not None:
             report["added"] = self.added
             report["summary"]["added"] = len(self.added)
+        if self.refused_duplicates is not None:
+            report["refused_duplicates"] = self.refused_duplicates
+            report["summary"]["comments_refused_as_duplicates"] = sum(r["comments"] for r in self.refused_duplicates)
         if self.old_urls is not None:
             report["summary"]["old_urls"] = self.old_urls.when
             report["old_urls"] = {"checked_on": self.old_urls.base or "where they were crawled",
@@ -216,11 +225,11 @@ def same_instant(old: str, new: str) -> bool:
 
 
 def compare(record: dict[str, Any], page: Page, threshold: float,
-            map_tags: Callable[[list[str]], list[str]] = list) -> dict[str, Any] | None:
+            map_tags: Callable[[list[str]], list[str]] = list, refused: int = 0) -> dict[str, Any] | None:
     """A ``changed`` entry for one article, or None when everything the page shows agrees.
 
     Date, tags and comments are compared only when the new page shows them; old tags go through the rubric map
-    first.
+    first; ``refused`` comments (the platform refused them as duplicates when they were loaded) are not expected.
     """
     fields: dict[str, Any] = {}
     if _line(record["title"]) != _line(page.title):
@@ -233,8 +242,10 @@ def compare(record: dict[str, Any], page: Page, threshold: float,
         if set(old_tags) != set(page.tags) and not _default_filing(old_tags, page):
             fields["tags"] = {"old": old_tags, "new": page.tags, "lost": [t for t in old_tags if t not in page.tags],
                               "added": [t for t in page.tags if t not in old_tags]}
-    if page.comments is not None and page.comments != len(record.get("comments") or ()):
-        fields["comments"] = {"old": len(record.get("comments") or ()), "new": page.comments}
+    old_comments = len(record.get("comments") or ())
+    if page.comments is not None and page.comments != old_comments - refused:
+        fields["comments"] = {"old": old_comments, "new": page.comments,
+                              **({"refused_as_duplicates": refused} if refused else {})}
     score = similarity(record["body_text"], page.flat_text or page.body_text)  # tokens: markup-blind
     problems = body_problems(record["body_text"], page.body_text, page.flat_text)
     if score < threshold or problems:
@@ -322,10 +333,11 @@ class ArticleCheck:
     missing: dict[str, Any] | None = None
     changed: dict[str, Any] | None = None
     broken: list[dict[str, Any]] = field(default_factory=list)
+    refused: dict[str, Any] | None = None
 
 
 def check_article(record: dict[str, Any], platform: NewPlatform, site: CrawledSite, old_base: str | None,
-                  threshold: float) -> ArticleCheck:
+                  threshold: float, refused: int = 0) -> ArticleCheck:
     """Pair one article with its new page, compare them, and check where each of its old URLs lands."""
     expected = platform.url_for(record)
     landings, hosts = {}, {}
@@ -343,13 +355,17 @@ def check_article(record: dict[str, Any], platform: NewPlatform, site: CrawledSi
         kind = redirect_kind(landed, hops, page.url, hosts[url])
         if kind is not None:
             broken.append({"old_url": url, "kind": kind, "landed": landed, "statuses": hops, "suggested": page.url})
-    return ArticleCheck(changed=compare(record, site.as_shown(page), threshold, platform.map_tags), broken=broken)
+    noted = {"old_url": record["url"], "new_url": page.url, "comments": refused} if refused else None
+    return ArticleCheck(changed=compare(record, site.as_shown(page), threshold, platform.map_tags, refused),
+                        broken=broken, refused=noted)
 
 
 def diff(records: Iterable[dict[str, Any]], platform: NewPlatform, *, old_base: str | None = None,
-         threshold: float = 0.9, concurrency: int = 8, max_pages: int = 100_000) -> Report:
+         threshold: float = 0.9, concurrency: int = 8, max_pages: int = 100_000,
+         refused: dict[str, int] | None = None) -> Report:
     """Crawl the new site, find out where the old URLs answer (``old_base`` says it outright), then compare
-    every record with its counterpart; requests run concurrently through one pooled client."""
+    every record with its counterpart; requests run concurrently through one pooled client. ``refused``: by
+    source id, the comments the site refused as duplicates when they were loaded into it."""
     client = Client(concurrency)
     hosts = {netloc_of(platform.base_url)}
     site = CrawledSite(crawl(platform.base_url, max_pages=max_pages, concurrency=concurrency, hosts=hosts,
@@ -359,24 +375,29 @@ def diff(records: Iterable[dict[str, Any]], platform: NewPlatform, *, old_base: 
     where = (OldUrls(old_base, "given", f"--old-base: the old URLs' paths are checked on {old_base}") if old_base
              else locate_old_urls([r["url"] for r in head], platform.base_url, client))
     log.info("diff: old URLs %s: %s", where.when, where.why)
-    report = Report(crawled=len(site.pages), old_urls=where)
+    report = Report(crawled=len(site.pages), old_urls=where, refused_duplicates=None if refused is None else [])
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        for outcome in _ordered(pool, chain(head, records), platform, site, where.base, threshold, concurrency):
+        for outcome in _ordered(pool, chain(head, records), platform, site, where.base, threshold, concurrency,
+                                refused or {}):
             report.checked += 1
             if outcome.missing:
                 report.missing.append(outcome.missing)
             if outcome.changed:
                 report.changed.append(outcome.changed)
             report.broken_redirects.extend(outcome.broken)
+            if outcome.refused and report.refused_duplicates is not None:
+                report.refused_duplicates.append(outcome.refused)
     return report
 
 
 def _ordered(pool: ThreadPoolExecutor, records: Iterable[dict[str, Any]], platform: NewPlatform, site: CrawledSite,
-             old_base: str | None, threshold: float, concurrency: int) -> Iterator[ArticleCheck]:
+             old_base: str | None, threshold: float, concurrency: int,
+             refused: dict[str, int]) -> Iterator[ArticleCheck]:
     """Results in record order with a bounded look-ahead (memory stays flat)."""
     window = []
     for record in records:
-        window.append(pool.submit(check_article, record, platform, site, old_base, threshold))
+        window.append(pool.submit(check_article, record, platform, site, old_base, threshold,
+                                  refused.get(record["source_id"], 0)))
         if len(window) >= 4 * concurrency:
             yield window.pop(0).result()
     for future in window:
@@ -384,7 +405,9 @@ def _ordered(pool: ThreadPoolExecutor, records: Iterable[dict[str, Any]], platfo
 
 
 def diff_store(store: Store, platform: NewPlatform, **options: Any) -> Report:
-    return diff(store.records(), platform, **options)
+    """The store's records against the new site; against a site a load wrote, what it refused is known."""
+    refused = store.refused_duplicates(platform.base_url.rstrip("/"))
+    return diff(store.records(), platform, refused=refused, **options)
 
 
 def as_page(record: dict[str, Any]) -> Page:

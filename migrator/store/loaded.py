@@ -55,6 +55,18 @@ class Loaded(Database):
             return []
         return [r[0] for r in self.db.execute("SELECT DISTINCT target FROM loaded WHERE kind = 'post' ORDER BY 1")]
 
+    def refused_duplicates(self, target: str) -> dict[str, int] | None:
+        """Source id -> how many of its comments ``target`` refused as duplicates (WordPress keeps one of the same
+        author's same words on a post); None when no load wrote posts into ``target``."""
+        if target not in self.load_targets():
+            return None
+        refused: dict[str, int] = {}
+        for (key,) in self.db.execute("SELECT source_id FROM loaded WHERE target = ? AND kind = 'comment' "
+                                      "AND status = 'duplicate' AND remote_id IS NULL", [target]):
+            owner = key.rsplit("#", 1)[0]
+            refused[owner] = refused.get(owner, 0) + 1
+        return refused
+
     def loaded_links(self, target: str) -> dict[str, str]:
         """Source id -> the link the target gave each loaded post."""
         return {r[0]: r[1] for r in self.db.execute(
