@@ -237,8 +237,8 @@ def _visible_date(doc: HtmlElement, body_text: str) -> tuple[tuple[int, int, int
     page_text = norm(" ".join(str(t) for t in _PAGE_TEXTS(doc))) if others else (
         norm(bodies[0].text_content()) if bodies else "")
     if others:  # the body's text up to the list of other entries
-        texts = {norm(str(t)) for e in others for t in e.itertext()}  # their titles and dates, as the body keeps them
-        cut = min((i for i in (body_text.find(t) for t in texts if len(t) >= 8) if i >= 0), default=len(body_text))
+        theirs = {norm(str(t)) for e in others for t in e.itertext()}  # their titles and dates, as the body keeps them
+        cut = min((i for i in (body_text.find(t) for t in theirs if len(t) >= 8) if i >= 0), default=len(body_text))
         body_text = body_text[:cut]
     texts: tuple[str, ...] = (page_text[:4000], body_text[:2000])
     if _UCOZ(doc):
