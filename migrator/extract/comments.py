@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from lxml import etree
@@ -252,6 +253,38 @@ _CRUMBS = etree.XPath("//span[contains(concat(' ', normalize-space(@class), ' ')
                       " | //span[contains(concat(' ', normalize-space(@class), ' '), ' crumb ')]//a"
                       " | //*[contains(@itemtype, 'Breadcrumb')]//a")
 _TOPIC_LINK = re.compile(r"viewtopic|showthread", re.I)
+
+
+_CANONICAL = etree.XPath("//link[translate(@rel, 'CANONICAL', 'canonical')='canonical']/@href")
+#: A topic's page as the engines name it: phpBB ``viewtopic.php?f=F&t=T&start=S`` (its ``U_CANONICAL`` is
+#: ``viewtopic.php?t=T``, with ``&start=S`` past the first page), vBulletin ``showthread.php?t=T&page=P``;
+#: copies saved by HTTrack write the ``?`` as ``@`` (or ``-``), ``&`` as ``&`` or ``%26``.
+_TOPIC_PAGE = re.compile(r"(?:viewtopic|showthread)\.php(?:[?@-]|%40)(?P<query>[^#]*)", re.I)
+_PARAM = re.compile(r"(?:^|[&;?@-]|%26|%40)(?P<name>t|start|page)(?:=|%3D)(?P<value>\d+)", re.I)
+
+
+def topic_page(doc: HtmlElement, url: str) -> tuple[str, int] | None:
+    """(topic id, page offset) of a forum topic's page: from the canonical URL the engine prints (phpBB 3.1+:
+    every ``p=``/``f=`` variant of a topic names the same ``t=``, and ``start=`` past the first page), else from
+    the page's own URL; None when neither names a topic. The offset is ``start`` (phpBB) or ``page`` - 1
+    (vBulletin): 0 on the topic's first page.
+
+    >>> import lxml.html
+    >>> doc = lxml.html.fromstring('<html><head><link rel="canonical" href="https://b.test/viewtopic.php@f=14&amp;t=424.html">'
+    ...                            '</head><body></body></html>')
+    >>> topic_page(doc, "http://local.test/viewtopic.php%40p%3D1001.html")
+    ('424', 0)
+    >>> topic_page(lxml.html.fromstring('<p>x</p>'), "http://b.test/viewtopic.php?f=2&t=215&start=10")
+    ('215', 10)
+    """
+    for href in [*(str(h) for h in _CANONICAL(doc)), unquote(url)]:
+        match = _TOPIC_PAGE.search(href)
+        params = {m.group("name").lower(): int(m.group("value")) for m in _PARAM.finditer(match.group("query"))} \
+            if match else {}
+        if "t" in params:
+            offset = params.get("start", max(0, params.get("page", 1) - 1))
+            return str(params["t"]), offset
+    return None
 
 
 def topic_forum(doc: HtmlElement, posts: list[Post]) -> str | None:

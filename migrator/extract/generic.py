@@ -27,7 +27,7 @@ from migrator.clean.rules import norm
 from migrator.clean.sanitize import absolutize, body_html
 from migrator.clean.text import element_to_text
 from migrator.extract.breadcrumbs import trail
-from migrator.extract.comments import forum_posts, take_comments, topic_forum, topic_title
+from migrator.extract.comments import forum_posts, take_comments, topic_forum, topic_page, topic_title
 from migrator.extract.common import absolute, best_title, confirmed_title, css, first, unique
 from migrator.extract.container import main_text
 from migrator.extract.dates import find_date, find_written, parse_date, to_iso
@@ -520,6 +520,9 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
     # comments are read as comments and leave the page: no region, author or date is taken from them
     comments = take_comments(doc, config.timezone)
     posts = forum_posts(doc, config.timezone)
+    topic = topic_page(doc, url) if posts else None
+    if topic is not None and topic[1] > 0:  # a later page of a topic: its URL is the topic's, its posts are replies
+        return PageResult("other", "generic", None, f"topic/{topic[0]}", None, Counter(), "topic page past the first")
     body = first(doc, selector) if selector else None
     if body is None and posts:  # a forum topic: its first post is its text, the others are its comments
         body = deepcopy(posts[0].text)
@@ -585,7 +588,8 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
         article.published_at, article.published_raw = first_post.published_at, first_post.raw_date
         if "author" not in config.site_selectors:
             article.author = first_post.author
-    return PageResult("article", "generic", article, None, None, removed, "")
+    source_id = f"topic/{topic[0]}" if topic is not None else None  # every URL of the topic: one record
+    return PageResult("article", "generic", article, source_id, None, removed, "")
 
 
 def _author(doc: HtmlElement, config: Config, ld: dict[str, Any], meta: Any) -> str | None:
