@@ -9,7 +9,9 @@ comment stored as windows-1251 read as Latin-1 (``&#202;&#224;…``).
 """
 from __future__ import annotations
 
+import json
 import random
+import sqlite3
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -151,6 +153,14 @@ def topic_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Crawl
         truth[f"/viewtopic.php?t={number}"] = expected
     later, _ = _phpbb_topic(1, random.Random("page two"))  # topic 1's second page: other posts
     pages["/viewtopic.php?t=1&start=10"] = _canonical(later, "/viewtopic.php?t=1&start=10")
+    # the board's other scripts (overall_header.html: body#phpbb.section-{SCRIPT_NAME}): however much text
+    # they hold (forum descriptions, the FAQ's answers), no topic
+    for script in ("index", "viewforum", "faq"):
+        text = "".join(f"<dl><dt><a href='/viewtopic.php?t={n}'>Question {n}</a></dt><dd>{_sentence(rng, 30)} "
+                       f"{_sentence(rng, 30)}</dd></dl>" for n in range(1, 6))
+        pages[f"/{script}.php"] = (f'<html><head><title>{script} - Guild Board</title></head><body id="phpbb" '
+                                   f'class="nojs notouch section-{script} ltr"><div id="wrap"><h2>Guild Board</h2>'
+                                   f'<div class="panel">{text}</div></div></body></html>')
     pages["/"] = _index(list(pages))
     with serve("127.0.0.1", lambda path: (200, {}, pages[path]) if path in pages else (404, {}, b"")) as server:
         db = tmp_path_factory.mktemp("topic-urls") / "site.db"
@@ -162,7 +172,9 @@ def topic_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Crawl
 def test_every_url_of_a_topic_is_one_record(topic_urls: Any) -> None:
     crawled, truth, base = topic_urls
     records = crawled.records()
-    assert len(records) == len(truth)  # one per topic: its ?f=&t= and ?p= URLs and its second page are aliases
+    assert len(records) == len(truth)  # one per topic: its ?f=&t= and ?p= URLs and its second page are aliases,
+    stats = json.loads(sqlite3.connect(crawled.db).execute("SELECT stats FROM runs ORDER BY id DESC").fetchone()[0])
+    assert stats["skipped"]["listing"] >= 2  # the board index and the forum view: listings, counted
     for record in records:
         urls = {u.removeprefix(base) for u in [record["url"], *record["aliases"]]}
         path = next(p for p in truth if p in urls)

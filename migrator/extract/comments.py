@@ -255,6 +255,40 @@ _CRUMBS = etree.XPath("//span[contains(concat(' ', normalize-space(@class), ' ')
 _TOPIC_LINK = re.compile(r"viewtopic|showthread", re.I)
 
 
+#: phpBB's overall_header.html: ``<body id="phpbb" class="nojs notouch section-{SCRIPT_NAME} …">`` - which script
+#: made the page; only ``viewtopic`` shows an entry (a topic), the board index and forum views list them.
+_PHPBB_BODY = etree.XPath("//body[@id='phpbb']/@class")
+PHPBB_LISTINGS = frozenset({"index", "viewforum", "search", "memberlist"})
+#: ...and its other scripts, which show no entry: the FAQ, the control panels, the posting form, who is online,
+#: ``app.php`` routes (the help pages, extensions' pages). A board's own scripts beside them are left to the page.
+PHPBB_SERVICE = frozenset({"faq", "ucp", "mcp", "posting", "report", "viewonline", "app"})
+
+
+def phpbb_kind(section: str | None) -> str | None:
+    """"listing" or "other" for a phpBB script that shows no topic; None for a topic or a script phpBB has not.
+
+    >>> phpbb_kind("viewforum"), phpbb_kind("app/help/faq"), phpbb_kind("viewtopic"), phpbb_kind("codex")
+    ('listing', 'other', None, None)
+    """
+    if section in PHPBB_LISTINGS:
+        return "listing"
+    return "other" if section is not None and section.split("/")[0] in PHPBB_SERVICE else None
+
+
+def phpbb_section(doc: HtmlElement) -> str | None:
+    """The script a phpBB page names in its ``<body>`` ("viewtopic", "index", "faq", "app/help/faq"…), else None.
+
+    >>> import lxml.html
+    >>> phpbb_section(lxml.html.fromstring('<html><body id="phpbb" class="nojs notouch section-viewforum ltr"></body></html>'))
+    'viewforum'
+    """
+    for value in _PHPBB_BODY(doc):
+        for token in str(value).split():
+            if token.startswith("section-") and len(token) > len("section-"):
+                return token[len("section-"):]
+    return None
+
+
 _CANONICAL = etree.XPath("//link[translate(@rel, 'CANONICAL', 'canonical')='canonical']/@href")
 #: A topic's page as the engines name it: phpBB ``viewtopic.php?f=F&t=T&start=S`` (its ``U_CANONICAL`` is
 #: ``viewtopic.php?t=T``, with ``&start=S`` past the first page), vBulletin ``showthread.php?t=T&page=P``;

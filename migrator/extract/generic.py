@@ -27,7 +27,15 @@ from migrator.clean.rules import norm
 from migrator.clean.sanitize import absolutize, body_html
 from migrator.clean.text import element_to_text
 from migrator.extract.breadcrumbs import trail
-from migrator.extract.comments import forum_posts, take_comments, topic_forum, topic_page, topic_title
+from migrator.extract.comments import (
+    forum_posts,
+    phpbb_kind,
+    phpbb_section,
+    take_comments,
+    topic_forum,
+    topic_page,
+    topic_title,
+)
 from migrator.extract.common import absolute, best_title, confirmed_title, css, first, unique
 from migrator.extract.container import main_text
 from migrator.extract.dates import find_date, find_written, parse_date, to_iso
@@ -517,6 +525,10 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
     from migrator.extract import PageResult
 
     selector = config.site_selectors.get("body")
+    section = phpbb_section(doc)
+    board = phpbb_kind(section)
+    if board is not None:  # a board's entries are its topics; its index and forum views list them
+        return PageResult(board, "generic", None, None, None, Counter(), f"{board}: phpBB {section}")
     # comments are read as comments and leave the page: no region, author or date is taken from them
     comments = take_comments(doc, config.timezone)
     posts = forum_posts(doc, config.timezone)
