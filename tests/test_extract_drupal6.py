@@ -401,3 +401,20 @@ def test_portuguese_weekdays_order_day_and_month(raw: str, iso: str) -> None:
     from migrator.extract.drupal6 import date_of
 
     assert date_of(raw, _SAO_PAULO) == iso
+
+
+@pytest.mark.parametrize("content", [
+    # aggregator-wrapper.tpl.php around aggregator-item.tpl.php's items (other sites' posts, linked)
+    '<div id="aggregator">' + "".join(
+        f'<div class="feed-item"><h3 class="feed-item-title"><a href="http://other.test/{i}">Post {i} on another '
+        f'site</a></h3><div class="feed-item-meta">12/05/2011</div><div class="feed-item-body"><p>{_TEXT}</p></div></div>'
+        for i in range(3)) + "</div>",
+    # a new source's page: its description, no items yet
+    '<div id="aggregator"><div class="feed-source"><div class="feed-description">O Mutirão da Gambiarra é um '
+    'coletivo editorial ligado à rede, que publica textos, traduções e livros sobre tecnologia e cultura livre.'
+    '</div><div class="feed-url"><em>URL:</em> <a href="http://mutgamb.test/">http://mutgamb.test</a></div></div></div>',
+])
+def test_an_aggregator_page_is_a_listing(content: str) -> None:
+    page = _zen_sub("", body_type="page-aggregator section-aggregator", content=content)
+    result = extract("http://rede.test/aggregator/sources/65.html", page, load_config(timezone=_SAO_PAULO))
+    assert (result.kind, result.reason) == ("listing", "listing: aggregator")

@@ -75,6 +75,10 @@ _ITEM_LISTS = etree.XPath("//div[" + _CLASS.format("item-list") + " or " + _CLAS
 _VIEW_ROWS = etree.XPath("//div[" + _CLASS.format("view-content") + "][not(ancestor::*[" + _CLASS.format("block")
                          + " or " + _CLASS.format("sidebar") + "])]//*[(self::tr and parent::tbody and ancestor::table[1]["
                          + _CLASS.format("views-table") + "]) or " + _CLASS.format("views-row") + "][.//a[@href]]")
+#: The aggregator module's pages (aggregator-wrapper.tpl.php's ``div#aggregator``, aggregator-item.tpl.php's
+#: ``div.feed-item``): other sites' items, each linked to its source (none yet on a new source's page).
+_FEED_ITEMS = etree.XPath("//div[@id='aggregator' or " + _CLASS.format("feed-item") + "][not(ancestor::*["
+                          + _CLASS.format("block") + " or " + _CLASS.format("sidebar") + "])]")
 _HREFS = etree.XPath(".//a/@href")
 #: Links of the node itself (print, forward, comment reply), not of its text: a body links other nodes.
 _OWN_HREFS = etree.XPath(".//a[not(ancestor::div[" + _CLASS.format("content") + "])]/@href")
@@ -217,6 +221,9 @@ def classify(doc: HtmlElement, url: str) -> tuple[str, str, list[HtmlElement]]:
     rows = _VIEW_ROWS(doc) if not nodes else []
     if rows:
         return "listing", f"listing: views, {len(rows)} rows", []
+    items = _FEED_ITEMS(doc) if not nodes else []
+    if items:
+        return "listing", "listing: aggregator", []
     more = sum(1 for a in _LINK_TEXTS(doc) if _READ_MORE_TEXT.match(norm(a.text_content())))
     if _PAGER(doc) or more >= 2:
         return "listing", f"listing: pager, {more} read-more links", []
