@@ -241,3 +241,12 @@ def test_the_dateline_dates_the_entry_and_other_entries_do_not(moscow: Config, o
     article = result.article
     assert result.kind == "article" and article is not None, result.reason
     assert article.published_at == published
+
+
+@pytest.mark.parametrize("path", ["/", "/index.html"])
+def test_the_front_page_is_no_record_however_much_it_says(moscow: Config, path: str) -> None:
+    """A town portal's front page opens with its newest story's text: it shows entries, it is none of them."""
+    html = _town_page("KALYAZIN.MSK.RU — 24.07.17: ")
+    result = extract("http://town.test" + path, html, moscow)
+    assert (result.kind, result.reason) == ("listing", "listing: home page")
+    assert extract("http://town.test/allnews/014.html", html, moscow).kind == "article"

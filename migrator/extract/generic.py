@@ -520,11 +520,26 @@ def _link_share(body: HtmlElement, text: str) -> float:
     return linked / max(1, len(text))
 
 
+_HOME = re.compile(r"^/(?:(?:index|default|home)\.(?:html?|shtml|php|aspx?))?$", re.I)
+
+
+def is_home(url: str) -> bool:
+    """The site's front page: its root, or the root's index file, with no query.
+
+    >>> is_home("http://town.test/"), is_home("http://town.test/index.html"), is_home("http://town.test/news/")
+    (True, True, False)
+    """
+    parts = urlsplit(url)
+    return not parts.query and bool(_HOME.match(parts.path or "/"))
+
+
 def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None = None) -> PageResult:
     """Classify a page without platform markup and extract its article, if it is one."""
     from migrator.extract import PageResult
 
     selector = config.site_selectors.get("body")
+    if is_home(url):  # the site's front page shows its newest entries, it is none of them
+        return PageResult("listing", "generic", None, None, None, Counter(), "listing: home page")
     section = phpbb_section(doc)
     board = phpbb_kind(section)
     if board is not None:  # a board's entries are its topics; its index and forum views list them
