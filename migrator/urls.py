@@ -9,7 +9,7 @@ import fnmatch
 import functools
 import re
 from typing import Iterable
-from urllib.parse import SplitResult, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, unquote, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url, parse_qsl_to_bytes, safe_url_string
 
@@ -156,11 +156,23 @@ def derived_source_id(url: str) -> str:
     return path + (f"?{parts.query}" if parts.query else "")
 
 
-def url_rank(url: str, alias_rules: Iterable[re.Pattern[str]]) -> tuple[int, int, str]:
-    """Sort key choosing the canonical URL among an article's URLs: a path alias beats ``/node/N``,
-    a URL without query beats one with it, the shorter beats the longer."""
+#: A forum post's link (phpBB ``viewtopic.php?p=N``, vBulletin ``showthread.php?p=N``, saved with ``?`` as ``@``):
+#: it shows the topic, but names a post, not the topic.
+_POST_LINK = re.compile(r"(?:viewtopic|showthread)\.php[?@](?!(?:.*[&@?])?t=\d)(?:.*[&@?])?p=\d", re.I)
+
+
+def url_rank(url: str, alias_rules: Iterable[re.Pattern[str]]) -> tuple[int, int, int, str]:
+    """Sort key choosing the canonical URL among an article's URLs: a path alias beats ``/node/N``, a
+    topic's link beats a link to one of its posts, a URL without query beats one with it, the shorter beats
+    the longer.
+
+    >>> sorted(["http://b.test/viewtopic.php?f=14&t=424", "http://b.test/viewtopic.php?p=1001"],
+    ...        key=lambda u: url_rank(u, ()))[0]
+    'http://b.test/viewtopic.php?f=14&t=424'
+    """
     parts = urlsplit(url)
-    return (1 if node_id(url, alias_rules) else 0, 1 if parts.query else 0, f"{len(url):05d}{url}")
+    return (1 if node_id(url, alias_rules) else 0, 1 if _POST_LINK.search(unquote(url)) else 0,
+            1 if parts.query else 0, f"{len(url):05d}{url}")
 
 
 _SECTION = re.compile(r"[a-z][a-z_-]*")

@@ -9,7 +9,9 @@ comment stored as windows-1251 read as Latin-1 (``&#202;&#224;…``).
 """
 from __future__ import annotations
 
+import json
 import random
+import sqlite3
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -129,6 +131,60 @@ def test_a_topic_is_one_forum_record_whose_later_posts_are_its_comments(forum: A
         assert record["published_at"].startswith(expected["published"]), path  # not the poster's "Joined:" date
         assert record["body_text"].strip() == expected["body"], path  # the first post only, no signature
         assert [(c["author"], c["body_text"]) for c in record["comments"]] == expected["comments"], path
+
+
+def _canonical(html: str, href: str) -> str:
+    """phpBB 3.1+'s overall_header.html: ``<link rel="canonical" href="{U_CANONICAL}">``, the topic's
+    ``viewtopic.php?t=N`` (``&start=S`` past its first page) on every URL that shows it."""
+    return html.replace("</title>", f'</title><link rel="canonical" href="{href}">', 1)
+
+
+@pytest.fixture(scope="module")
+def topic_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Crawled, dict[str, dict[str, Any]], str]]:
+    """Each topic under the URLs phpBB links it by (``?t=``, ``?f=&t=``, a post's ``?p=``), one with a second page."""
+    rng = random.Random("topic-urls")
+    pages, truth = {}, {}
+    for number in range(1, 6):
+        html, expected = _phpbb_topic(number, rng)
+        html = _canonical(html, f"/viewtopic.php?t={number}")
+        for path in (f"/viewtopic.php?t={number}", f"/viewtopic.php?f={number % 3}&t={number}",
+                     f"/viewtopic.php?p={number * 10}"):
+            pages[path] = html
+        truth[f"/viewtopic.php?t={number}"] = expected
+    later, _ = _phpbb_topic(1, random.Random("page two"))  # topic 1's second page: other posts
+    pages["/viewtopic.php?t=1&start=10"] = _canonical(later, "/viewtopic.php?t=1&start=10")
+    # the board's other scripts (overall_header.html: body#phpbb.section-{SCRIPT_NAME}): however much text
+    # they hold (forum descriptions, the FAQ's answers), no topic
+    for script in ("index", "viewforum", "faq"):
+        text = "".join(f"<dl><dt><a href='/viewtopic.php?t={n}'>Question {n}</a></dt><dd>{_sentence(rng, 30)} "
+                       f"{_sentence(rng, 30)}</dd></dl>" for n in range(1, 6))
+        pages[f"/{script}.php"] = (f'<html><head><title>{script} - Guild Board</title></head><body id="phpbb" '
+                                   f'class="nojs notouch section-{script} ltr"><div id="wrap"><h2>Guild Board</h2>'
+                                   f'<div class="panel">{text}</div></div></body></html>')
+    pages["/"] = _index(list(pages))
+    with serve("127.0.0.1", lambda path: (200, {}, pages[path]) if path in pages else (404, {}, b"")) as server:
+        db = tmp_path_factory.mktemp("topic-urls") / "site.db"
+        proc = migrator("crawl", server.url + "/", "--db", str(db), "--timezone", "UTC", timeout=600)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        yield Crawled(proc, db), truth, server.url
+
+
+def test_every_url_of_a_topic_is_one_record(topic_urls: Any) -> None:
+    crawled, truth, base = topic_urls
+    records = crawled.records()
+    assert len(records) == len(truth)  # one per topic: its ?f=&t= and ?p= URLs and its second page are aliases,
+    stats = json.loads(sqlite3.connect(crawled.db).execute("SELECT stats FROM runs ORDER BY id DESC").fetchone()[0])
+    assert stats["skipped"]["listing"] >= 2  # the board index and the forum view: listings, counted
+    for record in records:
+        urls = {u.removeprefix(base) for u in [record["url"], *record["aliases"]]}
+        path = next(p for p in truth if p in urls)
+        number = path.rsplit("=", 1)[1]
+        expected = truth[path]
+        assert {f"/viewtopic.php?f={int(number) % 3}&t={number}", f"/viewtopic.php?p={number}0"} <= urls
+        assert (record["title"], record["author"]) == (expected["title"], expected["author"])  # the first page's
+        assert [(c["author"], c["body_text"]) for c in record["comments"]] == expected["comments"]
+    first = next(r for r in records if "/viewtopic.php?t=1" in {u.removeprefix(base) for u in [r["url"], *r["aliases"]]})
+    assert base + "/viewtopic.php?t=1&start=10" in first["aliases"]
 
 
 # -- uCoz comments and mojibake ------------------------------------------------------------------------

@@ -314,3 +314,107 @@ def test_the_weekday_orders_day_and_month(raw: str, iso: str) -> None:
     from migrator.extract.drupal6 import date_of
 
     assert date_of(raw, "Europe/Moscow") == iso
+
+
+# ---- a zen sub-theme that links the title on the node's own page (a real Drupal 6 site's markup) ------------
+# zen_preprocess_node() names the build mode ('full' / 'teaser'), the sub-theme prints it as a class and links
+# the h2 title on full nodes too; the date line is the theme's own div, "submitted" prints the time only, in a
+# Portuguese translation; template_preprocess_page() puts node-type-X on <body> of a node's page only.
+
+_SAO_PAULO = "America/Sao_Paulo"
+
+
+def _zen_sub(node_classes: str, body_type: str = "node-type-blog", date_line: str = "ter, 01/03/2011 - 07:39",
+             at: str = "7:39", content: str = "") -> str:
+    node = (f'<div id="node-2026" class="node {node_classes} clearfix"><div class="blog-data">{date_line}</div>'
+            '<h2 class="title"><a href="Foruns-e-linguagens.html">Fóruns e linguagens</a></h2>'
+            '<div class="meta"><span class="submitted">Enviado por <a href="../../pessoa/stellamsd.html" '
+            f'title="Ver perfil dx usuárix.">stellamsd</a> em {at}.</span><div class="terms terms-inline">'
+            '<ul class="links inline"><li class="taxonomy_term_96 first"><a href="../../assunto/arte.html" rel="tag">'
+            'arte</a></li></ul></div></div><div class="content"><p>Desde o inicio de fevereiro temos participado dos '
+            "foruns de linguagens.</p></div> 1982 leituras</div>")
+    return ('<!DOCTYPE html><html lang="pt-br"><head><meta name="generator" content="Drupal 6 (http://drupal.org)" />'
+            "<title>Fóruns e linguagens | Rede</title></head>"
+            f'<body class="page not-front not-logged-in {body_type} one-sidebar"><h1 class="title">Blog</h1>'
+            f'<div id="content-area">{content or node}</div><div class="region region-sidebar-second column sidebar">'
+            '<div class="block block-og"><h2 class="title"><a href="/g">Grupo</a></h2></div></div></body></html>')
+
+
+@pytest.mark.parametrize("node_classes, body_type", [
+    ("node-type-blog node-promoted build-mode-full", "node-type-blog"),  # the build mode says full
+    ("node-type-blog node-promoted", "node-type-blog"),                  # <body> says it is the node's page
+])
+def test_a_full_node_with_a_linked_title(node_classes: str, body_type: str) -> None:
+    config = load_config(timezone=_SAO_PAULO)
+    result = extract("http://rede.test/blog/01-03-11/Foruns-e-linguagens.html", _zen_sub(node_classes, body_type),
+                     config)
+    article = result.article
+    assert result.kind == "article" and article is not None, result.reason
+    assert (result.source_id, article.title, article.author, article.tags) == (
+        "node/2026", "Fóruns e linguagens", "stellamsd", ["arte"])
+    assert article.published_at == "2011-03-01T07:39:00-03:00"  # ter(ça): 1 March, not 3 January
+    assert article.body_text.startswith("Desde o inicio")
+
+
+def test_the_same_node_as_a_teaser_is_a_listing() -> None:
+    teasers = "".join(
+        _zen_sub("node-type-blog node-promoted node-teaser build-mode-teaser").split('<div id="content-area">')[1]
+        .split('</div><div class="region')[0] for _ in range(2))
+    page = _zen_sub("", body_type="page-blog", content=teasers)
+    result = extract("http://rede.test/blog.html", page, load_config(timezone=_SAO_PAULO))
+    assert (result.kind, result.reason) == ("listing", "listing: 2 teasers")
+    one = _zen_sub("node-type-blog node-teaser build-mode-teaser")  # one teaser, even on a typed <body>
+    assert extract("http://rede.test/assunto/arte.html", one, load_config(timezone=_SAO_PAULO)).kind == "listing"
+
+
+def test_a_date_line_at_another_time_is_not_the_nodes() -> None:
+    """"submitted" prints 7:39: a date line at 9:10 belongs to something else, and no date is better than it."""
+    page = _zen_sub("node-type-blog build-mode-full", date_line="ter, 01/03/2011 - 09:10")
+    article = extract("http://rede.test/blog/x.html", page, load_config(timezone=_SAO_PAULO)).article
+    assert article is not None and article.published_at is None
+
+
+@pytest.mark.parametrize("rows", [
+    # views-view-table.tpl.php: a sortable table of posts (one row is still a listing)
+    '<table class="views-table cols-3"><thead><tr><th class="views-field views-field-title">Título</th></tr></thead>'
+    '<tbody><tr class="odd views-row-first views-row-last"><td class="views-field views-field-title">'
+    '<a href="/blog/25-09-09/Kit.html">Kit Didático</a></td><td>guimasan</td><td>30/09/2009 - 23:06</td></tr></tbody>'
+    "</table>",
+    # views-view-unformatted.tpl.php: a div per row, each with its fields
+    "".join(f'<div class="views-row views-row-{i} views-row-odd"><div class="views-field-title"><span class="field-content">'
+            f'<a href="/wiki/p{i}.html">Página {i}</a></span></div><div class="views-field-changed">12/05/2011</div></div>'
+            for i in (1, 2, 3)),
+])
+def test_a_views_page_is_a_listing(rows: str) -> None:
+    content = ('<div class="views_view view view-posts-by-term view-id-posts_by_term view-display-id-page">'
+               f'<div class="view-content">{rows}</div></div>')
+    page = _zen_sub("", body_type="page-node section-node page-views", content=content)
+    result = extract("http://rede.test/node/1203/by_subject/1.html", page, load_config(timezone=_SAO_PAULO))
+    assert result.kind == "listing" and result.reason.startswith("listing: views"), result.reason
+
+
+@pytest.mark.parametrize("raw, iso", [
+    ("qui, 11/09/2008 - 11:20", "2008-09-11T11:20:00-03:00"),   # Portuguese weekdays (Thursday: 11 September)
+    ("sáb, 06/03/2010 - 22:54", "2010-03-06T22:54:00-03:00"),   # Saturday: 6 March, not 3 June
+])
+def test_portuguese_weekdays_order_day_and_month(raw: str, iso: str) -> None:
+    from migrator.extract.drupal6 import date_of
+
+    assert date_of(raw, _SAO_PAULO) == iso
+
+
+@pytest.mark.parametrize("content", [
+    # aggregator-wrapper.tpl.php around aggregator-item.tpl.php's items (other sites' posts, linked)
+    '<div id="aggregator">' + "".join(
+        f'<div class="feed-item"><h3 class="feed-item-title"><a href="http://other.test/{i}">Post {i} on another '
+        f'site</a></h3><div class="feed-item-meta">12/05/2011</div><div class="feed-item-body"><p>{_TEXT}</p></div></div>'
+        for i in range(3)) + "</div>",
+    # a new source's page: its description, no items yet
+    '<div id="aggregator"><div class="feed-source"><div class="feed-description">O Mutirão da Gambiarra é um '
+    'coletivo editorial ligado à rede, que publica textos, traduções e livros sobre tecnologia e cultura livre.'
+    '</div><div class="feed-url"><em>URL:</em> <a href="http://mutgamb.test/">http://mutgamb.test</a></div></div></div>',
+])
+def test_an_aggregator_page_is_a_listing(content: str) -> None:
+    page = _zen_sub("", body_type="page-aggregator section-aggregator", content=content)
+    result = extract("http://rede.test/aggregator/sources/65.html", page, load_config(timezone=_SAO_PAULO))
+    assert (result.kind, result.reason) == ("listing", "listing: aggregator")

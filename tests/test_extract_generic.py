@@ -205,3 +205,48 @@ def test_title_is_what_the_page_declares_when_it_holds_the_headline(head: str, h
     assert result.kind == "article" and result.article is not None
     assert result.article.title == title
     assert not heading or not result.article.body_text.startswith(heading)  # the headline is the title's, not the body's
+
+
+# ---- a hand-made town portal: the date is the body's dateline; an hAtom list of other news sits beside it ------
+# (modeled on a real one: div#content with the h1 and the text written as text and <br>, then "read also" as
+# ul.hfeed > li.hentry with h3.entry-title and abbr.published / abbr.updated, and the same list in the sidebar)
+
+def _other_news(n: int) -> str:
+    return '<ul class="hfeed">' + "".join(
+        f'<li class="hentry news"><h3 class="entry-title"><a href="/allnews/0{i}.html">Другая новость номер {i}.</a></h3>'
+        f'<div class="entry-content"></div><div><abbr class="published" title="2017-08-2{i}T16:20:00Z">2{i}.08.2017 19:20'
+        f'</abbr> <abbr class="updated" title="2017-08-2{i}T16:23:00Z">2{i}.08.2017 19:23</abbr></div></li>'
+        for i in range(1, n + 1)) + "</ul>"
+
+
+def _town_page(opening: str) -> str:
+    return ('<html><head><title>Дом признан аварийным — Калязин</title></head><body>'
+            f'<div id="leftcol"><b>Новости</b>{_other_news(3)}</div><div id="content">'
+            "<h1>Администрация не ремонтировала аварийный дом — вмешалась прокуратура.</h1>"
+            f"<b>{opening}Прокуратурой района проведена проверка по коллективному обращению жильцов дома.<br><br></b>"
+            "В ходе проверки установлено, что граждане проживают в доме, фактически находящемся в аварийном "
+            "состоянии.<br><br>Проживание в доме является опасным для жизни и здоровья граждан, сообщили в "
+            "прокуратуре района.<br><br>Исполнение решения суда контролируется прокуратурой района.<br>"
+            '<hr><b>Советуем почитать другие свежие новости:</b>' + _other_news(4) + "</div></body></html>")
+
+
+@pytest.mark.parametrize("opening, published", [
+    ("KALYAZIN.MSK.RU&nbsp;— 24.07.17: ", "2017-07-24"),       # the dateline's day, as printed (no time)
+    ("www.tverlife.ru — 13.08.2017, ТВЕРЬ: ", "2017-08-13"),
+    ("", None),                                                # none: never another entry's hAtom date
+])
+def test_the_dateline_dates_the_entry_and_other_entries_do_not(moscow: Config, opening: str,
+                                                                published: str | None) -> None:
+    result = extract("http://town.test/allnews/014.html", _town_page(opening), moscow)
+    article = result.article
+    assert result.kind == "article" and article is not None, result.reason
+    assert article.published_at == published
+
+
+@pytest.mark.parametrize("path", ["/", "/index.html"])
+def test_the_front_page_is_no_record_however_much_it_says(moscow: Config, path: str) -> None:
+    """A town portal's front page opens with its newest story's text: it shows entries, it is none of them."""
+    html = _town_page("KALYAZIN.MSK.RU — 24.07.17: ")
+    result = extract("http://town.test" + path, html, moscow)
+    assert (result.kind, result.reason) == ("listing", "listing: home page")
+    assert extract("http://town.test/allnews/014.html", html, moscow).kind == "article"

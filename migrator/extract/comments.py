@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from lxml import etree
@@ -252,6 +253,72 @@ _CRUMBS = etree.XPath("//span[contains(concat(' ', normalize-space(@class), ' ')
                       " | //span[contains(concat(' ', normalize-space(@class), ' '), ' crumb ')]//a"
                       " | //*[contains(@itemtype, 'Breadcrumb')]//a")
 _TOPIC_LINK = re.compile(r"viewtopic|showthread", re.I)
+
+
+#: phpBB's overall_header.html: ``<body id="phpbb" class="nojs notouch section-{SCRIPT_NAME} …">`` - which script
+#: made the page; only ``viewtopic`` shows an entry (a topic), the board index and forum views list them.
+_PHPBB_BODY = etree.XPath("//body[@id='phpbb']/@class")
+PHPBB_LISTINGS = frozenset({"index", "viewforum", "search", "memberlist"})
+#: ...and its other scripts, which show no entry: the FAQ, the control panels, the posting form, who is online,
+#: ``app.php`` routes (the help pages, extensions' pages). A board's own scripts beside them are left to the page.
+PHPBB_SERVICE = frozenset({"faq", "ucp", "mcp", "posting", "report", "viewonline", "app"})
+
+
+def phpbb_kind(section: str | None) -> str | None:
+    """"listing" or "other" for a phpBB script that shows no topic; None for a topic or a script phpBB has not.
+
+    >>> phpbb_kind("viewforum"), phpbb_kind("app/help/faq"), phpbb_kind("viewtopic"), phpbb_kind("codex")
+    ('listing', 'other', None, None)
+    """
+    if section in PHPBB_LISTINGS:
+        return "listing"
+    return "other" if section is not None and section.split("/")[0] in PHPBB_SERVICE else None
+
+
+def phpbb_section(doc: HtmlElement) -> str | None:
+    """The script a phpBB page names in its ``<body>`` ("viewtopic", "index", "faq", "app/help/faq"…), else None.
+
+    >>> import lxml.html
+    >>> phpbb_section(lxml.html.fromstring('<html><body id="phpbb" class="nojs notouch section-viewforum ltr"></body></html>'))
+    'viewforum'
+    """
+    for value in _PHPBB_BODY(doc):
+        for token in str(value).split():
+            if token.startswith("section-") and len(token) > len("section-"):
+                return token[len("section-"):]
+    return None
+
+
+_CANONICAL = etree.XPath("//link[translate(@rel, 'CANONICAL', 'canonical')='canonical']/@href")
+#: A topic's page as the engines name it: phpBB ``viewtopic.php?f=F&t=T&start=S`` (its ``U_CANONICAL`` is
+#: ``viewtopic.php?t=T``, with ``&start=S`` past the first page), vBulletin ``showthread.php?t=T&page=P``;
+#: copies saved by HTTrack write the ``?`` as ``@`` (or ``-``), ``&`` as ``&`` or ``%26``.
+_TOPIC_PAGE = re.compile(r"(?:viewtopic|showthread)\.php(?:[?@-]|%40)(?P<query>[^#]*)", re.I)
+_PARAM = re.compile(r"(?:^|[&;?@-]|%26|%40)(?P<name>t|start|page)(?:=|%3D)(?P<value>\d+)", re.I)
+
+
+def topic_page(doc: HtmlElement, url: str) -> tuple[str, int] | None:
+    """(topic id, page offset) of a forum topic's page: from the canonical URL the engine prints (phpBB 3.1+:
+    every ``p=``/``f=`` variant of a topic names the same ``t=``, and ``start=`` past the first page), else from
+    the page's own URL; None when neither names a topic. The offset is ``start`` (phpBB) or ``page`` - 1
+    (vBulletin): 0 on the topic's first page.
+
+    >>> import lxml.html
+    >>> doc = lxml.html.fromstring('<html><head><link rel="canonical" href="https://b.test/viewtopic.php@f=14&amp;t=424.html">'
+    ...                            '</head><body></body></html>')
+    >>> topic_page(doc, "http://local.test/viewtopic.php%40p%3D1001.html")
+    ('424', 0)
+    >>> topic_page(lxml.html.fromstring('<p>x</p>'), "http://b.test/viewtopic.php?f=2&t=215&start=10")
+    ('215', 10)
+    """
+    for href in [*(str(h) for h in _CANONICAL(doc)), unquote(url)]:
+        match = _TOPIC_PAGE.search(href)
+        params = {m.group("name").lower(): int(m.group("value")) for m in _PARAM.finditer(match.group("query"))} \
+            if match else {}
+        if "t" in params:
+            offset = params.get("start", max(0, params.get("page", 1) - 1))
+            return str(params["t"]), offset
+    return None
 
 
 def topic_forum(doc: HtmlElement, posts: list[Post]) -> str | None:

@@ -70,6 +70,15 @@ _CALENDAR_MONTH = etree.XPath("//*[" + _CLASS.format("calendar-calendar") + "]//
 _ITEM_LISTS = etree.XPath("//div[" + _CLASS.format("item-list") + " or " + _CLASS.format("view-content") + "]"
                           "/ul[not(" + _CLASS.format("pager") + ")][not(ancestor::*[" + _CLASS.format("block") + " or "
                           + _CLASS.format("sidebar") + " or self::form])]")
+#: The rows of a Views display in the content region (views-view.tpl.php's ``div.view-content``): a table
+#: style's body rows (views-view-table.tpl.php), the unformatted and list styles' ``views-row`` elements.
+_VIEW_ROWS = etree.XPath("//div[" + _CLASS.format("view-content") + "][not(ancestor::*[" + _CLASS.format("block")
+                         + " or " + _CLASS.format("sidebar") + "])]//*[(self::tr and parent::tbody and ancestor::table[1]["
+                         + _CLASS.format("views-table") + "]) or " + _CLASS.format("views-row") + "][.//a[@href]]")
+#: The aggregator module's pages (aggregator-wrapper.tpl.php's ``div#aggregator``, aggregator-item.tpl.php's
+#: ``div.feed-item``): other sites' items, each linked to its source (none yet on a new source's page).
+_FEED_ITEMS = etree.XPath("//div[@id='aggregator' or " + _CLASS.format("feed-item") + "][not(ancestor::*["
+                          + _CLASS.format("block") + " or " + _CLASS.format("sidebar") + "])]")
 _HREFS = etree.XPath(".//a/@href")
 #: Links of the node itself (print, forward, comment reply), not of its text: a body links other nodes.
 _OWN_HREFS = etree.XPath(".//a[not(ancestor::div[" + _CLASS.format("content") + "])]/@href")
@@ -91,8 +100,9 @@ _USER_PATH = re.compile(r"^/(?:user|users|blog|profile)(?:/|$)|[?&]q=user(?:/|$)
 #: "By X at DATE" (chameleon), "Опубликовано X в DATE", "Автор: X, DATE", "DATE пользователем X",
 #: "DATE — X" (garland's phptemplate_node_submitted).
 _BYLINES = (
-    re.compile(r"(?:Submitted by|Posted by|By|Автор:?|Добавил[аи]?:?|Опубликовал[аи]?:?|Опубликовано)\s+([^\s\d].*?)"
-               r"\s*(?:\s(?:on|at|в)\s+|,\s*)(?=\D{0,12}\d)", re.I),
+    re.compile(r"(?:Submitted by|Posted by|By|Автор:?|Добавил[аи]?:?|Опубликовал[аи]?:?|Опубликовано|Enviado por|"
+               r"Publicado por|Escrito por|Soumis par|Posté par)\s+([^\s\d].*?)"
+               r"\s*(?:\s(?:on|at|в|em|en|el|le)\s+|,\s*)(?=\D{0,12}\d)", re.I),
     re.compile(r"(?:пользователем|Автор:|Author:|Добавил[аи]?:)\s+([^\s\d].*?)\s*$", re.I),
     re.compile(r"\d\s*[—–]\s*([^\s—–\d][^—–]*?)\s*$"),
 )
@@ -110,23 +120,70 @@ _SEPARATORS = re.compile(r"[\s,;|·•/—–-]+")
 _NOT_TYPES = {"teaser", "unpublished", "promoted", "sticky", "preview", "by-viewer", "inner", "mine", "form"}
 _TYPE_CLASS = re.compile(r"^node-(?:type-)?([a-z0-9_-]+)$")
 #: Drupal's default "medium" and "small" formats ('D, m/d/Y - H:i') put the month first in every language;
-#: a site may have set 'd/m/Y'. Where the two could swap, the weekday printed before them decides.
-_WEEKDAY_DATE = re.compile(r"\b(пн|вт|ср|чт|пт|сб|вс|mon|tue|wed|thu|fri|sat|sun)[а-яa-z]*\.?,?\s+"
+#: a site may have set 'd/m/Y'. Where the two could swap, the weekday printed before them decides: 'D' is
+#: t()'s translation of "Mon".."Sun" (Russian, English, Portuguese, Spanish, French as locales ship them).
+_WEEKDAYS = (("пн", "вт", "ср", "чт", "пт", "сб", "вс"), ("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+             ("seg", "ter", "qua", "qui", "sex", "sáb", "dom"), ("lun", "mar", "mié", "jue", "vie", "sab", "dom"),
+             ("lun", "mar", "mer", "jeu", "ven", "sam", "dim"))
+_WEEKDAY = {name: k for names in _WEEKDAYS for k, name in enumerate(names)}
+_WEEKDAY_DATE = re.compile(r"\b(" + "|".join(sorted(_WEEKDAY, key=len, reverse=True)) + r")[а-яa-z]*\.?,?\s+"
                            r"(\d{1,2})/(\d{1,2})/(\d{4})", re.I)
-_WEEKDAY = {name: k % 7 for k, name in enumerate(("пн", "вт", "ср", "чт", "пт", "сб", "вс",
-                                                  "mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
 _BODY = etree.XPath("//body")
+_HAS_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_CLOCK = re.compile(r"(?<!\d)(\d{1,2}):(\d\d)(?!\d)")
+#: Short texts of the node outside its content, its links and its comments: where a theme prints the date line.
+_NODE_LINES = etree.XPath(".//*[self::div or self::span or self::p or self::small or self::em or self::time]"
+                          "[not(ancestor-or-self::*[" + _CLASS.format("content") + " or " + _CLASS.format("links")
+                          + " or " + _CLASS.format("comment") + " or " + _CLASS.format("terms") + "])]")
 _TEXTS = etree.XPath(".//text()")
 
 
 # -- classification -----------------------------------------------------------------------------
 
-def is_teaser(node: HtmlElement) -> bool:
-    """A node rendered as a teaser: Drupal 6 themes link the title only when not on its own page."""
+def build_mode(node: HtmlElement) -> str | None:
+    """What the node's classes say it is shown as: "teaser" (zen's ``node-teaser``, a ``teaser`` class) or
+    "full" (zen's ``$build_mode`` printed as ``build-mode-full``: a full node, however its theme links its
+    title); None when they say neither.
+
+    >>> from lxml.html import fragment_fromstring as f
+    >>> [build_mode(f(f'<div class="{c}"></div>')) for c in ("node build-mode-full", "node node-teaser build-mode-teaser", "node")]
+    ['full', 'teaser', None]
+    """
     classes = node.get("class") or ""
-    if "teaser" in classes or _READ_MORE(node) or _TITLE_LINK(node):
+    if "teaser" in classes:
+        return "teaser"
+    return "full" if "build-mode-full" in classes.split() else None
+
+
+def is_teaser(node: HtmlElement) -> bool:
+    """A node rendered as a teaser: its classes say so, else Drupal 6 themes link the title only when not on
+    its own page (node.tpl.php's ``if (!$page)``)."""
+    mode = build_mode(node)
+    if mode is not None:
+        return mode == "teaser"
+    if _READ_MORE(node) or _TITLE_LINK(node):
         return True
     return any(_READ_MORE_TEXT.match(norm(a.text_content())) for a in node.iter("a"))
+
+
+def page_node_type(doc: HtmlElement) -> str | None:
+    """The node type ``<body>`` names: template_preprocess_page() adds ``node-type-X`` on an individual node's
+    page only (never on a listing)."""
+    bodies = _BODY(doc)
+    for token in (bodies[0].get("class") or "").split() if bodies else ():
+        if token.startswith("node-type-") and len(token) > len("node-type-"):
+            return token[len("node-type-"):]
+    return None
+
+
+def _page_node(doc: HtmlElement, nodes: list[HtmlElement]) -> HtmlElement | None:
+    """On a page ``<body>`` marks as one node's, the one node of that type not marked as a teaser: the page's
+    own node, though its theme links its title as teasers do."""
+    kind = page_node_type(doc)
+    if kind is None:
+        return None
+    typed = [n for n in nodes if {f"node-type-{kind}", f"node-{kind}"} & set((n.get("class") or "").split())]
+    return typed[0] if len(typed) == 1 and build_mode(typed[0]) != "teaser" else None
 
 
 def is_link_list(ul: HtmlElement) -> bool:
@@ -150,6 +207,9 @@ def classify(doc: HtmlElement, url: str) -> tuple[str, str, list[HtmlElement]]:
     full = [n for n in nodes if n not in teasers]
     if len(full) == 1 and not teasers:
         return "article", "", full
+    own = _page_node(doc, nodes) if not full else None
+    if own is not None and len(nodes) == 1:
+        return "article", "", [own]
     if teasers or len(full) > 1:
         return "listing", f"listing: {len(teasers) or len(full)} teasers", []
     if _LOGIN_FORM(doc) or _USER_PATH.search(path + "?" + urlsplit(url).query):
@@ -158,6 +218,12 @@ def classify(doc: HtmlElement, url: str) -> tuple[str, str, list[HtmlElement]]:
         return "listing", "listing: calendar", []
     if any(is_link_list(ul) for ul in _ITEM_LISTS(doc)):
         return "listing", "listing: item list", []
+    rows = _VIEW_ROWS(doc) if not nodes else []
+    if rows:
+        return "listing", f"listing: views, {len(rows)} rows", []
+    items = _FEED_ITEMS(doc) if not nodes else []
+    if items:
+        return "listing", "listing: aggregator", []
     more = sum(1 for a in _LINK_TEXTS(doc) if _READ_MORE_TEXT.match(norm(a.text_content())))
     if _PAGER(doc) or more >= 2:
         return "listing", f"listing: pager, {more} read-more links", []
@@ -194,6 +260,9 @@ def author_of(submitted: HtmlElement | None, selector: str | None) -> str | None
     link = first(submitted, selector) if selector else None
     if link is None:
         link = next(iter(_USER_LINK(submitted)), None)
+    if link is None:  # theme_node_submitted() links nothing but the user: its one link, in any language
+        links = [a for a in submitted.iter("a") if re.search(r"[^\W\d_]", a.text_content())]
+        link = links[0] if len(links) == 1 and not _HAS_YEAR.search(links[0].text_content()) else None
     if link is not None:
         return clean_author(link.text_content())
     text = norm(submitted.text_content())
@@ -292,6 +361,25 @@ def date_of(raw: str | None, timezone: str) -> str | None:
     return parse_date(raw, timezone)
 
 
+def date_line(node: HtmlElement, submitted: HtmlElement | None, timezone: str) -> tuple[str | None, str | None]:
+    """(raw, ISO) of the node's own date when "submitted" prints a time only ("Enviado por X em 7:39."): a
+    line of the node outside its content whose whole text is a date with its year, at the time "submitted"
+    prints (the two must agree: a date line of something else is not the node's)."""
+    said = norm(submitted.text_content()) if submitted is not None else ""
+    clock = _CLOCK.search(said)
+    for element in _NODE_LINES(node):
+        text = norm(element.text_content())
+        if not text or len(text) > 60 or not _HAS_YEAR.search(text) or element is submitted:
+            continue
+        when = _CLOCK.search(text)
+        if clock and (when is None or (int(when.group(1)), when.group(2)) != (int(clock.group(1)), clock.group(2))):
+            continue
+        found = date_of(text, timezone)
+        if found:
+            return text, found
+    return None, None
+
+
 def _date_text(element: HtmlElement | None) -> str | None:
     if element is None:
         return None
@@ -352,6 +440,9 @@ def article_of(doc: HtmlElement, node: HtmlElement, url: str, config: Config,
     sel = config.selectors
     submitted = _submitted(node, config)
     raw_date = _date_text(submitted)
+    published = date_of(raw_date, config.timezone)
+    if published is None and not (raw_date and _HAS_YEAR.search(raw_date)):
+        raw_date, published = date_line(node, submitted, config.timezone) if submitted is not None else (raw_date, None)
     title_candidates = css(sel["title"])(doc) if sel.get("title") else []
     body = first(node, sel.get("body")) if sel.get("body") else None
     if body is None:
@@ -360,7 +451,7 @@ def article_of(doc: HtmlElement, node: HtmlElement, url: str, config: Config,
     term_blocks = labelled_blocks(node, TERMS_FIELD, (node, body))
     article = Article(
         url=url, source_id="", title=best_title(title_candidates, doc),
-        published_at=date_of(raw_date, config.timezone), published_raw=raw_date,
+        published_at=published, published_raw=raw_date,
         author=author_of(submitted, sel.get("author")), tags=tags_of(node, config, term_blocks),
         sources=sources_of(node, url, config, source_blocks), profile="drupal6", type=type_of(doc, node),
     )

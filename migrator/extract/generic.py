@@ -14,6 +14,7 @@ import logging
 import re
 from collections import Counter
 from copy import deepcopy
+from datetime import date
 from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import unquote, urlsplit
 
@@ -26,7 +27,15 @@ from migrator.clean.rules import norm
 from migrator.clean.sanitize import absolutize, body_html
 from migrator.clean.text import element_to_text
 from migrator.extract.breadcrumbs import trail
-from migrator.extract.comments import forum_posts, take_comments, topic_forum, topic_title
+from migrator.extract.comments import (
+    forum_posts,
+    phpbb_kind,
+    phpbb_section,
+    take_comments,
+    topic_forum,
+    topic_page,
+    topic_title,
+)
 from migrator.extract.common import absolute, best_title, confirmed_title, css, first, unique
 from migrator.extract.container import main_text
 from migrator.extract.dates import find_date, find_written, parse_date, to_iso
@@ -175,10 +184,13 @@ def date_of(doc: HtmlElement, body_text: str, config: Config, ld: dict[str, Any]
         iso = parse_date(raw, config.timezone, fallback=False)
         if iso:
             return iso, raw
+    line = dateline(body_text)  # the body's own opening names its day: surer than the first date on the page
+    if line:
+        return line
     visible = _visible_date(doc, body_text)
     if visible:
         return to_iso(visible[0], config.timezone), visible[1]
-    if fallback:
+    if fallback and not _OTHER_ENTRIES(doc):  # trafilatura reads the other entries' hAtom dates too
         return parse_date(fallback, config.timezone, fallback=False), fallback
     return None, None
 
@@ -193,11 +205,49 @@ _UCOZ = etree.XPath("//link[contains(@href, '/.s/src/') or contains(@href, '.uco
 _UCOZ_ENTRIES = etree.XPath("//*[contains(concat(' ', normalize-space(@class), ' '), ' eBlock ')]")
 
 
+#: hAtom entries listed beside others (``hfeed`` rows of ``hentry``: "other news" blocks, sidebars): their
+#: ``published`` dates and titles are theirs, not the page's.
+_HENTRY = "contains(concat(' ', normalize-space(@class), ' '), ' hentry ')"
+_OTHER_ENTRIES = etree.XPath(f"//*[{_HENTRY}][count(../*[{_HENTRY}]) > 1]")
+_PAGE_TEXTS = etree.XPath(f"//body//text()[not(ancestor::*[{_HENTRY}][count(../*[{_HENTRY}]) > 1])]")
+#: A news dateline opening the body: the source, a dash, the day ("KALYAZIN.MSK.RU — 24.07.17: Прокуратурой…",
+#: "www.tverlife.ru — 13.08.17, ТВЕРЬ:").
+_DATELINE = re.compile(r"^[^\n:]{2,60}?\s[—–-]\s(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?=[,:\s])")
+
+
+def dateline(body_text: str) -> tuple[str, str] | None:
+    """(day, raw) of the dateline the body opens with; the day alone, as printed.
+
+    >>> dateline("KALYAZIN.MSK.RU — 24.07.17: Прокуратурой района проведена проверка.")
+    ('2017-07-24', '24.07.17')
+    >>> dateline("www.tverlife.ru — 13.08.17, ТВЕРЬ: В Калязине прошёл фестиваль.")
+    ('2017-08-13', '13.08.17')
+    >>> dateline("Прокуратура провела проверку 24.07.17.") is None
+    True
+    """
+    lines = [line for line in body_text.split("\n", 4)[:4] if line.strip()][:2]  # the title may come first
+    match = next((m for m in (_DATELINE.match(line.strip()) for line in lines) if m), None)
+    if not match:
+        return None
+    day, month, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    year += 2000 if year < 100 else 0
+    try:
+        return date(year, month, day).isoformat(), match.group(0)[match.start(1):]
+    except ValueError:
+        return None
+
+
 def _visible_date(doc: HtmlElement, body_text: str) -> tuple[tuple[int, int, int, int, int], str] | None:
     """The first date written on the page outside the body's own text, else inside it (on uCoz, in the
-    entry's block: never the header's clock)."""
+    entry's block: never the header's clock); never in the other entries an hAtom list shows."""
     bodies = _BODY(doc)
-    page_text = norm(bodies[0].text_content()) if bodies else ""
+    others = _OTHER_ENTRIES(doc)
+    page_text = norm(" ".join(str(t) for t in _PAGE_TEXTS(doc))) if others else (
+        norm(bodies[0].text_content()) if bodies else "")
+    if others:  # the body's text up to the list of other entries
+        theirs = {norm(str(t)) for e in others for t in e.itertext()}  # their titles and dates, as the body keeps them
+        cut = min((i for i in (body_text.find(t) for t in theirs if len(t) >= 8) if i >= 0), default=len(body_text))
+        body_text = body_text[:cut]
     texts: tuple[str, ...] = (page_text[:4000], body_text[:2000])
     if _UCOZ(doc):
         texts = (" ".join(norm(e.text_content()) for e in _UCOZ_ENTRIES(doc))[:4000],)
@@ -470,14 +520,36 @@ def _link_share(body: HtmlElement, text: str) -> float:
     return linked / max(1, len(text))
 
 
+_HOME = re.compile(r"^/(?:(?:index|default|home)\.(?:html?|shtml|php|aspx?))?$", re.I)
+
+
+def is_home(url: str) -> bool:
+    """The site's front page: its root, or the root's index file, with no query.
+
+    >>> is_home("http://town.test/"), is_home("http://town.test/index.html"), is_home("http://town.test/news/")
+    (True, True, False)
+    """
+    parts = urlsplit(url)
+    return not parts.query and bool(_HOME.match(parts.path or "/"))
+
+
 def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None = None) -> PageResult:
     """Classify a page without platform markup and extract its article, if it is one."""
     from migrator.extract import PageResult
 
     selector = config.site_selectors.get("body")
+    if is_home(url):  # the site's front page shows its newest entries, it is none of them
+        return PageResult("listing", "generic", None, None, None, Counter(), "listing: home page")
+    section = phpbb_section(doc)
+    board = phpbb_kind(section)
+    if board is not None:  # a board's entries are its topics; its index and forum views list them
+        return PageResult(board, "generic", None, None, None, Counter(), f"{board}: phpBB {section}")
     # comments are read as comments and leave the page: no region, author or date is taken from them
     comments = take_comments(doc, config.timezone)
     posts = forum_posts(doc, config.timezone)
+    topic = topic_page(doc, url) if posts else None
+    if topic is not None and topic[1] > 0:  # a later page of a topic: its URL is the topic's, its posts are replies
+        return PageResult("other", "generic", None, f"topic/{topic[0]}", None, Counter(), "topic page past the first")
     body = first(doc, selector) if selector else None
     if body is None and posts:  # a forum topic: its first post is its text, the others are its comments
         body = deepcopy(posts[0].text)
@@ -543,7 +615,8 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
         article.published_at, article.published_raw = first_post.published_at, first_post.raw_date
         if "author" not in config.site_selectors:
             article.author = first_post.author
-    return PageResult("article", "generic", article, None, None, removed, "")
+    source_id = f"topic/{topic[0]}" if topic is not None else None  # every URL of the topic: one record
+    return PageResult("article", "generic", article, source_id, None, removed, "")
 
 
 def _author(doc: HtmlElement, config: Config, ld: dict[str, Any], meta: Any) -> str | None:

@@ -22,7 +22,8 @@ SHELL_MIN_PAGES = 10
 #: A body with fewer words than this outside the shell and outside links holds no article.
 MIN_OWN_WORDS = 15
 
-_WORD = re.compile(r"\w+")
+#: A word holds a letter: the dates and times of a list of "link — date" rows are no text of its own.
+_WORD = re.compile(r"\w*[^\W\d_]\w*")
 
 
 def shell_texts(store: Store, limit: int = SHELL_PAGES) -> set[str]:
@@ -39,14 +40,25 @@ def shell_texts(store: Store, limit: int = SHELL_PAGES) -> set[str]:
 def shell_only(body_html: str, shell: set[str]) -> bool:
     """Whether a body holds nothing but the site's shell and links (and a few words around them).
 
+    Text outside any block counts too (a body written as text and ``<br>`` beside a list of links); numbers do not
+    (the dates of a list of links and dates).
+
     >>> shell_only('<div><p>Меню сайта</p><p>01.02.2010 <a href="/n/1">Новость</a></p></div>', {"Меню сайта"})
+    True
+    >>> shell_only('<b>Прокуратурой района проведена проверка по обращению жильцов.</b><br><br>В ходе проверки '
+    ...            'установлено, что дом признан аварийным.<ul><li><a href="/n/2">Другая новость</a></li></ul>', set())
+    False
+    >>> shell_only(''.join(f'<li><a href="/n/{d}">Новость {d}</a> 0{d}.09.2017 19:10 0{d}.09.2017 19:52</li>'
+    ...                    for d in range(1, 10)), set())
     True
     """
     root = lxml.html.fragment_fromstring(body_html or "<div></div>", create_parent="div")
-    words = 0
+    words = _words(root.text_content()) - sum(_words(a.text_content()) for a in root.iter("a"))
     for block, text in leaf_block_texts(root).items():
-        if text in shell:
-            continue
-        linked = sum(len(_WORD.findall(norm(a.text_content()))) for a in block.iter("a"))
-        words += max(0, len(_WORD.findall(text)) - linked)
+        if text in shell:  # its words, less those already counted as links
+            words -= _words(text) - sum(_words(a.text_content()) for a in block.iter("a"))
     return words < MIN_OWN_WORDS
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(norm(text)))
