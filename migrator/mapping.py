@@ -273,19 +273,25 @@ def validate(path: str, data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def read_layer(path: str, text: str | None = None) -> dict[str, Any]:
-    """Read and validate one TOML file (``text`` given: its content, for packaged files)."""
+def read_toml(path: str, text: str | None = None) -> dict[str, Any]:
+    """One mapping file's TOML, unvalidated (``text`` given: its content, for packaged files); a missing,
+    unreadable or malformed file raises :class:`MappingError` naming it. The other readers of a mapping's tables
+    ([new_platform], [load]) read the file through this too."""
     try:
         if text is None:
             text = Path(path).read_text(encoding="utf-8")
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except FileNotFoundError:
         raise MappingError(path, "(file)", "an existing mapping file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise MappingError(path, "(file)", f"a readable UTF-8 file ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise MappingError(path, "(syntax)", f"valid TOML ({exc})") from None
-    return validate(path, data)
+
+
+def read_layer(path: str, text: str | None = None) -> dict[str, Any]:
+    """Read and validate one TOML file (``text`` given: its content, for packaged files)."""
+    return validate(path, read_toml(path, text))
 
 
 def profile_layer(profile: str) -> tuple[str, dict[str, Any]]:

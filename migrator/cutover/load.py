@@ -23,12 +23,10 @@ import json
 import logging
 import mimetypes
 import secrets
-import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 from urllib.parse import unquote, urljoin, urlsplit
@@ -42,12 +40,8 @@ from migrator.cutover.media import Fetcher, MediaRefused, site_hosts
 from migrator.cutover.newplatform import slug_for
 from migrator.cutover.wordpress import RequestFailed, WordPressClient
 from migrator.errors import MappingError, MigratorError
+from migrator.mapping import read_toml
 from migrator.slug import slugify
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 if TYPE_CHECKING:
     from migrator.store import Store
@@ -126,14 +120,7 @@ def load_mapping(path: str | None) -> LoadMapping:
     """The ``[load]`` table of a mapping file (defaults when absent or no file)."""
     if not path:
         return LoadMapping()
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise MappingError(path, "(file)", "an existing mapping file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MappingError(path, "(file)", f"a readable UTF-8 file ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise MappingError(path, "(syntax)", f"valid TOML ({exc})") from None
+    data = read_toml(path)
     return parse_load(path, data[TABLE]) if TABLE in data else LoadMapping()
 
 

@@ -19,21 +19,15 @@ from __future__ import annotations
 
 import re
 import string
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 from urllib.parse import unquote, urlsplit
 
 from migrator.errors import MappingError
+from migrator.mapping import read_toml
 from migrator.record import EXPORT_KEYS
 from migrator.slug import slugify
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 TABLE = "new_platform"
 PLACEHOLDERS = ("year", "month", "day", "slug", "source_id", "node")
@@ -195,8 +189,8 @@ def parse(path: str, table: Any) -> NewPlatform:
 def has_new_platform(path: str) -> bool:
     """Whether a mapping file (readable TOML) has a ``[new_platform]`` table."""
     try:
-        return TABLE in tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return TABLE in read_toml(path)
+    except MappingError:
         return False
 
 
@@ -204,14 +198,7 @@ def load_new_platform(path: str | None = None, base_url: str | None = None) -> N
     """The ``[new_platform]`` table of a mapping file (defaults when absent), then ``--new``."""
     platform = NewPlatform()
     if path:
-        try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise MappingError(path, "(file)", "an existing mapping file") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise MappingError(path, "(file)", f"a readable UTF-8 file ({exc})") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise MappingError(path, "(syntax)", f"valid TOML ({exc})") from None
+        data = read_toml(path)
         if TABLE in data:
             platform = parse(path, data[TABLE])
     if base_url is not None:
