@@ -52,30 +52,32 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, send_body: bool) -> None:
         site = self.server.site
-        pause = site.delay(self.path)
-        if pause:
-            time.sleep(pause)
         self.server.enter(self.headers.get("Host", ""), self.client_address)
         try:
+            pause = site.delay(self.path)
+            if pause:
+                time.sleep(pause)
             status, headers, body = site.respond(self.command, self.path, dict(self.headers.items()))
-            self.server.record(self.path, status)
-            self.send_response(status)
-            for name, value in headers:
-                self.send_header(name, value)
-            if isinstance(body, bytes):
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if send_body and body:
-                    self.wfile.write(body)
-                return
-            self.close_connection = True  # no length: the body ends when the connection does
-            self.send_header("Connection", "close")
-            self.end_headers()
-            for chunk in body if send_body else ():
-                self.wfile.write(chunk)
-                self.wfile.flush()
         finally:
+            # counted until the answer starts: past this point the client may already have its answer and have
+            # moved on to a new connection before this thread runs again, which would count one request twice
             self.server.leave()
+        self.server.record(self.path, status)
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        if isinstance(body, bytes):
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if send_body and body:
+                self.wfile.write(body)
+            return
+        self.close_connection = True  # no length: the body ends when the connection does
+        self.send_header("Connection", "close")
+        self.end_headers()
+        for chunk in body if send_body else ():
+            self.wfile.write(chunk)
+            self.wfile.flush()
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (signature of the base class)
         """Silence: a benchmark must not pay for a log line per request."""
@@ -156,7 +158,8 @@ class DemoServer:
 
     @property
     def peak(self) -> int:
-        """The most requests it answered at once."""
+        """The most requests waiting for their answer at once (read, its first byte not yet sent): what the
+        clients held open at the same moment, which connection reuse cannot inflate."""
         return self._counted.peak if self._counted else 0
 
     def count_304(self) -> int:
