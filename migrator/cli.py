@@ -5,6 +5,7 @@ import functools
 import inspect
 import json
 import logging
+import signal
 import sqlite3
 import sys
 from pathlib import Path
@@ -228,7 +229,20 @@ class ExampleLast(click.Command):
             self.help, self.epilog = head.rstrip(), "\b\n" + ("Example" + examples).rstrip()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Migrator(click.Group):
+    """The command group: a Ctrl-C (or SIGTERM) that reaches a command as KeyboardInterrupt ends it with one line
+    and 128 + the signal's number, instead of click's blank line, "Aborted!" and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            name = signal.Signals(interrupt.received() or signal.SIGINT).name
+            click.echo(f"{ctx.invoked_subcommand or 'migrator'}: stopped by {name}", err=True)
+            sys.exit(interrupt.exit_code() or 130)
+
+
+@click.group(cls=Migrator, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="migrator")
 def cli() -> None:
     """Move a website off an old platform: crawl, extract, clean, load, export."""

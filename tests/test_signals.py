@@ -211,6 +211,7 @@ def _runs(db: Path) -> list[tuple[int, str, str]]:
 def _assert_stopped_clean(command: _Command, stderr: str) -> None:
     assert command.proc.returncode == 130, stderr[-3000:]
     assert "Traceback" not in stderr and "worker died" not in stderr, stderr[-3000:]
+    assert "Aborted!" not in stderr and "stopped by SIGINT" in stderr, stderr[-3000:]  # one line says why
     _assert_group_gone(command.proc.pid)
 
 
