@@ -3,7 +3,6 @@ the command's heavy imports, so that a Ctrl-C in its first second ends it as one
 traceback."""
 from __future__ import annotations
 
-import signal
 import sys
 
 from migrator import interrupt
@@ -14,7 +13,7 @@ def main() -> None:
     try:
         from migrator.cli import main as command
     except KeyboardInterrupt:  # the signal came while the command was still being imported: nothing began
-        print(f"migrator: stopped by {signal.Signals(interrupt.received() or signal.SIGINT).name}", file=sys.stderr)
+        print(f"migrator: {interrupt.stopped_by()}", file=sys.stderr)
         sys.exit(interrupt.exit_code() or 130)
     command()
 

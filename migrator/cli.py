@@ -5,7 +5,6 @@ import functools
 import inspect
 import json
 import logging
-import signal
 import sqlite3
 import sys
 from pathlib import Path
@@ -237,8 +236,7 @@ class Migrator(click.Group):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
-            name = signal.Signals(interrupt.received() or signal.SIGINT).name
-            click.echo(f"{ctx.invoked_subcommand or 'migrator'}: stopped by {name}", err=True)
+            click.echo(f"{ctx.invoked_subcommand or 'migrator'}: {interrupt.stopped_by()}", err=True)
             sys.exit(interrupt.exit_code() or 130)
 
 

@@ -40,7 +40,13 @@ class Interrupted(Exception):
 def check() -> None:
     """Raise :class:`Interrupted` when a signal has been received (call it between steps of long work)."""
     if _received:
-        raise Interrupted(f"stopped by {signal.Signals(_received[0]).name}")
+        raise Interrupted(stopped_by())
+
+
+def stopped_by() -> str:
+    """What the first signal received did, for a message: "stopped by SIGINT" (SIGINT when none came: a
+    KeyboardInterrupt raised by Python itself)."""
+    return f"stopped by {signal.Signals(_received[0] if _received else signal.SIGINT).name}"
 
 
 @contextmanager

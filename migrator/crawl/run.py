@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import signal
 import sqlite3
 import tempfile
 import time
@@ -132,7 +131,7 @@ def summarize(run_id: int, stats: dict[str, Any], seconds: float, max_errors: in
         summary.status, summary.message = "interrupted", str(stats.get("migrator/fault", "a write failed"))
     elif signum is not None:  # whenever it came (fetching, the crawl end): the frontier stays, the run resumes
         summary.status = "interrupted"
-        summary.message = f"stopped by {signal.Signals(signum).name}; the next run of the same command resumes it"
+        summary.message = f"{interrupt.stopped_by()}; the next run of the same command resumes it"
     elif reason == "max-errors" and max_errors is not None:
         summary.status = "failed"
         summary.message = f"stopped after {summary.error_count} errors, more than the allowed {max_errors}"
