@@ -1,4 +1,4 @@
-"""The WordPress, Drupal 7, Joomla and Blogger profiles: generated sites in the markup of those platforms' own
+"""The WordPress, Drupal 7, Joomla and Blogger profiles and DataLife Engine's full stories: generated sites in the markup of those platforms' own
 templates (:mod:`tests.sites.platforms`), crawled with no mapping through real local servers, and pages read
 one by one. Every entry is one record however short, no listing is, API and action endpoints are never asked,
 and a meta refresh to another host is never followed."""
@@ -8,12 +8,21 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from migrator.extract import detect_profile, extract
+from migrator.extract import detect_profile, dle, extract
 from migrator.extract.common import parse
 from migrator.extract.platform import dated, drop_injected
 from migrator.mapping import load_config
 from tests.helpers import Crawled
-from tests.sites.platforms import SPAM, Drupal7Site, Entry, JoomlaSite, WordPressBlog, blogger_listing, blogger_post
+from tests.sites.platforms import (
+    SPAM,
+    DleSite,
+    Drupal7Site,
+    Entry,
+    JoomlaSite,
+    WordPressBlog,
+    blogger_listing,
+    blogger_post,
+)
 from tests.sites.server import RouteServer, serve
 
 CONFIG = load_config(timezone="Europe/Moscow")
@@ -146,6 +155,52 @@ def test_blogger_item_page_and_listing() -> None:
     assert [(c.author, c.body_text) for c in article.comments] == [("Laura", "Me encanta tu blog.")]
     listing = extract("http://b.test/", blogger_listing([(POST, "3425"), (POST, "3426")]), CONFIG)
     assert (listing.kind, listing.profile) == ("listing", "blogger")
+
+
+# -- DataLife Engine ----------------------------------------------------------------------------------
+
+def test_dle_every_full_story_one_record_however_short_and_no_listing(crawl: Callable[..., Crawled]) -> None:
+    """The student cards hold images alone (or one caption line): the engine's marks make them full stories, read
+    in the region the other stories' template keeps, with their title, date, author, category and images."""
+    site = DleSite()
+    with serve("127.0.0.1", site.route) as server:
+        crawled = crawl(server.url + "/")
+    assert crawled.proc.returncode == 0, crawled.proc.stderr[-3000:]
+    records = one_per_entry(crawled.records(), site.entries, server.url)  # no front page, category or page 2
+    for entry in site.entries:
+        record = records[entry.path]
+        assert (record["title"], record["author"], record["tags"]) == (entry.title, entry.author, entry.tags)
+        assert record["published_at"] == entry.published
+        assert record["body_text"] == "\n\n".join(entry.paragraphs)
+        assert len(record["comments"]) == len(entry.comments)
+    card, graduate = records["/7-student-card.html"], records["/8-graduate-card.html"]
+    assert [i.removeprefix(server.url) for i in card["images"]] == [
+        "/uploads/posts/medium/2023-04/1.jpg", "/uploads/posts/medium/2023-04/2.jpg"]
+    assert card["body_text"] == "" and graduate["body_text"] == "Выпускник учебного центра SENSORIKA EDUCATION"
+
+
+@pytest.mark.parametrize(("path", "story"), [
+    ("/7-student-card.html", "7"),   # the comment form's post_id and the read counter
+    (DleSite().entries[3].path, "4"),  # comments closed: the read counter alone
+    ("/mystudents.html", None),      # a category listing
+    ("/mystudents/page/2/", None),
+    ("/", None),
+])
+def test_dle_full_story_by_the_engines_marks(path: str, story: str | None) -> None:
+    doc = parse(DleSite().route(path)[2])
+    assert doc is not None and dle.full_story(doc, "http://s.test" + path) == story
+
+
+def test_dle_old_story_wrapper_names_a_story_only_with_its_url() -> None:
+    """Before DLE 10 ``{full-story}`` and every ``{short-story}`` were wrapped in ``div#news-id-N``: once, on the
+    page the URL names, it is that story; on a listing (one teaser or several) it is none."""
+    head = "<html><head><meta name='generator' content='DataLife Engine (http://dle-news.ru)'></head><body>"
+    one = parse(head + "<div id='news-id-5' style='display:inline;'><img src='a.jpg'></div></body></html>")
+    assert one is not None
+    assert dle.full_story(one, "http://s.test/news/5-a-story.html") == "5"
+    assert dle.full_story(one, "http://s.test/index.php?newsid=5") == "5"
+    assert dle.full_story(one, "http://s.test/news/") is None  # a category with one teaser
+    assert dle.full_story(one, "http://s.test/6-other.html") is None
 
 
 # -- detection and dates ------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from migrator.clean import clean, rules
 from migrator.clean.rules import norm
 from migrator.clean.sanitize import absolutize, body_html
 from migrator.clean.text import element_to_text
+from migrator.extract import dle
 from migrator.extract.breadcrumbs import trail
 from migrator.extract.comments import (
     forum_posts,
@@ -578,8 +579,10 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
     unwrap_layout_tables(body)
     text = element_to_text(body)
     words, share = len(_WORD.findall(text)), _link_share(body, text)
-    # A page its learned template shows as an entry (its own title and date) is an article however short.
-    entry = (template is not None and words > 0 and template.identifies_article(url, doc)) or bool(posts)
+    # A page its learned template shows as an entry (its own title and date) is an article however short, and so
+    # is a platform's one entry (a DLE full story, by the engine's marks) in its template's region: an image alone.
+    entry = (template is not None and words > 0 and template.identifies_article(url, doc)) or bool(posts) \
+        or (template is not None and dle.full_story(doc, url) is not None)
     if not entry and (words < MIN_WORDS or (share > MAX_LINK_SHARE and words * (1 - share) < LONG_TEXT_WORDS)):
         kind = "listing" if share > MAX_LINK_SHARE or len(_LINKS(doc)) >= 20 else "other"
         return PageResult(kind, "generic", None, None, None, removed, f"{kind}: {words} words, {share:.0%} in links",

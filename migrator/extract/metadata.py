@@ -14,6 +14,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from migrator.clean.rules import norm
+from migrator.extract import dle
 from migrator.extract.common import clean_author, unique
 
 _META_AUTHOR = etree.XPath("//meta[@name='author' or @property='article:author' or @name='article:author'"
@@ -227,8 +228,6 @@ def _name_after_label(element: HtmlElement, label: str) -> str | None:
     return None
 
 
-#: DataLife Engine's pages: its generator meta, the ``dle_root`` script variable.
-_DLE = etree.XPath("//meta[@name='generator'][contains(@content, 'DataLife Engine')] | //script[contains(., 'dle_root')]")
 #: DLE's ``{author}`` tag: a link to the author's profile, ``…/user/NAME/`` (``?subaction=userinfo&user=NAME``
 #: without friendly URLs), ``onclick="ShowProfile('NAME', …)"``.
 _DLE_PROFILE = re.compile(r"(?:/|^)user/([^/?#]+)/(?:index\.html)?$|subaction=userinfo&(?:amp;)?user=([^&#]+)")
@@ -244,7 +243,7 @@ def dle_author(doc: HtmlElement) -> str | None:
     """
     from urllib.parse import unquote_plus
 
-    if not _DLE(doc):
+    if not dle.detect(doc):
         return None
     for link in doc.iter("a"):
         match = _DLE_PROFILE.search(link.get("href") or "")
@@ -270,7 +269,7 @@ def dle_category(doc: HtmlElement, url: str) -> str | None:
 
     from migrator.extract.breadcrumbs import trail
 
-    if not _DLE(doc):
+    if not dle.detect(doc):
         return None
     crumbs = trail(doc, url)
     own = unquote(urlsplit(url).path)

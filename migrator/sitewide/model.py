@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
+from collections import Counter
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
@@ -160,9 +161,10 @@ class SiteModel:
         returns how many."""
         with self.store.batch():
             rescued = rescue_entries(self.ingest, self.regions)
-        if rescued:  # counted as articles by the ingest; no longer skipped
-            self.stats.inc_value("migrator/skipped/other", -len(rescued))
-            logger.info("%d short entries kept as articles: their template shows them as entries", len(rescued))
+        for kind, count in Counter(rescued.values()).items():  # counted as articles by the ingest; no longer skipped
+            self.stats.inc_value(f"migrator/skipped/{kind}", -count)
+        if rescued:
+            logger.info("%d short entries kept as articles: their template or platform shows them as entries", len(rescued))
         return len(rescued)
 
     @step("listings")

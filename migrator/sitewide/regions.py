@@ -13,6 +13,7 @@ from itertools import islice
 from typing import IO, TYPE_CHECKING, Iterator
 
 from migrator import interrupt
+from migrator.extract import dle
 from migrator.extract.comments import forum_posts
 from migrator.extract.pool import ExtractionPool
 from migrator.extract.region import Regions, Template, _places, learn_templates, page_skeleton, parse_page
@@ -62,13 +63,15 @@ def learn_regions(store: Store, limit: int = REGION_PAGES,
 
 
 def is_entry(store: Store, regions: Regions, source_id: str) -> bool:
-    """Whether a record's stored page is one its learned template shows as an entry, or a forum topic: such a
-    record is an article however short, and no heuristic withdraws it."""
+    """Whether a record's stored page is one its learned template shows as an entry, a forum topic or a DLE full
+    story: such a record is an article however short, and no heuristic withdraws it."""
     head = store.article_head(source_id)
     page = store.page(head.url) if head else None
     doc = parse_page(page.text()) if page else None
     if doc is not None and head is not None and forum_posts(doc, "UTC"):
         return True  # a forum topic, however short its first post (a video alone)
+    if doc is not None and head is not None and dle.full_story(doc, head.url) is not None:
+        return True  # a DataLife Engine full story, by the engine's own marks
     template = regions.template_of(doc) if doc is not None else None
     return template is not None and head is not None and template.identifies_article(head.url, doc)
 

@@ -39,6 +39,11 @@ class Pages(Database):
         found = self.db.execute("SELECT headers FROM pages WHERE url = ?", [url]).fetchone()
         return json.loads(found[0] if found and found[0] else "{}")
 
+    def page_kind(self, url: str) -> str | None:
+        """What a stored page was taken for (article, listing, other), None when it is not stored."""
+        found = self.db.execute("SELECT kind FROM pages WHERE url = ?", [url]).fetchone()
+        return found[0] if found else None
+
     def mark_page(self, url: str, kind: str, source_id: str | None) -> None:
         """What a stored page turned out to be after an offline pass."""
         self.db.execute("UPDATE pages SET kind = ?, source_id = ? WHERE url = ?", [kind, source_id, url])

@@ -1,7 +1,8 @@
 """Small generated sites in the markup of real platforms' templates, as the saved real sites print it: a
 WordPress blog (Twenty Twelve's ``content.php`` and ``twentytwelve_entry_meta()``, ``wp_list_comments()``), a
 Drupal 7 site (``node.tpl.php``, Field API fields, an injected spam block hidden by a packed script), a Joomla 1.5
-site (``contentpaneopen`` tables, ``table.blog`` listings, the e-mail cloaking notice) and Blogger pages.
+site (``contentpaneopen`` tables, ``table.blog`` listings, the e-mail cloaking notice), Blogger pages and a
+DataLife Engine site (a third-party theme around the engine's own comment form and read counter).
 
 Each site is a route function for :class:`tests.sites.server.RouteServer`; the text is Faker's, nothing is
 copied from a real page. ``truth`` says what each entry holds.
@@ -284,3 +285,121 @@ def blogger_listing(entries: list[tuple[Entry, str]]) -> str:
         f"{escape(e.title)}</a></h3><div class='post-body entry-content' id='post-body-{pid}'>{escape(e.paragraphs[0])}"
         f"</div></div></div>" for e, pid in entries)
     return _page("Blog", "<meta content='blogger' name='generator'/>", "", f"<div class='blog-posts hfeed'>{posts}</div>")
+
+
+# -- DataLife Engine ----------------------------------------------------------------------------------
+
+_DLE_HEAD = ("<meta name='generator' content='DataLife Engine (https://dle-news.ru)'>"
+             "<link rel='stylesheet' href='/templates/Masonry/css/style.css'>")
+_DLE_MONTHS = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
+
+
+@dataclass
+class DleStory(Entry):
+    news_id: int = 0
+    category: tuple[str, str] = ("Программы", "soft")  # name, path
+    images: list[str] = field(default_factory=list)
+    comments_open: bool = True
+
+
+class DleSite:
+    """A DataLife Engine site in the markup a third-party theme (fxclub.uz's "Masonry") and the engine print:
+    full stories ``/N-slug.html`` (``div.post-single``: category link, ``h4`` title, the meta line with the author's
+    profile link and "13-апр-2023, 16:25", ``div.post-single-body``), the engine's comment form with its hidden
+    ``post_id`` and its read-count script, category listings of ``div.post-card`` teasers at ``/<cat>.html`` and
+    ``/<cat>/page/2/``, the front page. Two stories are a student's photo card: images alone, and images with a
+    one-line caption (fxclub's /13-… and /48-…); one has its comments closed (no form: the read counter remains)."""
+
+    def __init__(self) -> None:
+        _seeded(15)
+        soft, students = ("Программы", "soft"), ("Ученики", "mystudents")
+        self.entries: list[DleStory] = [
+            DleStory(f"/{n}-{_FAKE.slug()}.html", _FAKE.sentence(nb_words=5).rstrip("."), _sentences(6 + n % 3),
+                     f"2023-04-{10 + n}T16:{10 + n}:00+03:00", "xasanov", [soft[0]], news_id=n, category=soft,
+                     comments_open=n != 4)
+            for n in range(1, 7)]
+        self.entries.append(DleStory("/7-student-card.html", "Облобердиев Нурмуҳаммад", [], "2023-04-13T19:00:00+03:00",
+                                     "xasanov", [students[0]], news_id=7, category=students,
+                                     images=["/uploads/posts/2023-04/1.jpg", "/uploads/posts/2023-04/2.jpg"]))
+        self.entries.append(DleStory("/8-graduate-card.html", "Нормуродов Бехруз",
+                                     ["Выпускник учебного центра SENSORIKA EDUCATION"], "2023-07-31T15:01:00+03:00",
+                                     "xasanov", [students[0]], news_id=8, category=students,
+                                     images=["/uploads/posts/2023-07/3.jpg"]))
+        self.entries[1].comments = [("Muhsin", "2023-04-14T14:28:00+03:00", _FAKE.sentence()),
+                                    ("Алишер", "2023-04-15T13:34:00+03:00", _FAKE.sentence())]
+        self.categories = {path: [e for e in self.entries if e.category[1] == path] for path in (soft[1], students[1])}
+
+    def _page(self, title: str, main: str, script: str = "") -> str:
+        menu = "".join(f"<li><a href='/{path}.html'>{path}</a></li>" for path in self.categories)
+        return (f"<!doctype html><html lang='ru'><head><meta charset='utf-8'><title>{escape(title)}</title>{_DLE_HEAD}"
+                f"<meta property='og:type' content='article'></head><body><header><nav id='main_nav'><ul>{menu}</ul>"
+                f"</nav></header><section class='section pt-55'><div class='container-fluid'><div class='row'>"
+                f"<div class='col-lg-8 mb-20'>{main}</div><div class='col-lg-4'><div class='widget'><h5>Облако тэгов"
+                f"</h5><a href='/tags/windows/'>windows</a> <a href='/tags/bios/'>BIOS</a></div></div></div></div>"
+                f"</section><footer><a href='/rules.html'>Правила</a></footer><script>var dle_root = '/';\n"
+                f"var dle_skin = 'Masonry';\njQuery(function($){{{script}}});</script></body></html>")
+
+    @staticmethod
+    def _printed(iso: str) -> str:
+        """DLE's default date format: "13-апр-2023, 19:00"."""
+        return f"{iso[8:10]}-{_DLE_MONTHS[int(iso[5:7]) - 1]}-{iso[:4]}, {iso[11:16]}"
+
+    def _story(self, e: DleStory) -> str:
+        assert e.published
+        images = "".join(f"<p><a href='{src}' class='highslide'><img src='{src.replace('/posts/', '/posts/medium/')}'"
+                         f" alt=''></a></p>" for src in e.images)
+        text = "<p><br></p>" + images + "".join(f"<p>{escape(p)}</p>" for p in e.paragraphs)
+        comments = "".join(
+            f"<div id='comment-id-{n}'><li class='comment-item'><img src='/templates/Masonry/dleimages/noavatar.png' "
+            f"alt='{who}'><div class='content'><ul class='info list-inline'><li>{who}</li><li class='dot'></li>"
+            f"<li> {self._printed(when)}</li></ul><div class='full-comment'><div id='comm-id-{n}'><p>{escape(body)}"
+            f"</p></div></div></div></li></div>" for n, (who, when, body) in enumerate(e.comments, 1))
+        form = (f"<form method='post' name='dle-comments-form' id='dle-comments-form'><div class='title'><h5>Добавить "
+                f"комментарий</h5></div><textarea name='comments' id='comments'></textarea><input type='hidden' "
+                f"name='subaction' value='addcomment'><input type='hidden' name='post_id' id='post_id' "
+                f"value='{e.news_id}'></form>") if e.comments_open else ""
+        main = (f"<div class='post-single'><div class='post-single-image'><img src='/uploads/posts/{e.news_id}.jpg' "
+                f"alt='{escape(e.title)}'></div><div class='post-single-content'><a href='/{e.category[1]}/' "
+                f"class='categorie'>{e.category[0]}</a><h4>{escape(e.title)}</h4><div class='post-single-info'>"
+                f"<ul class='list-inline'><li><a href='/user/{e.author}/'>{e.author}</a></li><li class='dot'></li>"
+                f"<li>{self._printed(e.published)}</li><li class='dot'></li><li>{len(e.comments)} комментариев</li>"
+                f"</ul></div></div><div class='post-single-body text-justify'>{text}</div><div class='post-single-footer'>"
+                f"<div class='social-media'><div class='ya-share2'></div></div></div></div><div class='widget mb-50'>"
+                f"<div class='title'><h5>Комментарии ({len(e.comments)})</h5></div><ul class='widget-comments'><form "
+                f"method='post' name='dlemasscomments' id='dlemasscomments'><div id='dle-comments-list'>{comments}"
+                f"</div></form></ul>{form}</div>")
+        counter = (f"setTimeout(function() {{ $.get(dle_root + 'engine/ajax/controller.php?mod=adminfunction', "
+                   f"{{ 'id': '{e.news_id}', action: 'newsread', user_hash: dle_login_hash }}); }}, 5000);")
+        crumbs = [("fxclub", "/"), (e.category[0], f"/{e.category[1]}/"), (e.title, e.path)]
+        items = ",".join(f'{{"@type":"ListItem","position":{n},"item":{{"@id":"https://fxclub.test{href}","name":"{name}"}}}}'
+                         for n, (name, href) in enumerate(crumbs, 1))
+        breadcrumbs = ('<script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":'
+                       f'"BreadcrumbList","@context":"https://schema.org/","itemListElement":[{items}]}}]}}</script>')
+        return self._page(f"{e.title} » fxclub - Новости", main + breadcrumbs, counter)
+
+    def _cards(self, title: str, entries: list[DleStory], pages: str = "") -> str:
+        cards = "".join(
+            f"<div class='card'><div class='post-card'><div class='post-card-image'><a href='{e.path}'><img "
+            f"src='/uploads/posts/thumbs/{e.news_id}.jpg' alt='img'></a></div><div class='post-card-content'><a "
+            f"href='/{e.category[1]}/' class='categorie'>{e.category[0]}</a><h5><a href='{e.path}'>{escape(e.title)}"
+            f"</a></h5><p>{escape(e.paragraphs[0][:90]) if e.paragraphs else ''}</p><div class='post-card-info'><ul "
+            f"class='list-inline'><li><a href='/user/{e.author}/'>{e.author}</a></li><li class='dot'></li>"
+            f"<li>{e.published[8:10]}-{e.published[5:7]}-{e.published[:4]}, {e.published[11:16]}</li></ul></div>"
+            f"</div></div></div>" for e in entries if e.published)
+        main = (f"<div class='categorie-title mb-30'><div class='speedbar'><a href='/'>fxclub</a> » {title}</div>"
+                f"<h1>Категория : <span>{title}</span></h1></div><div class='card-columns'>{cards}</div>"
+                f"<div class='pagination mt-30 mb-30'>{pages}</div>")
+        return self._page(f"{title} » fxclub - Новости", main)
+
+    def route(self, path: str) -> tuple[int, dict[str, str], str]:
+        if path in ("/", "/index.html"):
+            return 200, {}, self._cards("Новости", self.entries)
+        for category, entries in self.categories.items():
+            if path in (f"/{category}.html", f"/{category}/"):
+                return 200, {}, self._cards(entries[0].category[0], entries[:3], f"<a href='/{category}/page/2/'>2</a>")
+            if path == f"/{category}/page/2/":
+                return 200, {}, self._cards(entries[0].category[0], entries[3:] or entries[:1])
+        for e in self.entries:
+            if path == e.path:
+                return 200, {}, self._story(e)
+        return 404, {}, "<html><body>Not found</body></html>"
