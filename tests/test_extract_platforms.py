@@ -4,7 +4,7 @@ one by one. Every entry is one record however short, no listing is, API and acti
 and a meta refresh to another host is never followed."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 import pytest
 
@@ -33,7 +33,7 @@ def urls(record: dict[str, Any], base: str) -> set[str]:
     return {u.removeprefix(base) for u in [record["url"], *record["aliases"]]}
 
 
-def one_per_entry(records: list[dict[str, Any]], entries: list[Entry], base: str) -> dict[str, dict[str, Any]]:
+def one_per_entry(records: list[dict[str, Any]], entries: Sequence[Entry], base: str) -> dict[str, dict[str, Any]]:
     """Each entry's record, found by any of its URLs; every record is one entry's and holds all its URLs."""
     found = {}
     for entry in entries:
