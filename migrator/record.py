@@ -35,7 +35,9 @@ class Article:
     ``published_raw`` keeps the date exactly as the page wrote it, beside the normalized
     ISO 8601 ``published_at`` (with the UTC offset in force on that date in the site's zone).
     ``attachments`` (absolute URLs of attached and inline-linked files) is kept by the store for
-    ``migrator media`` but is not a key of the exported record, whose contract design.md fixes.
+    ``migrator media`` but is not a key of the exported record, whose contract design.md fixes; nor is ``claim``,
+    the page's claim to be its content's own copy (:func:`migrator.urls.copy_key`): the engine version its generator
+    meta names ("" for none), or None when its ``rel=canonical`` names another URL.
     """
 
     url: str
@@ -56,6 +58,7 @@ class Article:
     profile: str = ""
     type: str = ""
     attachments: list[str] = field(default_factory=list)
+    claim: str | None = None
 
     @property
     def content_hash(self) -> str:

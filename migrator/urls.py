@@ -175,6 +175,22 @@ def url_rank(url: str, alias_rules: Iterable[re.Pattern[str]]) -> tuple[int, int
             1 if parts.query else 0, f"{len(url):05d}{url}")
 
 
+def copy_key(url: str, claim: str, alias_rules: Iterable[re.Pattern[str]]) -> tuple[int, tuple[int, ...], tuple[int, int, int, str]]:
+    """Sort key choosing between two pages of one article that each say they are its canonical page (their
+    ``rel=canonical`` names themselves, or nothing): a static export or a half-finished move keeps one post under
+    an old and a new permalink, each self-canonical. The copy whose generator meta names the newer engine version
+    (``claim``, as :func:`migrator.extract.platform.engine_version` gives it) is the site as it stands; one that names
+    a version beats one that names none; then :func:`url_rank`. A total order: the same copy wins whichever came first.
+
+    >>> old, new = "wordpress 0004.0003.0003", "wordpress 0004.0009.0010"
+    >>> min([("http://w.test/slug/", old), ("http://w.test/2013/04/22/slug/", new)], key=lambda c: copy_key(*c, ()))[0]
+    'http://w.test/2013/04/22/slug/'
+    """
+    version = claim.rpartition(" ")[2]
+    parts = tuple(-int(p) for p in version.split(".") if p.isdigit())
+    return (0 if parts else 1, parts, url_rank(url, alias_rules))
+
+
 _SECTION = re.compile(r"[a-z][a-z_-]*")
 
 

@@ -24,6 +24,7 @@ from migrator.clean.repair import repair
 from migrator.extract import blogger, drupal6, drupal7, generic, joomla, wordpress
 from migrator.extract.common import canonical_url, parse
 from migrator.extract.dates import day_only
+from migrator.extract.platform import engine_version
 from migrator.record import Article
 from migrator.urls import section_of
 
@@ -48,6 +49,7 @@ class PageResult:
     text: str = ""            # a non-article's cleaned main text, when one was found (for debugging, scoring)
     warnings: list[str] = field(default_factory=list)  # what the input limits cut ("reason: detail", migrator.limits)
     repaired: int = 0         # fields and comments whose mojibake was repaired (migrator.clean.repair)
+    engine: str = ""          # the engine and version the generator meta names (platform.engine_version)
 
 
 #: Markup only Drupal writes: one is enough.
@@ -143,6 +145,7 @@ def extract(url: str, html: str, config: Config, regions: Regions | None = None)
     else:
         result = generic.extract(doc, url, config, regions)
     result.canonical = canonical
+    result.engine = engine_version(doc)
     if result.article is not None:
         result.repaired = repair_article(result.article)                # 7. mojibake repaired, counted
         article = result.article                                        # 8. a date without a time is a date

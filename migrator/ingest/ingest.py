@@ -211,6 +211,8 @@ class Ingest:
         if result.canonical and host_allowed(result.canonical, self.config.allowed_hosts):
             others.add(result.canonical)
         article.aliases = sorted(others - {url})
+        if not result.canonical or normalize(result.canonical, self.config.strip_query) == url:
+            article.claim = result.engine  # the page says it is the article's own (see Articles.save_article)
         if self.clean(article) and not entry and self._only_repeated(article, url):
             self.store.record_withdrawal(url, article.source_id, "repeated blocks only (at load)", self.run_id)
             return self.skip("listing")

@@ -8,7 +8,7 @@ from typing import Any, Iterable, Iterator
 from migrator.record import EXPORT_KEYS, Article, content_hash
 from migrator.store.database import Database, dumps, utcnow
 from migrator.store.rows import ArticleHead
-from migrator.urls import type_at, url_rank
+from migrator.urls import copy_key, type_at, url_rank
 
 #: Tables whose rows belong to an article by its ``source_id``.
 _OWNED = ("comments", "aliases", "changes", "versions", "pages")
@@ -36,7 +36,8 @@ class Articles(Database):
 
         The same article seen under several URLs keeps the best-ranked URL as canonical
         and records the others as aliases; its content is the one read at the canonical URL (until that page
-        is read, the first page's), never another page's.
+        is read, the first page's), never another page's. Where two pages each say they are the article's
+        canonical page (``claim``), the one :func:`~migrator.urls.copy_key` prefers is: the newer engine's copy.
         """
         rules = tuple(alias_rules)
         existing = self._get("articles", article.source_id)
@@ -44,6 +45,11 @@ class Articles(Database):
         if existing:
             urls.add(existing["url"])
         canonical = min(urls, key=lambda u: url_rank(u, rules))
+        if existing is not None and existing["state"] == "live" and existing["url"] != article.url \
+                and article.claim is not None and existing.get("claim") is not None:
+            # two pages that each say they are the article's own: the copy the site stands by (copy_key)
+            canonical = min((existing["url"], existing["claim"]), (article.url, article.claim),
+                            key=lambda c: copy_key(c[0], c[1], rules))[0]
         if existing is not None and existing["state"] == "live" and canonical == existing["url"] != article.url:
             # another page of a record known at its canonical URL: the content stays the one read there (or
             # first), whichever page a run fetches first, so that a run gives the same records every time
@@ -55,6 +61,8 @@ class Articles(Database):
         row = {
             "source_id": article.source_id, "url": canonical, **content_columns(article, record),
             "fetched_at": article.fetched_at, "profile": article.profile,
+            # the claim of the page the content was read at, when that page is the record's URL
+            "claim": article.claim if canonical == article.url else None,
             "type": type_at(article.type, article.url, canonical), "state": "live", "last_run": run_id,
             "gone_at": None, "gone_reason": None,
         }

@@ -164,3 +164,12 @@ def site(db: Database) -> None:
                                  "options": json.dumps({"timezone": flags.get("timezone"),
                                                         "max_pages": flags.get("max_pages")}),
                                  "first_run": run_id, "recorded_at": started})
+
+
+@migrations(name="copy-claim")
+def copy_claim(db: Database) -> None:
+    """``articles.claim``: the claim to be the article's own copy (the engine version its generator meta names)
+    of the page the record's content was read at, so that of two self-canonical copies the same one wins in
+    every run whichever is fetched first (``Articles.save_article``)."""
+    if "claim" not in db.table("articles").columns_dict:
+        db.table("articles").add_column("claim", str)
