@@ -6,8 +6,10 @@ dateparser only as the last resort, because it costs milliseconds per call.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import datetime
 from functools import lru_cache
+from typing import Iterable
 from zoneinfo import ZoneInfo
 
 RU_MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
@@ -205,6 +207,70 @@ def _dateparser(text: str, timezone: str) -> str | None:
     if parsed is None:
         return None
     return to_iso((parsed.year, parsed.month, parsed.day, parsed.hour, parsed.minute), timezone)
+
+
+#: A numeric stamp whose day and month could swap: ``03/12/2010``, ``03-12-2010`` (``d.m.Y`` is day first by
+#: convention everywhere, and ISO stamps put the year first).
+_SWAPPABLE = re.compile(r"(?<!\d)(\d{1,2})([/-])(\d{1,2})\2(\d{4})(?!\d)")
+DAY_FIRST, MONTH_FIRST = "day-month", "month-day"
+#: The name of the site-wide fact that holds the order (``facts`` in the store).
+DATE_ORDER = "date-order"
+
+
+def numeric_order(raw: str | None) -> str | None:
+    """The order a numeric stamp shows by itself: ``day-month`` when its first number cannot be a month,
+    ``month-day`` when its second cannot; None when either could be either (or the stamp is no such stamp).
+
+    >>> numeric_order("qui, 11/09/2008 - 11:20"), numeric_order("ter, 25/08/2010 - 10:19"), numeric_order("8/25/2010")
+    (None, 'day-month', 'month-day')
+    """
+    match = _SWAPPABLE.search(raw) if raw else None
+    if not match:
+        return None
+    a, b = int(match.group(1)), int(match.group(3))
+    if a > 12 >= b >= 1:
+        return DAY_FIRST
+    if b > 12 >= a >= 1:
+        return MONTH_FIRST
+    return None
+
+
+def site_order(orders: Iterable[str | None]) -> str | None:
+    """The day/month order of a site's numeric stamps, from those that show it (:func:`numeric_order`): the order
+    at least three show and no more than one in ten contradicts; None when the site's pages do not settle it.
+
+    >>> site_order(["day-month", None, "day-month", "day-month"]), site_order(["day-month", "month-day"])
+    ('day-month', None)
+    """
+    counts = Counter(o for o in orders if o)
+    for order, other in ((DAY_FIRST, MONTH_FIRST), (MONTH_FIRST, DAY_FIRST)):
+        if counts[order] >= 3 and counts[other] * 10 <= counts[order]:
+            return order
+    return None
+
+
+def in_order(iso: str | None, raw: str | None, order: str, timezone: str) -> str | None:
+    """``iso`` read from ``raw`` again in the site's day/month ``order``, when the stamp is ambiguous (both numbers
+    12 or less) and ``iso`` holds the other reading; None when it stands as it is.
+
+    >>> in_order("2010-03-12T00:48:00-03:00", "sex, 03/12/2010 - 00:48", DAY_FIRST, "America/Sao_Paulo")
+    '2010-12-03T00:48:00-02:00'
+    >>> in_order("2010-12-03", "03/12/2010", DAY_FIRST, "UTC"), in_order("2010-03-12", "03/12/2010", MONTH_FIRST, "UTC")
+    (None, None)
+    """
+    match = _SWAPPABLE.search(raw) if raw and iso else None
+    if not match or _ISO_AWARE.search(raw or ""):
+        return None
+    a, b, year = int(match.group(1)), int(match.group(3)), int(match.group(4))
+    if a == b or a > 12 or b > 12:
+        return None
+    day, month = (a, b) if order == DAY_FIRST else (b, a)
+    assert iso is not None
+    if iso[:10] != f"{year:04d}-{day:02d}-{month:02d}":  # not the other reading (month and day swapped)
+        return None
+    if len(iso) == 10:
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    return to_iso((year, month, day, int(iso[11:13]), int(iso[14:16])), timezone)
 
 
 def parse_date(text: str | None, timezone: str, *, fallback: bool = True) -> str | None:

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from migrator.clean.repeated import known_shingles
 from migrator.clean.text import html_to_text
-from migrator.extract.dates import machine_readable, zone_free
+from migrator.extract.dates import DATE_ORDER, in_order, machine_readable, zone_free
 from migrator.ingest import identity
 from migrator.ingest.items import AliasItem, ErrorItem, NotModifiedItem, PageItem, VisitItem
 from migrator.ingest.stats import ZONE_FREE
@@ -73,6 +73,8 @@ class Ingest:
         self.alias_rules = config.alias_patterns()
         self.repeated: dict[str, int] = rulebook.texts(store.boilerplate())  # blocks learned by earlier runs
         self.repeated_shingles = known_shingles(self.repeated)
+        # the day/month order of the site's numeric dates, as an earlier crawl end learned it (SiteModel)
+        self.date_order: str | None = store.fact(DATE_ORDER)
         self.fault: str | None = None  # the first failed write: the run stops there
         self.stop_reason: str | None = None
 
@@ -220,6 +222,7 @@ class Ingest:
             self.stats.inc_value(f"migrator/identity/{how}")
         elif how := identity.index_twin(self.store, article, self.run_id):  # / beside /title-page.html
             self.stats.inc_value(f"migrator/identity/{how}")
+        self.in_site_order(article)
         if article.published_at and not machine_readable(article.published_raw) and _front(article) \
                 and not read_by_platform(article.profile):
             # the dates a site's front page prints in its text are its articles', not its own (a platform's
@@ -269,7 +272,15 @@ class Ingest:
         article.source_id, article.url, article.fetched_at = record.source_id, record.url, record.fetched_at
         article.type = type_at(article.type, page_url, record.url)
         self.clean(article, removed, count=False)
+        self.in_site_order(article)
         return article
+
+    def in_site_order(self, article: Article) -> None:
+        """A numeric date that reads either way (``03/12/2010``) is read in the site's order, once learned."""
+        if self.date_order:
+            fixed = in_order(article.published_at, article.published_raw, self.date_order, self.config.timezone)
+            if fixed:
+                article.published_at = fixed
 
     def update(self, article: Article) -> bool:
         """Store a re-read article's content in place of its record's (see :meth:`Store.update_content`); True

@@ -9,7 +9,8 @@ Over the raw pages a crawl kept (nothing is fetched again), in this order:
 3. repeated blocks are learned and removed (:mod:`migrator.clean.repeated`); listings again;
 4. records holding nothing but the site's shell (menus, login forms and counters standing on a large share
    of all its pages, of every template) and links are withdrawn (a date archive taken whole);
-5. pages turned down as too short that a learned template shows as entries become records.
+5. pages turned down as too short that a learned template shows as entries become records;
+6. the order of day and month in the site's numeric dates is learned, and the ambiguous ones read in it.
 
 No heuristic withdraws a record that ``[clean] keep`` names or that its learned template shows as an entry;
 every withdrawal is recorded with its reason (the ``withdrawals`` table).
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 from migrator import interrupt
 from migrator.clean.repeated import known_shingles, learn, listings_of_excerpts, residue
 from migrator.clean.text import html_to_text
+from migrator.extract.dates import DATE_ORDER, in_order, numeric_order, site_order
 from migrator.extract.region import Regions
 from migrator.ingest.stats import add_seconds
 from migrator.ingest.withdraw import not_an_article, read_by_platform
@@ -106,6 +108,7 @@ class SiteModel:
             self.learn_content_regions()
         if self.rescue_entries():       # last, by the final templates: short entries become records
             self.withdraw_listings()    # ...and sources: the listings quoting them show as listings now
+        self.learn_date_order()         # over the records that stand
 
     @step("content regions")
     def learn_content_regions(self) -> None:
@@ -136,6 +139,28 @@ class SiteModel:
         self.stats.set_value("migrator/regions/records", len(changed))
         logger.info("content regions: %d templates learned, %d records changed in them, %d withdrawn",
                     len(regions.templates), len(changed), len(demoted))
+
+    @step("date order")
+    def learn_date_order(self) -> int:
+        """Learn the order of day and month in the site's numeric dates from the stamps that show it (a number
+        over 12), and read the ambiguous ones (``03/12/2010``) in it; kept for later runs, which read their pages
+        in it as they arrive. Returns how many records were dated again."""
+        stamps = self.store.stamps()
+        shown = Counter(o for _, raw, _ in stamps if (o := numeric_order(raw)))
+        order = site_order(shown.elements())
+        evidence = ", ".join(f"{name} {count}" for name, count in sorted(shown.items())) or "no stamp shows it"
+        changed = 0
+        with self.store.batch():
+            self.store.save_fact(DATE_ORDER, order, evidence, self.run_id)
+            self.ingest.date_order = order
+            for source_id, raw, iso in stamps if order else ():
+                fixed = in_order(iso, raw, order, self.config.timezone)
+                if fixed and self.store.redate(source_id, fixed, self.run_id):
+                    changed += 1
+        self.stats.set_value("migrator/dates/reordered", changed)
+        if order:
+            logger.info("date order: %s (%s), %d records dated again", order, evidence, changed)
+        return changed
 
     @step("shell pages")
     def withdraw_shell_pages(self) -> int:

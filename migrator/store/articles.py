@@ -119,6 +119,25 @@ class Articles(Database):
         self.db.table("articles").update(source_id, {"body_html": body_html, "body_text": body_text,
                                                "content_hash": content_hash(record)})
 
+    def redate(self, source_id: str, published_at: str, run_id: int) -> bool:
+        """Give a live article another ``published_at`` (its stamp read again in the site's order); the content
+        hash follows, the change is the run's. True when it changed."""
+        row = self._get("articles", source_id)
+        if row is None or row["published_at"] == published_at:
+            return False
+        record = _record({**row, "alias_list": "[]", "published_at": published_at})
+        self._keep_version(row, run_id)
+        self.db.table("articles").update(source_id, {"published_at": published_at, "changed_run": run_id,
+                                                     "content_hash": content_hash(record)})
+        self.record_change(run_id, source_id, row["url"], "new" if row["first_run"] == run_id else "updated")
+        return True
+
+    def stamps(self) -> list[tuple[str, str, str | None]]:
+        """(source_id, published_raw, published_at) of every live article whose date was read from a stamp."""
+        return [tuple(r) for r in self.db.execute(  # type: ignore[misc]
+            "SELECT source_id, published_raw, published_at FROM articles WHERE state = 'live' "
+            "AND published_raw IS NOT NULL ORDER BY source_id")]
+
     def _keep_version(self, row: dict[str, Any], replaced_run: int) -> None:
         """Keep an article row's content before ``replaced_run`` overwrites it (once per run). Not for a record
         the same run made: no earlier run saw that content (``records_at`` reads versions of earlier runs only),

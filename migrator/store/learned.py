@@ -1,4 +1,4 @@
-"""What crawls learned about a site: repeated blocks (boilerplate) and page templates."""
+"""What crawls learned about a site: repeated blocks (boilerplate), page templates and site-wide facts."""
 from __future__ import annotations
 
 import json
@@ -8,7 +8,7 @@ from migrator.store.database import Database, dumps
 
 
 class Learned(Database):
-    """``boilerplate`` and ``templates``."""
+    """``boilerplate``, ``templates`` and ``facts``."""
 
     def boilerplate(self) -> dict[str, int]:
         return {r["text"]: r["pages"] for r in self.db.table("boilerplate").rows}
@@ -44,3 +44,16 @@ class Learned(Database):
         rows = list(self.db.table("templates").rows_where(order_by="pages desc, xpath"))
         return [{**row, "skeleton": json.loads(row["skeleton"]), "fields": json.loads(row.get("fields") or "{}")}
                 for row in rows]
+
+    def fact(self, name: str) -> str | None:
+        """A site-wide fact a crawl end learned (``date-order``), None when none is known."""
+        found = self.db.execute("SELECT value FROM facts WHERE name = ?", [name]).fetchone()
+        return found[0] if found else None
+
+    def save_fact(self, name: str, value: str | None, evidence: str, run_id: int) -> None:
+        """Record what the whole site showed this run (each crawl end sees the whole corpus); None forgets it."""
+        if value is None:
+            self.db.execute("DELETE FROM facts WHERE name = ?", [name])
+            return
+        self.db.table("facts").upsert({"name": name, "value": value, "evidence": evidence, "learned_run": run_id},
+                                      pk="name")

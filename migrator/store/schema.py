@@ -173,3 +173,11 @@ def copy_claim(db: Database) -> None:
     every run whichever is fetched first (``Articles.save_article``)."""
     if "claim" not in db.table("articles").columns_dict:
         db.table("articles").add_column("claim", str)
+
+
+@migrations(name="site-facts")
+def site_facts(db: Database) -> None:
+    """``facts``: what a crawl end learned about the site as a whole and later runs apply as pages arrive (the
+    order of day and month in its numeric dates), with the evidence it was learned from."""
+    db.table("facts").create({"name": str, "value": str, "evidence": str, "learned_run": int}, pk="name",
+                             if_not_exists=True)
