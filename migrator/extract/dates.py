@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Iterable
 from zoneinfo import ZoneInfo
@@ -209,6 +209,15 @@ def _dateparser(text: str, timezone: str) -> str | None:
     return to_iso((parsed.year, parsed.month, parsed.day, parsed.hour, parsed.minute), timezone)
 
 
+#: Weekday names as t() translates Drupal's 'D' ("Mon".."Sun": Russian, English, Portuguese, Spanish, French, as
+#: the locales ship them) -> Monday 0 .. Sunday 6.
+WEEKDAYS = (("пн", "вт", "ср", "чт", "пт", "сб", "вс"), ("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+            ("seg", "ter", "qua", "qui", "sex", "sáb", "dom"), ("lun", "mar", "mié", "jue", "vie", "sab", "dom"),
+            ("lun", "mar", "mer", "jeu", "ven", "sam", "dim"))
+WEEKDAY = {name: k for names in WEEKDAYS for k, name in enumerate(names)}
+#: A weekday name right before a stamp ("sex, ", "Mon. ").
+_WEEKDAY_BEFORE = re.compile(r"\b(" + "|".join(sorted(WEEKDAY, key=len, reverse=True)) + r")[^\W\d_]*\.?,?\s*$",
+                             re.I)
 #: A numeric stamp whose day and month could swap: ``03/12/2010``, ``03-12-2010`` (``d.m.Y`` is day first by
 #: convention everywhere, and ISO stamps put the year first).
 _SWAPPABLE = re.compile(r"(?<!\d)(\d{1,2})([/-])(\d{1,2})\2(\d{4})(?!\d)")
@@ -257,6 +266,8 @@ def in_order(iso: str | None, raw: str | None, order: str, timezone: str) -> str
     '2010-12-03T00:48:00-02:00'
     >>> in_order("2010-12-03", "03/12/2010", DAY_FIRST, "UTC"), in_order("2010-03-12", "03/12/2010", MONTH_FIRST, "UTC")
     (None, None)
+    >>> in_order("2014-10-11", "Сб, 10/11/2014", DAY_FIRST, "UTC")  # Saturday: 11 October, not 10 November
+    
     """
     match = _SWAPPABLE.search(raw) if raw and iso else None
     if not match or _ISO_AWARE.search(raw or ""):
@@ -268,6 +279,9 @@ def in_order(iso: str | None, raw: str | None, order: str, timezone: str) -> str
     assert iso is not None
     if iso[:10] != f"{year:04d}-{day:02d}-{month:02d}":  # not the other reading (month and day swapped)
         return None
+    named = _WEEKDAY_BEFORE.search(raw[:match.start()]) if raw else None
+    if named and date(year, month, day).weekday() != WEEKDAY[named.group(1).lower()]:
+        return None  # the printed weekday says the reading was right
     if len(iso) == 10:
         return f"{year:04d}-{month:02d}-{day:02d}"
     return to_iso((year, month, day, int(iso[11:13]), int(iso[14:16])), timezone)

@@ -38,7 +38,7 @@ from migrator.clean.rules import SOURCE_LABEL, norm, remove_all
 from migrator.clean.sanitize import body_html
 from migrator.clean.text import element_to_text
 from migrator.extract.common import absolute, best_title, clean_author, css, first, unique
-from migrator.extract.dates import parse_date
+from migrator.extract.dates import WEEKDAY, parse_date
 from migrator.record import Article, Comment
 from migrator.urls import host_allowed, host_of
 
@@ -120,12 +120,9 @@ _SEPARATORS = re.compile(r"[\s,;|·•/—–-]+")
 _NOT_TYPES = {"teaser", "unpublished", "promoted", "sticky", "preview", "by-viewer", "inner", "mine", "form"}
 _TYPE_CLASS = re.compile(r"^node-(?:type-)?([a-z0-9_-]+)$")
 #: Drupal's default "medium" and "small" formats ('D, m/d/Y - H:i') put the month first in every language;
-#: a site may have set 'd/m/Y'. Where the two could swap, the weekday printed before them decides: 'D' is
-#: t()'s translation of "Mon".."Sun" (Russian, English, Portuguese, Spanish, French as locales ship them).
-_WEEKDAYS = (("пн", "вт", "ср", "чт", "пт", "сб", "вс"), ("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
-             ("seg", "ter", "qua", "qui", "sex", "sáb", "dom"), ("lun", "mar", "mié", "jue", "vie", "sab", "dom"),
-             ("lun", "mar", "mer", "jeu", "ven", "sam", "dim"))
-_WEEKDAY = {name: k for names in _WEEKDAYS for k, name in enumerate(names)}
+#: a site may have set 'd/m/Y'. Where the two could swap, the weekday printed before them decides (dates.WEEKDAY:
+#: t()'s translations of "Mon".."Sun").
+_WEEKDAY = WEEKDAY
 _WEEKDAY_DATE = re.compile(r"\b(" + "|".join(sorted(_WEEKDAY, key=len, reverse=True)) + r")[а-яa-z]*\.?,?\s+"
                            r"(\d{1,2})/(\d{1,2})/(\d{4})", re.I)
 _BODY = etree.XPath("//body")
