@@ -267,7 +267,6 @@ def in_order(iso: str | None, raw: str | None, order: str, timezone: str) -> str
     >>> in_order("2010-12-03", "03/12/2010", DAY_FIRST, "UTC"), in_order("2010-03-12", "03/12/2010", MONTH_FIRST, "UTC")
     (None, None)
     >>> in_order("2014-10-11", "Сб, 10/11/2014", DAY_FIRST, "UTC")  # Saturday: 11 October, not 10 November
-    
     """
     match = _SWAPPABLE.search(raw) if raw and iso else None
     if not match or _ISO_AWARE.search(raw or ""):

@@ -153,8 +153,8 @@ class SiteModel:
         with self.store.batch():
             self.store.save_fact(DATE_ORDER, order, evidence, self.run_id)
             self.ingest.date_order = order
-            for source_id, raw, iso in stamps if order else ():
-                fixed = in_order(iso, raw, order, self.config.timezone)
+            for source_id, raw, iso in stamps:
+                fixed = in_order(iso, raw, order, self.config.timezone) if order else None
                 if fixed and self.store.redate(source_id, fixed, self.run_id):
                     changed += 1
         self.stats.set_value("migrator/dates/reordered", changed)

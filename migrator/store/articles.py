@@ -134,7 +134,7 @@ class Articles(Database):
 
     def stamps(self) -> list[tuple[str, str, str | None]]:
         """(source_id, published_raw, published_at) of every live article whose date was read from a stamp."""
-        return [tuple(r) for r in self.db.execute(  # type: ignore[misc]
+        return [(r[0], r[1], r[2]) for r in self.db.execute(
             "SELECT source_id, published_raw, published_at FROM articles WHERE state = 'live' "
             "AND published_raw IS NOT NULL ORDER BY source_id")]
 
