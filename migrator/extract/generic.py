@@ -196,14 +196,21 @@ def date_of(doc: HtmlElement, body_text: str, config: Config, ld: dict[str, Any]
     return None, None
 
 
-#: uCoz's pages (its ``/.s/src/`` scripts and styles, served from ``sNN.ucoz.net/src/`` on older pages,
-#: ``ucoz_site_type``) print the visitor's clock in the site
+#: uCoz's pages (its ``/.s/src/`` scripts and styles, ``.s/src/`` in a saved copy's root-level pages, served
+#: from ``sNN.ucoz.net/src/`` on older pages, ``ucoz_site_type``) print the visitor's clock in the site
 #: header ("Четверг, 01.03.2018, 05:33 Приветствую Вас Гость", the layout's ``$DATE$, $TIME$``): an entry's own
 #: date stands in its entry block (``eBlock``: ``eTitle``, ``eDetails``), in ``<title>`` or the date bar.
-_UCOZ = etree.XPath("//link[contains(@href, '/.s/src/') or contains(@href, '.ucoz.net/src/')]"
-                    " | //script[contains(@src, '/.s/src/') or contains(@src, '.ucoz.net/src/')]"
+_UCOZ = etree.XPath("//link[contains(@href, '/.s/src/') or starts-with(@href, '.s/src/')"
+                    " or contains(@href, '.ucoz.net/src/')]"
+                    " | //script[contains(@src, '/.s/src/') or starts-with(@src, '.s/src/')"
+                    " or contains(@src, '.ucoz.net/src/')]"
                     " | //script[contains(., 'ucoz_site_type')]")
 _UCOZ_ENTRIES = etree.XPath("//*[contains(concat(' ', normalize-space(@class), ' '), ' eBlock ')]")
+#: uCoz's material lists (a module's main page, its category, archive and paged views, the FAQ's question list)
+#: wrap each entry they show in ``div#entryIDn`` inside ``#allEntries``, its title linked to the entry; an
+#: entry's own page shows its comments there (``div.comEnt``), never an ``entryID`` block (the system markup,
+#: ``ucoz-skills/agent-skills`` ``references/SYSTEM-MARKUP.md``, "Entry lists & grids").
+_UCOZ_LISTED = etree.XPath("//div[starts-with(@id, 'entryID')][.//a[@href]]")
 
 
 #: hAtom entries listed beside others (``hfeed`` rows of ``hentry``: "other news" blocks, sidebars): their
@@ -538,9 +545,25 @@ def extract(doc: HtmlElement, url: str, config: Config, regions: Regions | None 
     """Classify a page without platform markup and extract its article, if it is one."""
     from migrator.extract import PageResult
 
+    if is_home(url):  # the site's front page shows its newest entries, it is none of them; its text is kept, so
+        # that copies of it saved at other URLs are known for it (SiteModel.withdraw_home_copies)
+        found = _read(doc, url, config, regions)
+        text = found.article.body_text if found.article is not None else found.text
+        return PageResult("listing", "generic", None, None, None, Counter(), HOME_REASON, text)
+    return _read(doc, url, config, regions)
+
+
+#: Why the site's front page is no record.
+HOME_REASON = "listing: home page"
+
+
+def _read(doc: HtmlElement, url: str, config: Config, regions: Regions | None) -> PageResult:
+    from migrator.extract import PageResult
+
     selector = config.site_selectors.get("body")
-    if is_home(url):  # the site's front page shows its newest entries, it is none of them
-        return PageResult("listing", "generic", None, None, None, Counter(), "listing: home page")
+    listed = len(_UCOZ_LISTED(doc)) if _UCOZ(doc) else 0
+    if listed and not selector and not config.keeps(url):  # the platform's list markup: one entry or twenty
+        return PageResult("listing", "generic", None, None, None, Counter(), f"listing: uCoz list of {listed} entries")
     section = phpbb_section(doc)
     board = phpbb_kind(section)
     if board is not None:  # a board's entries are its topics; its index and forum views list them
