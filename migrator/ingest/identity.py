@@ -15,7 +15,8 @@ page's own transaction, which record it is:
 
 Sites whose mapping has no alias rules (nothing in a URL names an id) are never touched by that; on every site,
 a directory and the page it serves (``/`` and ``/title-page.html``, ``/d/`` and ``/d/home.htm``: one title, one
-text) are one record with the directory's id, the other URL an alias (:func:`index_twin`), whichever came first.
+text) are one record with the directory's id, the other URL an alias (:func:`index_twin`), whichever came first;
+and two pages whose ids only their URLs give, with the same content, are one record (:func:`content_twin`).
 """
 from __future__ import annotations
 
@@ -171,4 +172,24 @@ def index_twin(store: Store, article: Article, run_id: int) -> str | None:
     return None
 
 
-__all__ = ["index_twin", "settle", "source_id_of"]
+def content_twin(store: Store, article: Article, run_id: int) -> str | None:
+    """A page whose id only its URL gives, with the content (title, date, author, body, comments: the content
+    hash) of a live record whose id only its URL gives too, is that record under another URL: the same text
+    saved twice (a file catalogue's entry uploaded again under a new number), the arriving URL an alias. The
+    record is the one this run saved at another URL, or the one that already holds this URL as an alias (a later
+    run). Returns "content" when it joined one, else None; two records a platform named stay two."""
+    url = article.url
+    if article.source_id != derived_source_id(url):
+        return None
+    digest = article.to_record()["content_hash"]
+    twins = [sid for sid, other in store.same_content(digest, run_id, article.source_id)
+             if sid == derived_source_id(other)]
+    twins += [sid for sid in store.ids_at(url) if sid != article.source_id and store.content_hash_of(sid) == digest]
+    if not twins:
+        return None
+    article.source_id = twins[0]
+    logger.debug("%s has the content of %s: one record", url, twins[0])
+    return "content"
+
+
+__all__ = ["content_twin", "index_twin", "settle", "source_id_of"]

@@ -220,7 +220,8 @@ class Ingest:
             return self.skip("listing")
         if how := identity.settle(self.store, article, self.run_id, self.alias_rules):  # /node/N beside its alias
             self.stats.inc_value(f"migrator/identity/{how}")
-        elif how := identity.index_twin(self.store, article, self.run_id):  # / beside /title-page.html
+        elif how := (identity.index_twin(self.store, article, self.run_id)  # / beside /title-page.html
+                     or identity.content_twin(self.store, article, self.run_id)):  # one text saved twice
             self.stats.inc_value(f"migrator/identity/{how}")
         self.in_site_order(article)
         if article.published_at and not machine_readable(article.published_raw) and _front(article) \

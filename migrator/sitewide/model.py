@@ -3,6 +3,7 @@
 
 Over the raw pages a crawl kept (nothing is fetched again), in this order:
 
+0. copies of the home page at other URLs are withdrawn (generic records with its text, word for word);
 1. excerpt listings are withdrawn (generic records made of the openings of other records);
 2. the templates are learned: content regions and field places (:mod:`migrator.extract.region`,
    :mod:`migrator.extract.fields`), and the generic records re-extracted in them;
@@ -23,12 +24,15 @@ import time
 from collections import Counter
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
+from urllib.parse import urlsplit
 
 from migrator import interrupt
 from migrator.clean.repeated import known_shingles, learn, listings_of_excerpts, residue
 from migrator.clean.text import html_to_text
+from migrator.extract import extract
 from migrator.extract.dates import DATE_ORDER, in_order, numeric_order, site_order
-from migrator.extract.region import Regions
+from migrator.extract.generic import is_home
+from migrator.extract.region import Regions, parse_page
 from migrator.ingest.stats import add_seconds
 from migrator.ingest.withdraw import not_an_article, read_by_platform
 from migrator.sitewide.regions import Extracted, apply_regions, is_entry, learn_regions
@@ -69,6 +73,19 @@ def step(name: str) -> Callable[[_Step], _Step]:
     return wrap
 
 
+def _folder(url: str) -> str:
+    """The folder a URL's page sits in: ``http://a.test/load/`` for ``http://a.test/load/1-1-0-5.html``."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rsplit('/', 1)[0]}/"
+
+
+def _page_title(html: str) -> str:
+    """The text of a stored page's ``<title>``, whitespace collapsed ("" when it has none)."""
+    doc = parse_page(html)
+    found = doc.find(".//title") if doc is not None else None
+    return " ".join((found.text_content() if found is not None else "").split())
+
+
 class SiteModel:
     """The crawl-end learning of one run over one database, storing what changes through the run's ``ingest``
     (whose stats count every withdrawal, protection and change). ``older``: records earlier runs made may be
@@ -97,6 +114,7 @@ class SiteModel:
             self.extracted.close()
 
     def _finish(self) -> None:
+        self.withdraw_home_copies()     # first: their texts are still the ones they and the home page loaded with
         self.withdraw_listings()        # before regions are learned: a listing's template is no article's
         self.learn_content_regions()
         self.remove_repeated_blocks()
@@ -109,6 +127,42 @@ class SiteModel:
         if self.rescue_entries():       # last, by the final templates: short entries become records
             self.withdraw_listings()    # ...and sources: the listings quoting them show as listings now
         self.learn_date_order()         # over the records that stand
+
+    @step("home page copies")
+    def withdraw_home_copies(self) -> int:
+        """Withdraw generic records whose text and ``<title>`` are the site's home page's, word for word: the front
+        page saved in another page's place, in another folder (a site copier's copy of the page a removed entry or
+        a guest's download link redirected to, ``/load/14-1-0-12.html``, ``/load/0-0-0-5-20.html``; the logo's
+        ``/stat/N`` link). The home page is a listing, so are its copies; the page the root serves, beside it
+        (``/title-page.html``), stays the front page's own record. Returns how many."""
+        known = known_shingles(self.repeated)
+        homes: dict[tuple[str, ...], set[str]] = {}  # the home page's words -> its <title>
+        roots = set()
+        for url in self.store.page_urls("listing"):
+            page = self.store.page(url) if is_home(url) else None
+            result = extract(url, page.text(), self.config, self.regions) if page is not None else None
+            words = tuple(residue(result.text, known)) if result is not None and result.text else ()
+            if page is not None and words:
+                homes.setdefault(words, set()).add(_page_title(page.text()))
+                roots.add(_folder(url))
+        if not homes:
+            return 0
+
+        def copy(source_id: str, text: str) -> bool:  # its words and its <title> too: a front page showing one
+            titles = homes.get(tuple(residue(text, known)))  # whole post is not that post's own page
+            head = self.store.article_head(source_id) if titles else None
+            if head is None or _folder(head.url) in roots:  # the page the root serves (/title-page.html): the
+                return False  # front page's own record (identity.index_twin), not a copy in another's place
+            page = self.store.page(head.url)
+            return page is not None and _page_title(page.text()) in (titles or ())
+
+        found = [sid for sid, text in self.store.body_texts("generic") if copy(sid, text)]
+        with self.store.batch():
+            demoted = [sid for sid in self._withdrawable(found) if self._demote(sid, "the home page's text")]
+        for source_id in demoted:
+            logger.info("withdrawn %s: the home page's text", source_id)
+        self._withdrawn(len(demoted))
+        return len(demoted)
 
     @step("content regions")
     def learn_content_regions(self) -> None:
@@ -230,7 +284,11 @@ class SiteModel:
         return allowed
 
     def _demote(self, source_id: str, reason: str) -> bool:
-        return self.store.demote(source_id, self.run_id, reason, older=self.older)
+        urls = self.store.demote(source_id, self.run_id, reason, older=self.older)
+        if urls > 1:  # its other pages were counted as merged into it: they are skipped listings too
+            self.stats.inc_value("migrator/articles/merged", 1 - urls)
+            self.stats.inc_value("migrator/skipped/listing", urls - 1)
+        return urls > 0
 
     def _withdrawn(self, count: int) -> None:
         """Records withdrawn at crawl end were new in this run: they leave the article counts for listings."""

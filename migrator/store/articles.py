@@ -187,19 +187,25 @@ class Articles(Database):
         self.record_change(run_id, row[0], url, "gone")
         return "gone"
 
-    def demote(self, source_id: str, run_id: int, reason: str, older: bool = False) -> bool:
+    def demote(self, source_id: str, run_id: int, reason: str, older: bool = False) -> int:
         """Withdraw a record first created by this run (or, ``older``, by any: ``migrator reclean``) that turned
-        out not to be an article."""
+        out not to be an article; returns how many of its URLs were withdrawn (0: none, it stays)."""
         row = self._get("articles", source_id)
         if row is None or (row["first_run"] != run_id and not older):
-            return False
+            return 0
+        # every stored page that served it (its URL, the aliases a run fetched): none of them is an article
+        served = [url for (url,) in self.db.execute(
+            "SELECT url FROM pages WHERE source_id = ? OR url = ? OR url IN "
+            "(SELECT url FROM aliases WHERE source_id = ?)", [source_id, row["url"], source_id])]
         self.db.execute("DELETE FROM articles WHERE source_id = ?", [source_id])
         self.db.execute("DELETE FROM comments WHERE source_id = ?", [source_id])
         self.db.execute("DELETE FROM aliases WHERE source_id = ?", [source_id])
         self.db.execute("DELETE FROM changes WHERE source_id = ? AND run_id = ?", [source_id, run_id])
-        self.db.execute("UPDATE pages SET kind = 'listing' WHERE source_id = ? OR url = ?", [source_id, row["url"]])
-        self.record_withdrawal(row["url"], source_id, reason, run_id)
-        return True
+        withdrawn = sorted({row["url"], *served})
+        for url in withdrawn:
+            self.db.execute("UPDATE pages SET kind = 'listing' WHERE url = ?", [url])
+            self.record_withdrawal(url, source_id, reason, run_id)
+        return len(withdrawn)
 
     def rename_record(self, old: str, new: str, run_id: int) -> bool:
         """Rename record ``old`` (if there is one) to ``new``, with everything it owns. A ``new`` record first
@@ -253,6 +259,12 @@ class Articles(Database):
         return self.db.execute("SELECT source_id, url FROM articles WHERE content_hash = ? AND state = 'live' "
                                "AND last_run = ? AND source_id != ? ORDER BY url",
                                [digest, run_id, other_than]).fetchall()
+
+    def content_hash_of(self, source_id: str) -> str | None:
+        """The content hash of a live record, or None."""
+        row = self.db.execute("SELECT content_hash FROM articles WHERE source_id = ? AND state = 'live'",
+                              [source_id]).fetchone()
+        return row[0] if row else None
 
     # -- reads --------------------------------------------------------------------------------
 

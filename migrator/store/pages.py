@@ -83,6 +83,11 @@ class Pages(Database):
         """Stored 200 pages that became no record (other, listing), one at a time."""
         yield from self._pages("SELECT url FROM pages WHERE status = 200 AND kind IN ('other', 'listing') ORDER BY url")
 
+    def page_urls(self, kind: str) -> list[str]:
+        """The URLs of the stored 200 pages of one kind ("listing", "other", "article")."""
+        return [url for (url,) in self.db.execute("SELECT url FROM pages WHERE status = 200 AND kind = ? ORDER BY url",
+                                                  [kind])]
+
     def html_pages(self) -> Iterator[StoredPage]:
         """Stored 200 pages in the order they were first stored, one at a time."""
         yield from self._pages("SELECT url FROM pages WHERE status = 200 ORDER BY rowid")
