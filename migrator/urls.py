@@ -121,6 +121,16 @@ def host_allowed(url: str, hosts: Iterable[str]) -> bool:
     return any(host == h or host.endswith("." + h) for h in hosts)
 
 
+def site_root(url: str) -> str:
+    """The root page of the site a URL is on.
+
+    >>> site_root("http://town.test/news/a.html?x=1")
+    'http://town.test/'
+    """
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
+
+
 def path_and_query(url: str) -> str:
     """The part of a URL that URL rules match against: ``/path?query``."""
     parts = urlsplit(url)

@@ -22,7 +22,7 @@ from migrator.ingest.stats import ZONE_FREE
 from migrator.ingest.withdraw import not_an_article, read_by_platform
 from migrator.record import Article
 from migrator.store import RawPage, Store, StoredArticle
-from migrator.urls import host_allowed, normalize, type_at
+from migrator.urls import host_allowed, normalize, site_root, type_at
 
 if TYPE_CHECKING:
     from migrator.extract import PageResult
@@ -190,6 +190,8 @@ class Ingest:
             self.error(raw.url, reason, detail)
         raw.kind, raw.source_id = result.kind, result.source_id
         self.store.save_page(raw, self.run_id)
+        if raw.url == site_root(raw.url):
+            self._undate_root_copies(raw.url)
         if result.kind != "article" or result.article is None:
             if result.source_id:  # a print page or the like: the URL still names the article
                 self.store.add_aliases(result.source_id, [raw.url], result.kind, self.run_id)
@@ -224,11 +226,7 @@ class Ingest:
                      or identity.content_twin(self.store, article, self.run_id)):  # one text saved twice
             self.stats.inc_value(f"migrator/identity/{how}")
         self.in_site_order(article)
-        if article.published_at and not machine_readable(article.published_raw) and _front(article) \
-                and not read_by_platform(article.profile):
-            # the dates a site's front page prints in its text are its articles', not its own (a platform's
-            # entry markup dates an entry; the generic reader only finds a date in the text)
-            article.published_at = article.published_raw = None
+        self._undate_front(article, url)
         saved = self.store.save_article(article, self.run_id, self.alias_rules)
         if not self.config.zone_given and zone_free(article.published_at, article.published_raw):
             self.stats.inc_value(ZONE_FREE)  # its moment rests on the UTC nobody chose: the crawl says so once
@@ -236,6 +234,24 @@ class Ingest:
         if saved != "merged":
             self.stats.inc_value("migrator/articles")
         return Outcome("article", saved)
+
+    def _undate_front(self, article: Article, page_url: str) -> None:
+        """The dates a site's front page prints in its text are its articles', not its own: a record of the root,
+        or of a page with the root's bytes (the title page ``/`` serves), is not dated from its text (a
+        platform's entry markup dates an entry; the generic reader only finds a date in the text)."""
+        if article.published_at and _text_date(article.published_raw, article.profile) \
+                and (_front(article) or self.store.serves_root(page_url)):
+            article.published_at = article.published_raw = None
+
+    def _undate_root_copies(self, root: str) -> None:
+        """The root arrived after pages with its bytes were stored: their records lose the date read from the
+        text, as they would have had the root come first."""
+        for url in self.store.root_copies(root):
+            source_id = self.store.find_article(url)
+            dating = self.store.dating(source_id) if source_id else None
+            if source_id and dating and _text_date(*dating):
+                self.store.undate(source_id, self.run_id)
+                logger.debug("%s serves the site root's page: not dated from its text", url)
 
     def clean(self, article: Article, removed: Counter[str] | None = None, *, count: bool = True) -> int:
         """Take the site's repeated blocks and the rulebook's rules out of the body; returns how many blocks went
@@ -274,6 +290,7 @@ class Ingest:
         article.type = type_at(article.type, page_url, record.url)
         self.clean(article, removed, count=False)
         self.in_site_order(article)
+        self._undate_front(article, page_url)
         return article
 
     def in_site_order(self, article: Article) -> None:
@@ -287,6 +304,11 @@ class Ingest:
         """Store a re-read article's content in place of its record's (see :meth:`Store.update_content`); True
         when its content changed."""
         return self.store.update_content(article.source_id, article, self.run_id)
+
+
+def _text_date(raw: str | None, profile: str | None) -> bool:
+    """Whether a date was read by the generic reader from words, not from a stamp or a platform's entry markup."""
+    return not machine_readable(raw) and not read_by_platform(profile)
 
 
 def _front(article: Article) -> bool:

@@ -110,6 +110,26 @@ class Articles(Database):
         self.record_change(run_id, source_id, row["url"], "new" if row["first_run"] == run_id else "updated")
         return True
 
+    def dating(self, source_id: str) -> tuple[str, str | None] | None:
+        """(published_raw, profile) of a live article that has a publication date, else None."""
+        row = self.db.execute("SELECT published_raw, profile FROM articles WHERE source_id = ? AND state = 'live' "
+                              "AND coalesce(published_at, '') != ''", [source_id]).fetchone()
+        return (row[0] or "", row[1]) if row else None
+
+    def undate(self, source_id: str, run_id: int) -> None:
+        """Take an article's publication date away (it was read from a text that dates other things: the front
+        page's); the content hash follows, and a record an earlier run made keeps its version and is "updated"."""
+        row = self._get("articles", source_id)
+        if row is None:
+            return
+        record = _record({**row, "alias_list": "[]", "published_at": None})
+        columns: dict[str, Any] = {"published_at": None, "published_raw": None, "content_hash": content_hash(record)}
+        if row["first_run"] != run_id and row["changed_run"] != run_id:
+            self._keep_version(row, run_id)
+            columns["changed_run"] = run_id
+            self.record_change(run_id, source_id, row["url"], "updated")
+        self.db.table("articles").update(source_id, columns)
+
     def rewrite_body(self, source_id: str, body_html: str, body_text: str) -> None:
         """Replace an article's body after an offline cleaning pass; the content hash follows."""
         row = self._get("articles", source_id)

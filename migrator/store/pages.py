@@ -1,12 +1,14 @@
 """Raw pages: the bytes each fetch brought, kept so cleaning can run again offline and revisits ask conditionally."""
 from __future__ import annotations
 
+import hashlib
 import json
 import zlib
 from typing import Iterator
 
 from migrator.store.database import Database, utcnow
 from migrator.store.rows import RawPage, StoredArticle, StoredPage
+from migrator.urls import site_root
 
 #: zlib level of stored raw pages: level 1 is ~4x faster than 6 and ~15% larger on HTML.
 RAW_LEVEL = 1
@@ -23,6 +25,7 @@ class Pages(Database):
             "fetched_at": page.fetched_at, "encoding": page.encoding, "encoding_source": page.encoding_source,
             "encoding_evidence": json.dumps(page.encoding_evidence or {}), "kind": page.kind,
             "source_id": page.source_id, "run_id": run_id, "checked_at": page.fetched_at,
+            "body_sha256": hashlib.sha256(page.body).hexdigest(),
         }, "url")
 
     def page(self, url: str) -> StoredPage | None:
@@ -43,6 +46,20 @@ class Pages(Database):
         """What a stored page was taken for (article, listing, other), None when it is not stored."""
         found = self.db.execute("SELECT kind FROM pages WHERE url = ?", [url]).fetchone()
         return found[0] if found else None
+
+    def serves_root(self, url: str) -> bool:
+        """Whether the page stored at ``url`` holds the very bytes of its site's root page (``/``) as stored: the
+        title page a static site's root serves, the front page under another URL."""
+        root = site_root(url)
+        return root != url and self.db.execute(
+            "SELECT 1 FROM pages p JOIN pages r ON r.url = ? AND r.body_sha256 = p.body_sha256 WHERE p.url = ?",
+            [root, url]).fetchone() is not None
+
+    def root_copies(self, root: str) -> list[str]:
+        """The URLs of the stored pages that hold the bytes of the root page stored at ``root``, but for it."""
+        return [r[0] for r in self.db.execute(
+            "SELECT p.url FROM pages p JOIN pages r ON r.url = ? AND r.body_sha256 = p.body_sha256 "
+            "WHERE p.url != r.url ORDER BY p.url", [root])]
 
     def mark_page(self, url: str, kind: str, source_id: str | None) -> None:
         """What a stored page turned out to be after an offline pass."""
@@ -108,3 +125,4 @@ class Pages(Database):
             if lowered.get("etag") or lowered.get("last-modified"):
                 found[url] = (source_id, lowered.get("etag"), lowered.get("last-modified"))
         return found
+

@@ -181,3 +181,12 @@ def site_facts(db: Database) -> None:
     order of day and month in its numeric dates), with the evidence it was learned from."""
     db.table("facts").create({"name": str, "value": str, "evidence": str, "learned_run": int}, pk="name",
                              if_not_exists=True)
+
+
+@migrations(name="page-digest")
+def page_digest(db: Database) -> None:
+    """The SHA-256 of each stored page's bytes, so the pages that serve the site root's bytes (``/`` and the
+    ``/title-page.html`` it is a copy of) are found whichever was fetched first; pages stored before have none."""
+    if "body_sha256" not in db.table("pages").columns_dict:
+        db.table("pages").add_column("body_sha256", str)
+    db.table("pages").create_index(["body_sha256"], if_not_exists=True)
