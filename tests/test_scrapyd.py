@@ -7,6 +7,7 @@ beside ``setup.py``. Scrapyd runs in its own temporary directory, so the spider'
 from __future__ import annotations
 
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -29,7 +30,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PROJECT_FILES = ("migrator", "spiders", "mappings", "pyproject.toml", "setup.py", "scrapy.cfg", "README.md")
 
 
-
 def build_egg(tmp: Path) -> Path:
     """``scrapyd-deploy --build-egg`` on a copy of the project, as a deployer runs it."""
     project = tmp / "project"
@@ -48,41 +48,94 @@ def build_egg(tmp: Path) -> Path:
     return egg
 
 
+#: How long scrapyd may take to answer on its port: it imports Twisted and Scrapy, which takes seconds on a loaded
+#: 2-core machine; a scrapyd that does not answer by then is broken, and the test fails saying so.
+START_DEADLINE = 180.0
+
+
 @pytest.fixture
 def scrapyd(tmp_path: Path) -> Iterator[str]:
-    """A real scrapyd on a free loopback port, its eggs, logs and queue in a temporary directory."""
-    home, port = tmp_path / "scrapyd", free_port()
+    """A real scrapyd on a free loopback port, its eggs, logs and queue in a temporary directory.
+
+    The extra is installed here (the module skips without it), so a scrapyd that cannot start or does not answer
+    fails the test with its output: a skip would hide a broken scrapyd in CI. Only a port another process took
+    between :func:`free_port` and scrapyd's bind is retried, on another port."""
+    home = tmp_path / "scrapyd"
     home.mkdir()
+    for _ in range(3):
+        port = free_port()
+        proc, output = start_scrapyd(home, port)
+        try:
+            trouble = wait_answering(proc, port, output)
+            if trouble is None:
+                yield f"http://127.0.0.1:{port}"
+                return
+        finally:
+            stop(proc)
+        if "Address already in use" not in trouble:
+            break
+    pytest.fail(f"scrapyd is installed but {trouble}", pytrace=False)
+
+
+def start_scrapyd(home: Path, port: int) -> tuple[subprocess.Popen[bytes], Path]:
+    """``python -m scrapyd`` with a config in ``home``; its output goes to a file (a pipe nobody reads would
+    fill with its access log and block it)."""
     (home / "scrapyd.conf").write_text(
         f"[scrapyd]\nbind_address = 127.0.0.1\nhttp_port = {port}\neggs_dir = {home / 'eggs'}\n"
         f"logs_dir = {home / 'logs'}\ndbs_dir = {home / 'dbs'}\nitems_dir =\nmax_proc = 1\npoll_interval = 0.5\n")
-    proc = subprocess.Popen([sys.executable, "-m", "scrapyd"], cwd=home, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                pytest.skip(f"scrapyd could not start (exit {proc.returncode}): {proc.stdout.read()[-1500:]}")
+    output = home / f"scrapyd-{port}.out"
+    with output.open("wb") as sink:
+        proc = subprocess.Popen([sys.executable, "-m", "scrapyd"], cwd=home, stdout=sink, stderr=subprocess.STDOUT)
+    return proc, output
+
+
+def wait_answering(proc: subprocess.Popen[bytes], port: int, output: Path) -> str | None:
+    """Wait until scrapyd listens on ``port`` and its daemonstatus.json says "ok"; None then, else what went wrong
+    (with the end of its output)."""
+    deadline = time.monotonic() + START_DEADLINE
+    status: Any = "no answer"
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return f"scrapyd exited with {proc.returncode} before answering: {_tail(output)}"
+        if _listening(port):
             try:
-                if requests.get(f"{url}/daemonstatus.json", timeout=2).json()["status"] == "ok":
-                    break
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.skip("scrapyd did not answer on its port within 30 s")
-            time.sleep(0.2)
-        yield url
-    finally:
+                status = requests.get(f"http://127.0.0.1:{port}/daemonstatus.json", timeout=30).json()
+                if status.get("status") == "ok":
+                    return None
+            except (requests.RequestException, ValueError) as exc:  # listening, not answering yet
+                status = repr(exc)
+        time.sleep(0.2)  # between two polls, not instead of one
+    return (f"scrapyd did not answer on port {port} within {START_DEADLINE:.0f} s (last: {status}): "
+            f"{_tail(output)}")
+
+
+def _listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def _tail(output: Path) -> str:
+    return output.read_text(errors="replace")[-1500:] if output.exists() else "(no output)"
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
         proc.terminate()
-        proc.wait(10)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def wait_finished(url: str, job: str, timeout: float = 180) -> dict[str, Any]:
     """Poll listjobs.json until the job is among the finished ones."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        jobs = requests.get(f"{url}/listjobs.json", params={"project": "migrator"}, timeout=5).json()
+        jobs = requests.get(f"{url}/listjobs.json", params={"project": "migrator"}, timeout=30).json()
         done = [j for j in jobs["finished"] if j["id"] == job]
         if done:
             return done[0]
@@ -112,7 +165,7 @@ def test_egg_deploys_to_scrapyd_and_its_spider_crawls_into_sqlite(scrapyd: str, 
     where = subprocess.run([sys.executable, "-c", "import sys; from scrapyd.runner import activate_egg; "
                             "activate_egg(sys.argv[1]); import spiders.site, migrator.mapping as m; "
                             "print(spiders.site.__file__); print(m.load_config(None, start_url='http://a.test/').layers)",
-                            str(stored)], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+                            str(stored)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert where.stdout.splitlines() == [f"{stored}/spiders/site.py", "('mappings/drupal6.toml',)"], where.stderr
 
     db = tmp_path / "site.db"
