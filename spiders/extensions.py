@@ -14,16 +14,20 @@ from twisted.internet import task
 logger = logging.getLogger("migrator.progress")
 
 
-def progress_line(pages: int, seconds: float, queued: int, articles: int, errors: int, total: int = 0) -> str:
+def progress_line(pages: int, seconds: float, queued: int, articles: int, errors: int, total: int = 0,
+                  earlier: int = 0) -> str:
     """The progress line; with ``total`` (the pages a sitemap lists, capped by --max-pages) the time left at the
-    rate so far, counting what is queued beyond the sitemap too.
+    rate so far, counting what is queued beyond the sitemap too. ``pages`` counts the whole run, ``earlier`` of
+    them by the parts of a resumed run before this one (the rate is this part's).
 
     >>> progress_line(120, 10.0, 300, 100, 2, total=600)
     '120 of ~600 pages (12/s, about 0:40 left), 300 queued, 100 articles, 2 errors'
     >>> progress_line(120, 10.0, 30, 100, 2)
     '120 pages (12/s), 30 queued, 100 articles, 2 errors'
+    >>> progress_line(1151, 5.0, 0, 324, 4, earlier=1141)
+    '1151 pages (2/s), 0 queued, 324 articles, 4 errors'
     """
-    rate = pages / max(seconds, 1e-9)
+    rate = (pages - earlier) / max(seconds, 1e-9)
     done = f"{pages} pages ({rate:.0f}/s)"
     if total and rate > 0:
         left = max(total - pages, queued if pages < total else 0)
@@ -57,15 +61,31 @@ class Progress:
         self.loop.start(self.interval, now=False)
 
     def log(self) -> None:
-        stats = self.crawler.stats
-        queued = stats.get_value("scheduler/enqueued", 0) - stats.get_value("scheduler/dequeued", 0)
+        stats, spider = self.crawler.stats, self.crawler.spider
+        earlier: dict[str, int] = getattr(spider, "earlier", {})  # a resumed run counts all its parts
+
+        def count(key: str) -> int:
+            return earlier.get(key, 0) + int(stats.get_value(key, 0))
+
         total = stats.get_value("migrator/discovery/sitemap-pages", 0)
-        max_pages = getattr(getattr(self.crawler.spider, "config", None), "max_pages", None)
+        max_pages = getattr(getattr(spider, "config", None), "max_pages", None)
         if total and max_pages:
             total = min(total, max_pages)
-        logger.info("%s", progress_line(stats.get_value("migrator/pages", 0), time.monotonic() - self.started,
-                                        queued, stats.get_value("migrator/articles", 0),
-                                        stats.get_value("migrator/errors", 0), total))
+        logger.info("%s", progress_line(count("migrator/pages"), time.monotonic() - self.started, self.queued(),
+                                        count("migrator/articles"), count("migrator/errors"), total,
+                                        earlier.get("migrator/pages", 0)))
+
+    def queued(self) -> int:
+        """Requests waiting: in the scheduler (its length: the stats' enqueued minus dequeued miss the requests a
+        JOBDIR queue kept from an earlier process, and go negative), and the start requests Scrapy has not taken
+        yet (a resumed run's frontier)."""
+        scheduler = getattr(self.crawler.engine, "scheduler", None)
+        if scheduler is not None and hasattr(scheduler, "__len__"):
+            waiting = len(scheduler)
+        else:
+            stats = self.crawler.stats
+            waiting = max(0, stats.get_value("scheduler/enqueued", 0) - stats.get_value("scheduler/dequeued", 0))
+        return waiting + int(getattr(self.crawler.spider, "unstarted", 0))
 
     def closed(self, spider: object) -> None:
         if self.loop and self.loop.running:

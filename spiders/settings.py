@@ -56,7 +56,8 @@ EXTENSIONS = {
     "spiders.extensions.Progress": 500,
     "scrapy.extensions.logstats.LogStats": None,
 }
-PROGRESS_INTERVAL = 5.0
+# seconds between two progress lines (0: none); the environment can set it for one run
+PROGRESS_INTERVAL = float(os.environ.get("MIGRATOR_PROGRESS_INTERVAL") or 5.0)
 
 DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 LOG_LEVEL = "INFO"

@@ -106,6 +106,10 @@ class SiteSpider(Spider):
         #: Sync: known article pages -> the Last-Modified they were stored with; a later sitemap <lastmod>
         #: has the page fetched in full, whatever its validators say.
         self.stored_modified: dict[str, str] = {}
+        #: What the earlier parts of a resumed run counted (pages, articles, errors), for the progress line.
+        self.earlier: dict[str, int] = {}
+        #: Start requests (the resumed frontier's and the seeds) not yet handed to Scrapy, which takes them lazily.
+        self.unstarted = 0
 
     # -- seeds ----------------------------------------------------------------------------------
 
@@ -117,7 +121,9 @@ class SiteSpider(Spider):
             logger.error("%s; stopping the crawl (it resumes from here once the database can be written)", fault)
             self.crawler.stats.set_value("migrator/fault", fault)
             raise CloseSpider("write-failed") from None
+        self.unstarted = len(requests)
         for request in requests:
+            self.unstarted -= 1
             yield request
 
     def _start_requests(self) -> list[Request]:
@@ -129,6 +135,7 @@ class SiteSpider(Spider):
         store = Store(self.settings.get("MIGRATOR_DB"))
         try:
             seen, pending = store.frontier(run_id)
+            self.earlier = store.run_progress(run_id) if seen else {}
             self.frontier.restore(seen)
             resumed = [self._request(url, role, priority) for url, role, priority in pending]
             fresh = list(self._seeds())

@@ -10,11 +10,14 @@ import re
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 
+from migrator.demo.server import DemoServer
+from migrator.demo.site import DemoSite, SiteSpec
 from tests.sites.counted import CountedSite
 from tests.sites.server import serve
 
@@ -156,3 +159,67 @@ def test_progress_line_shows_the_queue_and_the_time_left_and_a_log_file_stays_pl
     assert all(re.search(r"\d+ queued, \d+ articles, \d+ errors$", line) for line in lines), lines
     with_total = [line for line in lines if re.search(r"\d+ of ~3\d pages \(\d+/s, about \d+:\d\d left\)", line)]
     assert with_total, lines
+
+
+_PROGRESS = re.compile(r"migrator\.progress INFO: (-?\d+) (?:of ~\d+ )?pages \(.*?\), (-?\d+) queued, (-?\d+) articles, "
+                       r"(-?\d+) errors$")
+
+
+def _killed_then_resumed(url: str, db: Path, log: Path, until: Callable[[str], bool]) -> subprocess.CompletedProcess[str]:
+    """A crawl killed (SIGKILL) once its log satisfies ``until``, then the same command again: the resumed run."""
+    env = {**os.environ, "MIGRATOR_EXTRACT_WORKERS": "0", "MIGRATOR_PROGRESS_INTERVAL": "0.5"}
+    command = [sys.executable, "-m", "migrator", "crawl", url + "/", "--db", str(db), "--timezone", "Europe/Moscow"]
+    with log.open("w") as out:
+        first = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
+        try:
+            deadline = time.monotonic() + 300
+            while not until(log.read_text(encoding="utf-8")):
+                assert first.poll() is None and time.monotonic() < deadline, log.read_text(encoding="utf-8")[-3000:]
+                time.sleep(0.05)
+        finally:
+            first.kill()
+            first.wait()
+    return subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
+
+
+def _progress(stderr: str) -> list[tuple[int, int, int, int]]:
+    return [tuple(map(int, m.groups())) for m in map(_PROGRESS.search, stderr.splitlines()) if m]  # type: ignore[misc]
+
+
+def test_a_resumed_runs_progress_counts_the_whole_run(tmp_path: Path) -> None:
+    """Killed as its crawl end starts, the run resumes into a crawl end that withdraws the archive listings the first
+    part stored as records: its progress lines count the whole run (the summary's pages, articles and errors), never
+    a negative number (they counted only the resumed part: "0 pages, -3 articles")."""
+    site = DemoSite(SiteSpec(articles=40, archive_items=2, slow_seconds=0.1))
+    with DemoServer(site) as server:
+        resumed = _killed_then_resumed(server.url, tmp_path / "site.db", tmp_path / "first.log",
+                                       lambda text: "crawl end: listings" in text)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert "resuming run 1" in resumed.stderr and "withdrawn archive" in resumed.stderr, resumed.stderr[-3000:]
+    lines = _progress(resumed.stderr)
+    assert lines, resumed.stderr[-3000:]
+    assert all(n >= 0 for line in lines for n in line), lines
+    summary = _sections(summary_rows(resumed.stderr))
+    pages, _, articles, errors = lines[-1]
+    assert pages == summary["pages fetched"][""] and errors == summary["errors"][""], (lines, summary)
+    assert articles >= summary["articles"][""], (lines, summary)  # the last line may come before the withdrawals
+
+
+def test_a_resumed_runs_queue_counts_the_frontier_it_takes_back(tmp_path: Path) -> None:
+    """Scrapy takes a spider's start requests lazily: the URLs a resumed run takes back from its frontier wait
+    outside the scheduler, and the queue showed 0 while hundreds were still to fetch."""
+    slow = CountedSite(posts=60, duplicates=0, dead=0, loops=0, slow=0.5)
+    with serve("127.0.0.1", slow.route) as running:
+        resumed = _killed_then_resumed(running.url, tmp_path / "site.db", tmp_path / "first.log",
+                                       lambda text: any(line[0] >= 10 for line in _progress(text)))
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    still = re.search(r"resumed frontier: \d+ URLs known, (\d+) still to fetch", resumed.stderr)
+    assert still and int(still.group(1)) > 20, resumed.stderr[-3000:]
+    lines = _progress(resumed.stderr)
+    assert lines and all(n >= 0 for line in lines for n in line), resumed.stderr[-3000:]
+    earlier = re.search(r"resuming run 1, which .* after (\d+) pages", resumed.stderr)
+    assert earlier, resumed.stderr[-3000:]
+    pages, queued = lines[0][:2]
+    # what was still to fetch is queued but for what the resumed part fetched and what is in flight (16 requests
+    # at most, and responses waiting for the pipeline)
+    assert queued >= int(still.group(1)) - (pages - int(earlier.group(1))) - 32, (lines[0], still.group(0))

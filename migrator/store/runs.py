@@ -170,6 +170,14 @@ class Runs(Database):
             totals[f"migrator/{kind}/{reason}"] = int(count)
         return totals
 
+    def run_progress(self, run_id: int) -> dict[str, int]:
+        """What the earlier parts of a resumed run did, as the progress line counts it: pages, articles, errors
+        (the stats keys of :meth:`run_totals`); zeros for a new run."""
+        totals = self.run_totals(run_id)
+        errors = sum(n for key, n in totals.items() if key.startswith("migrator/errors/"))
+        return {"migrator/pages": self.pages_counted(run_id), "migrator/articles": totals["migrator/articles"],
+                "migrator/errors": errors}
+
     # -- validators a sync sends, per host ----------------------------------------------------
 
     def validator_choices(self) -> dict[str, tuple[str, dict[str, int]]]:
