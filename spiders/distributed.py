@@ -27,6 +27,7 @@ import redis
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from twisted.internet import task
 
@@ -42,7 +43,7 @@ def worker_settings(redis_url: str, key: str) -> dict[str, Any]:
     """Scrapy settings that make a site spider a worker of the crawl ``key``."""
     return {
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
-        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "DUPEFILTER_CLASS": "spiders.distributed.SharedDupeFilter",
         "SCHEDULER_PERSIST": True,  # the loader clears the keys when the whole crawl is done
         "SCHEDULER_SERIALIZER": "spiders.distributed",  # JSON (this module's loads/dumps), never pickle
         "SCHEDULER_QUEUE_CLASS": "spiders.distributed.JsonPriorityQueue",
@@ -146,6 +147,19 @@ class JsonPriorityQueue(PriorityQueue):
             if crawler is not None:
                 crawler.stats.inc_value("migrator/errors/rejected-request")
             return None
+
+
+class SharedDupeFilter(RFPDupeFilter):
+    """scrapy-redis's shared dupefilter, which never drops a redirect hop: the frontier admitted the request the
+    redirect answered, and only the hop's response marks that URL done. Filtered as a URL another request had
+    fetched (``?q=node/N`` redirected to an alias a link had reached first), it left its URL pending, and the
+    loader took it for one a dead worker had in flight. A single-process crawl filters no request either;
+    RedirectLoopMiddleware and REDIRECT_MAX_TIMES bound the chains."""
+
+    def request_seen(self, request: Any) -> bool:
+        if request.meta.get("redirect_urls"):
+            return False
+        return bool(super().request_seen(request))
 
 
 class PushItems:

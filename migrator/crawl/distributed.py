@@ -183,6 +183,9 @@ class _Loader:
         local_running = any(p.poll() is None for p in self.procs)
         if not alive and not local_running and self.procs:
             return "interrupted"  # every local worker exited and none joined from elsewhere
+        if not alive:  # no worker has joined yet (they take seconds to start): nothing is pending on anyone
+            self.calm = 0
+            return "crawling"
         if queued or any(v != b"idle" for v in alive) or self.server.llen(f"{self.key}:requeue"):
             self.calm = 0
             return "crawling"
