@@ -22,7 +22,7 @@ from lxml.html import HtmlElement
 
 from migrator.clean.repair import repair
 from migrator.extract import blogger, drupal6, drupal7, generic, joomla, wordpress
-from migrator.extract.common import canonical_url, parse
+from migrator.extract.common import amphtml_url, canonical_url, is_amp, parse
 from migrator.extract.dates import day_only
 from migrator.extract.platform import engine_version
 from migrator.record import Article
@@ -50,6 +50,8 @@ class PageResult:
     warnings: list[str] = field(default_factory=list)  # what the input limits cut ("reason: detail", migrator.limits)
     repaired: int = 0         # fields and comments whose mojibake was repaired (migrator.clean.repair)
     engine: str = ""          # the engine and version the generator meta names (platform.engine_version)
+    amp: bool = False         # an AMP document (``<html amp>``): with a canonical elsewhere, a copy of that page
+    amphtml: str | None = None  # the page's AMP copy (rel=amphtml), absolute: another URL of its article
 
 
 #: Markup only Drupal writes: one is enough.
@@ -144,7 +146,7 @@ def extract(url: str, html: str, config: Config, regions: Regions | None = None)
             result = _generic_instead(doc, url, config, result, regions)
     else:
         result = generic.extract(doc, url, config, regions)
-    result.canonical = canonical
+    result.canonical, result.amp, result.amphtml = canonical, is_amp(doc), amphtml_url(doc, url)
     result.engine = engine_version(doc)
     if result.article is not None:
         result.repaired = repair_article(result.article)                # 7. mojibake repaired, counted

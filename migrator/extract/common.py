@@ -17,6 +17,7 @@ from migrator.limits import MAX_DEPTH, MAX_ELEMENTS, bound_markup, flatten_nesti
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _CANONICAL = etree.XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
+_AMPHTML = etree.XPath("//link[@rel='amphtml']/@href")
 _TITLE = etree.XPath("//title")
 #: Characters the URL standard strips from inside a URL (tab, newline, carriage return): "java\tscript:".
 _URL_WHITESPACE = re.compile(r"[\t\n\r]")
@@ -112,6 +113,26 @@ def canonical_url(doc: HtmlElement, url: str) -> str | None:
         if found:
             return found
     return None
+
+
+def amphtml_url(doc: HtmlElement, url: str) -> str | None:
+    """The page's AMP copy (``<link rel="amphtml">``, as WordPress' AMP plugin prints it on a post), absolute."""
+    for href in _AMPHTML(doc):
+        found = absolute(url, str(href))
+        if found:
+            return found
+    return None
+
+
+def is_amp(doc: HtmlElement) -> bool:
+    """Whether the page is an AMP document: its ``<html>`` carries ``amp`` or ``⚡`` (the AMP HTML spec); an AMP
+    copy of a post (WordPress' AMP plugin at ``/post/amp/``) names the post with ``rel=canonical``.
+
+    >>> is_amp(lxml.html.fromstring("<html amp lang=en><body><p>x</p></body></html>"))
+    True
+    """
+    root = doc.getroottree().getroot()
+    return root is not None and ("amp" in root.attrib or "\u26a1" in root.attrib)
 
 
 def title_parts(text: str) -> list[str]:

@@ -22,7 +22,7 @@ from migrator.ingest.stats import ZONE_FREE
 from migrator.ingest.withdraw import not_an_article, read_by_platform
 from migrator.record import Article
 from migrator.store import RawPage, Store, StoredArticle
-from migrator.urls import host_allowed, normalize, site_root, type_at
+from migrator.urls import derived_source_id, host_allowed, normalize, site_root, type_at
 
 if TYPE_CHECKING:
     from migrator.extract import PageResult
@@ -189,14 +189,47 @@ class Ingest:
                 continue
             self.error(raw.url, reason, detail)
         raw.kind, raw.source_id = result.kind, result.source_id
+        canonical = self._amp_canonical(result, raw.url)
+        if canonical:
+            raw.kind = "amp"  # never read as a record's page (reclean, crawl end): its post's page is
         self.store.save_page(raw, self.run_id)
         if raw.url == site_root(raw.url):
             self._undate_root_copies(raw.url)
+        if canonical:
+            return self._amp_copy(raw.url, canonical)
         if result.kind != "article" or result.article is None:
             if result.source_id:  # a print page or the like: the URL still names the article
                 self.store.add_aliases(result.source_id, [raw.url], result.kind, self.run_id)
             return self.skip(result.kind)
         return self.finish(result, raw.url, raw.fetched_at, redirect_urls=redirect_urls)
+
+    def _amp_canonical(self, result: PageResult, url: str) -> str | None:
+        """The post an AMP page is a copy of: its ``rel=canonical``, on the site and another URL than its own."""
+        if not result.amp or not result.canonical or not host_allowed(result.canonical, self.config.allowed_hosts):
+            return None
+        canonical = normalize(result.canonical, self.config.strip_query)
+        return canonical if canonical != url else None
+
+    def _amp_copy(self, url: str, canonical: str) -> Outcome:
+        """An AMP copy is an alias of its post, never a record of its own (its markup differs, its text may be
+        cut): its URL joins the post's record, or, the post not read yet, the id its URL names, which the
+        post's record adopts when it is saved (:meth:`finish`)."""
+        source_id = self.store.find_article(canonical) or derived_source_id(canonical)
+        self.store.add_aliases(source_id, [url], "amp", self.run_id)
+        self.stats.inc_value("migrator/articles/merged")
+        return Outcome("alias", f"AMP copy of {canonical}")
+
+    def _amp_aliases(self, article: Article, url: str, amphtml: str | None) -> None:
+        """The article's AMP copies are its aliases: the one its page links (``rel=amphtml``: unfetched, it is
+        still an old URL to redirect), and those read before it under the id its URL names. An alias only: the
+        canonical URL is chosen among the pages that served the article."""
+        named = derived_source_id(url)
+        if named != article.source_id:
+            self.store.adopt_aliases(named, article.source_id)
+        if amphtml and host_allowed(amphtml, self.config.allowed_hosts):
+            copy = normalize(amphtml, self.config.strip_query)
+            if copy not in (url, article.url):
+                self.store.add_aliases(article.source_id, [copy], "amp", self.run_id)
 
     # -- articles ---------------------------------------------------------------------------
 
@@ -228,6 +261,7 @@ class Ingest:
         self.in_site_order(article)
         self._undate_front(article, url)
         saved = self.store.save_article(article, self.run_id, self.alias_rules)
+        self._amp_aliases(article, url, result.amphtml)
         if not self.config.zone_given and zone_free(article.published_at, article.published_raw):
             self.stats.inc_value(ZONE_FREE)  # its moment rests on the UTC nobody chose: the crawl says so once
         self.stats.inc_value(f"migrator/articles/{saved}")

@@ -179,6 +179,12 @@ class Articles(Database):
         self.insert_rows("aliases", [{"url": u, "source_id": source_id, "how": how, "first_run": run_id} for u in urls],
                          ignore=True)
 
+    def adopt_aliases(self, named: str, source_id: str) -> None:
+        """AMP copies recorded as aliases of ``named`` (the id their post's URL names) before that post was read
+        become aliases of its record ``source_id``, unless a record ``named`` stands (then they are its)."""
+        self.db.execute("UPDATE OR IGNORE aliases SET source_id = ? WHERE source_id = ? AND how = 'amp' AND NOT EXISTS "
+                        "(SELECT 1 FROM articles WHERE source_id = ?)", [source_id, named, named])
+
     def touch_article(self, source_id: str, url: str, run_id: int) -> str:
         """An article page answered 304: seen this run, content unchanged; "merged" when seen already."""
         self.db.execute("UPDATE pages SET run_id = ?, checked_at = ? WHERE url = ?", [run_id, utcnow(), url])
