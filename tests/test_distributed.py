@@ -128,6 +128,25 @@ def test_a_worker_killed_mid_crawl_loses_nothing(site: DemoServer, redis_url: st
     assert export(db) == single
 
 
+def _mid_crawl(loader: subprocess.Popen[str], db: Path, server: redis.Redis, deadline: float) -> list[psutil.Process]:
+    """Wait until the crawl is mid-way: both local workers have joined (their heartbeat is in Redis, so no signal
+    finds one still importing), 20 pages are stored and requests are still queued; returns the loader's
+    descendants (the workers and the extraction processes) as they are then."""
+    while time.monotonic() < deadline:
+        assert loader.poll() is None, "the crawl ended before it could be interrupted"
+        workers = [p for p in psutil.Process(loader.pid).children() if "worker" in p.cmdline()]
+        joined = {key.decode().rsplit("-", 1)[-1] for key in server.scan_iter("migrator:*:alive:*")}
+        try:
+            pages = sqlite3.connect(db).execute("SELECT count(*) FROM pages").fetchone()[0] if db.exists() else 0
+        except sqlite3.Error:
+            pages = 0
+        queued = sum(server.zcard(key) for key in server.scan_iter("migrator:*:requests"))
+        if len(workers) == 2 and {str(w.pid) for w in workers} <= joined and pages >= 20 and queued:
+            return psutil.Process(loader.pid).children(recursive=True)
+        time.sleep(0.2)
+    raise AssertionError("the crawl did not reach 20 pages with both workers in it")
+
+
 @pytest.mark.parametrize("to_group", [True, False], ids=["ctrl-c-to-group", "sigint-to-loader"])
 def test_ctrl_c_stores_what_was_pushed_and_ends_the_run_interrupted(site: DemoServer, redis_url: str,
                                                                   tmp_path: Path, to_group: bool) -> None:
@@ -135,24 +154,24 @@ def test_ctrl_c_stores_what_was_pushed_and_ends_the_run_interrupted(site: DemoSe
     loader = subprocess.Popen(migrator("crawl", site.url + "/", "--db", str(db), "--timezone", "Europe/Moscow",
                                        "--redis", redis_url, "--workers", "2"),
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    deadline = time.monotonic() + 120
-    pages = 0
-    while pages < 20 and time.monotonic() < deadline and loader.poll() is None:
-        time.sleep(0.2)
-        try:
-            pages = sqlite3.connect(db).execute("SELECT count(*) FROM pages").fetchone()[0] if db.exists() else 0
-        except sqlite3.Error:
-            pass
-    assert loader.poll() is None, "the crawl ended before it could be interrupted"
-    (os.killpg if to_group else os.kill)(loader.pid, signal.SIGINT)
-    _, stderr = loader.communicate(timeout=120)  # a guard against a hang
+    try:
+        descendants = _mid_crawl(loader, db, redis.Redis.from_url(redis_url), time.monotonic() + 300)
+        pages = sqlite3.connect(db).execute("SELECT count(*) FROM pages").fetchone()[0]
+        (os.killpg if to_group else os.kill)(loader.pid, signal.SIGINT)
+        _, stderr = loader.communicate(timeout=300)  # a guard against a hang, not a measure
+    finally:
+        if loader.poll() is None:
+            os.killpg(loader.pid, signal.SIGKILL)
+            loader.wait()
     assert loader.returncode == 130, stderr[-3000:]
     assert "Traceback" not in stderr and "exiting now" not in stderr, stderr[-3000:]  # stopped, not forced
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT status FROM runs ORDER BY id DESC LIMIT 1").fetchone()[0] == "interrupted"
     stored = conn.execute("SELECT count(*) FROM pages").fetchone()[0]
     assert stored >= pages
-    assert not [p for p in psutil.process_iter(["cmdline"]) if str(db) in " ".join(p.info["cmdline"] or [])]
+    # every process the crawl started ends with it: waited for (they may outlive the loader by a moment)
+    _, alive = psutil.wait_procs(descendants, timeout=60)
+    assert not alive, [p.cmdline() for p in alive]
 
 
 # -- nothing from Redis is unpickled ---------------------------------------------------------------
