@@ -59,7 +59,9 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[DemoServer]:
-    with DemoServer(DemoSite(SiteSpec(articles=120))) as server:
+    # the demo's one slow article answers in 0.1 s, not 2: a Ctrl-C that finds a worker fetching it does not wait for
+    # it (a worker's graceful stop waits for its requests in flight, and the stop has GRACE seconds before it is forced)
+    with DemoServer(DemoSite(SiteSpec(articles=120, slow_seconds=0.1))) as server:
         yield server
 
 
