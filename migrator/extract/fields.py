@@ -61,11 +61,14 @@ XPathOf = Callable[[HtmlElement], str]
 
 
 def _elements(doc: HtmlElement) -> list[HtmlElement]:
-    """The body's elements that can hold a field, in document order."""
+    """The body's elements that can hold a field, in document order (what a script, a style, a form's options...
+    hold is skipped whole)."""
     bodies = doc.xpath("//body")
     root = bodies[0] if bodies else doc
-    return [e for e in root.iter() if isinstance(e.tag, str) and e.tag not in _SKIP
-            and not any(a.tag in _SKIP for a in e.iterancestors())]
+    if any(a.tag in _SKIP for a in root.iterancestors()):
+        return []
+    inside = {d for skipped in root.iter(*_SKIP) for d in skipped.iterdescendants()}
+    return [e for e in root.iter() if isinstance(e.tag, str) and e.tag not in _SKIP and e not in inside]
 
 
 def own_text(element: HtmlElement) -> str:
@@ -101,10 +104,8 @@ class _Tally:
         self.values: defaultdict[str, list[Any]] = defaultdict(list)
         self.order: dict[str, int] = {}
 
-    def add(self, page_seen: set[str], xpath: str, value: Any, position: int) -> None:
-        if xpath in page_seen:
-            return
-        page_seen.add(xpath)
+    def take(self, xpath: str, value: Any, position: int) -> None:
+        """A place's first value on a page (:class:`Observed` keeps only those)."""
         self.counts[xpath] += 1
         self.values[xpath].append(value)
         self.order[xpath] = min(self.order.get(xpath, position), position)
@@ -113,31 +114,104 @@ class _Tally:
         return _best(self.counts, self.values, self.order, pages, vary)
 
 
-def learn_fields(docs: Sequence[HtmlElement], xpath_of: XPathOf) -> dict[str, Any]:
-    """Where the fields of one template's pages stand: ``{"title": {...}, "date": {...}, "author": {...}, ...}``
-    (a field left out was not found on enough pages)."""
-    title, date, clock, crumb, poster = _Tally(), _Tally(), _Tally(), _Tally(), _Tally()
-    labelled = {name: _Tally() for name in ("author", "tags", "sources")}
-    in_title = 0
-    dated: list[tuple[set[str], bool]] = []  # per page: the places it showed a date at, and <title> one
-    for doc in docs:
+class Observed:
+    """What one page shows where fields may stand (:meth:`Observer.observe`): each candidate place's first value on the
+    page, in document order, whether ``<title>`` holds a date, and the places a date stood at."""
+
+    def __init__(self, titled: bool) -> None:
+        self.titled = titled
+        self.adds: list[tuple[str, str, Any, int]] = []  # (tally, XPath key, value, position), a key's first on the page
+        self.seen: dict[str, set[str]] = {k: set() for k in _TALLIES}
+
+    def add(self, tally: str, key: str, value: Any, position: int) -> None:
+        if key not in self.seen[tally]:
+            self.seen[tally].add(key)
+            self.adds.append((tally, key, value, position))
+
+
+_TALLIES = ("title", "date", "clock", "crumb", "poster", "author", "tags", "sources")
+
+
+class Observer:
+    """Reads the candidate places of pages (:meth:`observe`); a text's date is found once, however many pages
+    (and elements) repeat it: a template's texts stand on every page."""
+
+    def __init__(self, xpath_of: XPathOf) -> None:
+        self.xpath_of = xpath_of
+        self.dates: dict[str, tuple[int, int, int, int, int] | None] = {}
+        self.crumbs: dict[str, str | None] = {}
+
+    def date(self, text: str) -> tuple[int, int, int, int, int] | None:
+        if text not in self.dates:
+            self.dates[text] = find_date(text)
+        return self.dates[text]
+
+    def crumb(self, text: str) -> str | None:
+        if text not in self.crumbs:
+            match = _CRUMB_DATE.search(text)
+            self.crumbs[text] = match.group(0) if match else None
+        return self.crumbs[text]
+
+    def observe(self, doc: HtmlElement) -> Observed:
         head = page_title(doc)
-        seen: dict[str, set[str]] = {k: set() for k in ("title", "date", "clock", "crumb", "poster", "author",
-                                                        "tags", "sources")}
-        in_title += bool(find_date(head))
+        page = Observed(bool(self.date(head)))
+        texts: dict[HtmlElement, str] = {}
+        paths: dict[HtmlElement, str] = {}
+
+        def text_of(element: HtmlElement) -> str:
+            if element not in texts:
+                texts[element] = norm(element.text_content())
+            return texts[element]
+
+        def path_of(element: HtmlElement) -> str:
+            if element not in paths:
+                paths[element] = self.xpath_of(element)
+            return paths[element]
+
         for position, element in enumerate(_elements(doc)):
-            text = norm(element.text_content())
+            text = text_of(element)
             if not text or len(text) > MAX_FIELD_CHARS:
                 continue
-            _title_candidate(element, head, title, seen["title"], xpath_of, position)
-            _date_candidate(element, text, date, clock, crumb, seen, xpath_of, position)
-            if not seen["poster"] and len(text) <= MAX_POSTER_CHARS and _is_poster(element):
-                poster.add(seen["poster"], xpath_of(element), text, position)  # the first post's
+            own = own_text(element)
+            for mode, value in (("own", own), ("all", text)):  # the title
+                if len(value) >= 3 and value in head and value != head and not self.date(value):
+                    page.add("title", f"{mode}\t{path_of(element)}", value, position)
+                    break
+            # the deepest element holding a date (a child holding the same date is deeper), a lone time, a breadcrumb
+            children = [c for c in element if isinstance(c.tag, str)]
+            fields = self.date(text)
+            if fields and not any(self.date(text_of(c)) == fields for c in children):
+                page.add("date", path_of(element), fields[:3], position)
+            elif _TIME_ONLY.fullmatch(text):
+                page.add("clock", path_of(element), text, position)
+            crumb = self.crumb(text)
+            if crumb and not any(self.crumb(text_of(c)) for c in children):
+                page.add("crumb", path_of(element), crumb, position)
+            if not page.seen["poster"] and len(text) <= MAX_POSTER_CHARS and _is_poster(element):
+                page.add("poster", path_of(element), text, position)  # the first post's
             for name, labels in (("author", AUTHOR_LABELS), ("tags", TAG_LABELS), ("sources", SOURCE_LABELS)):
-                label = _label_in(element, labels)
+                label = next((label for label in labels if label in own), None)  # the label it writes itself
                 if label:
-                    labelled[name].add(seen[name], f"{label}\t{xpath_of(element)}", label, position)
-        dated.append((seen["date"], bool(find_date(head))))
+                    page.add(name, f"{label}\t{path_of(element)}", label, position)
+        return page
+
+
+def learn_fields(docs: Sequence[HtmlElement], xpath_of: XPathOf,
+                 observed: Sequence[Observed] | None = None) -> dict[str, Any]:
+    """Where the fields of one template's pages stand: ``{"title": {...}, "date": {...}, "author": {...}, ...}``
+    (a field left out was not found on enough pages). ``observed``: the pages' observations (one per page, by an
+    :class:`Observer` with the same ``xpath_of``), when a caller learns from several subsets of the same pages."""
+    if observed is None:
+        observer = Observer(xpath_of)
+        observed = [observer.observe(doc) for doc in docs]
+    tallies = {name: _Tally() for name in _TALLIES}
+    for page in observed:
+        for tally, key, value, position in page.adds:
+            tallies[tally].take(key, value, position)
+    title, date, clock, crumb, poster = (tallies[k] for k in ("title", "date", "clock", "crumb", "poster"))
+    labelled = {name: tallies[name] for name in ("author", "tags", "sources")}
+    in_title = sum(page.titled for page in observed)
+    dated = [(page.seen["date"], page.titled) for page in observed]  # per page: its date places, <title> one
     found = _choose(len(docs), title, date, clock, crumb, labelled, in_title)
     if "date" not in found and (either := _title_else_element(len(docs), date, dated)):
         found["date"] = either
@@ -196,33 +270,6 @@ def _is_poster(element: HtmlElement) -> bool:
     True
     """
     return any(c.lower() in POSTER_CLASSES for c in (element.get("class") or "").split())
-
-
-def _title_candidate(element: HtmlElement, head: str, tally: _Tally, seen: set[str], xpath_of: XPathOf,
-                     position: int) -> None:
-    for mode, text in (("own", own_text(element)), ("all", norm(element.text_content()))):
-        if len(text) >= 3 and text in head and text != head and not find_date(text):
-            tally.add(seen, f"{mode}\t{xpath_of(element)}", text, position)
-            return
-
-
-def _date_candidate(element: HtmlElement, text: str, date: _Tally, clock: _Tally, crumb: _Tally,
-                    seen: dict[str, set[str]], xpath_of: XPathOf, position: int) -> None:
-    """The deepest element holding a date (a child holding the same date is deeper), a lone time, a breadcrumb."""
-    fields = find_date(text)
-    if fields and not any(isinstance(c.tag, str) and find_date(norm(c.text_content())) == fields for c in element):
-        date.add(seen["date"], xpath_of(element), fields[:3], position)
-    elif _TIME_ONLY.fullmatch(text):
-        clock.add(seen["clock"], xpath_of(element), text, position)
-    match = _CRUMB_DATE.search(text)
-    if match and not any(isinstance(c.tag, str) and _CRUMB_DATE.search(norm(c.text_content())) for c in element):
-        crumb.add(seen["crumb"], xpath_of(element), match.group(0), position)
-
-
-def _label_in(element: HtmlElement, labels: Sequence[str]) -> str | None:
-    """The label this element writes itself (in its own text), the deepest holder of it."""
-    own = own_text(element)
-    return next((label for label in labels if label in own), None)
 
 
 def _choose(pages: int, title: _Tally, date: _Tally, clock: _Tally, crumb: _Tally,

@@ -31,7 +31,7 @@ from migrator.clean.repeated import BLOCK_TAGS, norm
 from migrator.extract.comments import strip_comments
 from migrator.extract.common import parse
 from migrator.extract.dates import find_date
-from migrator.extract.fields import check_fields, learn_fields, page_title, read_date, read_title, single
+from migrator.extract.fields import Observer, check_fields, learn_fields, page_title, read_date, read_title, single
 from migrator.urls import section_of
 
 logger = logging.getLogger(__name__)
@@ -193,7 +193,7 @@ def leaf_block_texts(doc: HtmlElement) -> dict[HtmlElement, str]:
     """Each leaf block (a block holding no other block) with its folded text."""
     found = {}
     for element in doc.iter(*BLOCK_TAGS):
-        if not any(_tag(d) in BLOCK_TAGS for d in element.iterdescendants()):
+        if next(element.iterdescendants(*BLOCK_TAGS), None) is None:
             found[element] = norm(element.text_content())
     return found
 
@@ -211,18 +211,34 @@ def template_texts(docs: Iterable[HtmlElement]) -> set[str]:
 
 
 def content_words(doc: HtmlElement, template: set[str]) -> Counter[HtmlElement]:
-    """Per element, the words beneath it that are content: outside links, scripts and template blocks."""
+    """Per element, the words beneath it that are content: outside links, scripts and template blocks.
+
+    One walk down the tree, leaving out whole what a link, a script or a template block holds, then the counts
+    summed up from the leaves (an element's own words are its text and its children's tails)."""
     skip = {e for e, text in leaf_block_texts(doc).items() if text in template}
-    weights: Counter[HtmlElement] = Counter()
-    for element in doc.iter():
-        if not _tag(element) or element.tag in _IGNORED or element.tag == "a":
-            continue
-        if any(a in skip or _tag(a) in _IGNORED or a.tag == "a" for a in element.iterancestors()) or element in skip:
-            continue
-        own = len(_WORD.findall(element.text or "")) + sum(len(_WORD.findall(c.tail or "")) for c in element)
-        if own:
-            for holder in (element, *element.iterancestors()):
-                weights[holder] += own
+
+    def left_out(element: HtmlElement) -> bool:
+        return element in skip or element.tag in _IGNORED or element.tag == "a"
+
+    if not _tag(doc) or left_out(doc) or any(left_out(a) for a in doc.iterancestors()):
+        return Counter()
+    elements: list[HtmlElement] = []
+    parents: list[int] = []
+    words: list[int] = []
+    stack = [(doc, -1)]
+    while stack:
+        element, parent = stack.pop()
+        index = len(elements)
+        elements.append(element)
+        parents.append(parent)
+        words.append(len(_WORD.findall(element.text or "")) + sum(len(_WORD.findall(c.tail or "")) for c in element))
+        stack.extend((c, index) for c in element if _tag(c) and not left_out(c))
+    for index in range(len(elements) - 1, 0, -1):  # children stand after their parent: each adds to it
+        words[parents[index]] += words[index]
+    weights: Counter[HtmlElement] = Counter({e: n for e, n in zip(elements, words, strict=True) if n})
+    if words[0]:
+        for ancestor in doc.iterancestors():
+            weights[ancestor] += words[0]
     return weights
 
 
@@ -396,13 +412,16 @@ def section_fields(docs: Sequence[HtmlElement], sections: Sequence[str] | None, 
     """Field places over all of a template's pages ("*") and over each URL section's pages of it, each
     checked against the pages' own evidence (:func:`migrator.extract.fields.check_fields`)."""
     xpath = lambda e: xpath_of(e, stable)  # noqa: E731
-    found = {"*": check_fields(docs, region, learn_fields(docs, xpath))}
+    observer = Observer(xpath)
+    observed = [observer.observe(doc) for doc in docs]  # each page read once, for all and for its section
+    found = {"*": check_fields(docs, region, learn_fields(docs, xpath, observed))}
     names = Counter(sections or ())
     if len(names) > 1:
         for name, count in names.items():
             if count >= SECTION_PAGES:
-                chosen = [d for d, s in zip(docs, sections or (), strict=False) if s == name]
-                found[name] = check_fields(chosen, region, learn_fields(chosen, xpath))
+                chosen = [(d, o) for d, o, s in zip(docs, observed, sections or (), strict=False) if s == name]
+                found[name] = check_fields([d for d, _ in chosen], region,
+                                           learn_fields([d for d, _ in chosen], xpath, [o for _, o in chosen]))
     return found
 
 
