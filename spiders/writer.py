@@ -15,7 +15,7 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from migrator import interrupt
+from migrator import interrupt, limits
 from migrator.extract import PageResult
 from migrator.extract.pool import ExtractionPool, default_workers
 from migrator.extract.region import Regions
@@ -97,6 +97,8 @@ class CrawlWriter:
             return self.ingest.take(item, extracted)
         finally:
             add_seconds(self.stats, "store", time.perf_counter() - started)
+            if isinstance(item, PageItem) and item.text is not None:  # its trees (links, inline extraction) freed
+                limits.release(len(item.text))
 
     def close(self) -> None:
         """The crawl's end: what the site shows as a whole, unless a signal or a failed write stopped the run

@@ -22,7 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
-from migrator import interrupt
+from migrator import interrupt, limits
 from migrator.extract import PageResult, extract
 
 if TYPE_CHECKING:
@@ -88,7 +88,9 @@ def _extract(url: str, html: str) -> tuple[PageResult, float]:
     started = time.perf_counter()
     result = extract(url, html, _config, _regions)
     result.text = ""
-    return result, time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    limits.release(len(html))
+    return result, seconds
 
 
 def _extract_chunk(pages: list[tuple[str, str]], regions: Regions | None, record: bool = False) -> list[Any]:
@@ -124,6 +126,8 @@ def _guarded(url: str, html: str, config: Config, regions: Regions | None) -> Pa
         return extract(url, html, config, regions)
     except Exception as exc:  # noqa: BLE001 - handed back to the caller, who logs it with the page's URL
         return exc
+    finally:
+        limits.release(len(html))
 
 
 #: Pages sent to a worker at once by :meth:`ExtractionPool.extract_many` (the regions cross once per chunk)...
