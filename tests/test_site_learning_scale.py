@@ -24,8 +24,10 @@ from migrator.extract.pool import CHUNK, ExtractionPool
 from migrator.extract.region import (
     SAME_TEMPLATE,
     Regions,
+    Sample,
     Template,
     jaccard,
+    learn_template,
     learn_templates,
     parse_page,
     skeleton,
@@ -83,6 +85,26 @@ def _pairwise(shapes: list[frozenset[str]]) -> list[list[int]]:
         else:
             groups.append((shape, [index]))
     return [members for _, members in groups]
+
+
+def test_a_template_learned_from_its_sample_parsed_again_on_every_pass_is_the_one_learned_from_held_trees(
+        heavy: dict[str, Any]) -> None:
+    """A sample too big to hold parsed (forum thread pages: 180 MB of trees for 100 pages) is parsed again on each
+    pass of the learning: the template is the same, and none of the pages is held in between."""
+    pages = _stored(heavy["db"])
+    groups = [members for members in template_groups(skeleton(parse_page(p.text())) for p in pages)
+              if len(members) >= 5]
+    assert len(groups) >= 3
+    for members in groups:
+        htmls = [pages[i].text() for i in members]
+        sections = [pages[i].url.split("/")[3] for i in members]
+        held = learn_template([parse_page(h) for h in htmls], sections)
+        sample = Sample(htmls, held_chars=0)
+        assert not sample.held and len(sample) == len(htmls)
+        assert learn_template(sample, [sections[i] for i in sample.kept]) == held
+        half = Sample(htmls, held_chars=sum(map(len, htmls)) // 2)
+        assert 0 < len(half.held) < len(half)
+        assert learn_template(half, [sections[i] for i in half.kept]) == held
 
 
 @pytest.mark.parametrize("seed", [1, 5, 11])

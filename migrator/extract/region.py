@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -456,15 +456,57 @@ def learn_templates(pages: Iterable[str], accept: Callable[[list[str]], bool] | 
             sample = [load(i) for i in members[:SAMPLE]]
             if len(sample) < MIN_PAGES or (accept is not None and not accept(sample)):
                 continue
-            parsed = [(parse_page(html), section_of(urls[i]) if urls else "*")
-                      for i, html in zip(members, sample, strict=False)]
-            kept = [(d, name) for d, name in parsed if d is not None]
-            template = learn_template([d for d, _ in kept], [name for _, name in kept])
+            docs = Sample(sample)
+            names = [section_of(urls[i]) if urls else "*" for i in members[:SAMPLE]]
+            template = learn_template(docs, [names[i] for i in docs.kept])
             if key is not None and learned is not None:
                 learned[key] = template
         if template is not None:
             found.append(template)
     return found
+
+
+#: Characters of a template's sample held parsed while its region is learned; the pages beyond are parsed again
+#: on each pass over them. A tree takes about 15 bytes per character of markup: 100 vBulletin thread pages of
+#: 120 KB held 180 MB at once, more than the rest of the crawl process.
+HELD_CHARS = 3_000_000
+
+
+class Sample(Sequence[HtmlElement]):
+    """A template's sample pages as trees, for :func:`learn_template`: those that parse (``kept``: their indexes
+    among the pages), the first of them held parsed up to :data:`HELD_CHARS` characters of markup, the rest
+    parsed again each time one is read (the learning reads trees, never keeps one between its passes)."""
+
+    def __init__(self, htmls: Sequence[str], held_chars: int = HELD_CHARS) -> None:
+        self.kept: list[int] = []
+        self.held: list[HtmlElement] = []
+        self.htmls: list[str] = []  # of the pages kept beyond the held ones
+        budget = held_chars
+        for i, html in enumerate(htmls):
+            doc = parse_page(html)
+            if doc is None:
+                continue
+            self.kept.append(i)
+            if not self.htmls and len(html) <= budget:
+                budget -= len(html)
+                self.held.append(doc)
+            else:
+                self.htmls.append(html)
+
+    def __len__(self) -> int:
+        return len(self.held) + len(self.htmls)
+
+    def __getitem__(self, index: int) -> HtmlElement:  # type: ignore[override]  # no slices: none are taken
+        if index < 0:
+            index += len(self)
+        if index < len(self.held):
+            return self.held[index]
+        doc = parse_page(self.htmls[index - len(self.held)])
+        assert doc is not None  # it parsed once: the same markup parses again
+        return doc
+
+    def __iter__(self) -> Iterator[HtmlElement]:
+        return (self[i] for i in range(len(self)))
 
 
 def page_skeleton(html: str) -> frozenset[str] | None:
