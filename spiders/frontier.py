@@ -25,12 +25,20 @@ _DIGITS = re.compile(r"\d+")
 #: REST API (``/wp-json/``, ``?rest_route=``), XML-RPC, login, admin and comment-post scripts, the comment reply
 #: links of ``comment_reply_link()`` (``?replytocom=N``: the post again), Jetpack's share links (``?share=``),
 #: print and e-mail-a-friend views; Joomla's form actions (``task=`` of com_user and com_content's edit, vote
-#: and e-mail views, ``option=com_mailto``, ``print=1``). Saved mirrors write ``&`` as ``__`` in file names.
+#: and e-mail views, ``option=com_mailto``, ``print=1``); the forum engines' scripts that search, post, message
+#: or log in (phpBB 3's ``search.php``, ``posting.php``, ``ucp.php``, ``mcp.php``; vBulletin 3-4's ``search.php``,
+#: ``newreply.php``, ``newthread.php``, ``private.php``, ``usercp.php``, ``sendmessage.php``, ``subscription.php``,
+#: ``printthread.php``, ``login.php``, ``register.php``: a search answer is a listing, never an entry, and one saved
+#: vBulletin site holds 3,680 of them, some 4 MB); DataLife Engine's forms (``do=register``, ``lostpassword``,
+#: ``feedback``, ``search``, ``pm``, ``addnews``). Saved mirrors write ``&`` as ``__`` and ``?`` as ``@`` or ``-``
+#: in file names.
 ENDPOINTS = re.compile(
     r"^/wp-json(?:/|$)|[?&]rest_route=|/xmlrpc\.php|/wp-login\.php|/wp-admin(?:/|$)|/wp-comments-post\.php"
     r"|/wp-trackback\.php|/trackback/?$|[?&](?:replytocom|share|print|pfstyle)=|/(?:print|email)/?$"
     r"|(?:[?&]|__)task=(?:emailform|emailsend|edit|new|save|apply|cancel|vote|register|lostpassword|login|logout"
-    r"|activate|requestreset|confirmreset|remind|add)\b|(?:[?&]|__)option=com_mailto\b|(?:[?&]|__)print=1\b",
+    r"|activate|requestreset|confirmreset|remind|add)\b|(?:[?&]|__)option=com_mailto\b|(?:[?&]|__)print=1\b"
+    r"|/(?:search|posting|ucp|mcp|newreply|newthread|private|usercp|sendmessage|subscription|printthread|login"
+    r"|register)\.php(?:$|[?@]|-\w+=|\.html$)|(?:[?&@]|__)do=(?:register|lostpassword|feedback|search|pm|addnews)\b",
     re.I)
 _MAX_URL = 1000
 

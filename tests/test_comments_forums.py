@@ -57,7 +57,9 @@ def _phpbb_topic(number: int, rng: random.Random) -> tuple[str, dict[str, Any]]:
             f'Forum {number % 3}</a></span></li></ul>'
             f'<h2 class="topic-title"><a href="/viewtopic.php?t={number}">{title}</a></h2>'
             f'<div class="pagination">{len(posts)} posts</div>{blocks}'
-            f'<div class="navbar"><a href="/">Board index</a> <a href="/faq.php">FAQ</a></div></div></body></html>')
+            f'<div class="navbar"><a href="/">Board index</a> <a href="/faq.php">FAQ</a> '
+            f'<a href="/search.php?search_id=newposts">New posts</a> <a href="/posting.php?mode=reply&amp;t={number}">'
+            f'Reply</a> <a href="/ucp.php?mode=login">Login</a></div></div></body></html>')
     first = posts[0]
     hour = first["hour"] + (12 if first["pm"] else 0)
     return html, {"forum": f"Forum {number % 3}", "title": title, "author": first["who"], "published": f"2018-04-{first['day']:02d}T{hour:02d}:15",
@@ -84,7 +86,10 @@ def _vbulletin_thread(number: int, rng: random.Random) -> tuple[str, dict[str, A
             f'<body><table class="tborder"><tr><td class="navbar"><a href="/index.php">ClubBB</a> '
             f'<span class="navbar">&gt; <a href="/forumdisplay.php?f={number % 3}">Forum {number % 3}</a></span> &gt; '
             f'<strong>{title}</strong></td></tr></table>{rows}'
-            f'<div class="smallfont"><a href="/index.php">Forum home</a> <a href="/search.php">Search</a></div>'
+            f'<div class="smallfont"><a href="/index.php">Forum home</a> <a href="/search.php">Search</a> '
+            f'<a href="/search.php?do=finduser&amp;u=5">Find all posts by member5</a> '
+            f'<a href="/newreply.php?do=newreply&amp;noquote=1&amp;p={number * 10}">Reply</a> '
+            f'<a href="/private.php?do=newpm&amp;u=5">Send a private message</a></div>'
             f'</body></html>')
     first = posts[0]
     return html, {"forum": f"Forum {number % 3}", "title": title, "author": first["who"], "published": f"2004-03-{first['day']:02d}T15:00",
@@ -109,17 +114,36 @@ def _site(kind: str) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
 
 @pytest.fixture(scope="module", params=["phpbb", "vbulletin"])
 def forum(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-          ) -> Iterator[tuple[Crawled, dict[str, dict[str, Any]], str]]:
+          ) -> Iterator[tuple[Crawled, dict[str, dict[str, Any]], str, list[str]]]:
     pages, truth = _site(request.param)
-    with serve("127.0.0.1", lambda path: (200, {}, pages[path]) if path in pages else (404, {}, b"")) as server:
+    results = _index(list(truth))  # what a search, reply or login script would answer: other pages' links
+
+    def route(path: str) -> tuple[int, dict[str, str], str | bytes]:
+        if path in pages:
+            return 200, {}, pages[path]
+        return (200, {}, results) if path.split("?")[0] in ENGINE_SCRIPTS else (404, {}, b"")
+
+    with serve("127.0.0.1", route) as server:
         db = tmp_path_factory.mktemp(request.param) / "site.db"
         proc = migrator("crawl", server.url + "/", "--db", str(db), "--timezone", "UTC", timeout=600)
         assert proc.returncode == 0, proc.stderr[-2000:]
-        yield Crawled(proc, db), truth, server.url
+        yield Crawled(proc, db), truth, server.url, list(server.paths)
+
+
+#: The engines' search, post, message and login scripts the pages link to (phpBB 3, vBulletin 3).
+ENGINE_SCRIPTS = ("/search.php", "/posting.php", "/ucp.php", "/newreply.php", "/private.php")
+
+
+def test_the_engines_search_post_and_login_scripts_are_never_fetched(forum: Any) -> None:
+    _, _, _, asked = forum
+    markup = "".join(_site("phpbb")[0].values()) + "".join(_site("vbulletin")[0].values())
+    assert all(f'href="{script}' in markup for script in ENGINE_SCRIPTS)  # the pages do link to each
+    assert "/viewtopic.php?t=1" in asked or "/showthread.php?t=1" in asked
+    assert not [p for p in asked if p.split("?")[0] in ENGINE_SCRIPTS], asked
 
 
 def test_a_topic_is_one_forum_record_whose_later_posts_are_its_comments(forum: Any) -> None:
-    crawled, truth, base = forum
+    crawled, truth, base, _ = forum
     records = {r["url"].removeprefix(base): r for r in crawled.records()}
     assert set(records) == set(truth)  # every topic, and the index is no record
     for path, expected in truth.items():
@@ -140,7 +164,7 @@ def _canonical(html: str, href: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def topic_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Crawled, dict[str, dict[str, Any]], str]]:
+def topic_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Crawled, dict[str, dict[str, Any]], str, list[str]]]:
     """Each topic under the URLs phpBB links it by (``?t=``, ``?f=&t=``, a post's ``?p=``), one with a second page."""
     rng = random.Random("topic-urls")
     pages, truth = {}, {}
