@@ -211,6 +211,48 @@ def test_every_url_of_a_topic_is_one_record(topic_urls: Any) -> None:
     assert base + "/viewtopic.php?t=1&start=10" in first["aliases"]
 
 
+def _board_script(script: str, title: str, inner: str) -> str:
+    """A page of a board's own script beside phpBB's (a portal's ``forum.php``, ``about.php``): the style's
+    overall_header.html still names it, ``<body id="phpbb" class="nojs section-{SCRIPT_NAME}">``."""
+    return (f'<html><head><title>Guild Board - {title}</title></head><body id="phpbb" class="nojs section-{script}">'
+            f'<div id="wrap"><ul class="menu"><li><a href="/">Home</a></li><li><a href="/forum.php">Forums</a></li>'
+            f'<li><a href="/about.php">About</a></li></ul><main id="page-body"><div class="main-title"><h1>{title}</h1>'
+            f'</div>{inner}</main><div class="copyright">Powered by phpBB</div></div></body></html>')
+
+
+def test_a_board_index_at_its_own_script_is_a_listing_and_the_boards_own_pages_are_records(tmp_path: Path) -> None:
+    """A board whose index is ``forum.php`` (the front page a portal) prints phpBB's forum list there
+    (forumlist_body.html: an ``a.forumtitle`` per forum, its description, last post and counts): a listing
+    however long its descriptions; an "about" page of the same style, its own text, is a record."""
+    rng = random.Random("board-scripts")
+    rows = "".join(
+        f'<tr><td class="forumicon"><img src="/forum_read.gif" alt="No unread posts"></td><td class="forumdetails">'
+        f'<a href="/viewforum.php?f={n}" class="forumtitle">Forum {n} {rng.choice(WORDS)}</a><br>'
+        f'<span class="forum-descriptions">{_sentence(rng, 16)} {_sentence(rng, 12)}</span></td>'
+        f'<td class="forumlastpost">Last post by <span class="username-coloured">user{n}</span> '
+        f'<a href="/viewtopic.php?f={n}&amp;p={n * 10}#p{n * 10}"><img src="/latest.gif" alt="View the latest post"></a>'
+        f'<br><span class="fade">Tue Jul 26, 2022 4:54 pm</span></td><td class="forumtopics"><span>{n * 7}</span> '
+        f'Topics</td><td class="forumposts"><span>{n * 19}</span> Posts</td></tr>' for n in range(1, 7))
+    about = "".join(f"<p>{_sentence(rng, 20)} {_sentence(rng, 14)}</p>" for _ in range(4))
+    pages = {"/forum.php": _board_script("forum", "Forums", f'<div class="forumlist"><table class="cat">{rows}</table></div>'),
+             "/about.php": _board_script("about", "About", f'<div class="page-content">{about}</div>')}
+    truth = {}
+    for number in (1, 2):
+        pages[f"/viewtopic.php?t={number}"], truth[f"/viewtopic.php?t={number}"] = _phpbb_topic(number, rng)
+    pages["/"] = _index(list(pages))
+    with serve("127.0.0.1", lambda path: (200, {}, pages[path]) if path in pages else (404, {}, b"")) as server:
+        db = tmp_path / "site.db"
+        proc = migrator("crawl", server.url + "/", "--db", str(db), "--timezone", "UTC", timeout=600)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        base = server.url
+    crawled = Crawled(proc, db)
+    records = {r["url"].removeprefix(base): r for r in crawled.records()}
+    assert set(records) == {*truth, "/about.php"}  # no record for the forum list
+    assert records["/about.php"]["body_text"].startswith(about[3:20])
+    stats = json.loads(sqlite3.connect(db).execute("SELECT stats FROM runs ORDER BY id DESC").fetchone()[0])
+    assert stats["skipped"]["listing"] >= 1
+
+
 # -- uCoz comments and mojibake ------------------------------------------------------------------------
 
 def _ucoz_entry(number: int, rng: random.Random, comments: int) -> tuple[str, dict[str, Any]]:

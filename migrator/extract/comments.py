@@ -289,6 +289,28 @@ def phpbb_section(doc: HtmlElement) -> str | None:
     return None
 
 
+#: phpBB 3's forumlist_body.html prints one ``<a href="{forumrow.U_VIEWFORUM}" class="forumtitle">`` per forum
+#: (prosilver and the styles built on it; subsilver2 ``class="forumlink"``): the board index's forum rows, and a
+#: forum view's sub-forums.
+_PHPBB_FORUM_ROWS = etree.XPath(
+    "//a[contains(concat(' ', normalize-space(@class), ' '), ' forumtitle ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' forumlink ')][@href]")
+
+
+def phpbb_forum_rows(doc: HtmlElement) -> int:
+    """How many forums a phpBB page lists in the engine's forum-list rows (``a.forumtitle``, ``a.forumlink``): a
+    board whose index is its own script (``forum.php`` beside a portal at ``index.php``, ``section-forum``) still
+    prints them.
+
+    >>> import lxml.html
+    >>> phpbb_forum_rows(lxml.html.fromstring('<html><body id="phpbb" class="nojs section-forum"><table>'
+    ...     '<tr><td><a href="viewforum.php?f=2" class="forumtitle">News</a></td></tr>'
+    ...     '<tr><td><a href="viewforum.php?f=3" class="forumtitle">Help</a></td></tr></table></body></html>'))
+    2
+    """
+    return len(_PHPBB_FORUM_ROWS(doc))
+
+
 _CANONICAL = etree.XPath("//link[translate(@rel, 'CANONICAL', 'canonical')='canonical']/@href")
 #: A topic's page as the engines name it: phpBB ``viewtopic.php?f=F&t=T&start=S`` (its ``U_CANONICAL`` is
 #: ``viewtopic.php?t=T``, with ``&start=S`` past the first page), vBulletin ``showthread.php?t=T&page=P``;

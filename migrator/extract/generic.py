@@ -30,6 +30,7 @@ from migrator.extract import dle
 from migrator.extract.breadcrumbs import trail
 from migrator.extract.comments import (
     forum_posts,
+    phpbb_forum_rows,
     phpbb_kind,
     phpbb_section,
     take_comments,
@@ -571,6 +572,9 @@ def _read(doc: HtmlElement, url: str, config: Config, regions: Regions | None) -
     # comments are read as comments and leave the page: no region, author or date is taken from them
     comments = take_comments(doc, config.timezone)
     posts = forum_posts(doc, config.timezone)
+    if section is not None and not posts and (forums := phpbb_forum_rows(doc)) >= 2:
+        # a board's own script that shows the forum list (the board index at forum.php): it lists the forums
+        return PageResult("listing", "generic", None, None, None, Counter(), f"listing: phpBB list of {forums} forums")
     topic = topic_page(doc, url) if posts else None
     if topic is not None and topic[1] > 0:  # a later page of a topic: its URL is the topic's, its posts are replies
         return PageResult("other", "generic", None, f"topic/{topic[0]}", None, Counter(), "topic page past the first")
