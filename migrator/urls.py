@@ -173,21 +173,38 @@ def derived_source_id(url: str) -> str:
 _POST_LINK = re.compile(r"(?:viewtopic|showthread)\.php[?@](?!(?:.*[&@?])?t=\d)(?:.*[&@?])?p=\d", re.I)
 
 
-def url_rank(url: str, alias_rules: Iterable[re.Pattern[str]]) -> tuple[int, int, int, str]:
+#: Joomla 1.0's (and Mambo's) article route, ``index.php?option=com_content&task=view&id=N&Itemid=M``, which Joomla
+#: 1.5 still serves for old links (its legacy mode) while it builds ``option=com_content&view=article&catid=C&id=N``
+#: itself (``components/com_content/helpers/route.php``, ``ContentHelperRoute::getArticleRoute``); saved mirrors write
+#: ``&`` as ``__`` and ``?`` as ``@``.
+_JOOMLA10_ROUTE = (re.compile(r"(?:[?&@]|__)option=com_content(?:&|__|\.|$)", re.I),
+                   re.compile(r"(?:[?&@]|__)task=view(?:&|__|\.|$)", re.I))
+
+
+def _joomla10_route(url: str) -> bool:
+    return all(part.search(url) for part in _JOOMLA10_ROUTE)
+
+
+def url_rank(url: str, alias_rules: Iterable[re.Pattern[str]]) -> tuple[int, int, int, int, str]:
     """Sort key choosing the canonical URL among an article's URLs: a path alias beats ``/node/N``, a
-    topic's link beats a link to one of its posts, a URL without query beats one with it, the shorter beats
-    the longer.
+    topic's link beats a link to one of its posts, a Joomla 1.5 article route beats the 1.0 route of the same
+    article, a URL without query beats one with it, the shorter beats the longer.
 
     >>> sorted(["http://b.test/viewtopic.php?f=14&t=424", "http://b.test/viewtopic.php?p=1001"],
     ...        key=lambda u: url_rank(u, ()))[0]
     'http://b.test/viewtopic.php?f=14&t=424'
+    >>> sorted(["http://j.test/index.php?option=com_content&task=view&id=6&Itemid=3",
+    ...         "http://j.test/index.php?option=com_content&view=article&id=6&catid=2&Itemid=5"],
+    ...        key=lambda u: url_rank(u, ()))[0]
+    'http://j.test/index.php?option=com_content&view=article&id=6&catid=2&Itemid=5'
     """
     parts = urlsplit(url)
-    return (1 if node_id(url, alias_rules) else 0, 1 if _POST_LINK.search(unquote(url)) else 0,
-            1 if parts.query else 0, f"{len(url):05d}{url}")
+    plain = unquote(url)
+    return (1 if node_id(url, alias_rules) else 0, 1 if _POST_LINK.search(plain) else 0,
+            1 if _joomla10_route(plain) else 0, 1 if parts.query else 0, f"{len(url):05d}{url}")
 
 
-def copy_key(url: str, claim: str, alias_rules: Iterable[re.Pattern[str]]) -> tuple[int, tuple[int, ...], tuple[int, int, int, str]]:
+def copy_key(url: str, claim: str, alias_rules: Iterable[re.Pattern[str]]) -> tuple[int, tuple[int, ...], tuple[int, int, int, int, str]]:
     """Sort key choosing between two pages of one article that each say they are its canonical page (their
     ``rel=canonical`` names themselves, or nothing): a static export or a half-finished move keeps one post under
     an old and a new permalink, each self-canonical. The copy whose generator meta names the newer engine version

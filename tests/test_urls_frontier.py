@@ -41,6 +41,14 @@ def test_alias_beats_node_path_and_query_noise() -> None:
     assert min(urls, key=lambda u: url_rank(u, ALIAS_RULES)) == "http://d.test/news/a-b"
 
 
+@pytest.mark.parametrize("sep, q", [("&", "?"), ("__", "__"), ("&", "@")])  # as served, and as savers wrote it
+def test_joomla15_route_beats_the_10_route_of_the_same_article(sep: str, q: str) -> None:
+    old = f"http://j.test/index.php{q}option=com_content{sep}task=view{sep}id=106{sep}Itemid=35.html"
+    new = f"http://j.test/index.php{q}option=com_content{sep}view=article{sep}id=106{sep}catid=19{sep}Itemid=53.html"
+    assert min([old, new], key=lambda u: url_rank(u, ())) == new
+    assert min([new, old], key=lambda u: url_rank(u, ())) == new
+
+
 def _frontier(**kw: object) -> Frontier:
     return Frontier(allowed_hosts=("d.test",), alias_rules=ALIAS_RULES, strip_query=("utm_*",), **kw)
 

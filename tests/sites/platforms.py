@@ -211,15 +211,17 @@ CLOAK = ("<span id='cloak4821'>This e-mail address is being protected from spamb
 
 
 class JoomlaSite:
-    """Two articles (one also under its Joomla 1.0 URL, one printing a day and month only), a category blog
+    """Two articles (one also under its Joomla 1.0 URL and another menu item, one printing a day and month only), a category blog
     listing, and the print and e-mail-a-friend links Joomla prints under every article."""
 
     def __init__(self) -> None:
         _seeded(3)
         self.entries = [
-            Entry("/index.php?option=com_content&view=article&id=12&Itemid=3", "Project report",
+            # Joomla 1.5's own route (ContentHelperRoute::getArticleRoute: view=article, catid, the menu item's
+            # Itemid), and the 1.0 route old links still use, under another menu item
+            Entry("/index.php?option=com_content&view=article&id=12&catid=2&Itemid=3", "Project report",
                   [*_sentences(2), "Write to us at"], "2006-03-20T10:46:00+03:00", "Olena",
-                  aliases=["/index.php?option=com_content&task=view&id=12&Itemid=3"]),
+                  aliases=["/index.php?option=com_content&task=view&id=12&Itemid=7"]),
             Entry("/index.php?option=com_content&view=article&id=13&Itemid=3", "Short pointer",
                   [_FAKE.sentence(nb_words=6)], None, "Olena"),
         ]
