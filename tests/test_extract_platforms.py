@@ -125,10 +125,17 @@ def test_joomla_articles_one_record_per_article_with_printed_byline(crawl: Calla
     with serve("127.0.0.1", site.route) as server:
         crawled = crawl(server.url + "/")
         asked = " ".join(server.paths)
+        again = crawl(server.url + "/")
     assert crawled.proc.returncode == 0, crawled.proc.stderr[-3000:]
     records = one_per_entry(crawled.records(), site.entries, server.url)  # the Joomla 1.0 URL too; no listing
-    first, short = (records[e.path] for e in site.entries)
+    first, short, sef, routed, lookalike = (records[e.path] for e in site.entries)
     assert first["url"] == server.url + site.entries[0].path  # the 1.5 route the site builds, the 1.0 one an alias
+    # SEF page and non-SEF route: one record, Joomla's article id, at the SEF URL whichever page came first
+    assert (sef["source_id"], routed["source_id"]) == ("article/14", "article/15")
+    assert sef["url"] == server.url + site.entries[2].path and routed["url"] == server.url + site.entries[3].aliases[0]
+    assert lookalike["source_id"] != "article/14"  # "14-years-on" names no id its content confirms
+    assert again.proc.returncode == 0, again.proc.stderr[-3000:]  # each SEF page now finds its article's record
+    assert one_per_entry(again.records(), site.entries, server.url)[site.entries[2].path]["source_id"] == "article/14"
     assert first["author"] == "Olena"  # "Written by", not <meta name="author">
     assert first["published_at"] == "2006-03-20T10:46:00+03:00" and first["updated_at"].startswith("2007-04-13")
     assert "protected from spambots" not in first["body_text"]

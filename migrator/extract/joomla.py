@@ -128,6 +128,31 @@ def article_id(doc: HtmlElement, url: str) -> str | None:
     return None
 
 
+#: Search-engine-friendly article URLs. Joomla 1.0's core SEF writes ``task=view&id=N&Itemid=M`` as
+#: ``/content/view/N/M/``; 1.5 and later build the article's segment from ``id:alias`` (``ContentBuildRoute``) and the
+#: site router writes ``:`` as ``-`` (``JRouterSite::_encodeSegments``): ``/menu-item/N-alias.html``,
+#: ``/component/content/article/C-category/N-alias``.
+_SEF_10 = re.compile(r"/content/view/(\d+)(?:/\d+)*/?$")
+_SEF_15 = re.compile(r"/(\d+)-[^/]*[^/\d][^/]*?$")
+
+
+def sef_article_id(url: str) -> str | None:
+    """The "article/N" a SEF URL names, else None. Only a hint: third-party SEF extensions write aliases such as
+    ``2010-report`` without the id, so it joins a record only with the same content (``identity.joomla_twin``).
+
+    >>> sef_article_id("http://j.test/projects/106-prototype-of-web-design.html"), sef_article_id("http://j.test/content/view/41/41/")
+    ('article/106', 'article/41')
+    >>> sef_article_id("http://j.test/index.php?option=com_content&view=article&id=106") is None
+    True
+    """
+    parts = urlsplit(url)
+    if parts.query and route(url):
+        return None  # a non-SEF route: article_id reads it
+    path = re.sub(r"\.html?$", "", unquote(parts.path), flags=re.I)
+    match = _SEF_10.search(path) or _SEF_15.search(path)
+    return f"article/{match.group(1)}" if match else None
+
+
 def _words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", text.casefold())
 

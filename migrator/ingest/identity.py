@@ -16,7 +16,9 @@ page's own transaction, which record it is:
 Sites whose mapping has no alias rules (nothing in a URL names an id) are never touched by that; on every site,
 a directory and the page it serves (``/`` and ``/title-page.html``, ``/d/`` and ``/d/home.htm``: one title, one
 text) are one record with the directory's id, the other URL an alias (:func:`index_twin`), whichever came first;
-and two pages whose ids only their URLs give, with the same content, are one record (:func:`content_twin`).
+and two pages whose ids only their URLs give, with the same content, are one record (:func:`content_twin`); a
+Joomla article's SEF page and its non-SEF route, with the same content, are one record "article/N"
+(:func:`joomla_twin`).
 """
 from __future__ import annotations
 
@@ -192,4 +194,31 @@ def content_twin(store: Store, article: Article, run_id: int) -> str | None:
     return "content"
 
 
-__all__ = ["content_twin", "index_twin", "settle", "source_id_of"]
+def joomla_twin(store: Store, article: Article, run_id: int) -> str | None:
+    """A Joomla article under its SEF URL and under its non-SEF route is one record, "article/N": the number the
+    SEF URL names (:func:`migrator.extract.joomla.sef_article_id`) is the record's, and the content (the content
+    hash) is the same. The SEF page joins the "article/N" record; the record the SEF page made under its URL's id
+    becomes "article/N" when the non-SEF page comes second. Returns "joomla" when one did, else None."""
+    from migrator.extract.joomla import NAME, sef_article_id
+
+    if article.profile != NAME:
+        return None
+    url, digest = article.url, article.to_record()["content_hash"]
+    if article.source_id == derived_source_id(url):  # a SEF page (or one no route names)
+        named = sef_article_id(url)
+        if named is None or store.content_hash_of(named) != digest:
+            return None
+        article.source_id = named
+        logger.debug("%s is Joomla's %s: one record", url, named)
+        return "joomla"
+    if not article.source_id.startswith("article/"):
+        return None
+    for source_id, other in store.same_content(digest, run_id, article.source_id):
+        if source_id == derived_source_id(other) and sef_article_id(other) == article.source_id \
+                and store.rename_record(source_id, article.source_id, run_id):
+            logger.debug("%s is Joomla's %s: one record", other, article.source_id)
+            return "joomla"
+    return None
+
+
+__all__ = ["content_twin", "index_twin", "joomla_twin", "settle", "source_id_of"]

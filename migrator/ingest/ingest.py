@@ -256,6 +256,7 @@ class Ingest:
         if how := identity.settle(self.store, article, self.run_id, self.alias_rules):  # /node/N beside its alias
             self.stats.inc_value(f"migrator/identity/{how}")
         elif how := (identity.index_twin(self.store, article, self.run_id)  # / beside /title-page.html
+                     or identity.joomla_twin(self.store, article, self.run_id)  # SEF beside index.php?…&id=N
                      or identity.content_twin(self.store, article, self.run_id)):  # one text saved twice
             self.stats.inc_value(f"migrator/identity/{how}")
         self.in_site_order(article)

@@ -224,12 +224,24 @@ class JoomlaSite:
                   aliases=["/index.php?option=com_content&task=view&id=12&Itemid=7"]),
             Entry("/index.php?option=com_content&view=article&id=13&Itemid=3", "Short pointer",
                   [_FAKE.sentence(nb_words=6)], None, "Olena"),
+            # articles of the SEF era (JRouterSite writes "id:alias" as "N-alias"), also linked by old non-SEF links;
+            # the blog links the first by its SEF URL, the second by its route (either can arrive first)
+            Entry("/projects/14-annual-report.html", "Annual report", _sentences(2), "2006-03-20T10:46:00+03:00",
+                  "Olena", aliases=["/index.php?option=com_content&view=article&id=14&catid=2&Itemid=3"]),
+            Entry("/index.php?option=com_content&view=article&id=15&catid=2&Itemid=3", "Meeting notes", _sentences(2),
+                  "2006-03-20T10:46:00+03:00", "Olena", aliases=["/projects/15-meeting-notes.html"]),
+            # another article whose SEF alias looks like an id (a third-party SEF extension): a record of its own
+            Entry("/projects/14-years-on.html", "Fourteen years on", _sentences(2), "2006-03-20T10:46:00+03:00", "Olena"),
         ]
+        self.sef = {12: None, 13: None, 14: "/projects/14-annual-report.html", 15: "/projects/15-meeting-notes.html",
+                    16: "/projects/14-years-on.html"}
 
     def _article(self, e: Entry, aid: int) -> str:
         created = "Monday, 20 March 2006 10:46" if e.published else "20 March"
         text = "".join(f"<p>{escape(p)}</p>" for p in e.paragraphs) + (CLOAK if aid == 12 else "")
-        icons = (f"<td class='buttonheading'><a href='/index.php?view=article&id={aid}&tmpl=component&print=1'>Print</a>"
+        sef = self.sef[aid]  # a SEF site prints its icon links SEF too: no id in their query
+        printed = f"{sef}?tmpl=component&print=1" if sef else f"/index.php?view=article&id={aid}&tmpl=component&print=1"
+        icons = (f"<td class='buttonheading'><a href='{printed}'>Print</a>"
                  f"</td><td class='buttonheading'><a href='/index.php?option=com_mailto&tmpl=component&link=x'>E-mail</a>"
                  f"</td><td><a href='/index.php?option=com_content&task=emailform&id={aid}'>Tell a friend</a></td>")
         main = (f"<div class='content'><table class='contentpaneopen'><tr><td class='contentheading' width='100%'>"
