@@ -24,7 +24,8 @@ _DIGITS = re.compile(r"\d+")
 #: A platform's API and action endpoints, which links lead to but which hold no page of the site: WordPress'
 #: REST API (``/wp-json/``, ``?rest_route=``), XML-RPC, login, admin and comment-post scripts, the comment reply
 #: links of ``comment_reply_link()`` (``?replytocom=N``: the post again), Jetpack's share links (``?share=``),
-#: print and e-mail-a-friend views; Joomla's form actions (``task=`` of com_user and com_content's edit, vote
+#: print and e-mail-a-friend views, The Events Calendar's iCal and Outlook exports of an event or a list (``?ical=1``,
+#: ``?outlook-ical=1``: text/calendar, the event again); Joomla's form actions (``task=`` of com_user and com_content's edit, vote
 #: and e-mail views, ``option=com_mailto``, ``print=1``); the forum engines' scripts that search, post, message
 #: or log in (phpBB 3's ``search.php``, ``posting.php``, ``ucp.php``, ``mcp.php``; vBulletin 3-4's ``search.php``,
 #: ``newreply.php``, ``newthread.php``, ``private.php``, ``usercp.php``, ``sendmessage.php``, ``subscription.php``,
@@ -34,7 +35,7 @@ _DIGITS = re.compile(r"\d+")
 #: in file names.
 ENDPOINTS = re.compile(
     r"^/wp-json(?:/|$)|[?&]rest_route=|/xmlrpc\.php|/wp-login\.php|/wp-admin(?:/|$)|/wp-comments-post\.php"
-    r"|/wp-trackback\.php|/trackback/?$|[?&](?:replytocom|share|print|pfstyle)=|/(?:print|email)/?$"
+    r"|/wp-trackback\.php|/trackback/?$|[?&](?:replytocom|share|print|pfstyle|ical|outlook-ical)=|/(?:print|email)/?$"
     r"|(?:[?&]|__)task=(?:emailform|emailsend|edit|new|save|apply|cancel|vote|register|lostpassword|login|logout"
     r"|activate|requestreset|confirmreset|remind|add)\b|(?:[?&]|__)option=com_mailto\b|(?:[?&]|__)print=1\b"
     r"|/(?:search|posting|ucp|mcp|newreply|newthread|private|usercp|sendmessage|subscription|printthread|login"

@@ -85,7 +85,7 @@ def test_wordpress_fields_from_the_theme_markup(wordpress: Any) -> None:
 def test_wordpress_endpoints_and_offsite_refresh_never_fetched(wordpress: Any) -> None:
     crawled, server, other = wordpress
     asked = " ".join(server.paths)
-    for endpoint in ("/wp-json/", "xmlrpc.php", "wp-login.php", "replytocom=", "share="):
+    for endpoint in ("/wp-json/", "xmlrpc.php", "wp-login.php", "replytocom=", "share=", "ical="):
         assert endpoint not in asked, endpoint
     assert not list(other.paths)  # the stub's target on the other host: never contacted
     assert "offsite" in crawled.proc.stderr

@@ -120,7 +120,8 @@ class WordPressBlog:
             for n, e in enumerate(self.entries, 800))
         links = ("<a href='/2013/02/01/805'>the note</a> <a href='/page/2/'>Older posts</a> <a href='/old/'>old</a> "
                  "<a href='/wp-json/wp/v2/posts'>API</a> <a href='/xmlrpc.php?rsd'>RSD</a> "
-                 "<a href='/wp-login.php'>Log in</a> <a href='/category/news/'>News</a> "
+                 "<a href='/wp-login.php'>Log in</a> <a href='/events/?ical=1'>+ iCal Export</a> "
+                 "<a href='/category/news/'>News</a> "
                  "<a href='/author/ivan/'>Ivan</a> <a href='/tag/notes/'>notes</a>")
         return _page(title, _WP_HEAD, body_class, f"<div id='primary'>{items}<nav>{links}</nav></div>")
 
