@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -418,3 +419,73 @@ def test_an_aggregator_page_is_a_listing(content: str) -> None:
     page = _zen_sub("", body_type="page-aggregator section-aggregator", content=content)
     result = extract("http://rede.test/aggregator/sources/65.html", page, load_config(timezone=_SAO_PAULO))
     assert (result.kind, result.reason) == ("listing", "listing: aggregator")
+
+
+# A Drupal 6 site with Organic Groups saved by HTTrack, as the real one shows it: a blog entry under its path alias
+# and again as /node/N.html (the saved copy of node/N), a content_profile node (one full node of type profile), a
+# user's page under its alias (user-profile.tpl.php's div.profile, its dl categories, "Member for" in
+# dl.user-member) and Drupal's "page not found" saved as a page (the googleanalytics module's "/404.html?page="
+# page view, core's untranslated message).
+
+_GA_404 = ('<script type="text/javascript"><!--\nga("create", "UA-1-1", { "cookieDomain": "auto" });'
+           'ga("set", "page", "/404.html?page=" + document.location.pathname + document.location.search + "&from=" '
+           '+ document.referrer);ga("send", "pageview");\n//--></script>')
+
+
+def _og_page(body_class: str, content: str, title: str = "Rede", script: str = "") -> str:
+    return ('<!DOCTYPE html><html lang="pt-br"><head><meta name="generator" content="Drupal 6 (http://drupal.org)" />'
+            f"<title>{title} | Rede</title></head><body class=\"page not-front not-logged-in {body_class} one-sidebar\">"
+            f'{script}<div id="content"><div class="section">{content}</div></div>'
+            '<div class="region region-sidebar-second column sidebar"><div class="block block-og"><h2 class="title">'
+            '<a href="/grupo/g.html">Grupo</a></h2></div><div class="block block-views"><div class="view-content">'
+            '<div class="views-field-title"><a href="/blog/01-03-11/Foruns-e-linguagens.html">Fóruns</a></div>'
+            "</div></div></div></body></html>")
+
+
+def _og_route(path: str) -> tuple[int, dict[str, str], str]:
+    entry = _zen_sub("node-type-blog node-promoted build-mode-full")
+    profile = _og_page("node-type-profile page-perfil-lua section-perfil",
+                       '<div id="node-1908" class="node node-type-profile node-promoted build-mode-full clearfix">'
+                       '<h2 class="title"><a href="/perfil/Lua.html">Lua - Consultoria</a></h2><div class="content">'
+                       f"<p>{_TEXT}</p></div></div>", "Lua - Consultoria")
+    user = _og_page("page-pessoa-1 section-pessoa-1",
+                    '<h1 class="title">dpadua</h1><div class="profile"><div class="picture"><a href="/pessoa-1.html">'
+                    '<img src="/avatar.png" alt="imagem de dpadua" /></a></div><h3>Pessoal</h3><dl><dt class="profile-'
+                    'profile_bio">Bio</dt><dd class="profile-profile_bio">nascido em vila velha, crescido em belo '
+                    'horizonte, perdido em são paulo, achado em brasília.</dd></dl><h3>Histórico</h3><dl class="user-'
+                    'member"><dt>Membro há</dt><dd>8 anos 33 semanas</dd><dt class="blog">Blog</dt><dd class="blog">'
+                    '<a href="/blogs/dpadua.html">Ver posts recentes</a></dd></dl></div>', "dpadua")
+    missing = _og_page("page-functiondate section-functiondate",
+                       '<h1 class="title">Página não encontrada</h1><div class="messages error">warning: date() '
+                       '[<a href="/function.html">function.date</a>]: It is not safe to rely on the system\'s timezone '
+                       "settings.</div>The requested page could not be found.", "Página não encontrada", _GA_404)
+    front = _og_page("front", '<ul><li><a href="/blog/01-03-11/Foruns-e-linguagens.html">Fóruns</a></li>'
+                     '<li><a href="/node/2026.html">n</a></li><li><a href="/perfil/Lua.html">Lua</a></li>'
+                     '<li><a href="/pessoa-1.html">dpadua</a></li><li><a href="/function.html">f</a></li></ul>')
+    pages = {"/": front, "/blog/01-03-11/Foruns-e-linguagens.html": entry, "/node/2026.html": entry,
+             "/perfil/Lua.html": profile, "/pessoa-1.html": user, "/function.html": missing}
+    return (200, {}, pages[path]) if path in pages else (404, {}, "<html><body>not here</body></html>")
+
+
+def test_user_page_and_page_not_found_are_no_records_and_a_saved_node_copy_is_an_alias(crawl: Any) -> None:
+    from tests.sites.server import serve
+
+    with serve("127.0.0.1", _og_route) as server:
+        crawled = crawl(server.url + "/")
+    assert crawled.proc.returncode == 0, crawled.proc.stderr[-3000:]
+    records = {r["url"].removeprefix(server.url): r for r in crawled.records()}
+    assert sorted(records) == ["/blog/01-03-11/Foruns-e-linguagens.html", "/perfil/Lua.html"]
+    entry = records["/blog/01-03-11/Foruns-e-linguagens.html"]
+    assert (entry["source_id"], entry["type"]) == ("node/2026", "blog")
+    assert server.url + "/node/2026.html" in entry["aliases"]
+    assert records["/perfil/Lua.html"]["type"] == "profile"
+
+
+@pytest.mark.parametrize("page, reason", [
+    (_og_route("/pessoa-1.html")[2], "user or login page"),
+    (_og_route("/function.html")[2], "error page"),
+    (_og_route("/function.html")[2].replace(_GA_404, ""), "error page"),  # core's message alone
+])
+def test_pages_of_no_node(page: str, reason: str) -> None:
+    result = extract("http://rede.test/x.html", page, load_config(timezone=_SAO_PAULO))
+    assert (result.kind, result.reason, result.article) == ("other", reason, None)

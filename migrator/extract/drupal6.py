@@ -62,6 +62,16 @@ _LINK_TEXTS = etree.XPath("//a")
 _PRINT_PAGE = etree.XPath("//@class[contains(., 'print-')]/parent::*[" + _CLASS.format("print-content") + " or "
                           + _CLASS.format("print-source_url") + " or " + _CLASS.format("print-title") + "]")
 _LOGIN_FORM = etree.XPath("//form[@id='user-login' or @id='user-register' or @id='user-pass']")
+#: A user's page (``user/N`` or its alias): user-profile.tpl.php wraps the account's profile in ``div.profile``,
+#: its categories (user-profile-category.tpl.php) are ``<h3>`` and ``<dl>`` ("Member for" in ``dl.user-member``).
+_USER_PROFILE = etree.XPath("//div[@class='profile'][dl][not(ancestor::*[" + _CLASS.format("block") + " or "
+                            + _CLASS.format("sidebar") + "])]")
+#: Drupal's "page not found" / "access denied" page (drupal_not_found(), drupal_access_denied()): core's untranslated
+#: message, or the Google Analytics convention the googleanalytics module follows, a page view sent as
+#: "/404.html?page=…" ("/403.html?page=…") on such a page only.
+_ERROR_SCRIPT = re.compile(r"""["']/40[34]\.html\?page=["']""")
+_ERROR_TEXT = ("The requested page could not be found.", "You are not authorized to access this page.")
+_SCRIPTS = etree.XPath("//script/text()")
 _CALENDAR = etree.XPath("//*[" + _CLASS.format("calendar-calendar") + "][not(ancestor::*["
                         + _CLASS.format("block") + "])]")
 #: The month a calendar block shows: on the calendar's own page, a link to the page itself.
@@ -194,6 +204,20 @@ def is_print_page(doc: HtmlElement, url: str) -> bool:
     return urlsplit(url).path.startswith("/print/") or bool(_PRINT_PAGE(doc))
 
 
+def is_error_page(doc: HtmlElement) -> bool:
+    """Drupal's "page not found" or "access denied" page, saved by a mirror as if it were a page of the site.
+
+    >>> from lxml.html import document_fromstring as d
+    >>> is_error_page(d('<html><body><div class="messages error">x</div><p>The requested page could not be found.</p></body></html>'))
+    True
+    """
+    if any(_ERROR_SCRIPT.search(str(text)) for text in _SCRIPTS(doc)):
+        return True
+    bodies = _BODY(doc)
+    text = norm(bodies[0].text_content()) if bodies else ""
+    return any(message in text for message in _ERROR_TEXT)
+
+
 def classify(doc: HtmlElement, url: str) -> tuple[str, str, list[HtmlElement]]:
     """(kind, reason, full nodes): one full node is an article; teasers or a pager are a listing."""
     path = urlsplit(url).path
@@ -209,8 +233,10 @@ def classify(doc: HtmlElement, url: str) -> tuple[str, str, list[HtmlElement]]:
         return "article", "", [own]
     if teasers or len(full) > 1:
         return "listing", f"listing: {len(teasers) or len(full)} teasers", []
-    if _LOGIN_FORM(doc) or _USER_PATH.search(path + "?" + urlsplit(url).query):
+    if _LOGIN_FORM(doc) or _USER_PATH.search(path + "?" + urlsplit(url).query) or _USER_PROFILE(doc):
         return "other", "user or login page", []
+    if not nodes and is_error_page(doc):
+        return "other", "error page", []
     if _CALENDAR(doc) or any(urlsplit(str(href)).path == path for href in _CALENDAR_MONTH(doc)):
         return "listing", "listing: calendar", []
     if any(is_link_list(ul) for ul in _ITEM_LISTS(doc)):
