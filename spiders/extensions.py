@@ -37,7 +37,8 @@ def progress_line(pages: int, seconds: float, queued: int, articles: int, errors
 
 
 class Progress:
-    """Logs one progress line every ``PROGRESS_INTERVAL`` seconds (0 switches it off)."""
+    """Logs one progress line every ``PROGRESS_INTERVAL`` seconds (0 switches it off), and a last one when the fetch
+    ends, so the last line shows what the fetch did however short it was (a resumed run with nothing left to fetch)."""
 
     def __init__(self, crawler: Crawler, interval: float) -> None:
         self.crawler = crawler
@@ -90,3 +91,4 @@ class Progress:
     def closed(self, spider: object) -> None:
         if self.loop and self.loop.running:
             self.loop.stop()
+        self.log()
