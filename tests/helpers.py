@@ -26,6 +26,13 @@ _MEASURED = ("import resource, subprocess, sys; "
              "sys.exit(code)")
 
 
+def exported(db: Path) -> list[dict[str, Any]]:
+    """The db's records as ``migrator export`` writes them, without the fetch time."""
+    proc = migrator("export", "--db", str(db))
+    assert proc.returncode == 0, proc.stderr
+    return [{k: v for k, v in json.loads(line).items() if k != "fetched_at"} for line in proc.stdout.splitlines()]
+
+
 def migrator_measured(*args: str, env: dict[str, str] | None = None,
                       timeout: int = 600) -> tuple[subprocess.CompletedProcess[str], int]:
     """:func:`migrator`, and the peak RSS in MB of its largest process (the command or a worker it started),

@@ -3,16 +3,15 @@ whatever order the pages come in: a WordPress post saved under its date permalin
 copy made at two times shows other tags and another author on each), as a real WordPress archive does."""
 from __future__ import annotations
 
-import json
-import threading
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 import pytest
 
-from migrator.demo.server import DemoServer, Response
-from tests.helpers import migrator
+from migrator.demo.server import DemoServer
+from tests.helpers import exported, migrator
 from tests.sites.platforms import _WP_HEAD, _page
+from tests.sites.server import PairInOrder
 
 TEXT = ["Gordon Moore predicted in 1965 that the number of transistors on a chip would double every year.",
         "Fifty years later the student branch looked back at what the prediction meant for the industry.",
@@ -35,46 +34,20 @@ def _post(author: str, tags: list[str]) -> str:
     return _page("50 years of Moore's law | IEEE SB", head, "single single-post postid-1010", main)
 
 
-class TwoPermalinks:
-    """The home page links both permalinks; ``first`` is answered only once the other one was (the order a
-    crawl meets them in is the server's, not the site's)."""
-
-    def __init__(self) -> None:
-        self.pages = {SHORT: _post("laxmi", ["Technology", "Moore"]), DATED: _post("admin", ["Technology"])}
-        self.last = SHORT
-        self.served = {path: threading.Event() for path in self.pages}
-
-    def delay(self, path_and_query: str) -> float:
-        if path_and_query == self.last:
-            other = DATED if self.last == SHORT else SHORT
-            assert self.served[other].wait(30), "the other permalink was never asked"
-        return 0.0
-
-    def respond(self, method: str, path_and_query: str, headers: dict[str, str]) -> Response:
-        html = self.pages.get(path_and_query)
-        if path_and_query == "/":
-            html = _page("IEEE SB", _WP_HEAD, "home blog", f"<a href='{DATED}'>dated</a> <a href='{SHORT}'>short</a>")
-        if html is None:
-            return 404, [("Content-Type", "text/html")], b"<html><body>Not found</body></html>"
-        if path_and_query in self.served:
-            self.served[path_and_query].set()
-        return 200, [("Content-Type", "text/html; charset=utf-8")], html.encode()
-
+def _two_permalinks() -> PairInOrder:
+    """The home page links both permalinks."""
+    home = _page("IEEE SB", _WP_HEAD, "home blog", f"<a href='{DATED}'>dated</a> <a href='{SHORT}'>short</a>")
+    return PairInOrder({SHORT: _post("laxmi", ["Technology", "Moore"]), DATED: _post("admin", ["Technology"]),
+                        "/": home}, (SHORT, DATED))
 
 @pytest.fixture
-def site() -> Iterator[tuple[TwoPermalinks, str]]:
-    served = TwoPermalinks()
-    with DemoServer(served) as server:  # type: ignore[arg-type]
+def site() -> Iterator[tuple[PairInOrder, str]]:
+    served = _two_permalinks()
+    with DemoServer(served) as server:
         yield served, server.url
 
 
-def _records(db: Path) -> list[dict[str, Any]]:
-    proc = migrator("export", "--db", str(db))
-    assert proc.returncode == 0, proc.stderr
-    return [{k: v for k, v in json.loads(line).items() if k != "fetched_at"} for line in proc.stdout.splitlines()]
-
-
-def test_a_repeated_crawl_gives_the_first_crawls_records(site: tuple[TwoPermalinks, str], tmp_path: Path) -> None:
+def test_a_repeated_crawl_gives_the_first_crawls_records(site: tuple[PairInOrder, str], tmp_path: Path) -> None:
     served, url = site
     db = tmp_path / "site.db"
     records = []
@@ -84,7 +57,7 @@ def test_a_repeated_crawl_gives_the_first_crawls_records(site: tuple[TwoPermalin
             event.clear()
         proc = migrator("crawl", url + "/", "--db", str(db), "--timezone", "UTC")
         assert proc.returncode == 0, proc.stderr[-2000:]
-        records.append(_records(db))
+        records.append(exported(db))
     assert records[1] == records[0]
     post = next(r for r in records[0] if r["source_id"] == "post/1010")
     assert post["url"] == url + SHORT and post["aliases"] == [url + DATED]

@@ -5,16 +5,15 @@ copy of the newer engine, whichever the crawl meets first, and a crawl repeated 
 """
 from __future__ import annotations
 
-import json
-import threading
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
-from migrator.demo.server import DemoServer, Response
-from tests.helpers import migrator
+from migrator.demo.server import DemoServer
+from tests.helpers import exported, migrator
 from tests.sites.platforms import _page
+from tests.sites.server import PairInOrder
 
 TEXT = ["The expo showed free operating systems to the students of the college for four days.",
         "Volunteers installed them on the visitors' own machines and answered questions all week.",
@@ -55,57 +54,32 @@ def _current_copy() -> str:
     return _page("OS expo | IEEE SB", _head("4.9.10", DATED), "single single-post postid-601", main)
 
 
-class TwoCopies:
-    """The front page (the current theme) links the dated permalink, an old listing the short one; ``last`` is
-    answered only once the other copy was (the order a crawl meets them in is the server's, not the site's)."""
-
-    def __init__(self) -> None:
-        self.pages = {SHORT: _old_copy(), DATED: _current_copy(),
-                      "/": _page("IEEE SB", _head("4.9.10", "/"), "home blog",
-                                 f"<a href='{DATED}'>OS expo</a> <a href='/page/2/'>Older posts</a>"),
-                      "/page/2/": _page("IEEE SB", _head("4.3.3", "/page/2/"), "blog paged",
-                                        f"<a href='{SHORT}'>OS expo</a> <a href='{SHORT}'>Read more</a>")}
-        self.last = SHORT
-        self.served = {path: threading.Event() for path in (SHORT, DATED)}
-
-    def delay(self, path_and_query: str) -> float:
-        if path_and_query == self.last:
-            other = DATED if self.last == SHORT else SHORT
-            assert self.served[other].wait(30), "the other copy was never asked"
-        return 0.0
-
-    def respond(self, method: str, path_and_query: str, headers: dict[str, str]) -> Response:
-        html = self.pages.get(path_and_query)
-        if html is None:
-            return 404, [("Content-Type", "text/html")], b"<html><body>Not found</body></html>"
-        if path_and_query in self.served:
-            self.served[path_and_query].set()
-        return 200, [("Content-Type", "text/html; charset=utf-8")], html.encode()
-
+def _two_copies() -> PairInOrder:
+    """The front page (the current theme) links the dated permalink, an old listing the short one."""
+    return PairInOrder({SHORT: _old_copy(), DATED: _current_copy(),
+                        "/": _page("IEEE SB", _head("4.9.10", "/"), "home blog",
+                                   f"<a href='{DATED}'>OS expo</a> <a href='/page/2/'>Older posts</a>"),
+                        "/page/2/": _page("IEEE SB", _head("4.3.3", "/page/2/"), "blog paged",
+                                          f"<a href='{SHORT}'>OS expo</a> <a href='{SHORT}'>Read more</a>")},
+                       (SHORT, DATED))
 
 @pytest.fixture
-def site() -> Iterator[tuple[TwoCopies, str]]:
-    served = TwoCopies()
-    with DemoServer(served) as server:  # type: ignore[arg-type]
+def site() -> Iterator[tuple[PairInOrder, str]]:
+    served = _two_copies()
+    with DemoServer(served) as server:
         yield served, server.url
 
 
-def _records(db: Path) -> list[dict[str, Any]]:
-    proc = migrator("export", "--db", str(db))
-    assert proc.returncode == 0, proc.stderr
-    return [{k: v for k, v in json.loads(line).items() if k != "fetched_at"} for line in proc.stdout.splitlines()]
-
-
-def _crawl(served: TwoCopies, url: str, db: Path, last: str) -> list[dict[str, Any]]:
+def _crawl(served: PairInOrder, url: str, db: Path, last: str) -> list[dict[str, Any]]:
     served.last = last
     for event in served.served.values():
         event.clear()
     proc = migrator("crawl", url + "/", "--db", str(db), "--timezone", "UTC")
     assert proc.returncode == 0, proc.stderr[-2000:]
-    return _records(db)
+    return exported(db)
 
 
-def test_the_newer_engines_copy_wins_whichever_comes_first(site: tuple[TwoCopies, str], tmp_path: Path) -> None:
+def test_the_newer_engines_copy_wins_whichever_comes_first(site: tuple[PairInOrder, str], tmp_path: Path) -> None:
     served, url = site
     short_last = _crawl(served, url, tmp_path / "a.db", SHORT)
     dated_last = _crawl(served, url, tmp_path / "b.db", DATED)
@@ -116,7 +90,7 @@ def test_the_newer_engines_copy_wins_whichever_comes_first(site: tuple[TwoCopies
                                                                     ["Computer Society"])
 
 
-def test_a_repeated_crawl_keeps_the_copy(site: tuple[TwoCopies, str], tmp_path: Path) -> None:
+def test_a_repeated_crawl_keeps_the_copy(site: tuple[PairInOrder, str], tmp_path: Path) -> None:
     served, url = site
     db = tmp_path / "site.db"
     first = _crawl(served, url, db, DATED)
