@@ -31,7 +31,8 @@ _DIGITS = re.compile(r"\d+")
 #: ``newreply.php``, ``newthread.php``, ``private.php``, ``usercp.php``, ``sendmessage.php``, ``subscription.php``,
 #: ``printthread.php``, ``login.php``, ``register.php``: a search answer is a listing, never an entry, and one saved
 #: vBulletin site holds 3,680 of them, some 4 MB); DataLife Engine's forms (``do=register``, ``lostpassword``,
-#: ``feedback``, ``search``, ``pm``, ``addnews``). Saved mirrors write ``&`` as ``__`` and ``?`` as ``@`` or ``-``
+#: ``feedback``, ``search``, ``pm``, ``addnews``); Cloudflare's own paths (``/cdn-cgi/``: its e-mail protection
+#: page, scripts and error pages, the same on every site it serves). Saved mirrors write ``&`` as ``__`` and ``?`` as ``@`` or ``-``
 #: in file names.
 ENDPOINTS = re.compile(
     r"^/wp-json(?:/|$)|[?&]rest_route=|/xmlrpc\.php|/wp-login\.php|/wp-admin(?:/|$)|/wp-comments-post\.php"
@@ -39,7 +40,8 @@ ENDPOINTS = re.compile(
     r"|(?:[?&]|__)task=(?:emailform|emailsend|edit|new|save|apply|cancel|vote|register|lostpassword|login|logout"
     r"|activate|requestreset|confirmreset|remind|add)\b|(?:[?&]|__)option=com_mailto\b|(?:[?&]|__)print=1\b"
     r"|/(?:search|posting|ucp|mcp|newreply|newthread|private|usercp|sendmessage|subscription|printthread|login"
-    r"|register)\.php(?:$|[?@]|-\w+=|\.html$)|(?:[?&@]|__)do=(?:register|lostpassword|feedback|search|pm|addnews)\b",
+    r"|register)\.php(?:$|[?@]|-\w+=|\.html$)|(?:[?&@]|__)do=(?:register|lostpassword|feedback|search|pm|addnews)\b"
+    r"|^/cdn-cgi/",
     re.I)
 _MAX_URL = 1000
 

@@ -358,3 +358,97 @@ def test_a_code_listing_set_as_a_figure_stays_in_the_body() -> None:
             + "More words after the listing. " * 10 + "</p></main></body></html>")
     article = extract("http://book.test/ch3.html", html, Config()).article
     assert article is not None and 'fn main() { println!("hi"); }' in article.body_text
+
+
+# -- vBulletin's scripts that show no thread ----------------------------------------------------------------
+
+def _vbulletin_page(title: str, inner: str) -> str:
+    return (f'<html><head><meta name="generator" content="vBulletin" /><title>ClubBB - {title}</title></head>'
+            f'<body><table class="tborder"><tr><td class="navbar"><a href="/index.php">ClubBB</a></td></tr></table>'
+            f'{inner}<div class="smallfont" align="center">ClubBB - Copyright &copy; 2002-2009</div></body></html>')
+
+
+def _vbulletin_member(number: int, rng: random.Random) -> str:
+    """A member's profile as vBulletin 3's MEMBERINFO template prints it (a saved KLNet profile's shape)."""
+    name = f"member{number}"
+    return _vbulletin_page(f"View Profile: {name}", (
+        f'<table class="tborder"><tr><td class="tcat">{name}</td></tr><tr><td class="panelsurround"><div class="panel">'
+        f'<fieldset class="fieldset"><legend>Statistics</legend><ul class="list_no_decoration">'
+        f'<li>Total Posts: {rng.randint(1, 900)}</li><li>Join Date: 03-{rng.randint(10, 28)}-2004</li></ul></fieldset>'
+        f'<div class="fieldset"><div>{_sentence(rng, 18)} {_sentence(rng, 14)}</div></div>'
+        f'<strong>{name} has no contact information.</strong></div></td></tr>'
+        f'<tr><td class="tcat">Additional Information</td></tr><tr><td><dl id="additionalinfo_list">'
+        f'<dt class="smallfont"><strong>Date of Birth</strong>:</dt><dd class="smallfont">November 30</dd>'
+        f'<dt><strong>Biography</strong>:</dt><dd>{_sentence(rng, 24)} {_sentence(rng, 20)}</dd></dl>'
+        f'<div class="smallfont"><strong>{name} is not a member of any public groups</strong></div></td></tr></table>'))
+
+
+def test_vbulletins_profiles_forum_views_and_dialogs_are_no_records(tmp_path: Path) -> None:
+    """On a vBulletin board (saved with ``?`` as ``-``) only ``showthread.php`` shows an entry: a member's profile
+    (``member.php``: its biography is text enough to pass for an article), the forum views and the forum home,
+    the FAQ and poll results are no records, each counted among the skipped pages; the site's own page beside the
+    board (no vBulletin script) stays a record."""
+    rng = random.Random("vbulletin-scripts")
+    pages: dict[str, str] = {}
+    truth = {}
+    for number in (1, 2, 3):
+        pages[f"/showthread.php-t={number}.html"], truth[f"/showthread.php-t={number}.html"] = _vbulletin_thread(number, rng)
+    for number in range(1, 6):
+        pages[f"/member.php-u={number}.html"] = _vbulletin_member(number, rng)
+    threads = "".join(f'<tr><td class="alt1"><a href="{p}">Thread {p}</a> {_sentence(rng, 10)}</td></tr>' for p in truth)
+    pages["/forumdisplay.php-f=1.html"] = _vbulletin_page("Forum 1", f'<table class="tborder">{threads}</table>')
+    pages["/index.php"] = _vbulletin_page("Forums", f'<table class="tborder"><tr><td><a href="/forumdisplay.php-f=1.html">'
+                                                    f'Forum 1</a> {_sentence(rng, 16)}</td></tr></table>')
+    pages["/faq.php"] = _vbulletin_page("FAQ", "".join(f"<p>{_sentence(rng, 22)}</p>" for _ in range(4)))
+    rules = "".join(f"<p>{_sentence(rng, 20)} {_sentence(rng, 16)}</p>" for _ in range(4))
+    pages["/rules.html"] = _vbulletin_page("Rules", f'<div class="page">{rules}</div>')
+    pages["/"] = _index(list(pages))
+    with serve("127.0.0.1", lambda path: (200, {}, pages[path]) if path in pages else (404, {}, b"")) as server:
+        db = tmp_path / "site.db"
+        proc = migrator("crawl", server.url + "/", "--db", str(db), "--timezone", "UTC", timeout=600)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        base, asked = server.url, set(server.paths)
+    assert {"/member.php-u=3.html", "/faq.php", "/forumdisplay.php-f=1.html"} <= asked  # fetched, then classified
+    records = {r["url"].removeprefix(base): r for r in Crawled(proc, db).records()}
+    assert set(records) == {*truth, "/rules.html"}
+    stats = json.loads(sqlite3.connect(db).execute("SELECT stats FROM runs ORDER BY id DESC").fetchone()[0])
+    assert stats["skipped"]["other"] >= 6 and stats["skipped"]["listing"] >= 3, stats["skipped"]
+
+
+# -- Cloudflare's e-mail protection ------------------------------------------------------------------------
+
+def test_an_address_cloudflare_hid_is_the_address_and_its_page_is_never_fetched(tmp_path: Path) -> None:
+    """A page saved from behind Cloudflare shows ``[email protected]`` where the visitor saw an address (its
+    ``data-cfemail`` holds it XOR-ed with its first byte) and links ``/cdn-cgi/l/email-protection#HEX``: the
+    record carries the addresses, the repair is counted, and Cloudflare's own page is never asked for."""
+    def hidden(address: str, key: int = 0x5A) -> str:
+        return f"{key:02x}" + "".join(f"{ord(c) ^ key:02x}" for c in address)
+
+    rng = random.Random("cloudflare")
+    pages, paras = {}, {}
+    for number in (1, 2):
+        text = [_sentence(rng, 18) for _ in range(4)]
+        paras[number] = text
+        pages[f"/news/{number}/"] = (
+            f'<html><head><title>News {number}</title></head><body><div id="menu"><a href="/">Home</a></div>'
+            f'<article><h1>News {number}</h1><p>{text[0]}</p><p>{text[1]} For business inquiries use: '
+            f'<a class="__cf_email__" href="/cdn-cgi/l/email-protection" data-cfemail="{hidden(f"team{number}@club.test")}">'
+            f'[email&#160;protected]</a><script data-cfhash="f9e31" type="text/javascript">/* decoder */</script></p>'
+            f'<p>{text[2]} Write to <a href="/cdn-cgi/l/email-protection#{hidden("press@club.test")}">the press '
+            f'office</a>.</p><p>{text[3]}</p></article></body></html>')
+    pages["/"] = _index(list(pages))
+    with serve("127.0.0.1", lambda path: (200, {}, pages[path]) if path in pages else (404, {}, b"")) as server:
+        db = tmp_path / "site.db"
+        proc = migrator("crawl", server.url + "/", "--db", str(db), "--timezone", "UTC", timeout=600)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        base, asked = server.url, list(server.paths)
+    assert not [path for path in asked if path.startswith("/cdn-cgi/")]
+    records = {r["url"].removeprefix(base): r for r in Crawled(proc, db).records()}
+    assert set(records) == {"/news/1/", "/news/2/"}
+    for number in (1, 2):
+        body = records[f"/news/{number}/"]
+        assert f"For business inquiries use: team{number}@club.test" in body["body_text"]
+        assert "protected]" not in body["body_text"] and "decoder" not in body["body_text"]
+        assert 'href="mailto:press@club.test"' in body["body_html"]
+    stats = json.loads(sqlite3.connect(db).execute("SELECT stats FROM runs ORDER BY id DESC").fetchone()[0])
+    assert stats["repaired"]["cloudflare-email"] == 4, stats["repaired"]

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 
 import ftfy
+from lxml import etree
+from lxml.html import HtmlElement
 
 #: A word of windows-1251 Cyrillic read as Latin-1: three letters or more of À–ÿ, ¨, ¸ only.
 _CP1251_WORD = re.compile(r"(?<![\w])[\u00c0-\u00ff\u00a8\u00b8]{3,}(?![\w])")
@@ -63,3 +65,55 @@ def repair(text: str) -> tuple[str, bool]:
 #: ftfy runs only where UTF-8-as-Latin-1 is possible (a lead byte's character, Ã Â Ð Ñ …): it is slow on
 #: long texts, and most pages have nothing for it to do.
 _MAYBE_UTF8 = re.compile(r"[\u00c2-\u00f4][\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
+
+
+#: Cloudflare's e-mail address obfuscation: an address in a page served through Cloudflare is written as
+#: ``<a class="__cf_email__" href="/cdn-cgi/l/email-protection" data-cfemail="HEX">[email&#160;protected]</a>``
+#: (or a link ``href="/cdn-cgi/l/email-protection#HEX"`` around the address's own text) and a script decodes it in
+#: the browser; a saved copy keeps only the placeholder. HEX is the address's bytes XOR-ed with its first byte.
+_CF_EMAIL = etree.XPath("//*[@data-cfemail] | //a[contains(@href, '/cdn-cgi/l/email-protection#')]")
+_CF_HEX = re.compile(r"^(?:[0-9a-fA-F]{2}){2,}$")
+
+
+def cloudflare_address(hex_text: str) -> str | None:
+    """The address Cloudflare's ``data-cfemail`` value encodes, or None when it is no such value.
+
+    >>> cloudflare_address("a7c9ccd5d2d4d3c2d19e94e7c0cac6cecb89c4c8ca")
+    'nkrustev93@gmail.com'
+    >>> cloudflare_address("zz"), cloudflare_address("")
+    (None, None)
+    """
+    if not _CF_HEX.match(hex_text or ""):
+        return None
+    data = bytes.fromhex(hex_text)
+    try:
+        return bytes(b ^ data[0] for b in data[1:]).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def cloudflare_emails(doc: HtmlElement) -> int:
+    """Cloudflare-protected addresses in the tree written back as the visitor saw them; returns how many.
+
+    A ``data-cfemail`` element becomes the address's text, a link to ``/cdn-cgi/l/email-protection#HEX`` a
+    ``mailto:`` link; the decoding script beside it (``script[data-cfhash]``) goes with the rest of the scripts.
+    """
+    count = 0
+    for element in _CF_EMAIL(doc):
+        encoded = element.get("data-cfemail")
+        if encoded is not None:
+            address = cloudflare_address(encoded)
+            if address is None:
+                continue
+            tail = element.tail
+            for child in list(element):
+                element.remove(child)
+            element.attrib.clear()
+            element.tag, element.text, element.tail = "span", address, tail
+            count += 1
+            continue
+        address = cloudflare_address(element.get("href", "").rpartition("#")[2])
+        if address is not None:
+            element.set("href", f"mailto:{address}")
+            count += 1
+    return count

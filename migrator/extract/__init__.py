@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 from lxml.html import HtmlElement
 
-from migrator.clean.repair import repair
+from migrator.clean.repair import cloudflare_emails, repair
 from migrator.extract import blogger, drupal6, drupal7, generic, joomla, wordpress
 from migrator.extract.common import amphtml_url, canonical_url, is_amp, parse
 from migrator.extract.dates import day_only
@@ -49,6 +49,7 @@ class PageResult:
     text: str = ""            # a non-article's cleaned main text, when one was found (for debugging, scoring)
     warnings: list[str] = field(default_factory=list)  # what the input limits cut ("reason: detail", migrator.limits)
     repaired: int = 0         # fields and comments whose mojibake was repaired (migrator.clean.repair)
+    emails: int = 0           # Cloudflare-protected e-mail addresses decoded (migrator.clean.repair)
     engine: str = ""          # the engine and version the generator meta names (platform.engine_version)
     amp: bool = False         # an AMP document (``<html amp>``): with a canonical elsewhere, a copy of that page
     amphtml: str | None = None  # the page's AMP copy (rel=amphtml), absolute: another URL of its article
@@ -132,6 +133,7 @@ def extract(url: str, html: str, config: Config, regions: Regions | None = None)
     doc = parse(html, warnings)                                    # 1. parse, within the input limits
     if doc is None:
         return PageResult("other", "generic", None, None, None, Counter(), "empty page", warnings=warnings)
+    emails = cloudflare_emails(doc)                                # the addresses a saved copy hides, decoded
     profile = detect_profile(doc, config.profile)                  # 2. platform
     if profile == "generic" and config.profile != "generic" and drupal6.is_print_page(doc, url):
         profile = "drupal6"  # the print module strips the theme, not the page's identity
@@ -154,7 +156,7 @@ def extract(url: str, html: str, config: Config, regions: Regions | None = None)
         article.published_at = day_only(article.published_at, article.published_raw)
     if result.article is not None and not result.article.type:  # the platform named none: the URL's section
         result.article.type = section_of(url)
-    result.warnings = warnings
+    result.warnings, result.emails = warnings, emails
     return result
 
 

@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from lxml import etree
@@ -287,6 +287,40 @@ def phpbb_section(doc: HtmlElement) -> str | None:
             if token.startswith("section-") and len(token) > len("section-"):
                 return token[len("section-"):]
     return None
+
+
+#: vBulletin 3-4 names the script that made a page nowhere in its markup (phpBB's ``section-`` body class), but its
+#: scripts' names are fixed and its URLs carry them (``member.php?u=N``; saved as ``member.php-u=N.html`` or
+#: ``member.php@u=N.html``): on a page whose generator meta names vBulletin, only ``showthread.php`` shows an entry
+#: (a thread); ``forumdisplay.php`` and the forum home ``index.php`` list threads and forums, ``memberlist.php``,
+#: ``showgroups.php`` and ``online.php`` list members; ``member.php`` is a member's profile (MEMBERINFO), and the
+#: FAQ, poll results, single-post pop-ups, the profile editor and ``misc.php``'s dialogs show no entry.
+_VBULLETIN = etree.XPath("boolean(//meta[@name='generator'][starts-with(normalize-space(@content), 'vBulletin')])")
+_VBULLETIN_SCRIPT = re.compile(r"/(\w+)\.php(?:$|[?@-]|%3F|%40|\.html$)", re.I)
+VBULLETIN_SCRIPTS = {
+    "forumdisplay": ("listing", "listing: vBulletin forumdisplay"), "index": ("listing", "listing: vBulletin index"),
+    "memberlist": ("listing", "listing: vBulletin memberlist"), "showgroups": ("listing", "listing: vBulletin showgroups"),
+    "online": ("listing", "listing: vBulletin online"), "member": ("other", "user or login page"),
+    "profile": ("other", "user or login page"), "faq": ("other", "other: vBulletin faq"),
+    "poll": ("other", "other: vBulletin poll"), "showpost": ("other", "other: vBulletin showpost"),
+    "misc": ("other", "other: vBulletin misc"),
+}
+
+
+def vbulletin_kind(doc: HtmlElement, url: str) -> tuple[str, str] | None:
+    """(kind, reason) for a vBulletin page whose script shows no entry, by the script its URL names; None for a
+    thread, a page of another engine, or a script vBulletin has not (a site's own page beside the board).
+
+    >>> import lxml.html
+    >>> doc = lxml.html.fromstring('<html><head><meta name="generator" content="vBulletin 3.8.7"></head><body></body></html>')
+    >>> vbulletin_kind(doc, "http://b.test/member.php-u=1037.html"), vbulletin_kind(doc, "http://b.test/showthread.php?t=5")
+    (('other', 'user or login page'), None)
+    """
+    parts = urlsplit(url)
+    found = _VBULLETIN_SCRIPT.search(parts.path + ("?" if parts.query else ""))
+    if found is None or found.group(1).lower() not in VBULLETIN_SCRIPTS or not _VBULLETIN(doc):
+        return None
+    return VBULLETIN_SCRIPTS[found.group(1).lower()]
 
 
 #: phpBB 3's forumlist_body.html prints one ``<a href="{forumrow.U_VIEWFORUM}" class="forumtitle">`` per forum

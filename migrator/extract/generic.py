@@ -37,6 +37,7 @@ from migrator.extract.comments import (
     topic_forum,
     topic_page,
     topic_title,
+    vbulletin_kind,
 )
 from migrator.extract.common import absolute, best_title, confirmed_title, css, first, unique
 from migrator.extract.container import main_text
@@ -569,6 +570,9 @@ def _read(doc: HtmlElement, url: str, config: Config, regions: Regions | None) -
     board = phpbb_kind(section)
     if board is not None:  # a board's entries are its topics; its index and forum views list them
         return PageResult(board, "generic", None, None, None, Counter(), f"{board}: phpBB {section}")
+    script = vbulletin_kind(doc, url)
+    if script is not None and not config.keeps(url):  # vBulletin's scripts but its threads list, profile or dialog
+        return PageResult(script[0], "generic", None, None, None, Counter(), script[1])
     # comments are read as comments and leave the page: no region, author or date is taken from them
     comments = take_comments(doc, config.timezone)
     posts = forum_posts(doc, config.timezone)

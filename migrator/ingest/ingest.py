@@ -181,6 +181,8 @@ class Ingest:
             self.stats.inc_value(f"migrator/removed/{rule}", count)
         if getattr(result, "repaired", 0):  # texts stored in the wrong encoding, repaired
             self.stats.inc_value("migrator/repaired/mojibake", result.repaired)
+        if getattr(result, "emails", 0):  # addresses a Cloudflare-served page hid behind its decoding script
+            self.stats.inc_value("migrator/repaired/cloudflare-email", result.emails)
         for warning in result.warnings:  # the input limits cut the page: what is left is kept, the cut recorded
             reason, _, detail = warning.partition(": ")
             if reason in NOTES:  # a field left unread on purpose: counted and logged, not a crawl error
