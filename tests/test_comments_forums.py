@@ -349,6 +349,19 @@ def test_a_printed_byline_beats_the_meta_author_and_leaves_the_body() -> None:
     assert "Автор" not in article.body_text and "Иван Петров" not in article.body_text
 
 
+@pytest.mark.parametrize("name", ["Jane Doe", "Mary Marsh", "June Carter", "Augustin Dec"])
+def test_a_date_and_author_line_is_read_in_minified_markup_whatever_the_name(name: str) -> None:
+    """"Nov. 20, 2014 · Jane Doe" right after the title, with no whitespace between the tags (a minified page): the
+    date is the line's, not lost to "titleNov."; the author is the name, though it starts like a month's
+    ("Jane", "Mary", "June", "Aug")."""
+    html = ("<html><head><title>A walk in the hills | Blog</title></head><body><nav><a href='/'>Home</a></nav>"
+            f"<article><h1>A walk in the hills</h1><p class='meta'>Nov. 20, 2014 · {name}</p>"
+            + "<p>" + "We walked through the wood to the river and on into the hills. " * 8 + "</p></article></body></html>")
+    article = extract("http://blog.test/p/walk/", html, Config(timezone="UTC")).article
+    assert article is not None
+    assert (article.published_at, article.author) == ("2014-11-20", name)
+
+
 def test_a_code_listing_set_as_a_figure_stays_in_the_body() -> None:
     """Documentation generators (mdBook, Sphinx) and books set listings as ``<figure><pre>…</pre><figcaption>``:
     the listing is the chapter's text, not an illustration's caption."""

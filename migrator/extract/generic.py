@@ -253,7 +253,7 @@ def _visible_date(doc: HtmlElement, body_text: str) -> tuple[tuple[int, int, int
     bodies = _BODY(doc)
     others = _OTHER_ENTRIES(doc)
     page_text = norm(" ".join(str(t) for t in _PAGE_TEXTS(doc))) if others else (
-        norm(bodies[0].text_content()) if bodies else "")
+        norm(" ".join(bodies[0].itertext())) if bodies else "")  # "Title</h1><p>Nov. 20": two words
     if others:  # the body's text up to the list of other entries
         theirs = {norm(str(t)) for e in others for t in e.itertext()}  # their titles and dates, as the body keeps them
         cut = min((i for i in (body_text.find(t) for t in theirs if len(t) >= 8) if i >= 0), default=len(body_text))

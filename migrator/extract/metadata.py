@@ -186,7 +186,10 @@ def printed_byline(doc: HtmlElement) -> str | None:
     return None
 
 
-_MONTH_WORD = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$|^\d", re.I)
+#: A month's English name or abbreviation ("March", "Sept."), which ends a name only before a number ("Nathan Willis
+#: March 25"): "Jane", "Mary", "June Carter" are names.
+_MONTH_WORD = re.compile(r"^(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+                         r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?,?$", re.I)
 
 
 def _person(text: str) -> str | None:
@@ -195,10 +198,13 @@ def _person(text: str) -> str | None:
 
     >>> _person("Nathan Willis March 25"), _person("Taboola"), _person('clicking "Submit'), _person("Анна Ли")
     ('Nathan Willis', None, None, 'Анна Ли')
+    >>> _person("Jane Doe"), _person("Mary Marsh Sept. 4, 2011"), _person("June Carter 2011")
+    ('Jane Doe', 'Mary Marsh', 'June Carter')
     """
     words = []
-    for word in norm(text).split():
-        if _MONTH_WORD.match(word):
+    split = norm(text).split()
+    for at, word in enumerate(split):
+        if word[:1].isdigit() or (_MONTH_WORD.match(word) and split[at + 1:at + 2] and split[at + 1][:1].isdigit()):
             break
         words.append(word)
     if not 2 <= len(words) <= 4 or not all(w[:1].isupper() and w.replace("-", "").replace(".", "").replace("'", "").isalpha()
