@@ -5,8 +5,9 @@ or ``post_class()``'s marks (``hentry`` / ``type-post`` on an element ``id="post
 
 Which page is one entry: ``body_class()`` (``get_body_class()`` in ``wp-includes/post-template.php``) prints
 ``single single-post postid-N`` on a post, ``page page-id-N`` on a page, and ``home``, ``blog``, ``archive``,
-``date``, ``category``, ``tag``, ``author``, ``search``, ``paged`` on listings. Themes older than WordPress 2.8
-print no body classes: then one post whose title is not a permalink (``single.php`` of the Kubrick default theme
+``date``, ``category``, ``tag``, ``author``, ``search``, ``paged`` on listings; a static page whose template loops
+over the posts (``template-blog.php``) is a listing by its posts, each a ``type-post`` with a permalink title. Themes
+older than WordPress 2.8 print no body classes: then one post whose title is not a permalink (``single.php`` of the Kubrick default theme
 prints ``<h2>`` plain, ``index.php`` and ``archive.php`` link it ``rel="bookmark"``) is an entry.
 
 Where the fields stand (Twenty Twelve's ``content.php`` and ``twentytwelve_entry_meta()``, Twenty Ten to
@@ -116,6 +117,8 @@ def classify(doc: HtmlElement) -> tuple[str, str, HtmlElement | None]:
                 return "listing", f"listing: wordpress {name}", None
     if not posts:
         return "other", "no post", None
+    if entry and "single" not in classes and _loops_posts(posts, classes):
+        return "listing", "listing: wordpress page of posts", None
     if entry:
         # the post that holds the text; a page builder's wrapper (Elementor) or a theme that prints the text
         # outside any post element holds none: the generic extractor reads those
@@ -128,6 +131,17 @@ def classify(doc: HtmlElement) -> tuple[str, str, HtmlElement | None]:
     if len(posts) == 1 and not _PERMALINK_TITLE(posts[0]):
         return "article", "", posts[0]
     return "listing", f"listing: {len(posts)} posts", None
+
+
+def _loops_posts(posts: list[HtmlElement], classes: set[str]) -> bool:
+    """A static page whose template loops over the blog's posts (``template-blog.php`` of WooThemes and hundreds of
+    other themes: body ``page page-template-template-blog``, from page 2 on ``paged`` too): its top-level post
+    elements are the posts' ``post_class()`` (``type-post``, title linked to the permalink), none the page's own
+    ``type-page``. Two of them, or one on a page past the first, make it a listing."""
+    looped = [p for p in posts if "type-post" in (p.get("class") or "").split() and _PERMALINK_TITLE(p)]
+    if not looped or len(looped) < len(posts):
+        return False
+    return len(looped) >= 2 or "paged" in classes
 
 
 def css_any(doc: HtmlElement, selectors: tuple[str, ...]) -> bool:
