@@ -26,7 +26,7 @@ from migrator.clean import clean, rules
 from migrator.clean.rules import norm
 from migrator.clean.sanitize import absolutize, body_html
 from migrator.clean.text import element_to_text
-from migrator.extract import dle
+from migrator.extract import dle, ucoz
 from migrator.extract.breadcrumbs import trail
 from migrator.extract.comments import (
     forum_posts,
@@ -582,13 +582,19 @@ def _read(doc: HtmlElement, url: str, config: Config, regions: Regions | None) -
     topic = topic_page(doc, url) if posts else None
     if topic is not None and topic[1] > 0:  # a later page of a topic: its URL is the topic's, its posts are replies
         return PageResult("other", "generic", None, f"topic/{topic[0]}", None, Counter(), "topic page past the first")
+    template = None
     body = first(doc, selector) if selector else None
+    # uCoz's one entry by its system markup (eTitle, eMessage, eDetails, the date bar): its own text, whatever
+    # region a template learned (on a real portal that region was the comment list below the entry)
+    material = ucoz.entry(doc, url) if not posts and _UCOZ(doc) else None
+    if body is None and material is not None:
+        body = deepcopy(material.message)
+        template = regions.template_of(doc) if regions else None
     if body is None and posts:  # a forum topic: its first post is its text, the others are its comments
         body = deepcopy(posts[0].text)
         comments = [Comment(p.author, p.published_at, element_to_text(p.text).strip()) for p in posts[1:]] + comments
     meta: Any = None
     pruned = 0
-    template = None
     container: HtmlElement | None = None  # the page's own element the body came from, when we know it
     if posts and regions:  # its title's place, as the topics of its template keep it
         template = regions.template_of(doc)
@@ -613,7 +619,8 @@ def _read(doc: HtmlElement, url: str, config: Config, regions: Regions | None) -
     # A page its learned template shows as an entry (its own title and date) is an article however short, and so
     # is a platform's one entry (a DLE full story, by the engine's marks) in its template's region: an image alone.
     entry = (template is not None and words > 0 and template.identifies_article(url, doc)) or bool(posts) \
-        or (template is not None and dle.full_story(doc, url) is not None)
+        or (template is not None and dle.full_story(doc, url) is not None) \
+        or (material is not None and (words > 0 or body.find(".//img") is not None))
     if not entry and (words < MIN_WORDS or (share > MAX_LINK_SHARE and words * (1 - share) < LONG_TEXT_WORDS)):
         kind = "listing" if share > MAX_LINK_SHARE or len(_LINKS(doc)) >= 20 else "other"
         return PageResult(kind, "generic", None, None, None, removed, f"{kind}: {words} words, {share:.0%} in links",
@@ -637,6 +644,8 @@ def _read(doc: HtmlElement, url: str, config: Config, regions: Regions | None) -
         learned = template.fields_for(url)
         apply_fields(doc, article, {k: v for k, v in learned.items() if k not in config.site_selectors
                                     and not (posts and k in ("date", "author"))}, config.timezone)
+    if material is not None:
+        _apply_entry(article, material, config)
     if article.author is None and not posts and "author" not in config.site_selectors:
         article.author = opening_author(body)  # a paper's or a clipping's author, its text's first line
     if posts:  # the topic's poster and date are its first post's
@@ -651,6 +660,23 @@ def _read(doc: HtmlElement, url: str, config: Config, regions: Regions | None) -
             article.author = first_post.author
     source_id = f"topic/{topic[0]}" if topic is not None else None  # every URL of the topic: one record
     return PageResult("article", "generic", article, source_id, None, removed, "")
+
+
+def _apply_entry(article: Article, material: ucoz.Entry, config: Config) -> None:
+    """What uCoz's entry block prints wins over what was guessed or learned (a mapping's selector wins over it):
+    the title in ``eTitle``, the day of the date bar at the time beside the title, the name after "Добавил:"."""
+    if material.title and "title" not in config.site_selectors:
+        article.title = material.title
+    if material.day is not None and "date" not in config.site_selectors:
+        day = date(*material.day).isoformat()
+        if material.clock is not None:
+            stamp = to_iso((*material.day, *material.clock), config.timezone)
+            if stamp:
+                article.published_at, article.published_raw = stamp, f"{day} {material.clock[0]:02d}:{material.clock[1]:02d}"
+        elif not article.published_at or article.published_at[:10] != day:
+            article.published_at, article.published_raw = day, day
+    if material.author and "author" not in config.site_selectors:
+        article.author = material.author
 
 
 def _author(doc: HtmlElement, config: Config, ld: dict[str, Any], meta: Any) -> str | None:

@@ -13,7 +13,7 @@ from itertools import islice
 from typing import IO, TYPE_CHECKING, Iterator
 
 from migrator import interrupt
-from migrator.extract import dle
+from migrator.extract import dle, ucoz
 from migrator.extract.comments import forum_posts
 from migrator.extract.pool import ExtractionPool
 from migrator.extract.region import Regions, Template, _places, learn_templates, page_skeleton, parse_page
@@ -72,6 +72,8 @@ def is_entry(store: Store, regions: Regions, source_id: str) -> bool:
         return True  # a forum topic, however short its first post (a video alone)
     if doc is not None and head is not None and dle.full_story(doc, head.url) is not None:
         return True  # a DataLife Engine full story, by the engine's own marks
+    if doc is not None and head is not None and ucoz.entry(doc, head.url) is not None:
+        return True  # uCoz's one entry (eTitle and eMessage in its eBlock): an image alone is still the entry
     template = regions.template_of(doc) if doc is not None else None
     return template is not None and head is not None and template.identifies_article(head.url, doc)
 
