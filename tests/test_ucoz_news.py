@@ -1,7 +1,7 @@
 """A saved uCoz news site (tests/sites/ucoznews.py), crawled with no mapping: each entry's title, day and time,
 "Добавил" and text come from uCoz's entry block (eTitle, the date bar, eDetails, eMessage), not from the site's
-name, the visitor's clock or the comment list below it; an entry that is an image alone is still a record, and
-the date archive is no record."""
+name, the visitor's clock or the comment list below it; an entry that is an image alone is still a record, a
+sentence opening with a date keeps its date, and the date archive is no record."""
 from __future__ import annotations
 
 import json
@@ -47,3 +47,8 @@ def test_fields_come_from_the_entry_block(records: dict[str, dict], path: str) -
     assert (record["title"], when.strftime("%Y-%m-%d %H:%M"), record["author"], len(record["comments"])) == \
         (title, f"{year}-{month:02d}-{day:02d} {clock}", author, comments)
 
+
+def test_a_sentence_opening_with_a_date_keeps_it(records: dict[str, dict]) -> None:
+    text = records["/news/nedelja_protiv_nasilija/2015-09-03-335.html"]["body_text"]
+    assert text.startswith("3 сентября 2015 года в рамках недели против насилия центр провел"), text[:120]
+    assert "Спасибо за интересный рассказ" not in text  # the comments are comments, not its text

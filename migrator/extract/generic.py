@@ -334,7 +334,8 @@ def drop_leading(body: HtmlElement, titles: set[str]) -> int:
             break
         element, attr = found
         text = norm(getattr(element, attr))
-        if text not in titles and not (len(text) < 40 and find_date(text)) and not is_byline(text):
+        if text not in titles and not (len(text) < 40 and find_date(text) and _whole_line(body, text)) \
+                and not is_byline(text):
             break
         if is_byline(text) and text not in titles:
             _drop_byline(element, attr, body)
@@ -345,6 +346,21 @@ def drop_leading(body: HtmlElement, titles: set[str]) -> int:
     if dropped:
         rules.empty_blocks(body)
     return dropped
+
+
+def _whole_line(body: HtmlElement, text: str) -> bool:
+    """Whether ``text`` is the body's whole first line: a date that opens a sentence in a Word paste's span
+    ("<span>3 декабря 2014 года в рамках </span><b>акции</b>") is text, not a date line.
+
+    >>> import lxml.html
+    >>> _whole_line(lxml.html.fragment_fromstring('<div><p>12.05.2012</p><p>Текст</p></div>'), '12.05.2012')
+    True
+    >>> _whole_line(lxml.html.fragment_fromstring('<div><p><span>3 декабря 2014 года в </span><b>школе</b></p></div>'),
+    ...             '3 декабря 2014 года в')
+    False
+    """
+    lines = [line for line in element_to_text(body).split("\n") if line.strip()]
+    return bool(lines) and norm(lines[0]) == text
 
 
 _NAME_TAGS = frozenset({"a", "i", "b", "em", "strong", "span", "font"})
