@@ -15,6 +15,13 @@ Recognised by ``<meta name="generator" content="Joomla! …">`` or com_content's
 - The non-SEF URL names the view: ``option=com_content&view=article&id=N`` (1.0: ``task=view&id=N``) is an
   article; ``view=category|section|frontpage|featured|archive`` (1.0: ``task=section|category|blogsection|
   blogcategory``) a listing; ``print=1`` the print view of an article.
+- Core components other than com_content hold no article: ``option=com_contact`` (a contact card and its e-mail
+  form, ``components/com_contact/views/contact/tmpl/default.php``, which prints the contact's name in a
+  ``td.contentheading`` of a ``table.contentpaneopen``), ``com_search``, ``com_user``, ``com_mailto``, ``com_poll``,
+  ``com_weblinks``, ``com_newsfeeds``, ``com_wrapper``. Third-party components (K2, ZOO) may hold articles.
+- mod_breadcrumbs prints ``span.breadcrumbs.pathway`` with ``a.pathway`` links: the menu path, then the article's
+  category where the menu item is a section (the article view adds it, linked ``view=category&id=…``). Its links
+  to category and section views are the article's categories.
 - The e-mail cloaking plugin (``plugins/content/emailcloak.php``) writes ``<span id="cloakN">This e-mail address
   is being protected from spambots…</span>`` and a script: the notice is no text of the article.
 """
@@ -51,6 +58,14 @@ _LISTING_DIVS = etree.XPath("boolean(//*[self::div or self::table][" + has_class
 _TEXT_CELLS = etree.XPath("./tr/td[@valign='top'][not(@class)] | ./tbody/tr/td[@valign='top'][not(@class)]")
 _ICON_LINKS = etree.XPath("//a[contains(@href, 'print=1') or contains(@href, 'format=pdf')]/@href")
 _META_TITLE = etree.XPath("//meta[@name='title']/@content")
+_PATHWAY_LINKS = etree.XPath("//span[" + has_class("breadcrumbs") + "]//a[" + has_class("pathway") + "][@href]")
+#: ``option=com_X`` of a URL; the core components that print no article (the K2 or ZOO ones may).
+_COMPONENT = re.compile(r"(?:^|[?&_/])option=(com_[0-9a-z]+)", re.I)
+NOT_CONTENT = frozenset({"com_contact", "com_search", "com_user", "com_users", "com_mailto", "com_poll",
+                         "com_polls", "com_weblinks", "com_newsfeeds", "com_wrapper", "com_registration",
+                         "com_login", "com_messages"})
+CATEGORY_VIEWS = {("view", "category"), ("view", "section"), ("task", "section"), ("task", "category"),
+                  ("task", "blogsection"), ("task", "blogcategory")}
 #: Non-SEF routing, also when a saver wrote "&" as "__" in file names.
 _ROUTE = re.compile(r"(?:^|[?&_/])(view|task|layout|print|id)=([0-9A-Za-z-]+)")
 ARTICLE_VIEWS = {("view", "article"), ("task", "view")}
@@ -92,12 +107,36 @@ def route(url: str) -> set[tuple[str, str]]:
     return {(k.lower(), v.lower()) for k, v in _ROUTE.findall(unquote(parts.path + "?" + parts.query))}
 
 
+def component_of(url: str) -> str | None:
+    """The component a non-SEF Joomla URL names (``option=com_X``), lowercased.
+
+    >>> component_of("http://j.test/index.php__option=com_contact__view=contact__id=1__Itemid=8.html")
+    'com_contact'
+    """
+    parts = urlsplit(url)
+    match = _COMPONENT.search(unquote(parts.path + "?" + parts.query))
+    return match.group(1).lower() if match else None
+
+
+def categories(doc: HtmlElement) -> list[str]:
+    """The breadcrumb's links to category and section views (the menu path and the category the article view
+    adds to it), in the order printed; the Home link and the article's own unlinked title are not among them."""
+    names = []
+    for link in _PATHWAY_LINKS(doc):
+        if route(str(link.get("href"))) & CATEGORY_VIEWS:
+            names.append(norm(link.text_content()))
+    return [n for n in dict.fromkeys(names) if n]
+
+
 def classify(doc: HtmlElement, url: str) -> tuple[str, str, HtmlElement | None]:
     """(kind, reason, the element holding the article): item-page, else one contentheading; the route decides
     where the markup could be either (a category blog with one item)."""
     steps = route(url)
     if ("print", "1") in steps:
         return "other", "print view", None
+    component = component_of(url)
+    if component in NOT_CONTENT:
+        return "other", f"joomla {component}", None
     listing = steps & LISTING_VIEWS
     if listing:
         key, value = sorted(listing)[0]
@@ -171,6 +210,8 @@ def read(doc: HtmlElement, url: str, config: Config, warnings: list[str]) -> Pag
     article = platform.read_entry(doc, entry, url, config, places, NAME, removed, kind="article", warnings=warnings)
     if article.author:
         article.author = re.sub(r"^written by\s+", "", article.author, flags=re.I) or None
+    if not article.tags:
+        article.tags = categories(doc)
     declared = [norm(str(t)) for t in _META_TITLE(doc) if norm(str(t))]
     if declared and _words(declared[0]) == _words(article.title):  # the view's unescaped copy of the title
         article.title = declared[0]

@@ -271,6 +271,113 @@ class JoomlaSite:
         return 404, {}, "<html><body>Not found</body></html>"
 
 
+class JoomlaPartnersSite:
+    """A Joomla 1.5 site whose template prints no byline and no date (the article view's ``<meta name="author">``
+    still names the article's author), mod_breadcrumbs' pathway with the menu path and category, every article under two routes
+    (``catid`` first and ``id`` first, as two menu links build them), blog views holding ONE item (a category blog
+    with one full item that has no page of its own, a section blog with one teaser and its Read more link), and
+    the core com_contact and com_search pages (a contact card prints its name in a ``td.contentheading``)."""
+
+    CATEGORY = "/index.php?option=com_content&view=category&layout=blog&id=7&Itemid=6"
+    SECTION = "/index.php?option=com_content&view=section&layout=blog&id=3&Itemid=9"
+    NEWS = "/index.php?option=com_content&view=category&layout=blog&id=13&Itemid=12"
+    CONTACT = "/index.php?option=com_contact&view=contact&id=1&Itemid=8"
+    SEARCH = "/index.php?option=com_search&view=search&Itemid=7"
+
+    def __init__(self) -> None:
+        _seeded(15)
+        self.entries = []
+        self.trail: dict[str, list[tuple[str, str]]] = {}
+        for aid, slug in ((7, "resource-centre"), (8, "learning-technology")):
+            e = Entry(f"/index.php?option=com_content&view=article&id={aid}:{slug}&catid=7:partners&Itemid=6",
+                      _FAKE.company(), [f"Location: {_FAKE.city()}", *_sentences(2)], None, "smriti", ["Partners"],
+                      aliases=[f"/index.php?option=com_content&view=article&catid=7:partners&id={aid}:{slug}&Itemid=6"])
+            self.entries.append(e)
+            self.trail[e.path] = [(self.CATEGORY, "Partners")]
+        e = Entry("/index.php?option=com_content&view=article&id=17:open-forum&catid=10:open-forum-conference&Itemid=9",
+                  "International Open Forum", _sentences(3), None, "smriti", ["Events", "Open Forum Conference"])
+        self.entries.append(e)
+        self.trail[e.path] = [(self.SECTION, "Events"),
+                              ("/index.php?view=category&id=10:open-forum-conference&option=com_content&Itemid=9",
+                               "Open Forum Conference")]
+        e = Entry("/index.php?option=com_content&view=article&id=23&Itemid=11", "Participants", _sentences(1), None,
+                  "smriti")
+        self.entries.append(e)
+        self.trail[e.path] = []
+        self.news = ("Partner Meeting", _sentences(2))
+
+    @staticmethod
+    def _href(path: str) -> str:
+        return path.replace("&", "&amp;")
+
+    def _shell(self, title: str, head: str, main: str, pathway: str) -> str:
+        menu = "".join(f"<tr><td><a href='{self._href(p)}' class='mainlevel'>{n}</a></td></tr>" for p, n in (
+            ("/index.php?option=com_content&view=frontpage&Itemid=1", "Home"), (self.CATEGORY, "Partners"),
+            (self.entries[3].path, "Participants"), (self.SECTION, "Events"), (self.NEWS, "In the News"),
+            (self.CONTACT, "Contact Us"), (self.SEARCH, "Search")))
+        crumbs = (f"<div class='moduletable'><span class='breadcrumbs pathway'><a href='/' class='pathway'>Home</a>"
+                  f"{pathway}</span></div>")
+        return _page(title, "<meta name='generator' content='Joomla! 1.5 - Open Source Content Management' />" + head,
+                     "", f"<div id='maincol'><div class='content'><a name='content'></a>{main}</div></div>"
+                         f"<div id='rightcol'>{crumbs}<div class='modulepurple'><h3>Main Menu</h3>"
+                         f"<table width='100%'>{menu}</table></div></div>")
+
+    @staticmethod
+    def _item(title: str | None, text: str, readon: str = "", link: str = "") -> str:
+        named = f"<a href='{link}' class='contentpagetitle'>{escape(title)}</a>" if link and title else escape(title or "")
+        heading = (f"<table class='contentpaneopen'><tr><td class='contentheading' width='100%'>{named}</td>"
+                   f"</tr></table>") if title else ""
+        more = f"<tr><td colspan='2'><a href='{readon}' class='readon'>Read more...</a></td></tr>" if readon else ""
+        return f"{heading}<table class='contentpaneopen'><tr><td valign='top' colspan='2'>{text}</td></tr>{more}</table>"
+
+    def _article(self, e: Entry) -> str:
+        text = f"<p>{escape(e.paragraphs[0])}</p>" + "".join(f"<p>{escape(p)}</p>" for p in e.paragraphs[1:])
+        partners = self.entries[:2]  # Prev / Next between a category's articles, by the catid-first route
+        other = partners[1] if e is partners[0] else partners[0]
+        nav = ("<table align='center' class='pagenav'><tr><th class='pagenav_next'><a href='"
+               f"{self._href(other.aliases[0])}'>Next &gt;</a></th></tr></table>") if e in partners else ""
+        main = self._item(e.title, text + nav) + "<span class='article_separator'>&nbsp;</span>"
+        pathway = "".join(f" &gt; <a href='{self._href(p)}' class='pathway'>{n}</a>" for p, n in self.trail[e.path])
+        head = f"<meta name='title' content='{escape(e.title)}' /><meta name='author' content='{e.author}' />"
+        return self._shell(e.title, head, main, f"{pathway} &gt; {escape(e.title)}")
+
+    def _blog(self, heading: str, items: str) -> str:
+        return self._shell(heading, "", f"<div class='componentheading'>{heading}</div><table class='blog'><tr>"
+                                        f"<td valign='top'><div>{items}<span class='article_separator'>&nbsp;</span>"
+                                        f"</div></td></tr></table>", f" &gt; {heading}")
+
+    def route(self, path: str) -> tuple[int, dict[str, str], str]:
+        if path in ("/", "/index.php?option=com_content&view=frontpage&Itemid=1"):  # the frontpage blog
+            return 200, {}, self._blog("Home", self._item("Welcome", f"<p>{_FAKE.sentence()}</p>")
+                                       + self._item("Bienvenue", f"<p>{_FAKE.sentence()}</p>"))
+        if path == self.CATEGORY:
+            return 200, {}, self._blog("Partners", "".join(
+                self._item(e.title, f"<p>{escape(e.paragraphs[0])}</p>", link=self._href(e.path))
+                for e in self.entries[:2]))
+        if path == self.SECTION:  # one teaser: looks like one article, is the section's blog
+            e = self.entries[2]
+            return 200, {}, self._blog("Events", self._item(e.title, f"<span>{escape(e.paragraphs[0])}</span>",
+                                                             readon=self._href(e.path)))
+        if path == self.NEWS:  # one full item, no page of its own
+            title, text = self.news
+            return 200, {}, self._blog("In the News", self._item(title, "".join(f"<p>{t}</p>" for t in text)))
+        if path == self.CONTACT:
+            card = ("<div class='componentheading'>Contact Us</div><div id='component-contact'><table width='100%' "
+                    "class='contentpaneopen'><tr><td width='100%' class='contentheading'>Resource Centre</td></tr>"
+                    f"<tr><td><table><tr><td valign='top'>{escape(_FAKE.street_address())}</td></tr></table></td></tr>"
+                    "</table><form action='/index.php' method='post' name='emailForm' id='emailForm'>"
+                    "<textarea name='text'></textarea><button type='submit'>Send</button></form></div>")
+            return 200, {}, self._shell("Contact", "", card, " &gt; Contact Us")
+        if path == self.SEARCH:
+            form = ("<div class='componentheading'>Search</div><form id='searchForm' action='/index.php' method='post'>"
+                    "<input type='text' name='searchword' /><button>Search</button></form>")
+            return 200, {}, self._shell("Search", "", form, " &gt; Search")
+        for e in self.entries:
+            if path in (e.path, *e.aliases):
+                return 200, {}, self._article(e)
+        return 404, {}, "<html><body>Not found</body></html>"
+
+
 # -- Blogger ------------------------------------------------------------------------------------------
 
 def blogger_post(e: Entry, post_id: str, classic_comments: bool = True) -> str:
