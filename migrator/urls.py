@@ -185,8 +185,15 @@ def _joomla10_route(url: str) -> bool:
     return all(part.search(url) for part in _JOOMLA10_ROUTE)
 
 
+#: A path under a Drupal node's own (``node/N/…``): one of its tabs, or any extra argument, which ``node/%node``
+#: answers with the node's full page (a saved site holds ``/node/1413/function.html``, a PHP warning's
+#: ``function.date`` link resolved under the node's path, beside the node's path alias ``/conectaz/MetaLearning``).
+_NODE_SUBPATH = re.compile(r"/node/\d+/[^/]")
+
+
 def url_rank(url: str, alias_rules: Iterable[re.Pattern[str]]) -> tuple[int, int, int, int, str]:
-    """Sort key choosing the canonical URL among an article's URLs: a path alias beats ``/node/N``, a
+    """Sort key choosing the canonical URL among an article's URLs: a path alias beats ``/node/N`` and any
+    ``/node/N/…`` path, a
     topic's link beats a link to one of its posts, a Joomla 1.5 article route beats the 1.0 route of the same
     article, a URL without query beats one with it, the shorter beats the longer.
 
@@ -197,10 +204,14 @@ def url_rank(url: str, alias_rules: Iterable[re.Pattern[str]]) -> tuple[int, int
     ...         "http://j.test/index.php?option=com_content&view=article&id=6&catid=2&Itemid=5"],
     ...        key=lambda u: url_rank(u, ()))[0]
     'http://j.test/index.php?option=com_content&view=article&id=6&catid=2&Itemid=5'
+    >>> min(["http://d.test/node/1413/function.html", "http://d.test/conectaz/MetaLearning.html"],
+    ...     key=lambda u: url_rank(u, ()))
+    'http://d.test/conectaz/MetaLearning.html'
     """
     parts = urlsplit(url)
     plain = unquote(url)
-    return (1 if node_id(url, alias_rules) else 0, 1 if _POST_LINK.search(plain) else 0,
+    named = node_id(url, alias_rules) or _NODE_SUBPATH.match(parts.path)
+    return (1 if named else 0, 1 if _POST_LINK.search(plain) else 0,
             1 if _joomla10_route(plain) else 0, 1 if parts.query else 0, f"{len(url):05d}{url}")
 
 
