@@ -26,6 +26,13 @@ class Comment:
     author: str | None
     published_at: str | None
     body_text: str
+    #: the date as the page printed it, so that it can be read again in the site's day/month order once that
+    #: is learned; kept by the store, not a key of the exported comment
+    published_raw: str | None = field(default=None, compare=False)
+
+
+#: Keys of an exported comment (design.md).
+COMMENT_KEYS = ("author", "published_at", "body_text")
 
 
 @dataclass
@@ -67,6 +74,7 @@ class Article:
     def to_record(self) -> dict[str, Any]:
         """The exported record: exactly ``EXPORT_KEYS``."""
         data = asdict(self)
+        data["comments"] = [{k: c[k] for k in COMMENT_KEYS} for c in data["comments"]]
         data["content_hash"] = content_hash(data)
         return {key: data[key] for key in EXPORT_KEYS}
 

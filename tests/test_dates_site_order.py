@@ -27,6 +27,21 @@ TEXT = ("Como eu tinha avisado aqui, dediquei uma tarde no meio do Fórum a brin
         "Depois compartilhamos as experiências de cada grupo com quem passava pelo canto.")
 
 
+#: Comments under the first node as metarec prints them (comment.tpl.php: div.comment, div.submitted "Enviado por X em
+#: D, d/m/Y - H:i."): (author, printed stamp, ISO). 12/03/2010 reads either way with the same weekday (12 March
+#: and 3 December 2010 are Fridays): only the site's order says which.
+COMMENTS = [("siliamoan", "sex, 12/03/2010 - 00:14", "2010-03-12T00:14:00-03:00"),
+            ("felipefonseca", "qui, 25/03/2010 - 10:05", "2010-03-25T10:05:00-03:00")]
+
+
+def _comments() -> str:
+    return "<div id='comments' class='comment_wrapper'>" + "".join(
+        f"<div class='comment clear-block'><h3 class='title'><a href='#comment-{n}'>Re</a></h3>"
+        f"<div class='submitted'>Enviado por <a href='/pessoa/{who}.html'>{who}</a> em {stamp}.</div>"
+        f"<div class='content'><p>Comentário {n} de {who}, sobre o exercício.</p></div></div>"
+        for n, (who, stamp, _) in enumerate(COMMENTS, 1)) + "</div>"
+
+
 def _node(nid: int, title: str, stamp: str) -> str:
     clock = stamp.rsplit(" ", 1)[1].lstrip("0")
     return (f"<div id='node-{nid}' class='node node-type-blog build-mode-full clearfix'>"
@@ -43,7 +58,7 @@ def _page(main: str) -> str:
 
 
 def route(path: str) -> tuple[int, dict[str, str], str]:
-    pages = {p: _page(_node(100 + i, t, s)) for i, (p, t, s, _) in enumerate(NODES)}
+    pages = {p: _page(_node(100 + i, t, s) + (_comments() if i == 0 else "")) for i, (p, t, s, _) in enumerate(NODES)}
     pages["/"] = _page("<p>Bem-vindo.</p>")
     html = pages.get(path)
     if html is None:
@@ -72,6 +87,17 @@ def test_the_sites_order_reads_the_ambiguous_stamp(site: RouteServer, tmp_path: 
         assert proc.returncode == 0, proc.stderr[-2000:]
         dates = _dates(db, site.url)
         assert {p: dates.get(p) for p in wanted} == wanted
+
+
+def test_comments_are_read_in_the_sites_order_too(site: RouteServer, tmp_path: Path) -> None:
+    db = tmp_path / "site.db"
+    for _ in range(2):  # dated again at the first crawl's end; read in the stored order as the repeated one arrives
+        proc = migrator("crawl", site.url + "/", "--db", str(db), "--timezone", "America/Sao_Paulo")
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        export = migrator("export", "--db", str(db))
+        (record,) = [r for r in map(json.loads, export.stdout.splitlines()) if r["url"] == site.url + NODES[0][0]]
+        assert [(c["author"], c["published_at"]) for c in record["comments"]] == [(a, iso) for a, _, iso in COMMENTS]
+        assert all(set(c) == {"author", "published_at", "body_text"} for c in record["comments"])  # the printed stamp is not exported
 
 
 @pytest.mark.parametrize(("stamps", "order"), [

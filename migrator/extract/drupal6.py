@@ -439,9 +439,9 @@ def comments_of(doc: HtmlElement, config: Config, removed: Counter[str]) -> list
         if body is not None:
             removed.update(clean(body, config))
             text = element_to_text(body)
+        raw = _date_text(submitted)
         comments.append(Comment(author=author_of(submitted, config.selectors.get("comment_author")),
-                                published_at=date_of(_date_text(submitted), config.timezone),
-                                body_text=text))
+                                published_at=date_of(raw, config.timezone), body_text=text, published_raw=raw))
     return comments
 
 

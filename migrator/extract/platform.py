@@ -222,9 +222,9 @@ def comments_in(doc: HtmlElement, places: Places, config: Config, removed: Count
         if body is not None:
             removed.update(clean(body, config))
             text = element_to_text(body)
+        raw = date_text(pick(element, places.comment_date))
         comments.append(Comment(author=author_text(pick(element, places.comment_author)),
-                                published_at=parse_date(date_text(pick(element, places.comment_date)), config.timezone),
-                                body_text=text))
+                                published_at=parse_date(raw, config.timezone), body_text=text, published_raw=raw))
     return comments
 
 

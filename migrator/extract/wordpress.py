@@ -170,10 +170,10 @@ def comments_of(doc: HtmlElement, config: Config, removed: Counter[str]) -> list
             body = box if body is None else body
             remove_all(platform.picks(body, _COMMENT_FURNITURE))
         removed.update(clean(body, config))
+        raw = platform.date_text(platform.pick(element, PLACES.comment_date))
         comments.append(Comment(author=platform.author_text(platform.pick(element, PLACES.comment_author)),
-                                published_at=parse_date(platform.date_text(platform.pick(element, PLACES.comment_date)),
-                                                        config.timezone),
-                                body_text=element_to_text(body)))
+                                published_at=parse_date(raw, config.timezone), body_text=element_to_text(body),
+                                published_raw=raw))
     return comments
 
 

@@ -331,11 +331,16 @@ class Ingest:
         return article
 
     def in_site_order(self, article: Article) -> None:
-        """A numeric date that reads either way (``03/12/2010``) is read in the site's order, once learned."""
+        """A numeric date that reads either way (``03/12/2010``) is read in the site's order, once learned: the
+        article's and its comments'."""
         if self.date_order:
             fixed = in_order(article.published_at, article.published_raw, self.date_order, self.config.timezone)
             if fixed:
                 article.published_at = fixed
+            for comment in article.comments:
+                fixed = in_order(comment.published_at, comment.published_raw, self.date_order, self.config.timezone)
+                if fixed:
+                    comment.published_at = fixed
 
     def update(self, article: Article) -> bool:
         """Store a re-read article's content in place of its record's (see :meth:`Store.update_content`); True

@@ -211,10 +211,20 @@ class SiteModel:
                 fixed = in_order(iso, raw, order, self.config.timezone) if order else None
                 if fixed and self.store.redate(source_id, fixed, self.run_id):
                     changed += 1
+            changed += self._redate_comments(order) if order else 0
         self.stats.set_value("migrator/dates/reordered", changed)
         if order:
             logger.info("date order: %s (%s), %d records dated again", order, evidence, changed)
         return changed
+
+    def _redate_comments(self, order: str) -> int:
+        """The comments' ambiguous stamps read in the site's order; returns how many records changed."""
+        fixes: dict[str, dict[int, str]] = {}
+        for source_id, position, raw, iso in self.store.comment_stamps():
+            fixed = in_order(iso, raw, order, self.config.timezone)
+            if fixed:
+                fixes.setdefault(source_id, {})[position] = fixed
+        return sum(self.store.redate_comments(source_id, dates, self.run_id) for source_id, dates in fixes.items())
 
     @step("shell pages")
     def withdraw_shell_pages(self) -> int:

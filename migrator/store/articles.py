@@ -84,7 +84,7 @@ class Articles(Database):
         elif outcome == "merged":  # the canonical URL may have moved to a better-ranked one
             self.db.execute("UPDATE changes SET url = ? WHERE run_id = ? AND source_id = ?",
                             [canonical, run_id, article.source_id])
-        self._save_comments(article.source_id, record["comments"])
+        self._save_comments(article.source_id, record["comments"], [c.published_raw for c in article.comments])
         self.add_aliases(article.source_id, urls, "seen", run_id)
         return outcome
 
@@ -106,7 +106,7 @@ class Articles(Database):
         self._keep_version(row, run_id)
         self.db.table("articles").update(source_id, {**content_columns(article, record), "changed_run": run_id,
                                                "type": article.type})
-        self._save_comments(source_id, record["comments"])
+        self._save_comments(source_id, record["comments"], [c.published_raw for c in article.comments])
         self.record_change(run_id, source_id, row["url"], "new" if row["first_run"] == run_id else "updated")
         return True
 
@@ -152,6 +152,35 @@ class Articles(Database):
         self.record_change(run_id, source_id, row["url"], "new" if row["first_run"] == run_id else "updated")
         return True
 
+    def redate_comments(self, source_id: str, dates: dict[int, str], run_id: int) -> bool:
+        """Give comments of a live article other dates (position -> ``published_at``: their stamps read again in
+        the site's order); the article's content hash follows, the change is the run's. True when one changed."""
+        row = self._get("articles", source_id)
+        if row is None:
+            return False
+        comments = json.loads(row["comments"] or "[]")
+        moved = {i: d for i, d in dates.items() if i < len(comments) and comments[i]["published_at"] != d}
+        if not moved:
+            return False
+        for i, published_at in moved.items():
+            comments[i]["published_at"] = published_at
+            self.db.execute("UPDATE comments SET published_at = ? WHERE source_id = ? AND position = ?",
+                            [published_at, source_id, i])
+        record = _record({**row, "alias_list": "[]", "comments": dumps(comments)})
+        self._keep_version(row, run_id)
+        self.db.table("articles").update(source_id, {"comments": dumps(comments), "changed_run": run_id,
+                                                     "content_hash": content_hash(record)})
+        self.record_change(run_id, source_id, row["url"], "new" if row["first_run"] == run_id else "updated")
+        return True
+
+    def comment_stamps(self) -> list[tuple[str, int, str, str | None]]:
+        """(source_id, position, published_raw, published_at) of every comment of a live article whose date was
+        read from a printed stamp."""
+        return [(r[0], r[1], r[2], r[3]) for r in self.db.execute(
+            "SELECT c.source_id, c.position, c.published_raw, c.published_at FROM comments c JOIN articles a "
+            "ON a.source_id = c.source_id WHERE a.state = 'live' AND c.published_raw IS NOT NULL "
+            "ORDER BY c.source_id, c.position")]
+
     def stamps(self) -> list[tuple[str, str, str | None]]:
         """(source_id, published_raw, published_at) of every live article whose date was read from a stamp."""
         return [(r[0], r[1], r[2]) for r in self.db.execute(
@@ -169,10 +198,11 @@ class Articles(Database):
         self.upsert("versions", {"source_id": row["source_id"], "run_id": row["changed_run"],
                                  "replaced_run": replaced_run, "record": dumps(record)}, ("source_id", "replaced_run"))
 
-    def _save_comments(self, source_id: str, comments: list[dict[str, Any]]) -> None:
+    def _save_comments(self, source_id: str, comments: list[dict[str, Any]], raws: list[str | None]) -> None:
         self.db.execute("DELETE FROM comments WHERE source_id = ?", [source_id])
         if comments:
-            self.insert_rows("comments", [{"source_id": source_id, "position": i, **c} for i, c in enumerate(comments)])
+            self.insert_rows("comments", [{"source_id": source_id, "position": i, **c, "published_raw": raw}
+                                          for i, (c, raw) in enumerate(zip(comments, raws, strict=True))])
 
     def add_aliases(self, source_id: str, urls: Iterable[str], how: str, run_id: int) -> None:
         """Record URLs that serve (or name) an article; the first claim on a URL wins."""

@@ -190,3 +190,11 @@ def page_digest(db: Database) -> None:
     if "body_sha256" not in db.table("pages").columns_dict:
         db.table("pages").add_column("body_sha256", str)
     db.table("pages").create_index(["body_sha256"], if_not_exists=True)
+
+
+@migrations(name="comment-raw")
+def comment_raw(db: Database) -> None:
+    """``comments.published_raw``: a comment's date as printed, so that a crawl end that learns the site's order of
+    day and month reads the comments' ambiguous stamps (``12/03/2010``) in it as it does the articles'."""
+    if "published_raw" not in db.table("comments").columns_dict:
+        db.table("comments").add_column("published_raw", str)
