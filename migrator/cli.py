@@ -774,15 +774,27 @@ def _write_report(path: Path, report: dict[str, Any]) -> None:
 @cli.command()
 @click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file written by crawl/sync.")
 @click.option("--runs", "limit", default=10, show_default=True, type=click.IntRange(min=1), help="Runs to list.")
+@click.option("--skipped", "reason", metavar="REASON",
+              help="Only list the URLs of the stored pages skipped for REASON (as the skipped table shows it).")
 @explain_errors
-def status(db: str, limit: int) -> None:
-    """Articles by state, the last runs with their counts, errors of the last run by reason.
+def status(db: str, limit: int, reason: str | None) -> None:
+    """Articles by state, the last runs with their counts, errors of the last run by reason, the stored pages
+    that became no record by reason.
 
     Example: migrator status --db site.db
+    Example: migrator status --db site.db --skipped 'user or login page'
     """
     from migrator.store import Store
 
-    info = Store(db, create=False, readonly=True).status(limit)
+    store = Store(db, create=False, readonly=True)
+    if reason is not None:
+        urls = store.skipped_urls(reason)
+        if not urls:
+            known = ", ".join(repr(r) for _, r, _ in store.skipped_reasons()[:5]) or "none"
+            raise click.ClickException(f"no stored page was skipped for {reason!r} (reasons: {known})")
+        click.echo("\n".join(urls))
+        return
+    info = store.status(limit)
     out = console()
     states = Table(title="articles")
     states.add_column("state")
@@ -831,6 +843,12 @@ def _status_types_and_withdrawals(out: Any, info: dict[str, Any]) -> None:
     for reason, urls in info["withdrawn"].items():
         withdrawn.add_row(reason, str(len(urls)), "\n".join(urls))
     out.print(withdrawn)
+    skipped = Table(title="skipped: stored pages that are no record, by reason (their URLs: --skipped REASON)")
+    for name in ("kind", "reason", "pages"):
+        skipped.add_column(name, justify="right" if name == "pages" else "left")
+    for kind, why, count in info["skipped"]:
+        skipped.add_row(kind, why, str(count))
+    out.print(skipped)
 
 
 # -- offline extraction, rulebook, re-cleaning ---------------------------------------------

@@ -191,6 +191,7 @@ class Ingest:
                 continue
             self.error(raw.url, reason, detail)
         raw.kind, raw.source_id = result.kind, result.source_id
+        raw.reason = result.reason or result.kind  # kept for a listing or other page: `migrator status` lists them
         canonical = self._amp_canonical(result, raw.url)
         if canonical:
             raw.kind = "amp"  # never read as a record's page (reclean, crawl end): its post's page is

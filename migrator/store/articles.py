@@ -259,7 +259,8 @@ class Articles(Database):
         self.db.execute("DELETE FROM changes WHERE source_id = ? AND run_id = ?", [source_id, run_id])
         withdrawn = sorted({row["url"], *served})
         for url in withdrawn:
-            self.db.execute("UPDATE pages SET kind = 'listing' WHERE url = ?", [url])
+            self.db.execute("UPDATE pages SET kind = 'listing', reason = ? WHERE url = ?",
+                            [f"withdrawn: {reason}", url])
             self.record_withdrawal(url, source_id, reason, run_id)
         return len(withdrawn)
 

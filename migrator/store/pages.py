@@ -3,12 +3,26 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import zlib
+from collections import Counter
 from typing import Iterator
 
 from migrator.store.database import Database, utcnow
 from migrator.store.rows import RawPage, StoredArticle, StoredPage
 from migrator.urls import site_root
+
+#: The kinds of the stored pages that became no record, whose reason is kept.
+SKIPPED_KINDS = frozenset({"listing", "other"})
+#: The reason shown for a skipped page stored before ``pages.reason`` existed.
+NO_REASON = "(no reason: stored before reasons were kept)"
+
+
+def reason_group(reason: str | None) -> str:
+    """A skip reason without its numbers ("listing: uCoz list of 12 entries" -> "listing: uCoz list of N
+    entries"), so the pages of one rule count together."""
+    return re.sub(r"\d+", "N", reason) if reason else NO_REASON
+
 
 #: zlib level of stored raw pages: level 1 is ~4x faster than 6 and ~15% larger on HTML.
 RAW_LEVEL = 1
@@ -26,6 +40,7 @@ class Pages(Database):
             "encoding_evidence": json.dumps(page.encoding_evidence or {}), "kind": page.kind,
             "source_id": page.source_id, "run_id": run_id, "checked_at": page.fetched_at,
             "body_sha256": hashlib.sha256(page.body).hexdigest(),
+            "reason": page.reason if page.kind in SKIPPED_KINDS else None,
         }, "url")
 
     def page(self, url: str) -> StoredPage | None:
@@ -61,9 +76,31 @@ class Pages(Database):
             "SELECT p.url FROM pages p JOIN pages r ON r.url = ? AND r.body_sha256 = p.body_sha256 "
             "WHERE p.url != r.url ORDER BY p.url", [root])]
 
-    def mark_page(self, url: str, kind: str, source_id: str | None) -> None:
-        """What a stored page turned out to be after an offline pass."""
-        self.db.execute("UPDATE pages SET kind = ?, source_id = ? WHERE url = ?", [kind, source_id, url])
+    def mark_page(self, url: str, kind: str, source_id: str | None, reason: str | None = None) -> None:
+        """What a stored page turned out to be after an offline pass (a record's page keeps no skip reason)."""
+        self.db.execute("UPDATE pages SET kind = ?, source_id = ?, reason = ? WHERE url = ?",
+                        [kind, source_id, reason if kind in SKIPPED_KINDS else None, url])
+
+    def skipped_reasons(self) -> list[tuple[str, str, int]]:
+        """(kind, reason with its numbers as N, pages) of the stored 200 pages that became no record (listing,
+        other), most first; a page stored before reasons were kept counts under :data:`NO_REASON`."""
+        found: Counter[tuple[str, str]] = Counter()
+        for kind, reason in self._skipped_rows():
+            found[(kind, reason_group(reason))] += 1
+        return [(kind, reason, n) for (kind, reason), n in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+    def skipped_urls(self, reason: str) -> list[str]:
+        """The URLs of the stored pages skipped for ``reason``: as :meth:`skipped_reasons` groups it (numbers as
+        N), or word for word."""
+        sql = "SELECT url, reason FROM pages WHERE status = 200 AND kind IN ('listing', 'other') ORDER BY url"
+        if "reason" not in self.db.table("pages").columns_dict:
+            sql = sql.replace("reason FROM", "NULL FROM")
+        return [url for url, found in self.db.execute(sql) if reason in (found, reason_group(found))]
+
+    def _skipped_rows(self) -> Iterator[tuple[str, str | None]]:
+        column = "reason" if "reason" in self.db.table("pages").columns_dict else "NULL"  # a read-only old file
+        yield from self.db.execute(f"SELECT kind, {column} FROM pages WHERE status = 200 "
+                                   "AND kind IN ('listing', 'other')")
 
     def claim_pages(self, source_id: str, url: str) -> None:
         """The raw pages an article was read from (at its URL or an alias of it) belong to it: revisits ask them

@@ -24,6 +24,7 @@ class RawPage:
     kind: str | None = None
     source_id: str | None = None
     request_url: str | None = None
+    reason: str | None = None  # why a listing or other page became no record (the extractor's PageResult.reason)
 
 
 @dataclass(frozen=True)

@@ -219,4 +219,5 @@ class Runs(Database):
             withdrawn.setdefault(reason, []).append(url)
         validators = list(self.db.table("site_validators").rows_where(order_by="host"))
         return {"articles": states, "runs": last, "errors": [tuple(e) for e in errors],
-                "types": [tuple(t) for t in types], "withdrawn": withdrawn, "validators": validators}
+                "types": [tuple(t) for t in types], "withdrawn": withdrawn, "validators": validators,
+                "skipped": self.skipped_reasons()}  # type: ignore[attr-defined]  # Pages, beside it in Store

@@ -198,3 +198,12 @@ def comment_raw(db: Database) -> None:
     day and month reads the comments' ambiguous stamps (``12/03/2010``) in it as it does the articles'."""
     if "published_raw" not in db.table("comments").columns_dict:
         db.table("comments").add_column("published_raw", str)
+
+
+@migrations(name="page-reason")
+def page_reason(db: Database) -> None:
+    """``pages.reason``: why a stored page became no record (the extractor's "listing: phpBB viewforum", "user or
+    login page", or a crawl-end withdrawal's reason), so ``migrator status`` lists the skipped pages by reason;
+    empty on a page that is a record's. Pages stored before have none (their kind still says listing or other)."""
+    if "reason" not in db.table("pages").columns_dict:
+        db.table("pages").add_column("reason", str)
