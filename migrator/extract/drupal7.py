@@ -9,6 +9,11 @@ printed ``field-field-NAME``) or ``html.tpl.php``'s ``<body class="html …">``.
   own ``<h1 id="page-title">`` is in ``page.tpl.php``; ``<div class="submitted">`` holds ``$submitted``
   (``template_preprocess_node()``: "Submitted by !username on !datetime", themes reword it), the user from
   ``theme_username()`` (``<span class="username">`` or ``<a class="username">``); the content in ``div.content``.
+- A node laid out by Display Suite (``ds-1col.tpl.php``) has no ``id="node-N"``; core's RDF module still marks it
+  (``rdf_preprocess_node()``: ``about="/ALIAS" typeof="sioc:Item foaf:Document"``), and a theme's ``page.tpl.php`` may
+  print ``$title`` in a bare ``<h1>`` before the content (braslaw.by's zen sub-theme; the breadcrumb's
+  ``<h2 class="element-invisible">`` before it is no title). With no ``$submitted`` the date is a field of its own:
+  the node's first element holding a date and nothing else.
 - ``template_preprocess_html()`` puts ``page-node-N`` and ``node-type-TYPE`` on ``<body>`` of a node page.
 - The body is the ``body`` field (``field-name-body``); term references (``field-type-taxonomy-term-reference``)
   are the tags, in the order the node prints them; comments (``modules/comment/comment.tpl.php``): ``div.comment``
@@ -24,7 +29,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from migrator.clean.rules import norm
-from migrator.extract import drupal6, platform
+from migrator.extract import dates, drupal6, platform
 from migrator.extract.platform import Places, has_class
 
 if TYPE_CHECKING:
@@ -35,8 +40,11 @@ NAME = "drupal7"
 
 _FIELD_API = etree.XPath("boolean(//div[contains(@class, 'field-name-')])")
 _NODES = etree.XPath("//*[self::div or self::article][" + has_class("node") + "][starts-with(@id, 'node-')"
-                     " or ancestor::*[" + has_class("region-content") + " or @id='content']]"
+                     " or ancestor::*[" + has_class("region-content") + " or @id='content']"
+                     " or (@about and contains(@typeof, 'sioc:Item'))]"
                      "[not(ancestor::*[" + has_class("block") + "][not(@id='block-system-main')])]")
+#: The page's title heading before the node (nearest first), never one inside it.
+_TITLE_BEFORE = etree.XPath("preceding::h1[1]")
 _PAGE_NODE = re.compile(r"^page-node-(\d+)$")
 _NODE_ID = re.compile(r"^node-(\d+)$")
 _TYPE = re.compile(r"^node-type-([a-z0-9_-]+)$")
@@ -111,14 +119,42 @@ def read(doc: HtmlElement, url: str, config: Config, warnings: list[str]) -> Pag
     article = platform.read_entry(doc, node, url, config, PLACES, NAME, removed, kind=type_of(doc, node),
                                   warnings=warnings)
     heading = platform.pick(doc, PLACES.title[:3])  # page.tpl.php prints the node's title outside the node
+    if heading is None:  # a theme's page.tpl.php printing $title in a bare <h1> before $page['content']
+        heading = next(iter(_TITLE_BEFORE(node)), None)
     if heading is not None and norm(heading.text_content()):
         article.title = norm(heading.text_content())
-    if submitted is not None:
+    if submitted is None:  # no $submitted: the node's date printed as a field of its own (a date alone)
+        raw = _date_field(node)
+        if raw:
+            article.published_raw = raw
+            article.published_at = platform.dated(raw, url, config.timezone, warnings)
+    else:
         article.author = drupal6.author_of(submitted, ".username")
         raw = _date_part(submitted)
         article.published_raw = raw
         article.published_at = platform.dated(raw, url, config.timezone, warnings)
     return PageResult("article", NAME, article, node_id(doc, node), None, removed, "")
+
+
+def _date_field(node: HtmlElement) -> str | None:
+    """The text of the node's first element that holds a date and nothing else ("18.04.2013"): a theme
+    that leaves out ``$submitted`` prints the node's date as a field (Display Suite's post date, a date field).
+
+    >>> import lxml.html
+    >>> _date_field(lxml.html.fromstring('<div class="node"><div>18.04.2013</div><p>Text 12.05.2012.</p></div>'))
+    '18.04.2013'
+    >>> _date_field(lxml.html.fromstring('<div class="node"><p>В 2013 году, 18.04.2013, прошло.</p></div>')) is None
+    True
+    """
+    for element in node.iter("div", "span", "time", "p"):
+        if len(element):
+            continue
+        text = norm(element.text_content())
+        if 0 < len(text) <= 40:
+            found = dates.find_written(text)
+            if found and found[1] == text:
+                return text
+    return None
 
 
 def _date_part(submitted: HtmlElement) -> str:
