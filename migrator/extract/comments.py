@@ -76,6 +76,8 @@ def comment_blocks(doc: HtmlElement) -> list[HtmlElement]:
     comment items."""
     items = [e for e in _COMMENT_ITEMS(doc) if _COMMENT_TYPE.search(e.get("itemtype") or "")]
     found = list(_UCOZ_COMMENTS(doc)) + items + list(_DLE_COMMENTS(doc))
+    if len(found) < 2:  # nothing to order (most pages have no comment block): no walk over the whole page
+        return found
     order = {e: i for i, e in enumerate(doc.iter())}
     return _outermost(sorted(set(found), key=lambda e: order.get(e, 0)))
 
