@@ -43,6 +43,7 @@ from migrator.extract.common import absolute, best_title, confirmed_title, css, 
 from migrator.extract.container import main_text
 from migrator.extract.dates import find_date, find_written, parse_date, to_iso
 from migrator.extract.fields import apply_fields
+from migrator.extract.hatom import Feed, lists_section, take_feeds
 from migrator.extract.metadata import author_of, dle_category, is_byline, opening_author, tags_of
 from migrator.record import Article, Comment
 
@@ -591,6 +592,8 @@ def _read(doc: HtmlElement, url: str, config: Config, regions: Regions | None) -
         return PageResult(script[0], "generic", None, None, None, Counter(), script[1])
     # comments are read as comments and leave the page: no region, author or date is taken from them
     comments = take_comments(doc, config.timezone)
+    # other entries' rows (an hAtom feed: "other news" under the entry, a sidebar, a section's list) leave it too
+    feeds = take_feeds(doc) if not selector else []
     posts = forum_posts(doc, config.timezone)
     if section is not None and not posts and (forums := phpbb_forum_rows(doc)) >= 2:
         # a board's own script that shows the forum list (the board index at forum.php): it lists the forums
@@ -637,6 +640,10 @@ def _read(doc: HtmlElement, url: str, config: Config, regions: Regions | None) -
     entry = (template is not None and words > 0 and template.identifies_article(url, doc)) or bool(posts) \
         or (template is not None and dle.full_story(doc, url) is not None) \
         or (material is not None and (words > 0 or body.find(".//img") is not None))
+    if feeds and not entry and not posts and not config.keeps(url) and _feed_listing(url, feeds, body, words, share):
+        listed = sum(len(f.hrefs) for f in feeds)
+        return PageResult("listing", "generic", None, None, None, removed, f"listing: hAtom feed of {listed} entries",
+                          text)
     if not entry and (words < MIN_WORDS or (share > MAX_LINK_SHARE and words * (1 - share) < LONG_TEXT_WORDS)):
         kind = "listing" if share > MAX_LINK_SHARE or len(_LINKS(doc)) >= 20 else "other"
         return PageResult(kind, "generic", None, None, None, removed, f"{kind}: {words} words, {share:.0%} in links",
@@ -693,6 +700,15 @@ def _apply_entry(article: Article, material: ucoz.Entry, config: Config) -> None
             article.published_at, article.published_raw = day, day
     if material.author and "author" not in config.site_selectors:
         article.author = material.author
+
+
+def _feed_listing(url: str, feeds: list[Feed], body: HtmlElement, words: int, share: float) -> bool:
+    """A page whose hAtom feed was its content: nothing of its own is left beside it (no word, no image), or
+    the feed lists the entries under the page's own path (its section's index) beside a text as short as an
+    index page's blurb (words outside links)."""
+    if not words:
+        return next(body.iter("img"), None) is None
+    return lists_section(url, feeds) and words * (1 - share) < SHORT_TEXT_WORDS
 
 
 def _author(doc: HtmlElement, config: Config, ld: dict[str, Any], meta: Any) -> str | None:

@@ -32,6 +32,7 @@ from migrator.extract.comments import strip_comments
 from migrator.extract.common import parse
 from migrator.extract.dates import find_date
 from migrator.extract.fields import Observer, check_fields, learn_fields, page_title, read_date, read_title, single
+from migrator.extract.hatom import strip_feeds
 from migrator.urls import section_of
 
 logger = logging.getLogger(__name__)
@@ -516,10 +517,10 @@ def page_skeleton(html: str) -> frozenset[str] | None:
 
 
 def parse_page(html: str) -> HtmlElement | None:
-    """A page parsed as the generic extractor sees it: without its comment blocks (which it reads as comments),
-    so the places learned here are the places it applies them at."""
+    """A page parsed as the generic extractor sees it: without its comment blocks (which it reads as comments)
+    and its hAtom feeds (other entries' rows), so the places learned here are the places it applies them at."""
     doc = parse(html)
-    return strip_comments(doc) if doc is not None else None
+    return strip_feeds(strip_comments(doc)) if doc is not None else None
 
 
 # -- applying ---------------------------------------------------------------------------------------

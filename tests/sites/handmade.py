@@ -66,3 +66,81 @@ class HandmadePortal:
             if path == e.path:
                 return 200, {}, self._news(e)
         return 404, {}, "<html><body>Not found</body></html>"
+
+
+@dataclass
+class Page:
+    path: str
+    title: str
+    paragraphs: list[str]
+    listed: list[str] = field(default_factory=list)  # paths of the entries its hAtom list shows
+    intro: str = ""  # the heading line over that list
+
+
+class RelatedPortal(HandmadePortal):
+    """The portal as its news pages really end: after the "<<< Читать все новости >>>" link, a rule, the heading
+    "Советуем почитать другие свежие новости Калязина:" and, in a wrapper that opens with a newspaper's picture
+    link, an hAtom list (``ul.hfeed`` of ``li.hentry``: ``h3.entry-title`` link, an empty ``entry-content``,
+    ``abbr.published`` / ``abbr.updated``) of the newest news, this one among them; then the site's ads. Besides:
+    a district section ``/raion/`` whose index is one sentence over the hAtom list of its villages' pages (a
+    listing), each village page listing its neighbours the same way, and a council section ``/sovet/`` whose index
+    is a long text of its own with its two news listed under it (a page). Faker's text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        fake = Faker("ru_RU")
+        fake.seed_instance(15)
+        self.entries[1] = News(self.entries[1].path, fake.sentence(nb_words=5), self.entries[1].published,
+                               [fake.sentence(nb_words=9)])  # a short news: one sentence
+        self.villages = [Page(f"/raion/{slug}.html", f"с.{fake.city_name()} Калязинского района.",
+                              [fake.paragraph(nb_sentences=6) for _ in range(3)]) for slug in ("nerl", "pene", "kapshino")]
+        for village in self.villages:
+            village.listed = [v.path for v in self.villages]
+        self.council_news = [Page(f"/sovet/{slug}.html", fake.sentence(nb_words=6),
+                                  [fake.paragraph(nb_sentences=6) for _ in range(2)]) for slug in ("forum", "vstrecha")]
+        self.raion = Page("/raion/", "Калязинский район.", ["Этот раздел содержит информацию о селах и деревнях "
+                                                           "Калязинского района Тверской области."],
+                          [v.path for v in self.villages])
+        self.council = Page("/sovet/", "Калязинский районный женский совет.",
+                            [fake.paragraph(nb_sentences=8) for _ in range(4)], [n.path for n in self.council_news],
+                            "НОВОСТИ КАЛЯЗИНСКОГО РАЙОННОГО СОВЕТА ЖЕНЩИН:")
+        self.pages = {p.path: p for p in (*self.villages, *self.council_news, self.raion, self.council)}
+
+    def titles(self) -> dict[str, str]:
+        return {**{e.path: e.title for e in self.entries}, **{p.path: p.title for p in self.pages.values()}}
+
+    def _rows(self, paths: list[str]) -> str:
+        titles = self.titles()
+        return "".join(f"<li class='hentry news'>\n<h3 class='entry-title'><a href='{p}'>{escape(titles[p])}</a></h3>\n"
+                       f"<div class='entry-content'></div>\n<div>\n<abbr class='published' title='2016-11-{10 + i:02d}"
+                       f"T16:05:00Z'>{10 + i:02d}.11.2016 19:05</abbr>\n<abbr class='updated' title='2016-11-{10 + i:02d}"
+                       f"T16:41:24Z'>{10 + i:02d}.11.2016 19:41</abbr>\n</div>\n</li>" for i, p in enumerate(paths))
+
+    ADS = ("<hr align='left'><font size='3'><b>РЕСО-Гарантия в Калязине:</b></font><br> — автострахование (КАСКО, "
+           "ОСАГО),<br> — страхование загородных домов и дач. <a href='/reso.html'>Подробнее читайте здесь &gt;&gt;&gt;</a>")
+
+    def _news(self, e: News) -> str:
+        page = super()._news(e)
+        newest = [n.path for n in reversed(self.entries)][:5]
+        related = ("<br><hr><div align='left'><font size='3'><b>Советуем почитать другие свежие новости Калязина:</b>"
+                   "</font><br></div><div align='left'><a href='/gazeta.html'><img alt='Новости' src='/files/vpered.jpg' "
+                   f"width='190' height='150' align='left'></a><ul class='hfeed'>{self._rows(newest)}</ul>\n<br></div>")
+        return page.replace("</div></td></tr></table><div id='footer'>", related + self.ADS
+                            + "</div></td></tr></table><div id='footer'>")
+
+    def _section_page(self, p: Page) -> str:
+        text = "".join(f"<p>{escape(t)}</p>" for t in p.paragraphs)
+        heading = f"<p><font size='2'><b>{escape(p.intro)}</b></font><br></p>" if p.intro else "<br><br>"
+        listed = f"{heading}<ul class='hfeed'>{self._rows(p.listed)}</ul><br>" if p.listed else ""
+        return self._page(f"{p.title} - Калязин", f"<h1>{escape(p.title)}</h1>{text}{listed}")
+
+    def route(self, path: str) -> tuple[int, dict[str, str], str]:
+        if path in ("/", "/index.html"):
+            status, headers, html = super().route(path)
+            return status, headers, html.replace("</div></td></tr></table><div id='footer'>", "<p><a href='/raion/'>"
+                                                 "Весь район</a> <a href='/sovet/'>Женсовет</a></p></div></td></tr>"
+                                                 "</table><div id='footer'>")
+        page = self.pages.get(path) or self.pages.get(path.removesuffix("index.html"))
+        if page is not None:
+            return 200, {}, self._section_page(page)
+        return super().route(path)
