@@ -5,6 +5,7 @@ rows with ``entry-title`` links and ``abbr.published`` dates), crawled with no m
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Callable
 
@@ -50,3 +51,16 @@ def test_a_section_index_of_hatom_rows_is_skipped_with_its_reason(tmp_path: Path
     assert (raion["kind"], raion["reason"]) == ("listing", "listing: hAtom feed of 3 entries")
     assert village["kind"] == "article" and village["title"] == site.villages[0].title
     assert site.villages[1].title not in village["body_text"]
+
+
+def test_hand_wrapped_bodies_agree_on_the_element_holding_them_all(crawl: Callable[..., Crawled]) -> None:
+    """Each page's text sits in wrappers its editor made (bare, ``div > div``, one ``div``, a layout table): no
+    XPath below ``div#content`` is the region of half the pages, but every page's region lies inside it, so the
+    template's content region is learned there, with every page agreeing."""
+    site = RelatedPortal()
+    with serve("127.0.0.1", site.route) as server:
+        crawled = crawl(server.url + "/")
+    assert crawled.proc.returncode == 0, crawled.proc.stderr[-3000:]
+    with sqlite3.connect(crawled.db) as db:
+        templates = db.execute("SELECT xpath, pages, agreeing FROM templates").fetchall()
+    assert [(xpath, agreeing == pages) for xpath, pages, agreeing in templates] == [("//div[@id='content']", True)]

@@ -6,7 +6,8 @@ group, a block whose text stands on a large share of the pages is template, and 
 words (outside links) are its content. The content region is the deepest element holding most of a
 page's content words (or its parent, when that adds a lead paragraph beside it), named by an XPath
 anchored at the nearest stable id, whose steps use what repeats across the group (stable class names,
-else the position among siblings); the XPath most pages agree on is the template's region. Groups of fewer than :data:`MIN_PAGES` pages learn nothing: their pages keep the
+else the position among siblings); the deepest XPath that half the pages' own regions are or lie inside
+(:func:`agreed`) is the template's region. Groups of fewer than :data:`MIN_PAGES` pages learn nothing: their pages keep the
 single-page extractor.
 
 Learned at crawl end over the stored raw pages (:func:`learn_templates`), kept in the database's
@@ -131,7 +132,7 @@ class Template:
     skeleton: frozenset[str]
     xpath: str
     pages: int       # pages the template was learned from
-    agreeing: int    # pages whose own content region is this XPath
+    agreeing: int    # pages whose own content region is this XPath or lies inside it
     #: Where its fields stand (:func:`migrator.extract.fields.learn_fields`), per URL section of its pages
     #: ("news", "publ": one skeleton may serve several modules that keep dates elsewhere), "*" for all of them.
     fields: Mapping[str, Any] = field(default_factory=dict, hash=False)
@@ -350,8 +351,8 @@ def learn_template(docs: Sequence[HtmlElement], sections: Sequence[str] | None =
             votes[xpath_of(widened(holder, weights), stable)] += 1
     if not votes:
         return None
-    xpath, agreeing = votes.most_common(1)[0]
-    if agreeing < max(MIN_PAGES, MIN_AGREEMENT * len(docs)):
+    xpath, agreeing = agreed(votes, max(MIN_PAGES, MIN_AGREEMENT * len(docs)))
+    if not xpath:
         return None
     lists = sum(_dated_blocks(region) for doc in docs for region in _first_match(doc, xpath))
     if lists >= MIN_AGREEMENT * len(docs):
@@ -361,6 +362,64 @@ def learn_template(docs: Sequence[HtmlElement], sections: Sequence[str] | None =
     shapes = Counter(d for doc in docs for d in skeleton(doc))
     common = frozenset(d for d, n in shapes.items() if n >= STABLE_SHARE * len(docs))
     return Template(common, xpath, len(docs), agreeing, section_fields(docs, sections, stable, xpath))
+
+
+def agreed(votes: Counter[str], floor: float) -> tuple[str, int]:
+    """The deepest XPath that at least ``floor`` pages' own regions are or lie inside, with their number ("", 0:
+    none). A page whose text sits in wrappers its editor made (``div[1]``, ``div[1]/div[1]``, a table) names a
+    region of its own, but the element holding them all holds its content too: hand-made pages agree there.
+    The most voted XPath wins as before wherever it has the floor itself (no deeper one can then).
+
+    >>> agreed(Counter({"//div[@id='c']": 47, "//div[@id='c']/div[1]/div[1]": 23, "//div[@id='c']/div[1]": 9,
+    ...                 "//div[@id='c']/table[1]/tbody[1]": 4, "/html/body/div[3]": 17}), 50)
+    ("//div[@id='c']", 83)
+    >>> agreed(Counter({"//div[@id='c']/div[1]": 60, "//div[@id='c']/div[2]": 40}), 50)
+    ("//div[@id='c']/div[1]", 60)
+    >>> agreed(Counter({"/html/body/div[1]": 30, "/html/body/div[2]": 30}), 50)
+    ('', 0)
+    """
+    inside: Counter[str] = Counter()
+    for xpath, n in votes.items():
+        steps = _steps(xpath)
+        for depth in range(1, len(steps) + 1):
+            prefix = "/".join(steps[:depth])
+            if _node_name(steps[depth - 1]) not in _ROOTS:
+                inside[prefix] += n
+    held = [(len(_steps(x)), n, x) for x, n in inside.items() if n >= floor]
+    if not held:
+        return "", 0
+    _, n, xpath = max(held)
+    return xpath, n
+
+
+def _steps(xpath: str) -> list[str]:
+    """An XPath cut at the slashes between its steps (not inside a predicate or a string); an anchor's ``//``
+    stays on its first step.
+
+    >>> _steps("//div[@id='a/b']/p[contains(@class, 'x')]")
+    ["//div[@id='a/b']", "p[contains(@class, 'x')]"]
+    """
+    steps, start, depth, quote = [], 0, 0, ""
+    lead = len(xpath) - len(xpath.lstrip("/"))
+    for i, char in enumerate(xpath):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif char == "/" and depth == 0 and i >= lead:
+            steps.append(xpath[start:i])
+            start = i + 1
+    steps.append(xpath[start:])
+    return steps
+
+
+def _node_name(step: str) -> str:
+    """A step's tag: ``//div[@id='c']`` -> ``div``."""
+    return step.lstrip("/").split("[", 1)[0]
 
 
 #: A region whose words stand mostly in this many sibling blocks of one kind, each opening with a date, is a

@@ -119,8 +119,22 @@ class RelatedPortal(HandmadePortal):
     ADS = ("<hr align='left'><font size='3'><b>РЕСО-Гарантия в Калязине:</b></font><br> — автострахование (КАСКО, "
            "ОСАГО),<br> — страхование загородных домов и дач. <a href='/reso.html'>Подробнее читайте здесь &gt;&gt;&gt;</a>")
 
+    #: Each page's text as its editor wrapped it (the saved pages' bodies sit bare in ``div#content``, in
+    #: ``div[align=center] > div[align=justify]``, in one ``div``, in a layout table): no two agree below it.
+    WRAPPERS = ("{}", "<div align='center'><div align='justify'>{}</div><br></div>", "<div align='justify'>{}</div>",
+                "<table width='100%'><tbody><tr><td>{}</td></tr></tbody></table>")
+
+    def _wrapped(self, path: str, html: str) -> str:
+        order = sorted([e.path for e in self.entries] + list(self.pages))
+        return self.WRAPPERS[order.index(path) % len(self.WRAPPERS)].format(html)
+
     def _news(self, e: News) -> str:
-        page = super()._news(e)
+        images = "".join(f"<div align='center'><img alt='' src='{src}'></div>" for src in e.images)
+        text = "".join(f"<p>{escape(p)}</p>" for p in e.paragraphs)
+        page = self._page(f"{e.title} - Калязин", f"<h1>{escape(e.title)}</h1><div class='date'>{e.published}</div>"
+                                                  + self._wrapped(e.path, images + text) + "<div align='center'><b>"
+                                                  "<a href='/allnews/'>&lt;&lt;&lt; Читать все новости &gt;&gt;&gt;</a>"
+                                                  "</b></div>")
         newest = [n.path for n in reversed(self.entries)][:5]
         related = ("<br><hr><div align='left'><font size='3'><b>Советуем почитать другие свежие новости Калязина:</b>"
                    "</font><br></div><div align='left'><a href='/gazeta.html'><img alt='Новости' src='/files/vpered.jpg' "
@@ -129,7 +143,7 @@ class RelatedPortal(HandmadePortal):
                             + "</div></td></tr></table><div id='footer'>")
 
     def _section_page(self, p: Page) -> str:
-        text = "".join(f"<p>{escape(t)}</p>" for t in p.paragraphs)
+        text = self._wrapped(p.path, "".join(f"<p>{escape(t)}</p>" for t in p.paragraphs))
         heading = f"<p><font size='2'><b>{escape(p.intro)}</b></font><br></p>" if p.intro else "<br><br>"
         listed = f"{heading}<ul class='hfeed'>{self._rows(p.listed)}</ul><br>" if p.listed else ""
         return self._page(f"{p.title} - Калязин", f"<h1>{escape(p.title)}</h1>{text}{listed}")
