@@ -107,13 +107,28 @@ def run_measured_cpu(cmd: list[str], env: dict[str, str] | None = None
                             env={**os.environ, **env} if env else None)
     peak = 0
     done = threading.Event()
+    trace_path = os.environ.get("BENCH_RSS_TRACE")
+    trace = open(trace_path, "a", encoding="utf-8") if trace_path else None  # noqa: SIM115
+    lock = threading.Lock()
+
+    def note(line: str) -> None:
+        if trace is not None:
+            with lock:
+                trace.write(f"{time.monotonic() - started:9.2f} {line}\n")
+                trace.flush()
 
     def sample() -> None:
         nonlocal peak
         ps = psutil.Process(proc.pid)
+        shown: dict[int, int] = {}
         while not done.is_set():
             try:
-                rss = ps.memory_info().rss + sum(c.memory_info().rss for c in ps.children(recursive=True))
+                each = {p.pid: p.memory_info().rss for p in [ps, *ps.children(recursive=True)]}
+                rss = sum(each.values())
+                if trace is not None and (rss > peak or any(abs(v - shown.get(k, 0)) > 4 << 20
+                                                            for k, v in each.items())):
+                    shown = each
+                    note("rss " + " ".join(f"{k}:{v >> 20}" for k, v in each.items()) + f" sum:{rss >> 20}")
                 peak = max(peak, rss)
             except psutil.Error:
                 pass
@@ -121,9 +136,26 @@ def run_measured_cpu(cmd: list[str], env: dict[str, str] | None = None
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
-    out, errs = proc.communicate()
+    if trace is None:
+        out, errs = proc.communicate()
+    else:  # BENCH_RSS_TRACE=FILE: each process's RSS (MB) as it changes and the stderr lines, timed, in FILE
+        lines: list[str] = []
+
+        def read_errors() -> None:
+            for line in proc.stderr:  # type: ignore[union-attr]
+                lines.append(line)
+                note("err " + line.rstrip()[:300])
+
+        reader = threading.Thread(target=read_errors, daemon=True)
+        reader.start()
+        out = proc.stdout.read()  # type: ignore[union-attr]
+        proc.wait()
+        reader.join()
+        errs = "".join(lines)
     done.set()
     thread.join()
+    if trace is not None:
+        trace.close()
     wall = time.monotonic() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
