@@ -37,12 +37,14 @@ def parse(html: str, warnings: list[str] | None = None) -> HtmlElement | None:
     if not html or not html.strip():
         return None
     html, cut = bound_markup(xml_safe(_XML_DECLARATION.sub("", html, count=1)))
-    doc, too_deep = _parse_html(html)
+    doc, too_deep, seen = _parse_html(html)
     if too_deep:  # libxml2 silently drops what follows its depth limit: flatten the markup and parse again
         html, dropped = flatten_nesting(html)
         cut.append(f"nesting-flattened: {dropped:,} tags deeper than {MAX_DEPTH} levels left out, their text kept")
-        doc, _ = _parse_html(html)
+        doc, _, seen = _parse_html(html)
     total = truncate_tree(doc) if doc is not None else 0
+    if seen is not None:  # streamed: the elements past the limit were dropped as they were read
+        total = seen if total else 0
     if total:
         cut.append(f"page-truncated: {total:,} elements, the first {MAX_ELEMENTS:,} kept")
     if warnings is not None:
@@ -79,14 +81,82 @@ def _parser() -> etree.HTMLParser:
     return parser
 
 
-def _parse_html(html: str) -> tuple[HtmlElement | None, bool]:
-    """The tree lxml makes of ``html``, and whether libxml2 hit its depth limit doing it."""
+#: Characters of markup from which a page is parsed in pieces, the elements past :data:`MAX_ELEMENTS` dropped as
+#: they are read (:func:`_parse_streamed`): a tree takes about 14 bytes per character, so a 3.6 MB vBulletin
+#: search page (70,000 elements) took 50 MB to parse whole before all but its first 10,000 elements were cut.
+STREAM_FROM_CHARS = 500_000
+_FEED_CHARS = 1 << 16
+#: Open elements from which a page parsed in pieces is parsed whole instead: libxml2 stops at 256 levels in
+#: either, but only the whole parse says so (:func:`~migrator.limits.hit_depth_limit`).
+_DEEP = MAX_DEPTH
+
+
+def _parse_html(html: str) -> tuple[HtmlElement | None, bool, int | None]:
+    """The tree lxml makes of ``html``, whether libxml2 hit its depth limit doing it, and (for a big page,
+    parsed in pieces) how many elements it read, the tree holding at most :data:`MAX_ELEMENTS` and a few
+    emptied ones past them that :func:`~migrator.limits.truncate_tree` then drops."""
+    if len(html) >= STREAM_FROM_CHARS:
+        return _parse_streamed(html)
+    return _parse_whole(html)
+
+
+def _parse_whole(html: str) -> tuple[HtmlElement | None, bool, int | None]:
     parser = _parser()
     try:
         doc = lxml.html.document_fromstring(html, parser=parser)
     except (etree.ParserError, ValueError):
-        return None, False
-    return doc, hit_depth_limit(parser)
+        return None, False, None
+    return doc, hit_depth_limit(parser), None
+
+
+class _PullParser(etree.HTMLPullParser):
+    """The HTML parser making lxml.html's elements (:func:`_parser`), fed in pieces, reporting where each element starts and ends."""
+
+    def __init__(self) -> None:
+        super().__init__(events=("start", "end"))
+        self.set_element_class_lookup(_HTML_CLASSES)
+
+
+def _parse_streamed(html: str, limit: int = MAX_ELEMENTS) -> tuple[HtmlElement | None, bool, int | None]:
+    """:func:`_parse_html`'s tree read in pieces, without holding what :func:`truncate_tree` cuts.
+
+    Every element after the ``limit``-th in document order is cut there: it is a descendant of that last kept
+    element or a following sibling of it or of one of its ancestors (the chain), whose text and tails stay.
+    So each element starting past the limit is emptied once it ends, and the emptied ones before it among its
+    siblings are dropped (not itself: the text after it, its tail, is yet to come and would join its previous
+    sibling's tail, which may be a chain element's). The tree left differs from the whole page's tree only by
+    elements truncate_tree drops."""
+    parser = _PullParser()
+    seen = depth = 0
+    chain: set[HtmlElement] = set()
+    past: set[HtmlElement] = set()  # elements started past the limit and still open
+    try:
+        for start in range(0, len(html), _FEED_CHARS):
+            parser.feed(html[start:start + _FEED_CHARS])
+            for event, element in parser.read_events():
+                if event == "start":
+                    depth += 1
+                    if depth >= _DEEP:  # libxml2's depth limit near: read as a whole, as its limit is met there
+                        return _parse_whole(html)
+                    seen += 1
+                    if seen == limit:
+                        chain = {element, *element.iterancestors()}
+                    elif seen > limit:
+                        past.add(element)
+                    continue
+                depth -= 1
+                if element in past:
+                    past.discard(element)
+                    del element[:]
+                    parent = element.getparent()
+                    while (before := element.getprevious()) is not None and before not in chain:
+                        parent.remove(before)
+        doc = parser.close()
+    except (etree.ParserError, ValueError, etree.XMLSyntaxError):
+        return None, False, None
+    if doc is None:
+        return None, False, None
+    return doc, hit_depth_limit(parser), seen
 
 
 @lru_cache(maxsize=512)
