@@ -19,7 +19,6 @@ import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from itertools import islice
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 from migrator import interrupt, limits
@@ -134,6 +133,28 @@ def _guarded(url: str, html: str, config: Config, regions: Regions | None) -> Pa
 CHUNK = 8
 #: ...and chunks in flight at most: the pages held while the workers extract stay a handful.
 IN_FLIGHT = 4
+#: Characters of markup in one chunk (a page this big is a chunk of its own) and in flight, at most: a forum's
+#: search pages of 3.6 MB, met together at the end of its stored pages, were held 40 at a time (with their
+#: pickled copies on the way to the worker) while both processes extracted them.
+CHUNK_CHARS = 1_000_000
+IN_FLIGHT_CHARS = 4_000_000
+
+
+def _chunks(pages: Iterable[tuple[str, str]]) -> Iterator[list[tuple[str, str]]]:
+    """The pages in chunks of :data:`CHUNK` pages or of :data:`CHUNK_CHARS` characters, whichever comes first."""
+    chunk: list[tuple[str, str]] = []
+    chars = 0
+    for page in pages:
+        if chunk and chars + len(page[1]) > CHUNK_CHARS:
+            yield chunk
+            chunk, chars = [], 0
+        chunk.append(page)
+        chars += len(page[1])
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
+        yield chunk
 
 
 class ExtractionPool:
@@ -181,14 +202,23 @@ class ExtractionPool:
         page whose extraction raised. For the crawl-end passes over the stored pages: chunks go to the workers
         while this process, otherwise idle then, extracts every few chunks itself; a bounded number is in flight.
         ``record``: each result as (result, skeletons asked about), see :func:`_recorded`."""
-        pages = iter(pages)
         pending: deque[tuple[list[tuple[str, str]], Future[list[PageResult | Exception]] | None]] = deque()
         share = self.workers + 1  # of every `share` chunks, this process extracts one
-        for n, chunk in enumerate(iter(lambda: list(islice(pages, CHUNK)), [])):
-            mine = self.executor is None or n % share == share - 1
+        owed = False  # this process left its chunk to a worker: it takes the next one of small pages
+        held = 0  # characters of the pages in flight
+        for n, chunk in enumerate(_chunks(pages)):
+            mine = self.executor is None or owed or n % share == share - 1
+            if mine and self.executor is not None:
+                # a big page's trees (trafilatura copies its tree 4 times: 45 MB for a 3.6 MB forum search page)
+                # in one process at a time, not in this one while a worker holds another's
+                owed = any(len(html) >= limits.RELEASE_FROM_CHARS for _, html in chunk)
+                mine = not owed
             pending.append((chunk, None if mine else self._submit(chunk, regions, record)))
-            while len(pending) > IN_FLIGHT:
-                yield from self._results(*pending.popleft(), regions, record)
+            held += sum(len(html) for _, html in chunk)
+            while len(pending) > IN_FLIGHT or (held > IN_FLIGHT_CHARS and len(pending) > 1):
+                done = pending.popleft()
+                held -= sum(len(html) for _, html in done[0])
+                yield from self._results(*done, regions, record)
         while pending:
             yield from self._results(*pending.popleft(), regions, record)
 

@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 from lxml import etree
 from lxml.html import HtmlElement
 
+from migrator import limits
 from migrator.clean.repeated import BLOCK_TAGS, norm
 from migrator.extract.comments import strip_comments
 from migrator.extract.common import parse
@@ -519,6 +520,9 @@ def learn_templates(pages: Iterable[str], accept: Callable[[list[str]], bool] | 
             docs = Sample(sample)
             names = [section_of(urls[i]) if urls else "*" for i in members[:SAMPLE]]
             template = learn_template(docs, [names[i] for i in docs.kept])
+            chars = sum(map(len, sample))
+            del docs, sample
+            limits.release(chars)  # the sample's trees, freed: handed back before the next step needs the room
             if key is not None and learned is not None:
                 learned[key] = template
         if template is not None:
