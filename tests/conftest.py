@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -11,6 +11,7 @@ from migrator.demo.server import DemoServer
 from migrator.demo.site import DemoSite, SiteSpec
 from migrator.store import Store
 from tests.helpers import Crawled, migrator
+from tests.sites.server import Route, serve
 from tests.sites.wordpress import WordPress, missing_packages
 
 
@@ -64,5 +65,20 @@ def crawl(tmp_path: Path) -> Callable[..., Crawled]:
         target = db or tmp_path / "site.db"
         proc = migrator("crawl", url, "--db", str(target), "--timezone", "Europe/Moscow", *flags, timeout=timeout)
         return Crawled(proc, target)
+
+    return run
+
+
+@pytest.fixture
+def crawl_site(crawl: Callable[..., Crawled]) -> Callable[..., tuple[Crawled, dict[str, dict[str, Any]], str]]:
+    """``crawl_site(route, *flags)``: a real local server for ``route`` (:func:`tests.sites.server.serve`) crawled
+    from its front page as :func:`crawl` does, the crawl checked to end well; the crawl, its records by URL path and
+    the server's base URL."""
+
+    def run(route: Route, *flags: str) -> tuple[Crawled, dict[str, dict[str, Any]], str]:
+        with serve("127.0.0.1", route) as server:
+            crawled = crawl(server.url + "/", *flags)
+        assert crawled.proc.returncode == 0, crawled.proc.stderr[-3000:]
+        return crawled, {r["url"].removeprefix(server.url): r for r in crawled.records()}, server.url
 
     return run

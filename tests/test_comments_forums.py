@@ -112,6 +112,20 @@ def _site(kind: str) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
     return pages, truth
 
 
+def _crawled(tmp_path: Path, pages: dict[str, str]) -> tuple[Crawled, dict[str, dict[str, Any]], list[str], dict[str, Any]]:
+    """``pages`` (path -> HTML, the rest 404) served by a real local server and crawled with no mapping: the crawl, its
+    records by URL path, the paths the server was asked for and the run's stats."""
+    with serve("127.0.0.1", lambda path: (200, {}, pages[path]) if path in pages else (404, {}, b"")) as server:
+        db = tmp_path / "site.db"
+        proc = migrator("crawl", server.url + "/", "--db", str(db), "--timezone", "UTC", timeout=600)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        base, asked = server.url, list(server.paths)
+    crawled = Crawled(proc, db)
+    records = {r["url"].removeprefix(base): r for r in crawled.records()}
+    stats = json.loads(sqlite3.connect(db).execute("SELECT stats FROM runs ORDER BY id DESC").fetchone()[0])
+    return crawled, records, asked, stats
+
+
 @pytest.fixture(scope="module", params=["phpbb", "vbulletin"])
 def forum(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
           ) -> Iterator[tuple[Crawled, dict[str, dict[str, Any]], str, list[str]]]:
@@ -240,16 +254,9 @@ def test_a_board_index_at_its_own_script_is_a_listing_and_the_boards_own_pages_a
     for number in (1, 2):
         pages[f"/viewtopic.php?t={number}"], truth[f"/viewtopic.php?t={number}"] = _phpbb_topic(number, rng)
     pages["/"] = _index(list(pages))
-    with serve("127.0.0.1", lambda path: (200, {}, pages[path]) if path in pages else (404, {}, b"")) as server:
-        db = tmp_path / "site.db"
-        proc = migrator("crawl", server.url + "/", "--db", str(db), "--timezone", "UTC", timeout=600)
-        assert proc.returncode == 0, proc.stderr[-2000:]
-        base = server.url
-    crawled = Crawled(proc, db)
-    records = {r["url"].removeprefix(base): r for r in crawled.records()}
+    _, records, _, stats = _crawled(tmp_path, pages)
     assert set(records) == {*truth, "/about.php"}  # no record for the forum list
     assert records["/about.php"]["body_text"].startswith(about[3:20])
-    stats = json.loads(sqlite3.connect(db).execute("SELECT stats FROM runs ORDER BY id DESC").fetchone()[0])
     assert stats["skipped"]["listing"] >= 1
 
 
@@ -418,15 +425,9 @@ def test_vbulletins_profiles_forum_views_and_dialogs_are_no_records(tmp_path: Pa
     rules = "".join(f"<p>{_sentence(rng, 20)} {_sentence(rng, 16)}</p>" for _ in range(4))
     pages["/rules.html"] = _vbulletin_page("Rules", f'<div class="page">{rules}</div>')
     pages["/"] = _index(list(pages))
-    with serve("127.0.0.1", lambda path: (200, {}, pages[path]) if path in pages else (404, {}, b"")) as server:
-        db = tmp_path / "site.db"
-        proc = migrator("crawl", server.url + "/", "--db", str(db), "--timezone", "UTC", timeout=600)
-        assert proc.returncode == 0, proc.stderr[-2000:]
-        base, asked = server.url, set(server.paths)
-    assert {"/member.php-u=3.html", "/faq.php", "/forumdisplay.php-f=1.html"} <= asked  # fetched, then classified
-    records = {r["url"].removeprefix(base): r for r in Crawled(proc, db).records()}
+    _, records, asked, stats = _crawled(tmp_path, pages)
+    assert {"/member.php-u=3.html", "/faq.php", "/forumdisplay.php-f=1.html"} <= set(asked)  # fetched, then classified
     assert set(records) == {*truth, "/rules.html"}
-    stats = json.loads(sqlite3.connect(db).execute("SELECT stats FROM runs ORDER BY id DESC").fetchone()[0])
     assert stats["skipped"]["other"] >= 6 and stats["skipped"]["listing"] >= 3, stats["skipped"]
 
 
@@ -440,10 +441,9 @@ def test_an_address_cloudflare_hid_is_the_address_and_its_page_is_never_fetched(
         return f"{key:02x}" + "".join(f"{ord(c) ^ key:02x}" for c in address)
 
     rng = random.Random("cloudflare")
-    pages, paras = {}, {}
+    pages = {}
     for number in (1, 2):
         text = [_sentence(rng, 18) for _ in range(4)]
-        paras[number] = text
         pages[f"/news/{number}/"] = (
             f'<html><head><title>News {number}</title></head><body><div id="menu"><a href="/">Home</a></div>'
             f'<article><h1>News {number}</h1><p>{text[0]}</p><p>{text[1]} For business inquiries use: '
@@ -452,18 +452,12 @@ def test_an_address_cloudflare_hid_is_the_address_and_its_page_is_never_fetched(
             f'<p>{text[2]} Write to <a href="/cdn-cgi/l/email-protection#{hidden("press@club.test")}">the press '
             f'office</a>.</p><p>{text[3]}</p></article></body></html>')
     pages["/"] = _index(list(pages))
-    with serve("127.0.0.1", lambda path: (200, {}, pages[path]) if path in pages else (404, {}, b"")) as server:
-        db = tmp_path / "site.db"
-        proc = migrator("crawl", server.url + "/", "--db", str(db), "--timezone", "UTC", timeout=600)
-        assert proc.returncode == 0, proc.stderr[-2000:]
-        base, asked = server.url, list(server.paths)
+    _, records, asked, stats = _crawled(tmp_path, pages)
     assert not [path for path in asked if path.startswith("/cdn-cgi/")]
-    records = {r["url"].removeprefix(base): r for r in Crawled(proc, db).records()}
     assert set(records) == {"/news/1/", "/news/2/"}
     for number in (1, 2):
         body = records[f"/news/{number}/"]
         assert f"For business inquiries use: team{number}@club.test" in body["body_text"]
         assert "protected]" not in body["body_text"] and "decoder" not in body["body_text"]
         assert 'href="mailto:press@club.test"' in body["body_html"]
-    stats = json.loads(sqlite3.connect(db).execute("SELECT stats FROM runs ORDER BY id DESC").fetchone()[0])
     assert stats["repaired"]["cloudflare-email"] == 4, stats["repaired"]

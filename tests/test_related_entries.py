@@ -7,19 +7,16 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from tests.helpers import Crawled, migrator
 from tests.sites.handmade import RelatedPortal
 from tests.sites.server import serve
 
 
-def test_related_entries_leave_the_body_and_a_section_of_them_is_a_listing(crawl: Callable[..., Crawled]) -> None:
+def test_related_entries_leave_the_body_and_a_section_of_them_is_a_listing(crawl_site: Callable[..., Any]) -> None:
     site = RelatedPortal()
-    with serve("127.0.0.1", site.route) as server:
-        crawled = crawl(server.url + "/")
-    assert crawled.proc.returncode == 0, crawled.proc.stderr[-3000:]
-    records = {r["url"].removeprefix(server.url): r for r in crawled.records()}
+    crawled, records, base = crawl_site(site.route)
     council = site.council
     expected = [e.path for e in site.entries] + [p.path for p in site.pages.values() if p is not site.raion]
     assert sorted(records) == sorted(expected)  # the district's index, one sentence over its list, is a listing

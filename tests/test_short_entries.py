@@ -4,23 +4,18 @@ its news (title and dateline places) shows the picture's page as an entry, so th
 section index, in the same skeleton, shows a list of other entries' headlines and stays a listing."""
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
-from tests.helpers import Crawled
 from tests.sites.handmade import HandmadePortal
-from tests.sites.server import serve
 
 
-def test_image_only_news_entry_is_a_record_and_the_section_index_is_not(crawl: Callable[..., Crawled]) -> None:
+def test_image_only_news_entry_is_a_record_and_the_section_index_is_not(crawl_site: Callable[..., Any]) -> None:
     site = HandmadePortal()
-    with serve("127.0.0.1", site.route) as server:
-        crawled = crawl(server.url + "/")
-    assert crawled.proc.returncode == 0, crawled.proc.stderr[-3000:]
-    records = {r["url"].removeprefix(server.url): r for r in crawled.records()}
+    crawled, records, base = crawl_site(site.route)
     assert sorted(records) == sorted(e.path for e in site.entries)  # no front page, no /allnews/
     picture = site.entries[3]
     record = records[picture.path]
     assert record["title"] == picture.title and record["published_at"] == "2016-11-14"
-    assert [i.removeprefix(server.url) for i in record["images"]] == picture.images
+    assert [i.removeprefix(base) for i in record["images"]] == picture.images
     others = [e.title for e in site.entries if e is not picture]
     assert not any(title in record["body_text"] for title in others)  # no other entry's headline in its body

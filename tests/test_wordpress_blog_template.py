@@ -4,19 +4,14 @@ its page 2 are listings, never a record; every post is one, the one-line and vid
 printed date, the ``rel="author"`` name and the category and tags; a static page with text stays a page."""
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
-from tests.helpers import Crawled
-from tests.sites.server import serve
 from tests.sites.woothemes import HustleBlog
 
 
-def test_a_page_looping_over_the_posts_is_a_listing_and_every_post_a_record(crawl: Callable[..., Crawled]) -> None:
+def test_a_page_looping_over_the_posts_is_a_listing_and_every_post_a_record(crawl_site: Callable[..., Any]) -> None:
     site = HustleBlog()
-    with serve("127.0.0.1", site.route) as server:
-        crawled = crawl(server.url + "/")
-    assert crawled.proc.returncode == 0, crawled.proc.stderr[-3000:]
-    records = {r["url"].removeprefix(server.url): r for r in crawled.records()}
+    crawled, records, base = crawl_site(site.route)
     assert sorted(records) == sorted(site.entries)  # no /blog/, /blog/page/2/, /2018/03/ or front page
     for post in site.posts:
         record = records[post.path]
