@@ -28,11 +28,11 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from migrator.clean.rules import norm
+from migrator.extract.platform import has_class
 
-_HAS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
 #: Entries whose title links (descendant titles: a title nested in the entry's header counts).
-_LINKED_ENTRIES = etree.XPath(f"//*[{_HAS.format('hentry')}][.//*[{_HAS.format('entry-title')}]//a[@href]]")
-_TITLE_HREF = etree.XPath(f"(.//*[{_HAS.format('entry-title')}]//a/@href)[1]")
+_LINKED_ENTRIES = etree.XPath(f"//*[{has_class('hentry')}][.//*[{has_class('entry-title')}]//a[@href]]")
+_TITLE_HREF = etree.XPath(f"(.//*[{has_class('entry-title')}]//a/@href)[1]")
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _EMPHASIS = frozenset(("b", "strong", "font", "em", "i", "u", "span"))
 #: A heading that introduces a feed is one short line.

@@ -21,13 +21,13 @@ from lxml.html import HtmlElement
 
 from migrator.clean.rules import norm
 from migrator.extract.fields import own_text
+from migrator.extract.platform import has_class
 
-_CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
-_BLOCKS = etree.XPath(f"//*[{_CLASS.format('eBlock')}][.//*[{_CLASS.format('eTitle')}]][.//*[{_CLASS.format('eMessage')}]]")
-_TITLE = etree.XPath(f".//*[{_CLASS.format('eTitle')}]")
-_MESSAGE = etree.XPath(f".//*[{_CLASS.format('eMessage')}]")
-_DETAILS = etree.XPath(f".//*[{_CLASS.format('eDetails')} or {_CLASS.format('eDetails1')} or {_CLASS.format('eDetails2')}]")
-_DATE_BAR = etree.XPath(f"//a[{_CLASS.format('dateBar')}]/@href")
+_BLOCKS = etree.XPath(f"//*[{has_class('eBlock')}][.//*[{has_class('eTitle')}]][.//*[{has_class('eMessage')}]]")
+_TITLE = etree.XPath(f".//*[{has_class('eTitle')}]")
+_MESSAGE = etree.XPath(f".//*[{has_class('eMessage')}]")
+_DETAILS = etree.XPath(f".//*[{has_class('eDetails')} or {has_class('eDetails1')} or {has_class('eDetails2')}]")
+_DATE_BAR = etree.XPath(f"//a[{has_class('dateBar')}]/@href")
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 _DAY_LINK = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:\.html?)?$")
 _ENTRY_URL = re.compile(r"/(\d{4})-(\d{2})-(\d{2})-\d+(?:\.html?)?$")
